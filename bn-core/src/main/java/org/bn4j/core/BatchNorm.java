@@ -1,0 +1,273 @@
+package org.bn4j.core;
+
+import java.util.Arrays;
+
+/**
+ * Batch normalization (Ioffe &amp; Szegedy 2015, arXiv 1502.03167) over dense, contiguous, row-major arrays of
+ * any {@link Layout}, in float or double. The single entry point of bn-core.
+ *
+ * <pre>
+ * per channel, over the m = batch * spatial values x of that channel:
+ *   mean = sum(x) / m,  biasedVar = sum((x - mean)^2) / m,  invStd = 1 / sqrt(biasedVar + eps)
+ *   xHat = (x - mean) * invStd,   y = gamma * xHat + beta
+ * backward, from dy = dL/dy:
+ *   dBeta = sum(dy),  dGamma = sum(dy * xHat)
+ *   dx = gamma * invStd * (dy - dBeta / m - xHat * dGamma / m)
+ * </pre>
+ *
+ * <p>Statistics are accumulated in double for float data too, block by block with a corrected two-pass
+ * algorithm, so large offsets do not cancel. Results are bitwise identical for every {@link Parallelism}.
+ * Outputs may alias inputs ({@code y == x}, {@code dx == dy}).
+ *
+ * <p>Validation happens before anything is written: a call that throws leaves its output arrays as they
+ * were, and {@link RunningStats} are immutable, so a failed step loses nothing. Immutable and thread-safe.
+ */
+public final class BatchNorm {
+    private final BatchNormConfig config;
+    private final Parallelism parallelism;
+
+    /** Uses every available processor. */
+    public BatchNorm(BatchNormConfig config) {
+        this(config, Parallelism.availableProcessors());
+    }
+
+    public BatchNorm(BatchNormConfig config, Parallelism parallelism) {
+        if (config == null || parallelism == null) {
+            throw new IllegalArgumentException("config and parallelism must not be null");
+        }
+        this.config = config;
+        this.parallelism = parallelism;
+    }
+
+    public BatchNormConfig config() {
+        return config;
+    }
+
+    public Parallelism parallelism() {
+        return parallelism;
+    }
+
+    // --- training forward ---
+
+    /**
+     * Normalizes x with its own batch statistics.
+     *
+     * @param x     input, {@code shape.size()} values. Not modified (unless it is y).
+     * @param shape dimensions and layout of x; at least 2 values per channel
+     * @param gamma scale per channel, length C; null when gamma and beta are locked. Not modified.
+     * @param beta  shift per channel, length C; null when locked. Not modified.
+     * @param y     output, {@code shape.size()} values. Modified.
+     * @return the batch statistics, for {@link #backward} and {@link RunningStats#updated}
+     * @throws NonFiniteInputException  if x holds NaN or an infinity under {@link NonFinitePolicy#REJECT}
+     * @throws IllegalArgumentException on a length, channel-count or batch-size mismatch
+     */
+    public BatchStats forwardTraining(float[] x, Shape shape, double[] gamma, double[] beta, float[] y) {
+        requireLength("x", x == null ? -1 : x.length, shape);
+        requireLength("y", y == null ? -1 : y.length, shape);
+        return forwardTraining(Kernel.forFloat(shape), x, shape, gamma, beta, y);
+    }
+
+    /** As {@link #forwardTraining(float[], Shape, double[], double[], float[])}, for double data. */
+    public BatchStats forwardTraining(double[] x, Shape shape, double[] gamma, double[] beta, double[] y) {
+        requireLength("x", x == null ? -1 : x.length, shape);
+        requireLength("y", y == null ? -1 : y.length, shape);
+        return forwardTraining(Kernel.forDouble(shape), x, shape, gamma, beta, y);
+    }
+
+    private <A> BatchStats forwardTraining(Kernel<A> kernel, A x, Shape shape, double[] gamma, double[] beta, A y) {
+        if (shape.valuesPerChannel() < 2) {
+            throw new IllegalArgumentException("training needs at least 2 values per channel to estimate a variance, but "
+                    + shape + " gives " + shape.valuesPerChannel() + " (batch " + shape.batch() + " x spatial "
+                    + shape.spatial() + ")");
+        }
+        double[] g = gammaFor(gamma, shape);
+        double[] b = betaFor(beta, shape);
+        Passes<A> passes = new Passes<>(kernel, shape, parallelism);
+        BatchStats stats = passes.batchStats(x, config.eps());
+        if (rejectsNonFinite() && !(allFinite(stats.mean) && allFinite(stats.biasedVar))) {
+            throw nonFinite(kernel, shape, "x", x);
+        }
+        passes.normalize(x, y, stats.mean, product(g, stats.invStd), b);
+        return stats;
+    }
+
+    // --- inference forward ---
+
+    /**
+     * Normalizes x with population statistics: {@code y = gamma * (x - running.mean) / sqrt(running.var + eps) + beta}.
+     *
+     * @param x       input, {@code shape.size()} values. Not modified (unless it is y).
+     * @param shape   dimensions and layout of x
+     * @param gamma   scale per channel, length C; null when locked. Not modified.
+     * @param beta    shift per channel, length C; null when locked. Not modified.
+     * @param running population estimates with C channels
+     * @param y       output, {@code shape.size()} values. Modified.
+     * @throws NonFiniteInputException  if x holds NaN or an infinity under {@link NonFinitePolicy#REJECT}
+     * @throws IllegalArgumentException on a length or channel-count mismatch
+     */
+    public void forwardInference(float[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, float[] y) {
+        requireLength("x", x == null ? -1 : x.length, shape);
+        requireLength("y", y == null ? -1 : y.length, shape);
+        forwardInference(Kernel.forFloat(shape), x, shape, gamma, beta, running, y);
+    }
+
+    /** As {@link #forwardInference(float[], Shape, double[], double[], RunningStats, float[])}, for double data. */
+    public void forwardInference(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, double[] y) {
+        requireLength("x", x == null ? -1 : x.length, shape);
+        requireLength("y", y == null ? -1 : y.length, shape);
+        forwardInference(Kernel.forDouble(shape), x, shape, gamma, beta, running, y);
+    }
+
+    private <A> void forwardInference(Kernel<A> kernel, A x, Shape shape, double[] gamma, double[] beta,
+                                      RunningStats running, A y) {
+        if (running == null || running.channels() != shape.channels()) {
+            throw new IllegalArgumentException("running statistics have "
+                    + (running == null ? "null" : running.channels() + " channels") + " but " + shape + " has "
+                    + shape.channels() + " channels");
+        }
+        double[] g = gammaFor(gamma, shape);
+        double[] b = betaFor(beta, shape);
+        if (rejectsNonFinite() && kernel.firstNonFinite(x) >= 0) {
+            throw nonFinite(kernel, shape, "x", x);
+        }
+        double[] scale = new double[shape.channels()];
+        for (int ch = 0; ch < scale.length; ch++) {
+            scale[ch] = g[ch] / Math.sqrt(running.var[ch] + config.eps());
+        }
+        new Passes<>(kernel, shape, parallelism).normalize(x, y, running.mean, scale, b);
+    }
+
+    // --- backward ---
+
+    /**
+     * Gradients of a training-mode forward pass.
+     *
+     * @param x     the input of the forward pass. Not modified.
+     * @param dy    gradient of the loss with respect to y, {@code shape.size()} values. Not modified (unless it is dx).
+     * @param shape as in the forward pass
+     * @param gamma as in the forward pass; null when locked. Not modified.
+     * @param saved what the forward pass returned
+     * @param dx    gradient with respect to x, {@code shape.size()} values. Modified.
+     * @return gradients with respect to gamma and beta
+     * @throws NonFiniteInputException  if dy or x holds NaN or an infinity under {@link NonFinitePolicy#REJECT}
+     * @throws IllegalArgumentException on a length mismatch or statistics saved for another shape
+     */
+    public ParamGradients backward(float[] x, float[] dy, Shape shape, double[] gamma, BatchStats saved, float[] dx) {
+        requireLength("x", x == null ? -1 : x.length, shape);
+        requireLength("dy", dy == null ? -1 : dy.length, shape);
+        requireLength("dx", dx == null ? -1 : dx.length, shape);
+        return backward(Kernel.forFloat(shape), x, dy, shape, gamma, saved, dx);
+    }
+
+    /** As {@link #backward(float[], float[], Shape, double[], BatchStats, float[])}, for double data. */
+    public ParamGradients backward(double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved, double[] dx) {
+        requireLength("x", x == null ? -1 : x.length, shape);
+        requireLength("dy", dy == null ? -1 : dy.length, shape);
+        requireLength("dx", dx == null ? -1 : dx.length, shape);
+        return backward(Kernel.forDouble(shape), x, dy, shape, gamma, saved, dx);
+    }
+
+    private <A> ParamGradients backward(Kernel<A> kernel, A x, A dy, Shape shape, double[] gamma, BatchStats saved, A dx) {
+        if (saved == null || saved.channels() != shape.channels() || saved.count() != shape.valuesPerChannel()) {
+            throw new IllegalArgumentException("saved statistics are for "
+                    + (saved == null ? "nothing (null)" : saved.channels() + " channels of " + saved.count() + " values")
+                    + " but " + shape + " has " + shape.channels() + " channels of " + shape.valuesPerChannel() + " values");
+        }
+        double[] g = gammaFor(gamma, shape);
+        Passes<A> passes = new Passes<>(kernel, shape, parallelism);
+        double[][] sums = passes.gradSums(x, dy, saved.mean);
+        double[] sumDy = sums[0];
+        double[] sumDyXc = sums[1];
+        if (rejectsNonFinite() && !(allFinite(sumDy) && allFinite(sumDyXc))) {
+            throw kernel.firstNonFinite(dy) >= 0 ? nonFinite(kernel, shape, "dy", dy) : nonFinite(kernel, shape, "x", x);
+        }
+        int c = shape.channels();
+        double m = saved.count();
+        double[] dyScale = new double[c];
+        double[] xcScale = new double[c];
+        double[] offset = new double[c];
+        double[] dGamma = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            double invStd = saved.invStd[ch];
+            double k = g[ch] * invStd;
+            dyScale[ch] = k;
+            // xHat * dGamma / m = (x - mean) * invStd^2 * sum(dy * (x - mean)) / m
+            xcScale[ch] = -k * invStd * invStd * sumDyXc[ch] / m;
+            offset[ch] = -k * sumDy[ch] / m;
+            dGamma[ch] = invStd * sumDyXc[ch];
+        }
+        passes.gradApply(x, dy, dx, saved.mean, dyScale, xcScale, offset);
+        return new ParamGradients(dGamma, sumDy);
+    }
+
+    // --- validation ---
+
+    private static void requireLength(String name, int length, Shape shape) {
+        if (shape == null) {
+            throw new IllegalArgumentException("shape must not be null");
+        }
+        if (length != shape.size()) {
+            throw new IllegalArgumentException(name + (length < 0 ? " is null" : " has " + length + " values")
+                    + " but shape " + shape + " needs " + shape.size());
+        }
+    }
+
+    private double[] gammaFor(double[] gamma, Shape shape) {
+        return parameterFor("gamma", gamma, config.lockedGamma(), shape);
+    }
+
+    private double[] betaFor(double[] beta, Shape shape) {
+        return parameterFor("beta", beta, config.lockedBeta(), shape);
+    }
+
+    private double[] parameterFor(String name, double[] given, double locked, Shape shape) {
+        int c = shape.channels();
+        if (config.isGammaBetaLocked()) {
+            if (given != null) {
+                throw new IllegalArgumentException(name + " is locked to " + locked + " by the config; pass null");
+            }
+            double[] constant = new double[c];
+            Arrays.fill(constant, locked);
+            return constant;
+        }
+        if (given == null || given.length != c) {
+            throw new IllegalArgumentException(name + (given == null ? " is null" : " has " + given.length + " values")
+                    + " but " + shape + " has " + c + " channels");
+        }
+        if (rejectsNonFinite() && !allFinite(given)) {
+            throw new IllegalArgumentException(name + " holds a non-finite value: " + Arrays.toString(given));
+        }
+        return given;
+    }
+
+    private boolean rejectsNonFinite() {
+        return config.nonFinitePolicy() == NonFinitePolicy.REJECT;
+    }
+
+    /** Called once finite inputs have produced non-finite sums: name the first bad value, or the overflow. */
+    private static <A> IllegalArgumentException nonFinite(Kernel<A> kernel, Shape shape, String name, A values) {
+        int index = kernel.firstNonFinite(values);
+        if (index < 0) {
+            return new IllegalArgumentException("statistics over " + name + " overflowed the double range for "
+                    + shape + "; rescale the input");
+        }
+        return new NonFiniteInputException(name, index, kernel.valueAt(values, index), shape);
+    }
+
+    private static boolean allFinite(double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static double[] product(double[] a, double[] b) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] * b[i];
+        }
+        return out;
+    }
+}

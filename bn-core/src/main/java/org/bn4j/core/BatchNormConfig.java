@@ -1,0 +1,192 @@
+package org.bn4j.core;
+
+import java.util.Objects;
+
+/**
+ * The options of batch normalization, immutable and validated in one place ({@link Builder#build()}).
+ *
+ * <table>
+ *   <caption>Options and defaults</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code eps}</td><td>{@value #DEFAULT_EPS}</td><td>added to the variance before the square root; must be &gt; 0</td></tr>
+ *   <tr><td>{@code decay}</td><td>{@value #DEFAULT_DECAY}</td><td>weight of the old running value, in [0, 1)</td></tr>
+ *   <tr><td>{@code runningAverage}</td><td>{@link RunningAverage#EXPONENTIAL}</td><td>moving or cumulative average</td></tr>
+ *   <tr><td>{@code runningVariance}</td><td>{@link RunningVariance#BIASED}</td><td>as DL4J's built-in layer keeps it</td></tr>
+ *   <tr><td>{@code nonFinitePolicy}</td><td>{@link NonFinitePolicy#REJECT}</td><td>what NaN or infinite inputs do</td></tr>
+ *   <tr><td>{@code lockGammaBeta}</td><td>off</td><td>fixed, non-learned gamma and beta</td></tr>
+ * </table>
+ */
+public final class BatchNormConfig {
+    public static final double DEFAULT_EPS = 1e-5;
+    public static final double DEFAULT_DECAY = 0.9;
+
+    private static final BatchNormConfig DEFAULTS = new Builder().build();
+
+    private final double eps;
+    private final double decay;
+    private final RunningAverage runningAverage;
+    private final RunningVariance runningVariance;
+    private final NonFinitePolicy nonFinitePolicy;
+    private final boolean gammaBetaLocked;
+    private final double lockedGamma;
+    private final double lockedBeta;
+
+    private BatchNormConfig(Builder b) {
+        this.eps = b.eps;
+        this.decay = b.decay;
+        this.runningAverage = b.runningAverage;
+        this.runningVariance = b.runningVariance;
+        this.nonFinitePolicy = b.nonFinitePolicy;
+        this.gammaBetaLocked = b.gammaBetaLocked;
+        this.lockedGamma = b.lockedGamma;
+        this.lockedBeta = b.lockedBeta;
+    }
+
+    /** @return the configuration with every option at its default */
+    public static BatchNormConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder that starts from this configuration */
+    public Builder toBuilder() {
+        Builder b = new Builder()
+                .eps(eps).decay(decay).runningAverage(runningAverage).runningVariance(runningVariance)
+                .nonFinitePolicy(nonFinitePolicy);
+        return gammaBetaLocked ? b.lockGammaBeta(lockedGamma, lockedBeta) : b;
+    }
+
+    /** @return the constant added to the variance before the square root, &gt; 0 */
+    public double eps() {
+        return eps;
+    }
+
+    /** @return the weight of the old running value under {@link RunningAverage#EXPONENTIAL}, in [0, 1) */
+    public double decay() {
+        return decay;
+    }
+
+    public RunningAverage runningAverage() {
+        return runningAverage;
+    }
+
+    public RunningVariance runningVariance() {
+        return runningVariance;
+    }
+
+    public NonFinitePolicy nonFinitePolicy() {
+        return nonFinitePolicy;
+    }
+
+    /** @return true when gamma and beta are the constants {@link #lockedGamma()} and {@link #lockedBeta()} */
+    public boolean isGammaBetaLocked() {
+        return gammaBetaLocked;
+    }
+
+    /** @return the fixed gamma when locked; 1 otherwise */
+    public double lockedGamma() {
+        return lockedGamma;
+    }
+
+    /** @return the fixed beta when locked; 0 otherwise */
+    public double lockedBeta() {
+        return lockedBeta;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BatchNormConfig c
+                && Double.compare(eps, c.eps) == 0 && Double.compare(decay, c.decay) == 0
+                && runningAverage == c.runningAverage && runningVariance == c.runningVariance
+                && nonFinitePolicy == c.nonFinitePolicy && gammaBetaLocked == c.gammaBetaLocked
+                && Double.compare(lockedGamma, c.lockedGamma) == 0 && Double.compare(lockedBeta, c.lockedBeta) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(eps, decay, runningAverage, runningVariance, nonFinitePolicy, gammaBetaLocked,
+                lockedGamma, lockedBeta);
+    }
+
+    @Override
+    public String toString() {
+        return "BatchNormConfig{eps=" + eps + ", decay=" + decay + ", runningAverage=" + runningAverage
+                + ", runningVariance=" + runningVariance + ", nonFinitePolicy=" + nonFinitePolicy
+                + (gammaBetaLocked ? ", gamma=" + lockedGamma + ", beta=" + lockedBeta + " (locked)" : "") + "}";
+    }
+
+    /** Collects options; {@link #build()} validates them all. Not thread-safe. */
+    public static final class Builder {
+        private double eps = DEFAULT_EPS;
+        private double decay = DEFAULT_DECAY;
+        private RunningAverage runningAverage = RunningAverage.EXPONENTIAL;
+        private RunningVariance runningVariance = RunningVariance.BIASED;
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.REJECT;
+        private boolean gammaBetaLocked = false;
+        private double lockedGamma = 1.0;
+        private double lockedBeta = 0.0;
+
+        private Builder() {
+        }
+
+        /** @param eps added to the variance before the square root; must be finite and &gt; 0 */
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /** @param decay weight of the old running value, {@code running = decay * running + (1 - decay) * batch}; in [0, 1) */
+        public Builder decay(double decay) {
+            this.decay = decay;
+            return this;
+        }
+
+        public Builder runningAverage(RunningAverage runningAverage) {
+            this.runningAverage = runningAverage;
+            return this;
+        }
+
+        public Builder runningVariance(RunningVariance runningVariance) {
+            this.runningVariance = runningVariance;
+            return this;
+        }
+
+        public Builder nonFinitePolicy(NonFinitePolicy nonFinitePolicy) {
+            this.nonFinitePolicy = nonFinitePolicy;
+            return this;
+        }
+
+        /** Fixes gamma and beta to constants: {@code y = gamma * xHat + beta}, nothing learned. */
+        public Builder lockGammaBeta(double gamma, double beta) {
+            this.gammaBetaLocked = true;
+            this.lockedGamma = gamma;
+            this.lockedBeta = beta;
+            return this;
+        }
+
+        /**
+         * @return the validated configuration
+         * @throws IllegalArgumentException naming the first invalid option
+         */
+        public BatchNormConfig build() {
+            if (!(eps > 0) || Double.isInfinite(eps)) {
+                throw new IllegalArgumentException("eps must be finite and > 0, got " + eps);
+            }
+            if (!(decay >= 0 && decay < 1)) {
+                throw new IllegalArgumentException("decay must be in [0, 1), got " + decay
+                        + " (DL4J convention: the weight of the old running value)");
+            }
+            if (runningAverage == null || runningVariance == null || nonFinitePolicy == null) {
+                throw new IllegalArgumentException("runningAverage, runningVariance and nonFinitePolicy must not be null");
+            }
+            if (!Double.isFinite(lockedGamma) || !Double.isFinite(lockedBeta)) {
+                throw new IllegalArgumentException("locked gamma and beta must be finite, got gamma=" + lockedGamma
+                        + ", beta=" + lockedBeta);
+            }
+            return new BatchNormConfig(this);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.bn4j.core;
+
+/** The element-type half of a float kernel: conversions and scans that do not depend on the layout. */
+interface FloatKernel extends Kernel<float[]> {
+    @Override
+    default float[] narrow(double[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+        }
+        return out;
+    }
+
+    @Override
+    default float[] residual(double[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] - (float) v[i]);
+        }
+        return out;
+    }
+
+    @Override
+    default int firstNonFinite(float[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    default double valueAt(float[] a, int i) {
+        return a[i];
+    }
+}

@@ -1,0 +1,66 @@
+package org.bn4j.core;
+
+/**
+ * The loops of batch normalization for one layout family and one primitive array type {@code A}
+ * ({@code float[]} or {@code double[]}).
+ *
+ * <p>A kernel cuts the tensor into {@link #tasks()} blocks whose boundaries depend on the shape alone. Each
+ * block writes partial results for its (group, channel) slots, {@code slot = group * channels + channel};
+ * {@link Passes} runs the blocks on any number of threads and merges the slots of each channel in group
+ * order, so the floating-point reduction order, and thus every result bit, is the same at any thread count.
+ *
+ * <p>Kernels trust their arguments: {@link BatchNorm} validates lengths and shapes before calling them.
+ * Per-channel coefficient arrays have length {@code C}.
+ */
+interface Kernel<A> {
+    /** Target number of values in one block: small enough that a second pass over it hits L2. */
+    int BLOCK_VALUES = 16 * 1024;
+
+    /** @return the kernel for float data of this shape */
+    static Kernel<float[]> forFloat(Shape shape) {
+        return usesRows(shape) ? new RowKernel.OfFloat(shape) : new PlanarKernel.OfFloat(shape);
+    }
+
+    /** @return the kernel for double data of this shape */
+    static Kernel<double[]> forDouble(Shape shape) {
+        return usesRows(shape) ? new RowKernel.OfDouble(shape) : new PlanarKernel.OfDouble(shape);
+    }
+
+    /** Channels-first data with one value per plane is laid out exactly like channels-last rows. */
+    private static boolean usesRows(Shape shape) {
+        return shape.layout().isChannelsLast() || shape.spatial() == 1;
+    }
+
+    /** @return the number of independent blocks */
+    int tasks();
+
+    /** @return the number of partial-result slots per channel */
+    int groups();
+
+    /** Block statistics: writes the value count, mean and {@code M2 = sum((x - mean)^2)} of each slot the task owns. */
+    void moments(A x, int task, double[] count, double[] mean, double[] m2);
+
+    /** Scalar math: {@code y = ((x - centerHi) - centerLo) * scale + shift}; y may be x. */
+    void normalize(A x, A y, int task, A centerHi, A centerLo, A scale, A shift);
+
+    /** Block gradient sums: writes {@code sum(dy)} and {@code sum(dy * (x - mean))} of each slot the task owns. */
+    void gradSums(A x, A dy, int task, double[] mean, double[] sumDy, double[] sumDyXc);
+
+    /** Scalar math: {@code dx = dyScale * dy + xcScale * ((x - centerHi) - centerLo) + offset}; dx may be dy. */
+    void gradApply(A x, A dy, A dx, int task, A centerHi, A centerLo, A dyScale, A xcScale, A offset);
+
+    /** @return {@code v} rounded to the element type */
+    A narrow(double[] v);
+
+    /**
+     * @return what {@link #narrow} loses, {@code v - narrow(v)}, rounded to the element type. Subtracting a
+     * float mean in two parts keeps {@code x - mean} accurate when the mean is large against the spread.
+     */
+    A residual(double[] v);
+
+    /** @return the index of the first NaN or infinite element, or -1 */
+    int firstNonFinite(A a);
+
+    /** @return element {@code i} of {@code a}, widened to double */
+    double valueAt(A a, int i);
+}

@@ -1,0 +1,94 @@
+package org.bn4j.core;
+
+/**
+ * Runs a {@link Kernel}'s blocks for one tensor and merges their partial results per channel in group
+ * order, the one place where reductions are combined. Everything here is O(C) or O(groups * C); the
+ * O(size) work is in the kernel.
+ */
+final class Passes<A> {
+    private final Kernel<A> kernel;
+    private final Parallelism parallelism;
+    private final int channels;
+    private final long elements;
+
+    Passes(Kernel<A> kernel, Shape shape, Parallelism parallelism) {
+        this.kernel = kernel;
+        this.parallelism = parallelism;
+        this.channels = shape.channels();
+        this.elements = shape.size();
+    }
+
+    /** Per-channel mean and biased variance of x, merged over the blocks with Chan et al.'s pairwise update. */
+    BatchStats batchStats(A x, double eps) {
+        int slots = kernel.groups() * channels;
+        double[] count = new double[slots];
+        double[] mean = new double[slots];
+        double[] m2 = new double[slots];
+        parallelism.forEach(kernel.tasks(), elements, task -> kernel.moments(x, task, count, mean, m2));
+
+        double[] channelMean = new double[channels];
+        double[] biasedVar = new double[channels];
+        double total = 0;
+        for (int ch = 0; ch < channels; ch++) {
+            double n = 0, mu = 0, sumSq = 0;
+            for (int slot = ch; slot < slots; slot += channels) {
+                double nb = count[slot];
+                if (n == 0) {
+                    n = nb;
+                    mu = mean[slot];
+                    sumSq = m2[slot];
+                    continue;
+                }
+                double delta = mean[slot] - mu;
+                double merged = n + nb;
+                mu += delta * nb / merged;
+                sumSq += m2[slot] + delta * delta * n * nb / merged;
+                n = merged;
+            }
+            channelMean[ch] = mu;
+            biasedVar[ch] = sumSq / n;
+            total = n;
+        }
+        return new BatchStats(channelMean, biasedVar, eps, (long) total);
+    }
+
+    /** {@code y = (x - center) * scale + shift}, per channel. */
+    void normalize(A x, A y, double[] center, double[] scale, double[] shift) {
+        A hi = kernel.narrow(center);
+        A lo = kernel.residual(center);
+        A a = kernel.narrow(scale);
+        A b = kernel.narrow(shift);
+        parallelism.forEach(kernel.tasks(), elements, task -> kernel.normalize(x, y, task, hi, lo, a, b));
+    }
+
+    /** @return {@code {sum(dy), sum(dy * (x - mean))}} per channel, summed over the blocks in group order */
+    double[][] gradSums(A x, A dy, double[] mean) {
+        int slots = kernel.groups() * channels;
+        double[] sumDy = new double[slots];
+        double[] sumDyXc = new double[slots];
+        parallelism.forEach(kernel.tasks(), elements, task -> kernel.gradSums(x, dy, task, mean, sumDy, sumDyXc));
+
+        double[] channelSumDy = new double[channels];
+        double[] channelSumDyXc = new double[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            double sDy = 0, sDyXc = 0;
+            for (int slot = ch; slot < slots; slot += channels) {
+                sDy += sumDy[slot];
+                sDyXc += sumDyXc[slot];
+            }
+            channelSumDy[ch] = sDy;
+            channelSumDyXc[ch] = sDyXc;
+        }
+        return new double[][] {channelSumDy, channelSumDyXc};
+    }
+
+    /** {@code dx = dyScale * dy + xcScale * (x - center) + offset}, per channel. */
+    void gradApply(A x, A dy, A dx, double[] center, double[] dyScale, double[] xcScale, double[] offset) {
+        A hi = kernel.narrow(center);
+        A lo = kernel.residual(center);
+        A k = kernel.narrow(dyScale);
+        A q = kernel.narrow(xcScale);
+        A r = kernel.narrow(offset);
+        parallelism.forEach(kernel.tasks(), elements, task -> kernel.gradApply(x, dy, dx, task, hi, lo, k, q, r));
+    }
+}

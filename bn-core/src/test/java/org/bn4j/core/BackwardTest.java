@@ -1,0 +1,87 @@
+package org.bn4j.core;
+
+import static org.bn4j.core.Tolerances.assertClose;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class BackwardTest {
+    private final BatchNorm bn = new BatchNorm(BatchNormConfig.defaults());
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("org.bn4j.core.Shapes#withDataTypes")
+    void gradientsMatchThePapersChainRule(Shape shape, DataType type) {
+        double[] x = type.representable(TestData.activations(shape, TestData.SEED));
+        double[] dy = type.representable(TestData.uniform(shape.size(), -1, 1, 5));
+        double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
+        double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
+        BatchStats saved = type.forwardTraining(bn, x, shape, gamma, beta).stats();
+
+        DataType.Backward out = type.backward(bn, x, dy, shape, gamma, saved);
+
+        double[][] expected = new ReferenceBatchNorm(shape).backward(x, dy, gamma, BatchNormConfig.DEFAULT_EPS);
+        // Sums of thousands of terms: scale the tolerance with their magnitude.
+        double sumTolerance = type.tolerance * Math.sqrt(shape.valuesPerChannel());
+        assertClose(expected[0], out.dx(), type.tolerance * 10, "dx");
+        assertClose(expected[1], out.grads().dGamma(), sumTolerance, "dGamma");
+        assertClose(expected[2], out.grads().dBeta(), sumTolerance, "dBeta");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.bn4j.core.Shapes#small")
+    void gradientsMatchCentralFiniteDifferences(Shape shape) {
+        double[] x = TestData.activations(shape, TestData.SEED);
+        double[] weights = TestData.uniform(shape.size(), -1, 1, 6);   // loss = sum(weights * y)
+        double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
+        double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
+        BatchStats saved = bn.forwardTraining(x, shape, gamma, beta, new double[x.length]);
+        double[] dx = new double[x.length];
+
+        ParamGradients grads = bn.backward(x, weights, shape, gamma, saved, dx);
+
+        assertClose(numericGradient(x, v -> loss(v, shape, gamma, beta, weights)), dx, Tolerances.FINITE_DIFFERENCE, "dx");
+        assertClose(numericGradient(gamma, g -> loss(x, shape, g, beta, weights)), grads.dGamma(),
+                Tolerances.FINITE_DIFFERENCE, "dGamma");
+        assertClose(numericGradient(beta, b -> loss(x, shape, gamma, b, weights)), grads.dBeta(),
+                Tolerances.FINITE_DIFFERENCE, "dBeta");
+    }
+
+    @Test
+    void gradientMayOverwriteOutputGradient() {
+        Shape shape = Shape.of(Layout.NCW, 4, 3, 5);
+        double[] x = TestData.activations(shape, TestData.SEED);
+        double[] dy = TestData.uniform(shape.size(), -1, 1, 5);
+        double[] gamma = {1, 2, 3};
+        BatchStats saved = bn.forwardTraining(x, shape, gamma, new double[3], new double[x.length]);
+        double[] dx = new double[x.length];
+        bn.backward(x, dy, shape, gamma, saved, dx);
+
+        bn.backward(x, dy, shape, gamma, saved, dy);
+
+        assertClose(dx, dy, 0x1p-52, "in-place dx");
+    }
+
+    private double loss(double[] x, Shape shape, double[] gamma, double[] beta, double[] weights) {
+        double[] y = new double[x.length];
+        bn.forwardTraining(x, shape, gamma, beta, y);
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += weights[i] * y[i];
+        }
+        return sum;
+    }
+
+    private static double[] numericGradient(double[] at, java.util.function.ToDoubleFunction<double[]> f) {
+        double h = 1e-5;
+        double[] grad = new double[at.length];
+        for (int i = 0; i < at.length; i++) {
+            double[] plus = at.clone();
+            double[] minus = at.clone();
+            plus[i] += h;
+            minus[i] -= h;
+            grad[i] = (f.applyAsDouble(plus) - f.applyAsDouble(minus)) / (2 * h);
+        }
+        return grad;
+    }
+}

@@ -1,0 +1,64 @@
+package org.bn4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The same input gives bitwise the same results at every thread count: reductions have a fixed order. */
+class DeterminismTest {
+    static Stream<Shape> largeShapes() {
+        return Stream.of(Shape.of(Layout.NCHW, 8, 16, 40, 40), Shape.of(Layout.NHWC, 8, 40, 40, 16),
+                Shape.of(Layout.NC, 4099, 48), Shape.of(Layout.NCW, 64, 3, 1001));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largeShapes")
+    void floatResultsAreBitwiseIdenticalForEveryThreadCount(Shape shape) {
+        float[] x = TestData.toFloat(TestData.activations(shape, TestData.SEED));
+        float[] dy = TestData.toFloat(TestData.uniform(shape.size(), -1, 1, 5));
+        double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
+        double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
+
+        Result serial = run(Parallelism.serial(), x, dy, shape, gamma, beta);
+        for (int threads : new int[] {2, 3, 4, 7}) {
+            Result parallel = run(Parallelism.threads(threads), x, dy, shape, gamma, beta);
+            String at = threads + " threads";
+            assertArrayEquals(serial.y, parallel.y, at);
+            assertArrayEquals(serial.dx, parallel.dx, at);
+            assertArrayEquals(serial.stats.mean(), parallel.stats.mean(), 0.0, at);
+            assertArrayEquals(serial.stats.biasedVar(), parallel.stats.biasedVar(), 0.0, at);
+            assertArrayEquals(serial.grads.dGamma(), parallel.grads.dGamma(), 0.0, at);
+            assertArrayEquals(serial.grads.dBeta(), parallel.grads.dBeta(), 0.0, at);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largeShapes")
+    void repeatedRunsAreBitwiseIdentical(Shape shape) {
+        float[] x = TestData.toFloat(TestData.activations(shape, TestData.SEED));
+        float[] dy = TestData.toFloat(TestData.uniform(shape.size(), -1, 1, 5));
+        double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
+        double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
+        Parallelism all = Parallelism.availableProcessors();
+
+        Result first = run(all, x, dy, shape, gamma, beta);
+        Result second = run(all, x, dy, shape, gamma, beta);
+
+        assertArrayEquals(first.y, second.y);
+        assertArrayEquals(first.dx, second.dx);
+    }
+
+    private record Result(float[] y, float[] dx, BatchStats stats, ParamGradients grads) {
+    }
+
+    private static Result run(Parallelism parallelism, float[] x, float[] dy, Shape shape, double[] gamma, double[] beta) {
+        BatchNorm bn = new BatchNorm(BatchNormConfig.defaults(), parallelism);
+        float[] y = new float[x.length];
+        float[] dx = new float[x.length];
+        BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, y);
+        ParamGradients grads = bn.backward(x, dy, shape, gamma, stats, dx);
+        return new Result(y, dx, stats, grads);
+    }
+}

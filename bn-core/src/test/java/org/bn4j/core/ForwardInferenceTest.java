@@ -1,0 +1,28 @@
+package org.bn4j.core;
+
+import static org.bn4j.core.Tolerances.assertClose;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ForwardInferenceTest {
+    private final BatchNorm bn = new BatchNorm(BatchNormConfig.defaults());
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("org.bn4j.core.Shapes#withDataTypes")
+    void usesRunningStatisticsNotTheBatch(Shape shape, DataType type) {
+        double[] x = type.representable(TestData.activations(shape, TestData.SEED));
+        int c = shape.channels();
+        double[] gamma = TestData.uniform(c, 0.5, 2, 1);
+        double[] beta = TestData.uniform(c, -1, 1, 2);
+        double[] runningMean = TestData.uniform(c, -2, 2, 3);
+        double[] runningVar = TestData.uniform(c, 0.1, 5, 4);
+        RunningStats running = RunningStats.of(runningMean, runningVar, 10);
+
+        double[] y = type.forwardInference(bn, x, shape, gamma, beta, running);
+
+        double[] expected = new ReferenceBatchNorm(shape).normalize(x, runningMean, runningVar, gamma, beta,
+                BatchNormConfig.DEFAULT_EPS);
+        assertClose(expected, y, type.tolerance, "inference output");
+    }
+}

@@ -1,0 +1,53 @@
+package org.bn4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Statistics must not cancel catastrophically: no E[x^2] - E[x]^2. */
+class NumericalStabilityTest {
+
+    @ParameterizedTest
+    @EnumSource(value = Layout.class, names = {"NC", "NCHW", "NHWC"})
+    void largeOffsetFloatDataGivesTheVarianceOfTheDoubleReference(Layout layout) {
+        Shape shape = layout == Layout.NC ? Shape.of(layout, 20000, 3)
+                : layout == Layout.NCHW ? Shape.of(layout, 16, 3, 25, 25) : Shape.of(layout, 16, 25, 25, 3);
+        SplittableRandom random = new SplittableRandom(TestData.SEED);
+        float[] x = new float[shape.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (1e4 + 1e-2 * TestData.gaussian(random));   // mean 1e4, std 1e-2
+        }
+        double[] exact = new ReferenceBatchNorm(shape).biasedVar(TestData.toDouble(x));
+
+        float[] y = new float[x.length];
+        BatchStats stats = new BatchNorm(BatchNormConfig.defaults()).forwardTraining(x, shape,
+                new double[] {1, 1, 1}, new double[3], y);
+
+        for (int ch = 0; ch < 3; ch++) {
+            assertEquals(exact[ch], stats.biasedVar()[ch], 1e-3 * exact[ch], "relative variance error, channel " + ch);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Layout.class, names = {"NC", "NCHW"})
+    void largeOffsetFloatDataNormalizesAccurately(Layout layout) {
+        Shape shape = layout == Layout.NC ? Shape.of(layout, 5000, 2) : Shape.of(layout, 8, 2, 25, 25);
+        SplittableRandom random = new SplittableRandom(TestData.SEED);
+        float[] x = new float[shape.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (1e4 + 1e-2 * TestData.gaussian(random));
+        }
+        double[] gamma = {1, 1};
+        double[] beta = {0, 0};
+        double[] expected = new ReferenceBatchNorm(shape).forwardTraining(TestData.toDouble(x), gamma, beta,
+                BatchNormConfig.DEFAULT_EPS);
+
+        float[] y = new float[x.length];
+        new BatchNorm(BatchNormConfig.defaults()).forwardTraining(x, shape, gamma, beta, y);
+
+        // A single float mean would be off by up to half an ulp of 1e4 (5e-4), 5% of a standard deviation.
+        Tolerances.assertClose(expected, y, 1e-4, "y of large-offset data");
+    }
+}
