@@ -120,11 +120,7 @@ public final class BatchNorm {
 
     private <A> void forwardInference(Kernel<A> kernel, A x, Shape shape, double[] gamma, double[] beta,
                                       RunningStats running, A y) {
-        if (running == null || running.channels() != shape.channels()) {
-            throw new IllegalArgumentException("running statistics have "
-                    + (running == null ? "null" : running.channels() + " channels") + " but " + shape + " has "
-                    + shape.channels() + " channels");
-        }
+        requireRunning(running, shape);
         double[] g = gammaFor(gamma, shape);
         double[] b = betaFor(beta, shape);
         if (rejectsNonFinite() && kernel.firstNonFinite(x) >= 0) {
@@ -200,6 +196,55 @@ public final class BatchNorm {
         return new ParamGradients(dGamma, sumDy);
     }
 
+    /**
+     * Gradients of an inference-mode forward pass, where the statistics are constants:
+     * {@code dx = gamma * dy / sqrt(running.var + eps)}, {@code dGamma = sum(dy * xHat)}, {@code dBeta = sum(dy)}.
+     * This is what a frozen layer that still passes gradients back needs.
+     *
+     * @param x       the input of the forward pass. Not modified.
+     * @param dy      gradient of the loss with respect to y. Not modified (unless it is dx).
+     * @param shape   as in the forward pass
+     * @param gamma   as in the forward pass; null when locked. Not modified.
+     * @param running the statistics the forward pass used
+     * @param dx      gradient with respect to x. Modified.
+     * @return gradients with respect to gamma and beta
+     */
+    public ParamGradients backwardInference(float[] x, float[] dy, Shape shape, double[] gamma, RunningStats running, float[] dx) {
+        requireLength("x", x == null ? -1 : x.length, shape);
+        requireLength("dy", dy == null ? -1 : dy.length, shape);
+        requireLength("dx", dx == null ? -1 : dx.length, shape);
+        return backwardInference(Kernel.forFloat(shape), x, dy, shape, gamma, running, dx);
+    }
+
+    /** As {@link #backwardInference(float[], float[], Shape, double[], RunningStats, float[])}, for double data. */
+    public ParamGradients backwardInference(double[] x, double[] dy, Shape shape, double[] gamma, RunningStats running, double[] dx) {
+        requireLength("x", x == null ? -1 : x.length, shape);
+        requireLength("dy", dy == null ? -1 : dy.length, shape);
+        requireLength("dx", dx == null ? -1 : dx.length, shape);
+        return backwardInference(Kernel.forDouble(shape), x, dy, shape, gamma, running, dx);
+    }
+
+    private <A> ParamGradients backwardInference(Kernel<A> kernel, A x, A dy, Shape shape, double[] gamma,
+                                                 RunningStats running, A dx) {
+        requireRunning(running, shape);
+        double[] g = gammaFor(gamma, shape);
+        Passes<A> passes = new Passes<>(kernel, shape, parallelism);
+        double[][] sums = passes.gradSums(x, dy, running.mean);
+        if (rejectsNonFinite() && !(allFinite(sums[0]) && allFinite(sums[1]))) {
+            throw kernel.firstNonFinite(dy) >= 0 ? nonFinite(kernel, shape, "dy", dy) : nonFinite(kernel, shape, "x", x);
+        }
+        int c = shape.channels();
+        double[] dyScale = new double[c];
+        double[] dGamma = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            double invStd = 1.0 / Math.sqrt(running.var[ch] + config.eps());
+            dyScale[ch] = g[ch] * invStd;
+            dGamma[ch] = invStd * sums[1][ch];
+        }
+        passes.gradApply(x, dy, dx, running.mean, dyScale, new double[c], new double[c]);
+        return new ParamGradients(dGamma, sums[0]);
+    }
+
     // --- validation ---
 
     private static void requireLength(String name, int length, Shape shape) {
@@ -209,6 +254,14 @@ public final class BatchNorm {
         if (length != shape.size()) {
             throw new IllegalArgumentException(name + (length < 0 ? " is null" : " has " + length + " values")
                     + " but shape " + shape + " needs " + shape.size());
+        }
+    }
+
+    private static void requireRunning(RunningStats running, Shape shape) {
+        if (running == null || running.channels() != shape.channels()) {
+            throw new IllegalArgumentException("running statistics have "
+                    + (running == null ? "null" : running.channels() + " channels") + " but " + shape + " has "
+                    + shape.channels() + " channels");
         }
     }
 

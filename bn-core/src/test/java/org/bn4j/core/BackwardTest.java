@@ -40,10 +40,10 @@ class BackwardTest {
 
         ParamGradients grads = bn.backward(x, weights, shape, gamma, saved, dx);
 
-        assertClose(numericGradient(x, v -> loss(v, shape, gamma, beta, weights)), dx, Tolerances.FINITE_DIFFERENCE, "dx");
-        assertClose(numericGradient(gamma, g -> loss(x, shape, g, beta, weights)), grads.dGamma(),
+        assertClose(FiniteDifferences.gradient(x, v -> loss(v, shape, gamma, beta, weights)), dx, Tolerances.FINITE_DIFFERENCE, "dx");
+        assertClose(FiniteDifferences.gradient(gamma, g -> loss(x, shape, g, beta, weights)), grads.dGamma(),
                 Tolerances.FINITE_DIFFERENCE, "dGamma");
-        assertClose(numericGradient(beta, b -> loss(x, shape, gamma, b, weights)), grads.dBeta(),
+        assertClose(FiniteDifferences.gradient(beta, b -> loss(x, shape, gamma, b, weights)), grads.dBeta(),
                 Tolerances.FINITE_DIFFERENCE, "dBeta");
     }
 
@@ -72,16 +72,4 @@ class BackwardTest {
         return sum;
     }
 
-    private static double[] numericGradient(double[] at, java.util.function.ToDoubleFunction<double[]> f) {
-        double h = 1e-5;
-        double[] grad = new double[at.length];
-        for (int i = 0; i < at.length; i++) {
-            double[] plus = at.clone();
-            double[] minus = at.clone();
-            plus[i] += h;
-            minus[i] -= h;
-            grad[i] = (f.applyAsDouble(plus) - f.applyAsDouble(minus)) / (2 * h);
-        }
-        return grad;
-    }
 }

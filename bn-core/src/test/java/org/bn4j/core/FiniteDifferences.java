@@ -1,0 +1,24 @@
+package org.bn4j.core;
+
+import java.util.function.ToDoubleFunction;
+
+/** Central finite differences, the independent check of every analytic gradient. */
+final class FiniteDifferences {
+    private static final double STEP = 1e-5;
+
+    private FiniteDifferences() {
+    }
+
+    /** @return {@code (f(at + h e_i) - f(at - h e_i)) / 2h} for every i */
+    static double[] gradient(double[] at, ToDoubleFunction<double[]> f) {
+        double[] grad = new double[at.length];
+        for (int i = 0; i < at.length; i++) {
+            double[] plus = at.clone();
+            double[] minus = at.clone();
+            plus[i] += STEP;
+            minus[i] -= STEP;
+            grad[i] = (f.applyAsDouble(plus) - f.applyAsDouble(minus)) / (2 * STEP);
+        }
+        return grad;
+    }
+}
