@@ -1,0 +1,199 @@
+package org.bn4j.dl4j;
+
+import org.bn4j.core.BatchStats;
+import org.bn4j.core.ParamGradients;
+import org.bn4j.core.RunningStats;
+import org.bn4j.core.Shape;
+import org.deeplearning4j.nn.api.TrainingConfig;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.bn4j.dl4j.BatchNormParamInitializer.BETA;
+import static org.bn4j.dl4j.BatchNormParamInitializer.GAMMA;
+import static org.bn4j.dl4j.BatchNormParamInitializer.MEAN;
+import static org.bn4j.dl4j.BatchNormParamInitializer.VAR;
+
+/**
+ * The runtime half of {@link BatchNorm}: DL4J glue around bn-core's {@link org.bn4j.core.BatchNorm}.
+ *
+ * <p>Training-mode forward passes normalize with the batch's statistics and remember them for backprop;
+ * inference-mode passes use the running statistics and change nothing. Backprop writes the gradients of gamma
+ * and beta, and the running-statistic updates ({@code old - new}, applied by a no-op updater), into the network's
+ * gradient views. After an inference-mode forward pass (as in {@code FrozenLayerWithBackprop}) backprop gives the
+ * gradient of that pass, with the statistics held constant, and leaves the running statistics alone.
+ *
+ * <p>Every failure names the layer, and happens before anything is written to parameters or gradients.
+ */
+public class BatchNormLayer extends BaseLayer<BatchNorm> {
+    private static final long serialVersionUID = 1L;
+
+    /** What the last forward pass needs to remember for backprop. */
+    private transient LastForward lastForward;
+
+    public BatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Type type() {
+        return Type.NORMALIZATION;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    /** Running statistics are replaced, not stepped: DL4J must not divide their "gradient" by the minibatch size. */
+    @Override
+    public boolean updaterDivideByMinibatch(String paramName) {
+        return !(MEAN.equals(paramName) || VAR.equals(paramName));
+    }
+
+    /** The updater's view hides gradient normalization; see {@link UpdaterView}. */
+    @Override
+    public TrainingConfig getConfig() {
+        return new UpdaterView(layerConf());
+    }
+
+    @Override
+    public void fit(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        throw new UnsupportedOperationException(where() + ": batch normalization has no layer-wise pretraining");
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        Shape shape = ActivationShape.of(input.shape(), layerConf(), where());
+        org.bn4j.core.BatchNorm bn = engine();
+        double[] gamma = learnedOrNull(GAMMA);
+        double[] beta = learnedOrNull(BETA);
+        INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
+        try {
+            if (training) {
+                BatchStats stats = precision().forwardTraining(bn, input, shape, gamma, beta, output);
+                lastForward = new LastForward(shape, stats, null);
+            } else {
+                RunningStats running = runningStats();
+                precision().forwardInference(bn, input, shape, gamma, beta, running, output);
+                lastForward = new LastForward(shape, null, running);
+            }
+        } catch (IllegalArgumentException e) {
+            throw named(e);
+        }
+        return output;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (lastForward == null) {
+            throw new IllegalStateException(where() + ": backprop before any forward pass");
+        }
+        Shape shape = lastForward.shape;
+        if (!java.util.Arrays.equals(epsilon.shape(), input.shape())) {
+            throw new IllegalArgumentException(where() + ": epsilon has shape " + java.util.Arrays.toString(epsilon.shape())
+                    + " but the input had " + java.util.Arrays.toString(input.shape()));
+        }
+        org.bn4j.core.BatchNorm bn = engine();
+        double[] gamma = learnedOrNull(GAMMA);
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        ParamGradients grads;
+        RunningStats before = runningStats();
+        RunningStats after;
+        try {
+            if (lastForward.trained()) {
+                grads = precision().backward(bn, input, epsilon, shape, gamma, lastForward.stats, dx);
+                after = before.updated(lastForward.stats, bn.config());
+            } else {
+                grads = precision().backwardInference(bn, input, epsilon, shape, gamma, lastForward.running, dx);
+                after = before;
+            }
+        } catch (IllegalArgumentException e) {
+            throw named(e);
+        }
+
+        Gradient gradient = new DefaultGradient();
+        if (!layerConf().isLockGammaBeta()) {
+            double[] dGamma = grads.dGamma();
+            double[] dBeta = grads.dBeta();
+            double minibatch = conf.isMiniBatch() ? input.size(0) : 1;
+            GammaBetaGradientNormalization.apply(layerConf().getGradientNormalization(),
+                    layerConf().getGradientNormalizationThreshold(), minibatch, dGamma, dBeta);
+            gradient.setGradientFor(GAMMA, assign(gradientViews.get(GAMMA), dGamma));
+            gradient.setGradientFor(BETA, assign(gradientViews.get(BETA), dBeta));
+        }
+        // The optimizer applies params -= gradient: a gradient of (old - new) moves the statistics to new.
+        gradient.setGradientFor(MEAN, assign(gradientViews.get(MEAN), difference(before.mean(), after.mean())));
+        gradient.setGradientFor(VAR, assign(gradientViews.get(VAR), difference(before.var(), after.var())));
+        return new Pair<>(gradient, dx);
+    }
+
+    /** @return the running statistics stored in the parameters; the network's iteration count is the batch count */
+    RunningStats runningStats() {
+        try {
+            return RunningStats.of(getParam(MEAN).toDoubleVector(), getParam(VAR).toDoubleVector(), getIterationCount());
+        } catch (IllegalArgumentException e) {
+            throw named(e);
+        }
+    }
+
+    private org.bn4j.core.BatchNorm engine() {
+        return new org.bn4j.core.BatchNorm(layerConf().toCoreConfig());
+    }
+
+    private Precision precision() {
+        return Precision.of(dataType);
+    }
+
+    private double[] learnedOrNull(String key) {
+        return layerConf().isLockGammaBeta() ? null : getParam(key).toDoubleVector();
+    }
+
+    private static INDArray assign(INDArray view, double[] values) {
+        return view.assign(Nd4j.createFromArray(values).castTo(view.dataType()));
+    }
+
+    private static double[] difference(double[] a, double[] b) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        return d;
+    }
+
+    private String where() {
+        return "BatchNorm layer \"" + layerConf().getLayerName() + "\" (index " + getIndex() + ")";
+    }
+
+    private IllegalArgumentException named(IllegalArgumentException e) {
+        String message = e.getMessage();
+        return message != null && message.startsWith("BatchNorm layer") ? e
+                : new IllegalArgumentException(where() + ": " + message, e);
+    }
+
+    /** Statistics of the last training-mode pass, or the running statistics an inference-mode pass used. */
+    private static final class LastForward {
+        final Shape shape;
+        final BatchStats stats;
+        final RunningStats running;
+
+        LastForward(Shape shape, BatchStats stats, RunningStats running) {
+            this.shape = shape;
+            this.stats = stats;
+            this.running = running;
+        }
+
+        boolean trained() {
+            return stats != null;
+        }
+    }
+}
