@@ -106,8 +106,8 @@ class GradientCheckTest {
         if (locked) {
             return;
         }
-        Nd4j.getRandom().setSeed(7);
-        bnParams.get(BatchNormParamInitializer.GAMMA).assign(Nd4j.rand(DataType.DOUBLE, bnParams.get("gamma").shape()).addi(0.5));
-        bnParams.get(BatchNormParamInitializer.BETA).assign(Nd4j.rand(DataType.DOUBLE, bnParams.get("beta").shape()).subi(0.5));
+        long channels = bnParams.get(BatchNormParamInitializer.GAMMA).length();
+        bnParams.get(BatchNormParamInitializer.GAMMA).assign(TestArrays.uniform(DataType.DOUBLE, 7, 0.5, 1.5, channels));
+        bnParams.get(BatchNormParamInitializer.BETA).assign(TestArrays.uniform(DataType.DOUBLE, 8, -0.5, 0.5, channels));
     }
 }

@@ -86,8 +86,7 @@ enum InputKind {
     }
 
     INDArray features(DataType type, long seed) {
-        Nd4j.getRandom().setSeed(seed);
-        return Nd4j.rand(type, inputShape).muli(4).subi(1.5);
+        return TestArrays.uniform(type, seed, -1.5, 2.5, inputShape);
     }
 
     /** One-hot labels for the head's output: [N, 2], or [N, 2, T] / [N, T, 2] for sequences. */
