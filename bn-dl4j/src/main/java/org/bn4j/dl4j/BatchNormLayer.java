@@ -30,6 +30,9 @@ import static org.bn4j.dl4j.BatchNormParamInitializer.VAR;
  * gradient views. After an inference-mode forward pass (as in {@code FrozenLayerWithBackprop}) backprop gives the
  * gradient of that pass, with the statistics held constant, and leaves the running statistics alone.
  *
+ * <p>With a mask ({@code [N, T]} for sequences, {@code [N]} or {@code [N, 1]} for [N, C] input), statistics run
+ * over the kept positions only, and masked positions get zero output and zero gradient.
+ *
  * <p>Every failure names the layer, and happens before anything is written to parameters or gradients.
  */
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
@@ -78,13 +81,28 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         double[] beta = learnedOrNull(BETA);
         INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
         try {
+            StepMask mask = maskArray == null ? null : StepMask.of(maskArray, shape, where());
+            // With a mask, BN runs on the kept positions only, gathered into [K, C] rows.
+            Shape normalized = mask == null ? shape : mask.keptShape(shape.channels());
+            INDArray x = mask == null ? input : mask.gather(input, shape);
+            INDArray y = mask == null ? output : x.ulike();
+            if (mask != null && mask.keepsNothing()) {
+                if (training) {
+                    throw new IllegalArgumentException("the mask keeps no position, so there are no batch statistics");
+                }
+                lastForward = new LastForward(shape, normalized, mask, null, runningStats());
+                return output.assign(0);
+            }
             if (training) {
-                BatchStats stats = precision().forwardTraining(bn, input, shape, gamma, beta, output);
-                lastForward = new LastForward(shape, stats, null);
+                BatchStats stats = precision().forwardTraining(bn, x, normalized, gamma, beta, y);
+                lastForward = new LastForward(shape, normalized, mask, stats, null);
             } else {
                 RunningStats running = runningStats();
-                precision().forwardInference(bn, input, shape, gamma, beta, running, output);
-                lastForward = new LastForward(shape, null, running);
+                precision().forwardInference(bn, x, normalized, gamma, beta, running, y);
+                lastForward = new LastForward(shape, normalized, mask, null, running);
+            }
+            if (mask != null) {
+                mask.scatter(y, shape, output);
             }
         } catch (IllegalArgumentException e) {
             throw named(e);
@@ -98,7 +116,6 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         if (lastForward == null) {
             throw new IllegalStateException(where() + ": backprop before any forward pass");
         }
-        Shape shape = lastForward.shape;
         if (!java.util.Arrays.equals(epsilon.shape(), input.shape())) {
             throw new IllegalArgumentException(where() + ": epsilon has shape " + java.util.Arrays.toString(epsilon.shape())
                     + " but the input had " + java.util.Arrays.toString(input.shape()));
@@ -110,12 +127,26 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         RunningStats before = runningStats();
         RunningStats after;
         try {
-            if (lastForward.trained()) {
-                grads = precision().backward(bn, input, epsilon, shape, gamma, lastForward.stats, dx);
-                after = before.updated(lastForward.stats, bn.config());
-            } else {
-                grads = precision().backwardInference(bn, input, epsilon, shape, gamma, lastForward.running, dx);
+            StepMask mask = lastForward.mask;
+            Shape normalized = lastForward.normalized;
+            if (mask != null && mask.keepsNothing()) {
+                grads = new ParamGradients(new double[normalized.channels()], new double[normalized.channels()]);
                 after = before;
+                dx.assign(0);
+            } else {
+                INDArray x = mask == null ? input : mask.gather(input, lastForward.shape);
+                INDArray dy = mask == null ? epsilon : mask.gather(epsilon, lastForward.shape);
+                INDArray dxKept = mask == null ? dx : x.ulike();
+                if (lastForward.trained()) {
+                    grads = precision().backward(bn, x, dy, normalized, gamma, lastForward.stats, dxKept);
+                    after = before.updated(lastForward.stats, bn.config());
+                } else {
+                    grads = precision().backwardInference(bn, x, dy, normalized, gamma, lastForward.running, dxKept);
+                    after = before;
+                }
+                if (mask != null) {
+                    mask.scatter(dxKept, lastForward.shape, dx);
+                }
             }
         } catch (IllegalArgumentException e) {
             throw named(e);
@@ -182,12 +213,19 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     /** Statistics of the last training-mode pass, or the running statistics an inference-mode pass used. */
     private static final class LastForward {
+        /** The input's shape. */
         final Shape shape;
+        /** What bn-core normalized: the input's shape, or the kept rows under a mask. */
+        final Shape normalized;
+        /** The mask of the pass, or null. */
+        final StepMask mask;
         final BatchStats stats;
         final RunningStats running;
 
-        LastForward(Shape shape, BatchStats stats, RunningStats running) {
+        LastForward(Shape shape, Shape normalized, StepMask mask, BatchStats stats, RunningStats running) {
             this.shape = shape;
+            this.normalized = normalized;
+            this.mask = mask;
             this.stats = stats;
             this.running = running;
         }
