@@ -1,0 +1,131 @@
+package org.bn4j.dl4j;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Replaces DL4J's built-in {@link BatchNormalization} layers with {@link BatchNorm} in a network, for example a
+ * restored saved model. The result is a new network with the same configuration otherwise; parameters, running
+ * statistics (the built-in's {@code log10stdev} form converted to a variance), updater state and iteration
+ * counts are carried over, so inference gives the same outputs and training continues where it was.
+ * The original network is not modified.
+ *
+ * <pre>
+ * MultiLayerNetwork restored = MultiLayerNetwork.load(file, true);
+ * MultiLayerNetwork faster = BatchNormSwap.replaceBuiltIn(restored);
+ * </pre>
+ */
+public final class BatchNormSwap {
+    private BatchNormSwap() {
+    }
+
+    /** @return a copy of {@code net} with every built-in BN layer replaced; the same network if it has none */
+    public static MultiLayerNetwork replaceBuiltIn(MultiLayerNetwork net) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        boolean replaced = false;
+        for (NeuralNetConfiguration layerConf : conf.getConfs()) {
+            replaced |= replaceIn(layerConf);
+        }
+        if (!replaced) {
+            return net;
+        }
+        MultiLayerNetwork swapped = new MultiLayerNetwork(conf);
+        swapped.init();
+        for (int i = 0; i < net.getnLayers(); i++) {
+            copyParams(net.getLayer(i), swapped.getLayer(i));
+        }
+        copyUpdaterState(net.getUpdater() == null ? null : net.getUpdater().getStateViewArray(),
+                swapped.getUpdater() == null ? null : swapped.getUpdater().getStateViewArray());
+        return swapped;
+    }
+
+    /** @return a copy of {@code graph} with every built-in BN layer replaced; the same graph if it has none */
+    public static ComputationGraph replaceBuiltIn(ComputationGraph graph) {
+        ComputationGraphConfiguration conf = graph.getConfiguration().clone();
+        boolean replaced = false;
+        for (GraphVertex vertex : conf.getVertices().values()) {
+            if (vertex instanceof LayerVertex) {
+                replaced |= replaceIn(((LayerVertex) vertex).getLayerConf());
+            }
+        }
+        if (!replaced) {
+            return graph;
+        }
+        ComputationGraph swapped = new ComputationGraph(conf);
+        swapped.init();
+        for (Layer layer : graph.getLayers()) {
+            copyParams(layer, swapped.getLayer(layer.conf().getLayer().getLayerName()));
+        }
+        copyUpdaterState(graph.getUpdater() == null ? null : graph.getUpdater().getStateViewArray(),
+                swapped.getUpdater() == null ? null : swapped.getUpdater().getStateViewArray());
+        return swapped;
+    }
+
+    private static boolean replaceIn(NeuralNetConfiguration layerConf) {
+        if (!(layerConf.getLayer() instanceof BatchNormalization)) {
+            return false;
+        }
+        layerConf.setLayer(convert((BatchNormalization) layerConf.getLayer()));
+        // The built-in registered its parameter keys here; ours are registered again at init.
+        layerConf.clearVariables();
+        return true;
+    }
+
+    /** The same options: eps, decay, locked gamma and beta, image format, updater, gradient normalization, name. */
+    static BatchNorm convert(BatchNormalization builtIn) {
+        BatchNorm.Builder b = new BatchNorm.Builder()
+                .eps(builtIn.getEps()).decay(builtIn.getDecay())
+                .lockGammaBeta(builtIn.isLockGammaBeta()).gamma(builtIn.getGamma()).beta(builtIn.getBeta())
+                .dataFormat(builtIn.getCnn2DFormat())
+                .nIn(builtIn.getNIn()).nOut(builtIn.getNOut())
+                .updater(builtIn.getIUpdater()).biasUpdater(builtIn.getBiasUpdater())
+                .gradientNormalization(builtIn.getGradientNormalization())
+                .gradientNormalizationThreshold(builtIn.getGradientNormalizationThreshold());
+        if (builtIn.getLayerName() != null) {
+            b.name(builtIn.getLayerName());
+        }
+        BatchNorm layer = b.build();
+        layer.setIDropout(builtIn.getIDropout());
+        layer.setConstraints(builtIn.getConstraints());
+        return layer;
+    }
+
+    private static void copyParams(Layer from, Layer to) {
+        if (from.numParams() == 0) {
+            return;
+        }
+        if (!(from.conf().getLayer() instanceof BatchNormalization)) {
+            to.setParams(from.params());
+            return;
+        }
+        BatchNormalization builtIn = (BatchNormalization) from.conf().getLayer();
+        if (!builtIn.isLockGammaBeta()) {
+            to.getParam(BatchNormParamInitializer.GAMMA).assign(from.getParam(BatchNormalizationParamInitializer.GAMMA));
+            to.getParam(BatchNormParamInitializer.BETA).assign(from.getParam(BatchNormalizationParamInitializer.BETA));
+        }
+        to.getParam(BatchNormParamInitializer.MEAN).assign(from.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
+        INDArray log10Std = from.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+        INDArray var = log10Std == null ? from.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR)
+                // var = (10^log10std)^2
+                : Transforms.pow(Transforms.pow(Nd4j.valueArrayOf(log10Std.shape(), 10.0, log10Std.dataType()), log10Std, false), 2, false);
+        to.getParam(BatchNormParamInitializer.VAR).assign(var);
+    }
+
+    /** Gamma and beta keep their updater state; running statistics have none on either side, so the layouts agree. */
+    private static void copyUpdaterState(INDArray from, INDArray to) {
+        if (from != null && to != null && from.length() == to.length()) {
+            to.assign(from);
+        }
+    }
+}
