@@ -1,5 +1,8 @@
 package org.bn4j.core;
 
+import java.nio.Buffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -18,6 +21,9 @@ import java.util.Arrays;
  * <p>Statistics are accumulated in double for float data too, block by block with a corrected two-pass
  * algorithm, so large offsets do not cancel. Results are bitwise identical for every {@link Parallelism}.
  * Outputs may alias inputs ({@code y == x}, {@code dx == dy}).
+ *
+ * <p>Data comes as arrays or as NIO buffers; the buffer overloads let callers hand over off-heap memory
+ * (ND4J's, for one) without copying tensors to the Java heap.
  *
  * <p>Validation happens before anything is written: a call that throws leaves its output arrays as they
  * were, and {@link RunningStats} are immutable, so a failed step loses nothing. Immutable and thread-safe.
@@ -62,19 +68,31 @@ public final class BatchNorm {
      * @throws IllegalArgumentException on a length, channel-count or batch-size mismatch
      */
     public BatchStats forwardTraining(float[] x, Shape shape, double[] gamma, double[] beta, float[] y) {
-        requireLength("x", x == null ? -1 : x.length, shape);
-        requireLength("y", y == null ? -1 : y.length, shape);
-        return forwardTraining(Kernel.forFloat(shape), x, shape, gamma, beta, y);
+        return forwardTraining(floats("x", x, shape), shape, gamma, beta, floats("y", y, shape));
     }
 
     /** As {@link #forwardTraining(float[], Shape, double[], double[], float[])}, for double data. */
     public BatchStats forwardTraining(double[] x, Shape shape, double[] gamma, double[] beta, double[] y) {
-        requireLength("x", x == null ? -1 : x.length, shape);
-        requireLength("y", y == null ? -1 : y.length, shape);
-        return forwardTraining(Kernel.forDouble(shape), x, shape, gamma, beta, y);
+        return forwardTraining(doubles("x", x, shape), shape, gamma, beta, doubles("y", y, shape));
     }
 
-    private <A> BatchStats forwardTraining(Kernel<A> kernel, A x, Shape shape, double[] gamma, double[] beta, A y) {
+    /**
+     * As {@link #forwardTraining(float[], Shape, double[], double[], float[])}, over buffers: the values from
+     * each buffer's position to its limit, which must hold {@code shape.size()} values. Positions are not moved.
+     * Direct buffers (such as views of off-heap memory) are read and written a segment at a time, never copied whole.
+     */
+    public BatchStats forwardTraining(FloatBuffer x, Shape shape, double[] gamma, double[] beta, FloatBuffer y) {
+        return forwardTraining(floats("x", x, shape, false), shape, gamma, beta,
+                floats("y", y, shape, true));
+    }
+
+    /** As {@link #forwardTraining(FloatBuffer, Shape, double[], double[], FloatBuffer)}, for double data. */
+    public BatchStats forwardTraining(DoubleBuffer x, Shape shape, double[] gamma, double[] beta, DoubleBuffer y) {
+        return forwardTraining(doubles("x", x, shape, false), shape, gamma, beta,
+                doubles("y", y, shape, true));
+    }
+
+    private <A> BatchStats forwardTraining(Data<A> x, Shape shape, double[] gamma, double[] beta, Data<A> y) {
         if (shape.valuesPerChannel() < 2) {
             throw new IllegalArgumentException("training needs at least 2 values per channel to estimate a variance, but "
                     + shape + " gives " + shape.valuesPerChannel() + " (batch " + shape.batch() + " x spatial "
@@ -82,10 +100,10 @@ public final class BatchNorm {
         }
         double[] g = gammaFor(gamma, shape);
         double[] b = betaFor(beta, shape);
-        Passes<A> passes = new Passes<>(kernel, shape, parallelism);
+        Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
         BatchStats stats = passes.batchStats(x, config.eps());
         if (rejectsNonFinite() && !(allFinite(stats.mean) && allFinite(stats.biasedVar))) {
-            throw nonFinite(kernel, shape, "x", x);
+            throw nonFinite(shape, "x", x);
         }
         passes.normalize(x, y, stats.mean, product(g, stats.invStd), b);
         return stats;
@@ -106,31 +124,39 @@ public final class BatchNorm {
      * @throws IllegalArgumentException on a length or channel-count mismatch
      */
     public void forwardInference(float[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, float[] y) {
-        requireLength("x", x == null ? -1 : x.length, shape);
-        requireLength("y", y == null ? -1 : y.length, shape);
-        forwardInference(Kernel.forFloat(shape), x, shape, gamma, beta, running, y);
+        forwardInference(floats("x", x, shape), shape, gamma, beta, running, floats("y", y, shape));
     }
 
     /** As {@link #forwardInference(float[], Shape, double[], double[], RunningStats, float[])}, for double data. */
     public void forwardInference(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, double[] y) {
-        requireLength("x", x == null ? -1 : x.length, shape);
-        requireLength("y", y == null ? -1 : y.length, shape);
-        forwardInference(Kernel.forDouble(shape), x, shape, gamma, beta, running, y);
+        forwardInference(doubles("x", x, shape), shape, gamma, beta, running, doubles("y", y, shape));
     }
 
-    private <A> void forwardInference(Kernel<A> kernel, A x, Shape shape, double[] gamma, double[] beta,
-                                      RunningStats running, A y) {
+    /** As {@link #forwardInference(float[], Shape, double[], double[], RunningStats, float[])}, over buffers (see {@link #forwardTraining(FloatBuffer, Shape, double[], double[], FloatBuffer)}). */
+    public void forwardInference(FloatBuffer x, Shape shape, double[] gamma, double[] beta, RunningStats running, FloatBuffer y) {
+        forwardInference(floats("x", x, shape, false), shape, gamma, beta, running,
+                floats("y", y, shape, true));
+    }
+
+    /** As {@link #forwardInference(FloatBuffer, Shape, double[], double[], RunningStats, FloatBuffer)}, for double data. */
+    public void forwardInference(DoubleBuffer x, Shape shape, double[] gamma, double[] beta, RunningStats running, DoubleBuffer y) {
+        forwardInference(doubles("x", x, shape, false), shape, gamma, beta, running,
+                doubles("y", y, shape, true));
+    }
+
+    private <A> void forwardInference(Data<A> x, Shape shape, double[] gamma, double[] beta,
+                                      RunningStats running, Data<A> y) {
         requireRunning(running, shape);
         double[] g = gammaFor(gamma, shape);
         double[] b = betaFor(beta, shape);
-        if (rejectsNonFinite() && kernel.firstNonFinite(x) >= 0) {
-            throw nonFinite(kernel, shape, "x", x);
+        if (rejectsNonFinite() && x.firstNonFinite() >= 0) {
+            throw nonFinite(shape, "x", x);
         }
         double[] scale = new double[shape.channels()];
         for (int ch = 0; ch < scale.length; ch++) {
             scale[ch] = g[ch] / Math.sqrt(running.var[ch] + config.eps());
         }
-        new Passes<>(kernel, shape, parallelism).normalize(x, y, running.mean, scale, b);
+        new Passes<>(x.kernel(shape), shape, parallelism).normalize(x, y, running.mean, scale, b);
     }
 
     // --- backward ---
@@ -149,33 +175,42 @@ public final class BatchNorm {
      * @throws IllegalArgumentException on a length mismatch or statistics saved for another shape
      */
     public ParamGradients backward(float[] x, float[] dy, Shape shape, double[] gamma, BatchStats saved, float[] dx) {
-        requireLength("x", x == null ? -1 : x.length, shape);
-        requireLength("dy", dy == null ? -1 : dy.length, shape);
-        requireLength("dx", dx == null ? -1 : dx.length, shape);
-        return backward(Kernel.forFloat(shape), x, dy, shape, gamma, saved, dx);
+        return backward(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, saved,
+                floats("dx", dx, shape));
     }
 
     /** As {@link #backward(float[], float[], Shape, double[], BatchStats, float[])}, for double data. */
     public ParamGradients backward(double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved, double[] dx) {
-        requireLength("x", x == null ? -1 : x.length, shape);
-        requireLength("dy", dy == null ? -1 : dy.length, shape);
-        requireLength("dx", dx == null ? -1 : dx.length, shape);
-        return backward(Kernel.forDouble(shape), x, dy, shape, gamma, saved, dx);
+        return backward(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, saved,
+                doubles("dx", dx, shape));
     }
 
-    private <A> ParamGradients backward(Kernel<A> kernel, A x, A dy, Shape shape, double[] gamma, BatchStats saved, A dx) {
+    /** As {@link #backward(float[], float[], Shape, double[], BatchStats, float[])}, over buffers (see {@link #forwardTraining(FloatBuffer, Shape, double[], double[], FloatBuffer)}). */
+    public ParamGradients backward(FloatBuffer x, FloatBuffer dy, Shape shape, double[] gamma, BatchStats saved, FloatBuffer dx) {
+        return backward(floats("x", x, shape, false), floats("dy", dy, shape, false), shape, gamma,
+                saved, floats("dx", dx, shape, true));
+    }
+
+    /** As {@link #backward(FloatBuffer, FloatBuffer, Shape, double[], BatchStats, FloatBuffer)}, for double data. */
+    public ParamGradients backward(DoubleBuffer x, DoubleBuffer dy, Shape shape, double[] gamma, BatchStats saved, DoubleBuffer dx) {
+        return backward(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape, gamma,
+                saved, doubles("dx", dx, shape, true));
+    }
+
+    private <A> ParamGradients backward(Data<A> x, Data<A> dy, Shape shape, double[] gamma,
+                                        BatchStats saved, Data<A> dx) {
         if (saved == null || saved.channels() != shape.channels() || saved.count() != shape.valuesPerChannel()) {
             throw new IllegalArgumentException("saved statistics are for "
                     + (saved == null ? "nothing (null)" : saved.channels() + " channels of " + saved.count() + " values")
                     + " but " + shape + " has " + shape.channels() + " channels of " + shape.valuesPerChannel() + " values");
         }
         double[] g = gammaFor(gamma, shape);
-        Passes<A> passes = new Passes<>(kernel, shape, parallelism);
+        Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
         double[][] sums = passes.gradSums(x, dy, saved.mean);
         double[] sumDy = sums[0];
         double[] sumDyXc = sums[1];
         if (rejectsNonFinite() && !(allFinite(sumDy) && allFinite(sumDyXc))) {
-            throw kernel.firstNonFinite(dy) >= 0 ? nonFinite(kernel, shape, "dy", dy) : nonFinite(kernel, shape, "x", x);
+            throw dy.firstNonFinite() >= 0 ? nonFinite(shape, "dy", dy) : nonFinite(shape, "x", x);
         }
         int c = shape.channels();
         double m = saved.count();
@@ -210,28 +245,38 @@ public final class BatchNorm {
      * @return gradients with respect to gamma and beta
      */
     public ParamGradients backwardInference(float[] x, float[] dy, Shape shape, double[] gamma, RunningStats running, float[] dx) {
-        requireLength("x", x == null ? -1 : x.length, shape);
-        requireLength("dy", dy == null ? -1 : dy.length, shape);
-        requireLength("dx", dx == null ? -1 : dx.length, shape);
-        return backwardInference(Kernel.forFloat(shape), x, dy, shape, gamma, running, dx);
+        return backwardInference(floats("x", x, shape), floats("dy", dy, shape), shape, gamma,
+                running, floats("dx", dx, shape));
     }
 
     /** As {@link #backwardInference(float[], float[], Shape, double[], RunningStats, float[])}, for double data. */
     public ParamGradients backwardInference(double[] x, double[] dy, Shape shape, double[] gamma, RunningStats running, double[] dx) {
-        requireLength("x", x == null ? -1 : x.length, shape);
-        requireLength("dy", dy == null ? -1 : dy.length, shape);
-        requireLength("dx", dx == null ? -1 : dx.length, shape);
-        return backwardInference(Kernel.forDouble(shape), x, dy, shape, gamma, running, dx);
+        return backwardInference(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma,
+                running, doubles("dx", dx, shape));
     }
 
-    private <A> ParamGradients backwardInference(Kernel<A> kernel, A x, A dy, Shape shape, double[] gamma,
-                                                 RunningStats running, A dx) {
+    /** As {@link #backwardInference(float[], float[], Shape, double[], RunningStats, float[])}, over buffers. */
+    public ParamGradients backwardInference(FloatBuffer x, FloatBuffer dy, Shape shape, double[] gamma, RunningStats running,
+                                            FloatBuffer dx) {
+        return backwardInference(floats("x", x, shape, false), floats("dy", dy, shape, false), shape,
+                gamma, running, floats("dx", dx, shape, true));
+    }
+
+    /** As {@link #backwardInference(FloatBuffer, FloatBuffer, Shape, double[], RunningStats, FloatBuffer)}, for double data. */
+    public ParamGradients backwardInference(DoubleBuffer x, DoubleBuffer dy, Shape shape, double[] gamma, RunningStats running,
+                                            DoubleBuffer dx) {
+        return backwardInference(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape,
+                gamma, running, doubles("dx", dx, shape, true));
+    }
+
+    private <A> ParamGradients backwardInference(Data<A> x, Data<A> dy, Shape shape, double[] gamma,
+                                                 RunningStats running, Data<A> dx) {
         requireRunning(running, shape);
         double[] g = gammaFor(gamma, shape);
-        Passes<A> passes = new Passes<>(kernel, shape, parallelism);
+        Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
         double[][] sums = passes.gradSums(x, dy, running.mean);
         if (rejectsNonFinite() && !(allFinite(sums[0]) && allFinite(sums[1]))) {
-            throw kernel.firstNonFinite(dy) >= 0 ? nonFinite(kernel, shape, "dy", dy) : nonFinite(kernel, shape, "x", x);
+            throw dy.firstNonFinite() >= 0 ? nonFinite(shape, "dy", dy) : nonFinite(shape, "x", x);
         }
         int c = shape.channels();
         double[] dyScale = new double[c];
@@ -247,12 +292,39 @@ public final class BatchNorm {
 
     // --- validation ---
 
-    private static void requireLength(String name, int length, Shape shape) {
+    private static Data<float[]> floats(String name, float[] values, Shape shape) {
+        requireLength(name, values == null ? -1 : values.length, " values", shape);
+        return FloatData.of(values);
+    }
+
+    private static Data<double[]> doubles(String name, double[] values, Shape shape) {
+        requireLength(name, values == null ? -1 : values.length, " values", shape);
+        return DoubleData.of(values);
+    }
+
+    private static Data<float[]> floats(String name, FloatBuffer buffer, Shape shape, boolean written) {
+        requireBuffer(name, buffer, shape, written);
+        return FloatData.of(buffer);
+    }
+
+    private static Data<double[]> doubles(String name, DoubleBuffer buffer, Shape shape, boolean written) {
+        requireBuffer(name, buffer, shape, written);
+        return DoubleData.of(buffer);
+    }
+
+    private static void requireBuffer(String name, Buffer buffer, Shape shape, boolean written) {
+        requireLength(name, buffer == null ? -1 : buffer.remaining(), " values between position and limit", shape);
+        if (written && buffer.isReadOnly()) {
+            throw new IllegalArgumentException(name + " is a read-only buffer but is written to");
+        }
+    }
+
+    private static void requireLength(String name, int length, String unit, Shape shape) {
         if (shape == null) {
             throw new IllegalArgumentException("shape must not be null");
         }
         if (length != shape.size()) {
-            throw new IllegalArgumentException(name + (length < 0 ? " is null" : " has " + length + " values")
+            throw new IllegalArgumentException(name + (length < 0 ? " is null" : " has " + length + unit)
                     + " but shape " + shape + " needs " + shape.size());
         }
     }
@@ -297,14 +369,14 @@ public final class BatchNorm {
         return config.nonFinitePolicy() == NonFinitePolicy.REJECT;
     }
 
-    /** Called once finite inputs have produced non-finite sums: name the first bad value, or the overflow. */
-    private static <A> IllegalArgumentException nonFinite(Kernel<A> kernel, Shape shape, String name, A values) {
-        int index = kernel.firstNonFinite(values);
+    /** Called once non-finite sums have appeared: name the first bad value, or the overflow. */
+    private static <A> IllegalArgumentException nonFinite(Shape shape, String name, Data<A> values) {
+        int index = values.firstNonFinite();
         if (index < 0) {
             return new IllegalArgumentException("statistics over " + name + " overflowed the double range for "
                     + shape + "; rescale the input");
         }
-        return new NonFiniteInputException(name, index, kernel.valueAt(values, index), shape);
+        return new NonFiniteInputException(name, index, values.valueAt(index), shape);
     }
 
     private static boolean allFinite(double[] values) {

@@ -1,6 +1,6 @@
 package org.bn4j.core;
 
-/** The element-type half of a float kernel: conversions and scans that do not depend on the layout. */
+/** The element-type half of a float kernel: coefficient conversions that do not depend on the layout. */
 interface FloatKernel extends Kernel<float[]> {
     @Override
     default float[] narrow(double[] v) {
@@ -18,20 +18,5 @@ interface FloatKernel extends Kernel<float[]> {
             out[i] = (float) (v[i] - (float) v[i]);
         }
         return out;
-    }
-
-    @Override
-    default int firstNonFinite(float[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Float.isFinite(a[i])) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    @Override
-    default double valueAt(float[] a, int i) {
-        return a[i];
     }
 }

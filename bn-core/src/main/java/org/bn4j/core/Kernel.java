@@ -9,11 +9,16 @@ package org.bn4j.core;
  * {@link Passes} runs the blocks on any number of threads and merges the slots of each channel in group
  * order, so the floating-point reduction order, and thus every result bit, is the same at any thread count.
  *
+ * <p>Blocks reach the data one contiguous segment of at most {@link #BLOCK_VALUES} values (or one row) at a
+ * time through {@link Data}. All the {@link Data} of one call are of one kind (all arrays or all buffers), so
+ * a segment sits at the same offset in each of them: the loops index every array with one expression, the
+ * shape the JIT vectorizes.
+ *
  * <p>Kernels trust their arguments: {@link BatchNorm} validates lengths and shapes before calling them.
  * Per-channel coefficient arrays have length {@code C}.
  */
 interface Kernel<A> {
-    /** Target number of values in one block: small enough that a second pass over it hits L2. */
+    /** Target number of values in one block and one segment: small enough that a second pass hits L2. */
     int BLOCK_VALUES = 16 * 1024;
 
     /** @return the kernel for float data of this shape */
@@ -38,16 +43,16 @@ interface Kernel<A> {
     int groups();
 
     /** Block statistics: writes the value count, mean and {@code M2 = sum((x - mean)^2)} of each slot the task owns. */
-    void moments(A x, int task, double[] count, double[] mean, double[] m2);
+    void moments(Data<A> x, int task, double[] count, double[] mean, double[] m2);
 
     /** Scalar math: {@code y = ((x - centerHi) - centerLo) * scale + shift}; y may be x. */
-    void normalize(A x, A y, int task, A centerHi, A centerLo, A scale, A shift);
+    void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift);
 
     /** Block gradient sums: writes {@code sum(dy)} and {@code sum(dy * (x - mean))} of each slot the task owns. */
-    void gradSums(A x, A dy, int task, double[] mean, double[] sumDy, double[] sumDyXc);
+    void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc);
 
     /** Scalar math: {@code dx = dyScale * dy + xcScale * ((x - centerHi) - centerLo) + offset}; dx may be dy. */
-    void gradApply(A x, A dy, A dx, int task, A centerHi, A centerLo, A dyScale, A xcScale, A offset);
+    void gradApply(Data<A> x, Data<A> dy, Data<A> dx, int task, A centerHi, A centerLo, A dyScale, A xcScale, A offset);
 
     /** @return {@code v} rounded to the element type */
     A narrow(double[] v);
@@ -57,10 +62,4 @@ interface Kernel<A> {
      * float mean in two parts keeps {@code x - mean} accurate when the mean is large against the spread.
      */
     A residual(double[] v);
-
-    /** @return the index of the first NaN or infinite element, or -1 */
-    int firstNonFinite(A a);
-
-    /** @return element {@code i} of {@code a}, widened to double */
-    double valueAt(A a, int i);
 }

@@ -2,7 +2,7 @@ package org.bn4j.core;
 
 /**
  * Runs a {@link Kernel}'s blocks for one tensor and merges their partial results per channel in group
- * order, the one place where reductions are combined. Everything here is O(C) or O(groups * C); the
+ * order ({@link Moments} for statistics), the one place where reductions across blocks are combined. Everything here is O(C) or O(groups * C); the
  * O(size) work is in the kernel.
  */
 final class Passes<A> {
@@ -18,8 +18,8 @@ final class Passes<A> {
         this.elements = shape.size();
     }
 
-    /** Per-channel mean and biased variance of x, merged over the blocks with Chan et al.'s pairwise update. */
-    BatchStats batchStats(A x, double eps) {
+    /** Per-channel mean and biased variance of x, merged over the blocks in group order. */
+    BatchStats batchStats(Data<A> x, double eps) {
         int slots = kernel.groups() * channels;
         double[] count = new double[slots];
         double[] mean = new double[slots];
@@ -30,30 +30,19 @@ final class Passes<A> {
         double[] biasedVar = new double[channels];
         double total = 0;
         for (int ch = 0; ch < channels; ch++) {
-            double n = 0, mu = 0, sumSq = 0;
+            Moments merged = new Moments();
             for (int slot = ch; slot < slots; slot += channels) {
-                double nb = count[slot];
-                if (n == 0) {
-                    n = nb;
-                    mu = mean[slot];
-                    sumSq = m2[slot];
-                    continue;
-                }
-                double delta = mean[slot] - mu;
-                double merged = n + nb;
-                mu += delta * nb / merged;
-                sumSq += m2[slot] + delta * delta * n * nb / merged;
-                n = merged;
+                merged.merge(count[slot], mean[slot], m2[slot]);
             }
-            channelMean[ch] = mu;
-            biasedVar[ch] = sumSq / n;
-            total = n;
+            channelMean[ch] = merged.mean;
+            biasedVar[ch] = merged.m2 / merged.count;
+            total = merged.count;
         }
         return new BatchStats(channelMean, biasedVar, eps, (long) total);
     }
 
     /** {@code y = (x - center) * scale + shift}, per channel. */
-    void normalize(A x, A y, double[] center, double[] scale, double[] shift) {
+    void normalize(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift) {
         A hi = kernel.narrow(center);
         A lo = kernel.residual(center);
         A a = kernel.narrow(scale);
@@ -62,7 +51,7 @@ final class Passes<A> {
     }
 
     /** @return {@code {sum(dy), sum(dy * (x - mean))}} per channel, summed over the blocks in group order */
-    double[][] gradSums(A x, A dy, double[] mean) {
+    double[][] gradSums(Data<A> x, Data<A> dy, double[] mean) {
         int slots = kernel.groups() * channels;
         double[] sumDy = new double[slots];
         double[] sumDyXc = new double[slots];
@@ -83,7 +72,7 @@ final class Passes<A> {
     }
 
     /** {@code dx = dyScale * dy + xcScale * (x - center) + offset}, per channel. */
-    void gradApply(A x, A dy, A dx, double[] center, double[] dyScale, double[] xcScale, double[] offset) {
+    void gradApply(Data<A> x, Data<A> dy, Data<A> dx, double[] center, double[] dyScale, double[] xcScale, double[] offset) {
         A hi = kernel.narrow(center);
         A lo = kernel.residual(center);
         A k = kernel.narrow(dyScale);

@@ -5,17 +5,20 @@ package org.bn4j.core;
  * {@link Layout#NCDHW}): element {@code (i, ch, s)} sits at {@code (i * C + ch) * spatial + s}, so each channel
  * is {@code N} contiguous planes.
  *
- * <p>A task is one channel over a group of consecutive planes, about {@link Kernel#BLOCK_VALUES} values, so
- * the second statistics pass reads cache, not memory. Passes over memory: moments 1 read, normalize 1 read
- * and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run over one plane with
- * per-channel coefficients hoisted to locals.
+ * <p>A task is one channel over a group of consecutive planes, about {@link Kernel#BLOCK_VALUES} values; it
+ * visits its planes as segments of at most that many values. Statistics are exact two-pass per segment (the
+ * second pass reads cache) and merged segment by segment in order. Passes over memory: moments 1 read,
+ * normalize 1 read and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run along a
+ * segment with the channel's coefficients in locals.
  */
 abstract class PlanarKernel<A> implements Kernel<A> {
-    final int n;
     final int c;
     final int spatial;
-    final int planesPerGroup;
+    private final int n;
+    private final int planesPerGroup;
     private final int groups;
+    private final int segment;
+    private final int segmentsPerPlane;
 
     PlanarKernel(Shape shape) {
         this.n = shape.batch();
@@ -23,6 +26,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         this.spatial = shape.spatial();
         this.planesPerGroup = Math.max(1, BLOCK_VALUES / spatial);
         this.groups = (n + planesPerGroup - 1) / planesPerGroup;
+        this.segment = Math.min(spatial, BLOCK_VALUES);
+        this.segmentsPerPlane = (spatial + segment - 1) / segment;
     }
 
     @Override
@@ -35,13 +40,21 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         return groups;
     }
 
-    /** @return the first plane of the task's group; the task's channel is {@code task % c} */
-    final int firstPlane(int task) {
-        return (task / c) * planesPerGroup;
+    /** @return how many segments the task visits */
+    final int segments(int task) {
+        int firstPlane = (task / c) * planesPerGroup;
+        return (Math.min(n, firstPlane + planesPerGroup) - firstPlane) * segmentsPerPlane;
     }
 
-    final int endPlane(int task) {
-        return Math.min(n, firstPlane(task) + planesPerGroup);
+    /** @return the flat index where segment {@code k} of the task starts */
+    final int segmentStart(int task, int k) {
+        int plane = (task / c) * planesPerGroup + k / segmentsPerPlane;
+        return (plane * c + task % c) * spatial + (k % segmentsPerPlane) * segment;
+    }
+
+    /** @return the length of segment {@code k} of any task */
+    final int segmentLength(int k) {
+        return Math.min(segment, spatial - (k % segmentsPerPlane) * segment);
     }
 
     static final class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
@@ -50,55 +63,49 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void moments(float[] x, int task, double[] count, double[] mean, double[] m2) {
-            final int ch = task % c, i0 = firstPlane(task), i1 = endPlane(task);
-            double sum = 0;
-            for (int i = i0; i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    sum += x[base + s];
-                }
+        public void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
+            Moments acc = new Moments();
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(k);
+                final float[] xa = x.read(start, len, 0);
+                final int o = x.offset(start);
+                acc.mergeSegment(xa, o, o + len);
             }
-            final double cnt = (double) (i1 - i0) * spatial;
-            final double m = sum / cnt;
-            // Corrected two-pass: sumD absorbs the rounding error of m.
-            double sumD = 0, sumD2 = 0;
-            for (int i = i0; i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    final double d = x[base + s] - m;
-                    sumD += d;
-                    sumD2 += d * d;
-                }
-            }
-            count[task] = cnt;
-            mean[task] = m + sumD / cnt;
-            m2[task] = Math.max(0, sumD2 - sumD * sumD / cnt);
+            count[task] = acc.count;
+            mean[task] = acc.mean;
+            m2[task] = acc.m2;
         }
 
         @Override
-        public void normalize(float[] x, float[] y, int task, float[] centerHi, float[] centerLo, float[] scale, float[] shift) {
-            final int ch = task % c, i1 = endPlane(task);
+        public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
+                              float[] scale, float[] shift) {
+            final int ch = task % c;
             final float hi = centerHi[ch], lo = centerLo[ch], a = scale[ch], b = shift[ch];
-            for (int i = firstPlane(task); i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    y[base + s] = ((x[base + s] - hi) - lo) * a + b;
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(k);
+                final float[] xa = x.read(start, len, 0);
+                final float[] ya = y.writable(start, len, 1);
+                final int o = x.offset(start);
+                for (int j = o; j < o + len; j++) {
+                    ya[j] = ((xa[j] - hi) - lo) * a + b;
                 }
+                y.written(start, len, ya);
             }
         }
 
         @Override
-        public void gradSums(float[] x, float[] dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
-            final int ch = task % c, i1 = endPlane(task);
-            final double m = mean[ch];
+        public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
+            final double m = mean[task % c];
             double sDy = 0, sDyXc = 0;
-            for (int i = firstPlane(task); i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    final double g = dy[base + s];
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(k);
+                final float[] xa = x.read(start, len, 0);
+                final float[] ga = dy.read(start, len, 1);
+                final int o = x.offset(start);
+                for (int j = o; j < o + len; j++) {
+                    final double g = ga[j];
                     sDy += g;
-                    sDyXc += g * (x[base + s] - m);
+                    sDyXc += g * (xa[j] - m);
                 }
             }
             sumDy[task] = sDy;
@@ -106,18 +113,22 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void gradApply(float[] x, float[] dy, float[] dx, int task, float[] centerHi, float[] centerLo,
-                              float[] dyScale, float[] xcScale, float[] offset) {
-            final int ch = task % c, i1 = endPlane(task);
-            final float hi = centerHi[ch], lo = centerLo[ch], k = dyScale[ch], q = xcScale[ch], r = offset[ch];
-            for (int i = firstPlane(task); i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    dx[base + s] = k * dy[base + s] + q * ((x[base + s] - hi) - lo) + r;
+        public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
+            final int ch = task % c;
+            final float hi = centerHi[ch], lo = centerLo[ch], k1 = dyScale[ch], q = xcScale[ch], r = offset[ch];
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(k);
+                final float[] xa = x.read(start, len, 0);
+                final float[] ga = dy.read(start, len, 1);
+                final float[] da = dx.writable(start, len, 2);
+                final int o = x.offset(start);
+                for (int j = o; j < o + len; j++) {
+                    da[j] = k1 * ga[j] + q * ((xa[j] - hi) - lo) + r;
                 }
+                dx.written(start, len, da);
             }
         }
-
     }
 
     static final class OfDouble extends PlanarKernel<double[]> implements DoubleKernel {
@@ -126,55 +137,49 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void moments(double[] x, int task, double[] count, double[] mean, double[] m2) {
-            final int ch = task % c, i0 = firstPlane(task), i1 = endPlane(task);
-            double sum = 0;
-            for (int i = i0; i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    sum += x[base + s];
-                }
+        public void moments(Data<double[]> x, int task, double[] count, double[] mean, double[] m2) {
+            Moments acc = new Moments();
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(k);
+                final double[] xa = x.read(start, len, 0);
+                final int o = x.offset(start);
+                acc.mergeSegment(xa, o, o + len);
             }
-            final double cnt = (double) (i1 - i0) * spatial;
-            final double m = sum / cnt;
-            // Corrected two-pass: sumD absorbs the rounding error of m.
-            double sumD = 0, sumD2 = 0;
-            for (int i = i0; i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    final double d = x[base + s] - m;
-                    sumD += d;
-                    sumD2 += d * d;
-                }
-            }
-            count[task] = cnt;
-            mean[task] = m + sumD / cnt;
-            m2[task] = Math.max(0, sumD2 - sumD * sumD / cnt);
+            count[task] = acc.count;
+            mean[task] = acc.mean;
+            m2[task] = acc.m2;
         }
 
         @Override
-        public void normalize(double[] x, double[] y, int task, double[] centerHi, double[] centerLo, double[] scale, double[] shift) {
-            final int ch = task % c, i1 = endPlane(task);
+        public void normalize(Data<double[]> x, Data<double[]> y, int task, double[] centerHi, double[] centerLo,
+                              double[] scale, double[] shift) {
+            final int ch = task % c;
             final double hi = centerHi[ch], lo = centerLo[ch], a = scale[ch], b = shift[ch];
-            for (int i = firstPlane(task); i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    y[base + s] = ((x[base + s] - hi) - lo) * a + b;
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(k);
+                final double[] xa = x.read(start, len, 0);
+                final double[] ya = y.writable(start, len, 1);
+                final int o = x.offset(start);
+                for (int j = o; j < o + len; j++) {
+                    ya[j] = ((xa[j] - hi) - lo) * a + b;
                 }
+                y.written(start, len, ya);
             }
         }
 
         @Override
-        public void gradSums(double[] x, double[] dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
-            final int ch = task % c, i1 = endPlane(task);
-            final double m = mean[ch];
+        public void gradSums(Data<double[]> x, Data<double[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
+            final double m = mean[task % c];
             double sDy = 0, sDyXc = 0;
-            for (int i = firstPlane(task); i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    final double g = dy[base + s];
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(k);
+                final double[] xa = x.read(start, len, 0);
+                final double[] ga = dy.read(start, len, 1);
+                final int o = x.offset(start);
+                for (int j = o; j < o + len; j++) {
+                    final double g = ga[j];
                     sDy += g;
-                    sDyXc += g * (x[base + s] - m);
+                    sDyXc += g * (xa[j] - m);
                 }
             }
             sumDy[task] = sDy;
@@ -182,17 +187,21 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void gradApply(double[] x, double[] dy, double[] dx, int task, double[] centerHi, double[] centerLo,
-                              double[] dyScale, double[] xcScale, double[] offset) {
-            final int ch = task % c, i1 = endPlane(task);
-            final double hi = centerHi[ch], lo = centerLo[ch], k = dyScale[ch], q = xcScale[ch], r = offset[ch];
-            for (int i = firstPlane(task); i < i1; i++) {
-                final int base = (i * c + ch) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    dx[base + s] = k * dy[base + s] + q * ((x[base + s] - hi) - lo) + r;
+        public void gradApply(Data<double[]> x, Data<double[]> dy, Data<double[]> dx, int task, double[] centerHi,
+                              double[] centerLo, double[] dyScale, double[] xcScale, double[] offset) {
+            final int ch = task % c;
+            final double hi = centerHi[ch], lo = centerLo[ch], k1 = dyScale[ch], q = xcScale[ch], r = offset[ch];
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(k);
+                final double[] xa = x.read(start, len, 0);
+                final double[] ga = dy.read(start, len, 1);
+                final double[] da = dx.writable(start, len, 2);
+                final int o = x.offset(start);
+                for (int j = o; j < o + len; j++) {
+                    da[j] = k1 * ga[j] + q * ((xa[j] - hi) - lo) + r;
                 }
+                dx.written(start, len, da);
             }
         }
-
     }
 }

@@ -90,6 +90,20 @@ class BadInputTest {
         }
 
         @Test
+        void bufferWithTooFewValuesBetweenPositionAndLimit() {
+            java.nio.FloatBuffer in = java.nio.FloatBuffer.wrap(x).position(2);
+            assertRejected(IllegalArgumentException.class, "x has 22 values between position and limit but shape NCHW[2, 3, 2, 2] needs 24",
+                    () -> bn.forwardTraining(in, shape, gamma, beta, java.nio.FloatBuffer.allocate(24)));
+        }
+
+        @Test
+        void readOnlyOutputBuffer() {
+            java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(24).asReadOnlyBuffer();
+            assertRejected(IllegalArgumentException.class, "y is a read-only buffer but is written to",
+                    () -> bn.forwardTraining(java.nio.FloatBuffer.wrap(x), shape, gamma, beta, out));
+        }
+
+        @Test
         void gammaPassedWhileLocked() {
             BatchNorm locked = new BatchNorm(BatchNormConfig.builder().lockGammaBeta(1, 0).build());
             assertRejected(IllegalArgumentException.class, "gamma is locked",

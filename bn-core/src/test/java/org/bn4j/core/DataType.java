@@ -1,6 +1,14 @@
 package org.bn4j.core;
 
-/** Runs {@link BatchNorm} on float or double arrays and hands results back in double, so one test covers both. */
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Runs {@link BatchNorm} on float or double data, in arrays or direct buffers, and hands results back in double,
+ * so that one test covers every element type and storage.
+ */
 enum DataType {
     FLOAT(Tolerances.F32) {
         @Override
@@ -55,7 +63,97 @@ enum DataType {
             ParamGradients grads = bn.backward(x.clone(), dy.clone(), shape, gamma, saved, dx);
             return new Backward(dx, grads);
         }
+    },
+    /** Direct (off-heap) buffers, placed at a non-zero position inside a larger buffer. */
+    FLOAT_DIRECT_BUFFER(Tolerances.F32) {
+        @Override
+        double[] representable(double[] v) {
+            return TestData.toDouble(TestData.toFloat(v));
+        }
+
+        @Override
+        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta) {
+            FloatBuffer y = floats(new double[x.length]);
+            BatchStats stats = bn.forwardTraining(floats(x), shape, gamma, beta, y);
+            return new Forward(values(y), stats);
+        }
+
+        @Override
+        double[] forwardInference(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+            FloatBuffer y = floats(new double[x.length]);
+            bn.forwardInference(floats(x), shape, gamma, beta, running, y);
+            return values(y);
+        }
+
+        @Override
+        Backward backward(BatchNorm bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+            FloatBuffer dx = floats(new double[x.length]);
+            ParamGradients grads = bn.backward(floats(x), floats(dy), shape, gamma, saved, dx);
+            return new Backward(values(dx), grads);
+        }
+
+        private FloatBuffer floats(double[] v) {
+            FloatBuffer buffer = ByteBuffer.allocateDirect((v.length + 2 * PAD) * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0; i < v.length; i++) {
+                buffer.put(PAD + i, (float) v[i]);
+            }
+            return buffer.position(PAD).limit(PAD + v.length);
+        }
+
+        private double[] values(FloatBuffer b) {
+            double[] out = new double[b.remaining()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = b.get(b.position() + i);
+            }
+            return out;
+        }
+    },
+    DOUBLE_DIRECT_BUFFER(Tolerances.F64) {
+        @Override
+        double[] representable(double[] v) {
+            return v.clone();
+        }
+
+        @Override
+        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta) {
+            DoubleBuffer y = doubles(new double[x.length]);
+            BatchStats stats = bn.forwardTraining(doubles(x), shape, gamma, beta, y);
+            return new Forward(values(y), stats);
+        }
+
+        @Override
+        double[] forwardInference(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+            DoubleBuffer y = doubles(new double[x.length]);
+            bn.forwardInference(doubles(x), shape, gamma, beta, running, y);
+            return values(y);
+        }
+
+        @Override
+        Backward backward(BatchNorm bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+            DoubleBuffer dx = doubles(new double[x.length]);
+            ParamGradients grads = bn.backward(doubles(x), doubles(dy), shape, gamma, saved, dx);
+            return new Backward(values(dx), grads);
+        }
+
+        private DoubleBuffer doubles(double[] v) {
+            DoubleBuffer buffer = ByteBuffer.allocateDirect((v.length + 2 * PAD) * 8).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+            for (int i = 0; i < v.length; i++) {
+                buffer.put(PAD + i, v[i]);
+            }
+            return buffer.position(PAD).limit(PAD + v.length);
+        }
+
+        private double[] values(DoubleBuffer b) {
+            double[] out = new double[b.remaining()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = b.get(b.position() + i);
+            }
+            return out;
+        }
     };
+
+    /** Values the buffers carry before and after the tensor, so that an indexing error shows. */
+    private static final int PAD = 3;
 
     final double tolerance;
 

@@ -2,6 +2,9 @@ package org.bn4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,6 +51,38 @@ class DeterminismTest {
 
         assertArrayEquals(first.y, second.y);
         assertArrayEquals(first.dx, second.dx);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largeShapes")
+    void directBuffersGiveBitwiseTheResultsOfArrays(Shape shape) {
+        float[] x = TestData.toFloat(TestData.activations(shape, TestData.SEED));
+        float[] dy = TestData.toFloat(TestData.uniform(shape.size(), -1, 1, 5));
+        double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
+        double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
+        BatchNorm bn = new BatchNorm(BatchNormConfig.defaults(), Parallelism.threads(3));
+        Result arrays = run(Parallelism.threads(3), x, dy, shape, gamma, beta);
+
+        FloatBuffer y = direct(new float[x.length]);
+        FloatBuffer dx = direct(new float[x.length]);
+        BatchStats stats = bn.forwardTraining(direct(x), shape, gamma, beta, y);
+        ParamGradients grads = bn.backward(direct(x), direct(dy), shape, gamma, stats, dx);
+
+        assertArrayEquals(arrays.y, contents(y));
+        assertArrayEquals(arrays.dx, contents(dx));
+        assertArrayEquals(arrays.stats.biasedVar(), stats.biasedVar(), 0.0);
+        assertArrayEquals(arrays.grads.dGamma(), grads.dGamma(), 0.0);
+    }
+
+    private static FloatBuffer direct(float[] values) {
+        FloatBuffer buffer = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return buffer.put(values).flip();
+    }
+
+    private static float[] contents(FloatBuffer buffer) {
+        float[] out = new float[buffer.remaining()];
+        buffer.get(buffer.position(), out);
+        return out;
     }
 
     private record Result(float[] y, float[] dx, BatchStats stats, ParamGradients grads) {

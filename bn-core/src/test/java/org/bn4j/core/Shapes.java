@@ -49,7 +49,7 @@ final class Shapes {
 
     /** Every shape with every data type. */
     static Stream<Arguments> withDataTypes() {
-        return all().stream().flatMap(s -> Stream.of(Arguments.of(s, DataType.FLOAT), Arguments.of(s, DataType.DOUBLE)));
+        return all().stream().flatMap(s -> Stream.of(DataType.values()).map(type -> Arguments.of(s, type)));
     }
 
     /** Small shapes of every layout, for finite differences (cost grows with the square of the size). */
