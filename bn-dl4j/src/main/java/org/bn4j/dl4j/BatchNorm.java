@@ -225,8 +225,9 @@ public class BatchNorm extends FeedForwardLayer {
         for (String key : BatchNormParamInitializer.getInstance().paramKeys(this)) {
             updaterState += getUpdaterByParam(key).stateSize(nOut);
         }
-        // Per-channel statistics and coefficients; the per-element staging arrays are ND4J temporaries of one
-        // tensor each, in inference (input) and in training (input, then the gradient).
+        // Per-channel statistics and coefficients. bn-core works in the input's own memory; one input-sized ND4J
+        // temporary is needed when the input is not row-major contiguous in the network's type, or a mask
+        // gathers the kept steps: report that worst case.
         long perChannel = 8 * nOut;
         long perExample = inputType.arrayElementsPerExample();
         return new LayerMemoryReport.Builder(layerName, BatchNorm.class, inputType, outputType)

@@ -1,5 +1,6 @@
 package org.bn4j.dl4j;
 
+import java.lang.ref.Reference;
 import org.bn4j.core.BatchStats;
 import org.bn4j.core.ParamGradients;
 import org.bn4j.core.RunningStats;
@@ -10,100 +11,163 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Hands ND4J arrays to bn-core in the precision the network computes in: float for float and half networks,
- * double for double networks. Inputs of any order, view or data type are read in row-major order; results are
- * written into the caller's (workspace) arrays.
+ * double for double networks. bn-core works in ND4J's memory through {@link NdBuffers}; an output that is not
+ * usable in place (a half-precision array, say) is computed into a temporary and assigned.
  */
 enum Precision {
-    FLOAT {
+    FLOAT(DataType.FLOAT) {
         @Override
         BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta, INDArray y) {
-            float[] out = new float[shape.size()];
-            BatchStats stats = bn.forwardTraining(floats(x), shape, gamma, beta, out);
-            write(out, y);
-            return stats;
+            INDArray in = source(x);
+            INDArray out = target(y);
+            try {
+                BatchStats stats = bn.forwardTraining(NdBuffers.floats(in), shape, gamma, beta, NdBuffers.floats(out));
+                commit(out, y);
+                return stats;
+            } finally {
+                keepAlive(in, out);
+            }
         }
 
         @Override
         void forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                               RunningStats running, INDArray y) {
-            float[] out = new float[shape.size()];
-            bn.forwardInference(floats(x), shape, gamma, beta, running, out);
-            write(out, y);
+            INDArray in = source(x);
+            INDArray out = target(y);
+            try {
+                bn.forwardInference(NdBuffers.floats(in), shape, gamma, beta, running, NdBuffers.floats(out));
+                commit(out, y);
+            } finally {
+                keepAlive(in, out);
+            }
         }
 
         @Override
         ParamGradients backward(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                 BatchStats saved, INDArray dx) {
-            float[] out = new float[shape.size()];
-            ParamGradients grads = bn.backward(floats(x), floats(dy), shape, gamma, saved, out);
-            write(out, dx);
-            return grads;
+            INDArray in = source(x);
+            INDArray grad = source(dy);
+            INDArray out = target(dx);
+            try {
+                ParamGradients grads = bn.backward(NdBuffers.floats(in), NdBuffers.floats(grad), shape, gamma, saved,
+                        NdBuffers.floats(out));
+                commit(out, dx);
+                return grads;
+            } finally {
+                keepAlive(in, out, grad);
+            }
         }
 
         @Override
         ParamGradients backwardInference(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                          RunningStats running, INDArray dx) {
-            float[] out = new float[shape.size()];
-            ParamGradients grads = bn.backwardInference(floats(x), floats(dy), shape, gamma, running, out);
-            write(out, dx);
-            return grads;
-        }
-
-        private float[] floats(INDArray a) {
-            return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        }
-
-        private void write(float[] values, INDArray target) {
-            target.assign(Nd4j.createFromArray(values).reshape('c', target.shape()));
+            INDArray in = source(x);
+            INDArray grad = source(dy);
+            INDArray out = target(dx);
+            try {
+                ParamGradients grads = bn.backwardInference(NdBuffers.floats(in), NdBuffers.floats(grad), shape, gamma, running,
+                        NdBuffers.floats(out));
+                commit(out, dx);
+                return grads;
+            } finally {
+                keepAlive(in, out, grad);
+            }
         }
     },
-    DOUBLE {
+    DOUBLE(DataType.DOUBLE) {
         @Override
         BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta, INDArray y) {
-            double[] out = new double[shape.size()];
-            BatchStats stats = bn.forwardTraining(doubles(x), shape, gamma, beta, out);
-            write(out, y);
-            return stats;
+            INDArray in = source(x);
+            INDArray out = target(y);
+            try {
+                BatchStats stats = bn.forwardTraining(NdBuffers.doubles(in), shape, gamma, beta, NdBuffers.doubles(out));
+                commit(out, y);
+                return stats;
+            } finally {
+                keepAlive(in, out);
+            }
         }
 
         @Override
         void forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                               RunningStats running, INDArray y) {
-            double[] out = new double[shape.size()];
-            bn.forwardInference(doubles(x), shape, gamma, beta, running, out);
-            write(out, y);
+            INDArray in = source(x);
+            INDArray out = target(y);
+            try {
+                bn.forwardInference(NdBuffers.doubles(in), shape, gamma, beta, running, NdBuffers.doubles(out));
+                commit(out, y);
+            } finally {
+                keepAlive(in, out);
+            }
         }
 
         @Override
         ParamGradients backward(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                 BatchStats saved, INDArray dx) {
-            double[] out = new double[shape.size()];
-            ParamGradients grads = bn.backward(doubles(x), doubles(dy), shape, gamma, saved, out);
-            write(out, dx);
-            return grads;
+            INDArray in = source(x);
+            INDArray grad = source(dy);
+            INDArray out = target(dx);
+            try {
+                ParamGradients grads = bn.backward(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, saved,
+                        NdBuffers.doubles(out));
+                commit(out, dx);
+                return grads;
+            } finally {
+                keepAlive(in, out, grad);
+            }
         }
 
         @Override
         ParamGradients backwardInference(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                          RunningStats running, INDArray dx) {
-            double[] out = new double[shape.size()];
-            ParamGradients grads = bn.backwardInference(doubles(x), doubles(dy), shape, gamma, running, out);
-            write(out, dx);
-            return grads;
-        }
-
-        private double[] doubles(INDArray a) {
-            return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        }
-
-        private void write(double[] values, INDArray target) {
-            target.assign(Nd4j.createFromArray(values).reshape('c', target.shape()));
+            INDArray in = source(x);
+            INDArray grad = source(dy);
+            INDArray out = target(dx);
+            try {
+                ParamGradients grads = bn.backwardInference(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, running,
+                        NdBuffers.doubles(out));
+                commit(out, dx);
+                return grads;
+            } finally {
+                keepAlive(in, out, grad);
+            }
         }
     };
+
+    private final DataType type;
+
+    Precision(DataType type) {
+        this.type = type;
+    }
 
     /** @return double for double networks; float for float and half ones (bn-core has no half kernels) */
     static Precision of(DataType networkType) {
         return networkType == DataType.DOUBLE ? DOUBLE : FLOAT;
+    }
+
+    /** @return an input bn-core can read in place */
+    INDArray source(INDArray a) {
+        return NdBuffers.usable(a, type);
+    }
+
+    /** @return where bn-core can write an output meant for {@code a}: {@code a} itself when possible */
+    INDArray target(INDArray a) {
+        return a.dataType() == type && NdBuffers.isRowMajorContiguous(a) ? a : Nd4j.createUninitialized(type, a.shape(), 'c');
+    }
+
+    /**
+     * Keeps arrays reachable until bn-core is done with their memory: a direct buffer does not hold its array, and
+     * ND4J frees an unreachable array's memory, even while a buffer still points at it.
+     */
+    static void keepAlive(INDArray... arrays) {
+        Reference.reachabilityFence(arrays);
+    }
+
+    /** Copies a temporary output into its destination. */
+    static void commit(INDArray written, INDArray destination) {
+        if (written != destination) {
+            destination.assign(written);
+        }
     }
 
     abstract BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
