@@ -18,119 +18,61 @@ enum Precision {
     FLOAT(DataType.FLOAT) {
         @Override
         BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta, INDArray y) {
-            INDArray in = source(x);
-            INDArray out = target(y);
-            try {
-                BatchStats stats = bn.forwardTraining(NdBuffers.floats(in), shape, gamma, beta, NdBuffers.floats(out));
-                commit(out, y);
-                return stats;
-            } finally {
-                keepAlive(in, out);
-            }
+            return inBuffers(x, x, y, (in, dy, out) ->
+                    bn.forwardTraining(NdBuffers.floats(in), shape, gamma, beta, NdBuffers.floats(out)));
         }
 
         @Override
         void forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                               RunningStats running, INDArray y) {
-            INDArray in = source(x);
-            INDArray out = target(y);
-            try {
+            inBuffers(x, x, y, (in, dy, out) -> {
                 bn.forwardInference(NdBuffers.floats(in), shape, gamma, beta, running, NdBuffers.floats(out));
-                commit(out, y);
-            } finally {
-                keepAlive(in, out);
-            }
+                return null;
+            });
         }
 
         @Override
         ParamGradients backward(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                 BatchStats saved, INDArray dx) {
-            INDArray in = source(x);
-            INDArray grad = source(dy);
-            INDArray out = target(dx);
-            try {
-                ParamGradients grads = bn.backward(NdBuffers.floats(in), NdBuffers.floats(grad), shape, gamma, saved,
-                        NdBuffers.floats(out));
-                commit(out, dx);
-                return grads;
-            } finally {
-                keepAlive(in, out, grad);
-            }
+            return inBuffers(x, dy, dx, (in, grad, out) ->
+                    bn.backward(NdBuffers.floats(in), NdBuffers.floats(grad), shape, gamma, saved, NdBuffers.floats(out)));
         }
 
         @Override
         ParamGradients backwardInference(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                          RunningStats running, INDArray dx) {
-            INDArray in = source(x);
-            INDArray grad = source(dy);
-            INDArray out = target(dx);
-            try {
-                ParamGradients grads = bn.backwardInference(NdBuffers.floats(in), NdBuffers.floats(grad), shape, gamma, running,
-                        NdBuffers.floats(out));
-                commit(out, dx);
-                return grads;
-            } finally {
-                keepAlive(in, out, grad);
-            }
+            return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.floats(in), NdBuffers.floats(grad),
+                    shape, gamma, running, NdBuffers.floats(out)));
         }
     },
     DOUBLE(DataType.DOUBLE) {
         @Override
         BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta, INDArray y) {
-            INDArray in = source(x);
-            INDArray out = target(y);
-            try {
-                BatchStats stats = bn.forwardTraining(NdBuffers.doubles(in), shape, gamma, beta, NdBuffers.doubles(out));
-                commit(out, y);
-                return stats;
-            } finally {
-                keepAlive(in, out);
-            }
+            return inBuffers(x, x, y, (in, dy, out) ->
+                    bn.forwardTraining(NdBuffers.doubles(in), shape, gamma, beta, NdBuffers.doubles(out)));
         }
 
         @Override
         void forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                               RunningStats running, INDArray y) {
-            INDArray in = source(x);
-            INDArray out = target(y);
-            try {
+            inBuffers(x, x, y, (in, dy, out) -> {
                 bn.forwardInference(NdBuffers.doubles(in), shape, gamma, beta, running, NdBuffers.doubles(out));
-                commit(out, y);
-            } finally {
-                keepAlive(in, out);
-            }
+                return null;
+            });
         }
 
         @Override
         ParamGradients backward(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                 BatchStats saved, INDArray dx) {
-            INDArray in = source(x);
-            INDArray grad = source(dy);
-            INDArray out = target(dx);
-            try {
-                ParamGradients grads = bn.backward(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, saved,
-                        NdBuffers.doubles(out));
-                commit(out, dx);
-                return grads;
-            } finally {
-                keepAlive(in, out, grad);
-            }
+            return inBuffers(x, dy, dx, (in, grad, out) ->
+                    bn.backward(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, saved, NdBuffers.doubles(out)));
         }
 
         @Override
         ParamGradients backwardInference(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                          RunningStats running, INDArray dx) {
-            INDArray in = source(x);
-            INDArray grad = source(dy);
-            INDArray out = target(dx);
-            try {
-                ParamGradients grads = bn.backwardInference(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, running,
-                        NdBuffers.doubles(out));
-                commit(out, dx);
-                return grads;
-            } finally {
-                keepAlive(in, out, grad);
-            }
+            return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.doubles(in), NdBuffers.doubles(grad),
+                    shape, gamma, running, NdBuffers.doubles(out)));
         }
     };
 
@@ -145,31 +87,6 @@ enum Precision {
         return networkType == DataType.DOUBLE ? DOUBLE : FLOAT;
     }
 
-    /** @return an input bn-core can read in place */
-    INDArray source(INDArray a) {
-        return NdBuffers.usable(a, type);
-    }
-
-    /** @return where bn-core can write an output meant for {@code a}: {@code a} itself when possible */
-    INDArray target(INDArray a) {
-        return a.dataType() == type && NdBuffers.isRowMajorContiguous(a) ? a : Nd4j.createUninitialized(type, a.shape(), 'c');
-    }
-
-    /**
-     * Keeps arrays reachable until bn-core is done with their memory: a direct buffer does not hold its array, and
-     * ND4J frees an unreachable array's memory, even while a buffer still points at it.
-     */
-    static void keepAlive(INDArray... arrays) {
-        Reference.reachabilityFence(arrays);
-    }
-
-    /** Copies a temporary output into its destination. */
-    static void commit(INDArray written, INDArray destination) {
-        if (written != destination) {
-            destination.assign(written);
-        }
-    }
-
     abstract BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                         INDArray y);
 
@@ -181,4 +98,33 @@ enum Precision {
 
     abstract ParamGradients backwardInference(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape,
                                               double[] gamma, RunningStats running, INDArray dx);
+
+    /** A bn-core call on arrays whose memory it can use in place. */
+    interface Call<R> {
+        R apply(INDArray x, INDArray dy, INDArray out);
+    }
+
+    /**
+     * Runs {@code call} on arrays bn-core can use in place: the inputs themselves when row-major contiguous in this
+     * type, else ND4J copies; the output itself, or a temporary assigned to it afterwards.
+     */
+    final <R> R inBuffers(INDArray x, INDArray dy, INDArray destination, Call<R> call) {
+        INDArray in = NdBuffers.usable(x, type);
+        INDArray grad = dy == x ? in : NdBuffers.usable(dy, type);
+        INDArray out = destination.dataType() == type && NdBuffers.isRowMajorContiguous(destination)
+                ? destination : Nd4j.createUninitialized(type, destination.shape(), 'c');
+        try {
+            R result = call.apply(in, grad, out);
+            if (out != destination) {
+                destination.assign(out);
+            }
+            return result;
+        } finally {
+            // A direct buffer does not hold its array, and ND4J frees an unreachable array's memory even while a
+            // buffer still points at it: keep the arrays reachable until bn-core is done.
+            Reference.reachabilityFence(in);
+            Reference.reachabilityFence(grad);
+            Reference.reachabilityFence(out);
+        }
+    }
 }
