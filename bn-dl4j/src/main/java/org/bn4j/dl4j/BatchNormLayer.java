@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import static org.bn4j.dl4j.BatchNormParamInitializer.BETA;
 import static org.bn4j.dl4j.BatchNormParamInitializer.GAMMA;
@@ -189,8 +188,12 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         return layerConf().isLockGammaBeta() ? null : getParam(key).toDoubleVector();
     }
 
+    /** Writes per-channel values into a gradient view in place, with no temporary array. */
     private static INDArray assign(INDArray view, double[] values) {
-        return view.assign(Nd4j.createFromArray(values).castTo(view.dataType()));
+        for (int i = 0; i < values.length; i++) {
+            view.putScalar(i, values[i]);
+        }
+        return view;
     }
 
     private static double[] difference(double[] a, double[] b) {

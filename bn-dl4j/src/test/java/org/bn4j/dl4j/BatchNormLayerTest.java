@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -34,6 +35,7 @@ import org.nd4j.linalg.api.memory.enums.DebugMode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -228,6 +230,32 @@ class BatchNormLayerTest {
             transfer.fit(batch(12), targets(12));
 
             assertEquals(bnBefore, transfer.getLayer(0).params());
+        }
+    }
+
+    @Nested
+    @DisplayName("given arrays in any memory order")
+    class MemoryOrder {
+        @Test
+        void fOrderAndStridedViewsGiveTheResultsOfRowMajorInput() {
+            MultiLayerNetwork net = Networks.multiLayer(InputKind.CNN_NHWC, new BatchNorm.Builder().build(), DataType.FLOAT, new NoOp());
+            net.initGradientsView();
+            BatchNormLayer layer = (BatchNormLayer) net.getLayer(1);
+            INDArray x = TestArrays.uniform(DataType.FLOAT, 20, -1, 1, 3, 4, 3, 3);
+            INDArray eps = TestArrays.uniform(DataType.FLOAT, 21, -1, 1, 3, 4, 3, 3);
+            INDArray wide = TestArrays.uniform(DataType.FLOAT, 22, -1, 1, 3, 4, 3, 6);
+            INDArray strided = wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 3));
+            strided.assign(x);
+
+            INDArray y = layer.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup();
+            INDArray dx = layer.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond().dup();
+            INDArray yF = layer.activate(x.dup('f'), true, LayerWorkspaceMgr.noWorkspaces()).dup();
+            INDArray dxF = layer.backpropGradient(eps.dup('f'), LayerWorkspaceMgr.noWorkspaces()).getSecond().dup();
+            INDArray yView = layer.activate(strided, true, LayerWorkspaceMgr.noWorkspaces()).dup();
+
+            assertEquals(y, yF);
+            assertEquals(dx, dxF);
+            assertEquals(y, yView);
         }
     }
 
