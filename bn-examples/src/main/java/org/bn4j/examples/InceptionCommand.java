@@ -1,0 +1,87 @@
+package org.bn4j.examples;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bn4j.examples.data.Cifar10;
+import org.bn4j.examples.data.Examples;
+import org.bn4j.examples.data.Shapes;
+import org.bn4j.examples.experiments.InceptionExperiment;
+import org.bn4j.examples.report.MarkdownReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "inception", mixinStandardHelpOptions = true,
+        description = "Paper section 4.2: the five Inception variants of Figure 3 (Inception, BN-Baseline, BN-x5, BN-x30, BN-x5-Sigmoid).")
+public final class InceptionCommand implements Callable<Integer>, Experiment {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--steps", defaultValue = "200", description = "Training steps per network (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}, as the paper).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "The baseline's learning rate; BN-x5 uses 5x, BN-x30 30x (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--l2", defaultValue = "1e-4", description = "The baseline's L2; the accelerated variants use a fifth (default: ${DEFAULT-VALUE}).")
+    double l2;
+
+    @Option(names = "--eval-every", defaultValue = "20", description = "Measure every this many steps (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--image-size", defaultValue = "16", description = "Side of the generated images, a multiple of 4 (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--train-examples", defaultValue = "4000", description = "Generated training images (default: ${DEFAULT-VALUE}).")
+    int trainExamples;
+
+    @Option(names = "--test-examples", defaultValue = "1000", description = "Generated test images (default: ${DEFAULT-VALUE}).")
+    int testExamples;
+
+    @Override
+    public Integer call() throws Exception {
+        return Experiment.runAlone(this, common, "Inception");
+    }
+
+    @Override
+    public CommonOptions common() {
+        return common;
+    }
+
+    @Override
+    public void common(CommonOptions options) {
+        this.common = options;
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("inception steps", steps);
+        m.put("inception batch size", batchSize);
+        m.put("inception base learning rate", learningRate);
+        m.put("inception base L2", l2);
+        m.put("inception images", common.dataDir == null ? trainExamples + " + " + testExamples + " generated, " + imageSize + "px" : common.dataDir);
+        return m;
+    }
+
+    Examples images() throws Exception {
+        if (imageSize % 4 != 0) {
+            throw new IllegalArgumentException("--image-size must be a multiple of 4 (two 2x2 poolings), got " + imageSize);
+        }
+        return common.dataDir == null ? Shapes.generate(imageSize, trainExamples, testExamples, common.seed)
+                : Cifar10.fromDirectory(common.dataDir);
+    }
+
+    @Override
+    public MarkdownReport run(Path dir) throws Exception {
+        Examples data = images();
+        InceptionExperiment experiment = new InceptionExperiment(new InceptionExperiment.Settings(steps, batchSize,
+                learningRate, l2, evalEvery, common.seed, common.bn, !common.noProgress));
+        return experiment.report(experiment.run(data), data, dir);
+    }
+}

@@ -1,0 +1,66 @@
+package org.bn4j.examples;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bn4j.examples.data.Examples;
+import org.bn4j.examples.experiments.SpeedExperiment;
+import org.bn4j.examples.report.MarkdownReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "speed", mixinStandardHelpOptions = true,
+        description = "Time per training step of the Inception-style net with bn4j's BN against DL4J's built-in BN.")
+public final class SpeedCommand implements Callable<Integer>, Experiment {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--steps", defaultValue = "20", description = "Timed steps per network (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--image-size", defaultValue = "32", description = "Side of the generated images (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Override
+    public Integer call() throws Exception {
+        return Experiment.runAlone(this, common, "Speed");
+    }
+
+    @Override
+    public CommonOptions common() {
+        return common;
+    }
+
+    @Override
+    public void common(CommonOptions options) {
+        this.common = options;
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("speed steps", steps + " timed after " + warmup + " warm-up");
+        m.put("speed batch size", batchSize);
+        return m;
+    }
+
+    @Override
+    public MarkdownReport run(Path dir) throws Exception {
+        InceptionCommand images = new InceptionCommand();
+        images.common(common);
+        images.imageSize = imageSize;
+        images.trainExamples = Math.max(batchSize, 64);
+        images.testExamples = 1;
+        Examples data = images.images();
+        SpeedExperiment experiment = new SpeedExperiment(new SpeedExperiment.Settings(steps, warmup, batchSize, common.seed));
+        return experiment.report(experiment.run(data), data);
+    }
+}

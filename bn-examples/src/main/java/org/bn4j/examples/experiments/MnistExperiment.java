@@ -1,0 +1,175 @@
+package org.bn4j.examples.experiments;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bn4j.dl4j.CovariateShiftMonitor;
+import org.bn4j.examples.data.Examples;
+import org.bn4j.examples.nets.BatchNormImpl;
+import org.bn4j.examples.nets.MnistMlp;
+import org.bn4j.examples.report.Csv;
+import org.bn4j.examples.report.MarkdownReport;
+import org.bn4j.examples.report.Plot;
+import org.bn4j.examples.train.Curve;
+import org.bn4j.examples.train.Trainer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The paper's section 4.1 on MNIST: the sigmoid MLP with and without BN, test accuracy against steps (Figure 1a),
+ * the 15th, 50th and 85th percentiles of one sigmoid's input over training (Figures 1b and 1c), and the same two
+ * networks at a high learning rate, where only the BN network learns.
+ */
+public final class MnistExperiment {
+    /**
+     * @param steps            training steps per network (the paper: 50,000)
+     * @param batchSize        examples per step (the paper: 60)
+     * @param learningRate     SGD step size of the main comparison
+     * @param highLearningRate a step size at which the plain sigmoid network fails
+     * @param initStd          standard deviation of the Gaussian initial weights
+     * @param evalEvery        measure accuracy and percentiles every this many steps
+     * @param seed             seeds initialization and minibatch order
+     * @param bn               which BN implementation
+     * @param progress         draw progress bars
+     */
+    public record Settings(int steps, int batchSize, double learningRate, double highLearningRate, double initStd,
+                           int evalEvery, long seed, BatchNormImpl bn, boolean progress) {
+    }
+
+    /** What the experiment measured. */
+    public record Result(Curve withoutBn, Curve withBn, Curve withoutBnHighLr, Curve withBnHighLr,
+                         CovariateShiftMonitor monitorWithoutBn, CovariateShiftMonitor monitorWithBn) {
+    }
+
+    private static final double[] PERCENTILES = {15, 50, 85};
+    private static final int PROBE = 500;
+
+    private final Settings s;
+
+    public MnistExperiment(Settings settings) {
+        this.s = settings;
+    }
+
+    public Result run(Examples data) {
+        INDArray probe = data.test().getFeatures().get(NDArrayIndex.interval(0, Math.min(PROBE, data.test().numExamples())), NDArrayIndex.all());
+        Trainer trainer = new Trainer(s.steps(), s.batchSize(), s.evalEvery(), s.seed(), s.progress());
+        CovariateShiftMonitor plainMonitor = monitor(probe, false);
+        CovariateShiftMonitor bnMonitor = monitor(probe, true);
+        Curve plain = train(trainer, "without BN", null, s.learningRate(), plainMonitor, data);
+        Curve withBn = train(trainer, "with BN", s.bn(), s.learningRate(), bnMonitor, data);
+        Curve plainHigh = train(trainer, "without BN, lr " + s.highLearningRate(), null, s.highLearningRate(), null, data);
+        Curve bnHigh = train(trainer, "with BN, lr " + s.highLearningRate(), s.bn(), s.highLearningRate(), null, data);
+        return new Result(plain, withBn, plainHigh, bnHigh, plainMonitor, bnMonitor);
+    }
+
+    private CovariateShiftMonitor monitor(INDArray probe, boolean batchNorm) {
+        return new CovariateShiftMonitor(probe, MnistMlp.lastSigmoidInput(batchNorm), 0, s.evalEvery(), PERCENTILES);
+    }
+
+    private Curve train(Trainer trainer, String name, BatchNormImpl bn, double lr, CovariateShiftMonitor monitor, Examples data) {
+        MultiLayerNetwork net = MnistMlp.build(bn, lr, s.initStd(), s.seed());
+        if (monitor != null) {
+            monitor.recordInitial(net);
+            net.addListeners(monitor);
+        }
+        return trainer.train(name, net, data.train(), data.test());
+    }
+
+    /** Writes plots and CSV into {@code dir} and returns the report section. */
+    public MarkdownReport report(Result r, Examples data, Path dir) throws IOException {
+        Plot.lines(dir.resolve("mnist-accuracy.png"), "MNIST test accuracy (paper Figure 1a)", "training steps", "test accuracy",
+                List.of(series(r.withoutBn()), series(r.withBn())), null, 1.0);
+        Plot.lines(dir.resolve("mnist-high-lr.png"), "MNIST test accuracy at learning rate " + s.highLearningRate(),
+                "training steps", "test accuracy", List.of(series(r.withoutBnHighLr()), series(r.withBnHighLr())), 0.0, 1.0);
+        Plot.lines(dir.resolve("mnist-sigmoid-input-without-bn.png"), "Input to a sigmoid without BN (paper Figure 1b)",
+                "training steps", "value", percentileSeries(r.monitorWithoutBn()), null, null);
+        Plot.lines(dir.resolve("mnist-sigmoid-input-with-bn.png"), "Input to a sigmoid with BN (paper Figure 1c)",
+                "training steps", "value", percentileSeries(r.monitorWithBn()), null, null);
+        writeCsv(r, dir);
+
+        MarkdownReport md = new MarkdownReport().heading(2, "MNIST (paper section 4.1)");
+        md.paragraph("Data: " + data.name() + ". Network: 784-100-100-100-10, sigmoid hidden units, softmax with "
+                + "cross-entropy, weights from N(0, " + s.initStd() + "), plain SGD at learning rate " + s.learningRate()
+                + ", batch " + s.batchSize() + ", " + s.steps() + " steps (the paper: 50,000 steps of 60 on the full "
+                + "60,000-digit training set). With BN, each hidden layer is Wx -> BN -> sigmoid, without bias.");
+        md.table(List.of("network", "learning rate", "steps", "test accuracy at the end", "best test accuracy",
+                        "first step at 95%", "training time (s)"),
+                List.of(row(r.withoutBn(), s.learningRate()), row(r.withBn(), s.learningRate()),
+                        row(r.withoutBnHighLr(), s.highLearningRate()), row(r.withBnHighLr(), s.highLearningRate())));
+        md.image("test accuracy, paper Figure 1a", "mnist-accuracy.png");
+        md.paragraph("The paper's Figure 1(a): the network with BN reaches higher test accuracy, faster, than the one "
+                + "without. Figures 1(b, c): over training, the 15th, 50th and 85th percentiles of a typical sigmoid's input "
+                + "drift in the network without BN and stay steady with BN. Here the watched unit is unit 0 of the last "
+                + "hidden layer, over " + PROBE + " fixed test digits, in inference mode.");
+        md.image("sigmoid input without BN, paper Figure 1b", "mnist-sigmoid-input-without-bn.png");
+        md.image("sigmoid input with BN, paper Figure 1c", "mnist-sigmoid-input-with-bn.png");
+        md.paragraph(String.format(Locale.ROOT, "Drift of the median sigmoid input from first to last record: %.3f without "
+                + "BN, %.3f with BN.", drift(r.monitorWithoutBn()), drift(r.monitorWithBn())));
+        md.image("high learning rate", "mnist-high-lr.png");
+        md.paragraph("Files: mnist-accuracy.csv (test accuracy per step for all four runs), mnist-sigmoid-input.csv "
+                + "(percentiles per step).");
+        return md;
+    }
+
+    private static double drift(CovariateShiftMonitor monitor) {
+        List<CovariateShiftMonitor.Record> records = monitor.records();
+        return records.get(records.size() - 1).percentiles()[1] - records.get(0).percentiles()[1];
+    }
+
+    private static List<String> row(Curve c, double lr) {
+        int at95 = c.stepsToReach(0.95);
+        return List.of(c.name(), String.valueOf(lr), String.valueOf(c.points().get(c.points().size() - 1).step()),
+                pct(c.finalAccuracy()), pct(c.bestAccuracy()), at95 < 0 ? "never" : String.valueOf(at95),
+                String.format(Locale.ROOT, "%.1f", c.seconds()));
+    }
+
+    static String pct(double accuracy) {
+        return String.format(Locale.ROOT, "%.2f%%", 100 * accuracy);
+    }
+
+    static Plot.Series series(Curve c) {
+        double[] x = new double[c.points().size()];
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = c.points().get(i).step();
+            y[i] = c.points().get(i).accuracy();
+        }
+        return new Plot.Series(c.name(), x, y);
+    }
+
+    private static List<Plot.Series> percentileSeries(CovariateShiftMonitor monitor) {
+        List<CovariateShiftMonitor.Record> records = monitor.records();
+        List<Plot.Series> out = new ArrayList<>();
+        double[] p = monitor.percentiles();
+        for (int k = 0; k < p.length; k++) {
+            double[] x = new double[records.size()];
+            double[] y = new double[records.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = records.get(i).iteration();
+                y[i] = records.get(i).percentiles()[k];
+            }
+            out.add(new Plot.Series(String.format(Locale.ROOT, "%.0fth percentile", p[k]), x, y));
+        }
+        return out;
+    }
+
+    private void writeCsv(Result r, Path dir) throws IOException {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Curve c : List.of(r.withoutBn(), r.withBn(), r.withoutBnHighLr(), r.withBnHighLr())) {
+            for (Curve.Point p : c.points()) {
+                rows.add(List.of(c.name(), p.step(), p.accuracy()));
+            }
+        }
+        Csv.write(dir.resolve("mnist-accuracy.csv"), List.of("network", "step", "test_accuracy"), rows);
+        List<List<Object>> pRows = new ArrayList<>();
+        for (var entry : List.of(java.util.Map.entry("without BN", r.monitorWithoutBn()), java.util.Map.entry("with BN", r.monitorWithBn()))) {
+            for (CovariateShiftMonitor.Record rec : entry.getValue().records()) {
+                pRows.add(List.of(entry.getKey(), rec.iteration(), rec.percentiles()[0], rec.percentiles()[1], rec.percentiles()[2]));
+            }
+        }
+        Csv.write(dir.resolve("mnist-sigmoid-input.csv"), List.of("network", "step", "p15", "p50", "p85"), pRows);
+    }
+}
