@@ -13,11 +13,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Watches internal covariate shift: every {@code every} iterations, feeds a fixed probe batch through the network
- * in inference mode and records percentiles of one unit's value at the output of one layer, as in Figure 1(b, c)
- * of the Batch Normalization paper (the 15th, 50th and 85th percentiles of a sigmoid's input over training).
+ * and records percentiles of one unit's value at the output of one layer, as in Figure 1(b, c) of the Batch
+ * Normalization paper (the 15th, 50th and 85th percentiles of a sigmoid's input over training).
  *
- * <p>Inference mode changes no state: not the parameters, not the running statistics. For a layer with more than
- * two dimensions (images, sequences) the unit is a channel and its values are taken over every position.
+ * <p>In training mode, BN layers normalize the probe with its own statistics, as they do the batches they train
+ * on; in inference mode they use their running statistics, which before training are mean 0 and variance 1.
+ * Neither mode changes any state: BN's running statistics change only through a training step. For a layer with
+ * more than two dimensions the unit is a channel (axis 1) and its values are taken over every position.
  */
 public final class CovariateShiftMonitor extends BaseTrainingListener {
     /** Percentiles of the watched unit over the probe batch after {@code iteration} updates. */
@@ -28,6 +30,7 @@ public final class CovariateShiftMonitor extends BaseTrainingListener {
     private final int layerIndex;
     private final int unit;
     private final int every;
+    private final boolean training;
     private final double[] percentiles;
     private final List<Record> records = new ArrayList<>();
 
@@ -36,9 +39,10 @@ public final class CovariateShiftMonitor extends BaseTrainingListener {
      * @param layerIndex  the layer whose output is watched, for example the layer before a sigmoid
      * @param unit        which unit (column, or channel) of that output
      * @param every       record after every this many iterations (and before the first)
+     * @param training    feed the probe in training mode (batch statistics) rather than inference mode
      * @param percentiles which percentiles, each in [0, 100]; for example 15, 50, 85
      */
-    public CovariateShiftMonitor(INDArray probe, int layerIndex, int unit, int every, double... percentiles) {
+    public CovariateShiftMonitor(INDArray probe, int layerIndex, int unit, int every, boolean training, double... percentiles) {
         if (every < 1) {
             throw new IllegalArgumentException("every must be at least 1, got " + every);
         }
@@ -51,6 +55,7 @@ public final class CovariateShiftMonitor extends BaseTrainingListener {
         this.layerIndex = layerIndex;
         this.unit = unit;
         this.every = every;
+        this.training = training;
         this.percentiles = percentiles.clone();
     }
 
@@ -78,7 +83,7 @@ public final class CovariateShiftMonitor extends BaseTrainingListener {
     }
 
     private void record(MultiLayerNetwork net, int iteration) {
-        INDArray output = net.feedForwardToLayer(layerIndex, probe, false).get(layerIndex + 1);
+        INDArray output = net.feedForwardToLayer(layerIndex, probe, training).get(layerIndex + 1);
         INDArray values = output.rank() == 2
                 ? output.get(NDArrayIndex.all(), NDArrayIndex.point(unit))
                 : output.get(NDArrayIndex.all(), NDArrayIndex.point(unit)).reshape(-1);

@@ -28,7 +28,7 @@ public final class MnistCommand implements Callable<Integer>, Experiment {
     @Option(names = "--lr", defaultValue = "0.5", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--high-lr", defaultValue = "8", description = "A learning rate at which the plain sigmoid net fails (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--high-lr", defaultValue = "30", description = "A learning rate at which the plain sigmoid net fails (default: ${DEFAULT-VALUE}).")
     double highLearningRate;
 
     @Option(names = "--init-std", defaultValue = "0.1", description = "Std of the Gaussian initial weights (default: ${DEFAULT-VALUE}).")

@@ -38,7 +38,7 @@ class CommandsTest {
 
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("## MNIST (paper section 4.1)"), report);
-        assertTrue(report.matches("(?s).*\\| with BN \\| 0\\.5 \\| 40 \\| \\d+\\.\\d\\d% \\|.*"), "table row with a measured accuracy");
+        assertTrue(report.matches("(?s).*\\| with BN \\| 0\\.5 \\| - \\| - \\| - \\| \\d+\\.\\d\\d% \\|.*"), "table row with a measured accuracy");
         for (String png : List.of("mnist-accuracy.png", "mnist-high-lr.png", "mnist-sigmoid-input-without-bn.png", "mnist-sigmoid-input-with-bn.png")) {
             assertPng(out.resolve(png));
             assertTrue(report.contains("](" + png + ")"), "report shows " + png);

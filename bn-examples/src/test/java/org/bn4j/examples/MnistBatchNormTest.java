@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The paper's claims on MNIST, at a small step count with a fixed seed. */
 class MnistBatchNormTest {
-    private static final int STEPS = 200;
+    private static final int STEPS = 300;
     private static Examples mnist;
 
     @BeforeAll
@@ -35,10 +35,10 @@ class MnistBatchNormTest {
 
     @Test
     void withBatchNormTheNetLearnsAtALearningRateWhereThePlainSigmoidNetDoesNot() {
-        double plain = train(null, 8).finalAccuracy();
-        double withBn = train(BatchNormImpl.BN4J, 8).finalAccuracy();
+        double plain = train(null, 30).finalAccuracy();
+        double withBn = train(BatchNormImpl.BN4J, 30).finalAccuracy();
 
-        assertTrue(plain < 0.25, "without BN at lr 8: " + plain + " (chance is 0.1)");
-        assertTrue(withBn > 0.8, "with BN at lr 8: " + withBn);
+        assertTrue(plain < 0.2, "without BN at lr 30: " + plain + " (chance is 0.1)");
+        assertTrue(withBn > 0.6, "with BN at lr 30: " + withBn);
     }
 }
