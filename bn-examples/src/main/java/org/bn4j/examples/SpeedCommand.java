@@ -60,7 +60,7 @@ public final class SpeedCommand implements Callable<Integer>, Experiment {
         images.trainExamples = Math.max(batchSize, 64);
         images.testExamples = 1;
         Examples data = images.images();
-        SpeedExperiment experiment = new SpeedExperiment(new SpeedExperiment.Settings(steps, warmup, batchSize, common.seed));
+        SpeedExperiment experiment = new SpeedExperiment(new SpeedExperiment.Settings(steps, warmup, batchSize, common.seed, !common.noProgress));
         return experiment.report(experiment.run(data), data);
     }
 }

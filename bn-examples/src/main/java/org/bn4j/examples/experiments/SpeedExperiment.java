@@ -2,6 +2,9 @@ package org.bn4j.examples.experiments;
 
 import java.util.List;
 import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.bn4j.examples.data.Examples;
 import org.bn4j.examples.nets.BatchNormImpl;
 import org.bn4j.examples.nets.InceptionNet;
@@ -20,8 +23,9 @@ public final class SpeedExperiment {
      * @param warmup    untimed steps first, for the JIT
      * @param batchSize examples per step
      * @param seed      seeds initialization and the batch
+     * @param progress  draw a progress bar
      */
-    public record Settings(int steps, int warmup, int batchSize, long seed) {
+    public record Settings(int steps, int warmup, int batchSize, long seed, boolean progress) {
     }
 
     /** Milliseconds per training step for each implementation. */
@@ -53,14 +57,25 @@ public final class SpeedExperiment {
         }
         long oursNanos = 0;
         long builtInNanos = 0;
-        for (int i = 0; i < s.steps(); i++) {
-            long t0 = System.nanoTime();
-            ours.fit(batch);
-            long t1 = System.nanoTime();
-            builtIn.fit(batch);
-            long t2 = System.nanoTime();
-            oursNanos += t1 - t0;
-            builtInNanos += t2 - t1;
+        ProgressBar bar = s.progress() ? new ProgressBarBuilder().setTaskName("speed").setInitialMax(s.steps())
+                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" step pairs", 1).build() : null;
+        try {
+            for (int i = 0; i < s.steps(); i++) {
+                long t0 = System.nanoTime();
+                ours.fit(batch);
+                long t1 = System.nanoTime();
+                builtIn.fit(batch);
+                long t2 = System.nanoTime();
+                oursNanos += t1 - t0;
+                builtInNanos += t2 - t1;
+                if (bar != null) {
+                    bar.step();
+                }
+            }
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
         }
         return new Result(oursNanos / 1e6 / s.steps(), builtInNanos / 1e6 / s.steps());
     }
