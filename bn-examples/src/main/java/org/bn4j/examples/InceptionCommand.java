@@ -3,22 +3,17 @@ package org.bn4j.examples;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.bn4j.examples.data.Cifar10;
 import org.bn4j.examples.data.Examples;
 import org.bn4j.examples.data.Shapes;
 import org.bn4j.examples.experiments.InceptionExperiment;
 import org.bn4j.examples.report.MarkdownReport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "inception", mixinStandardHelpOptions = true,
         description = "Paper section 4.2: the five Inception variants of Figure 3 (Inception, BN-Baseline, BN-x5, BN-x30, BN-x5-Sigmoid).")
-public final class InceptionCommand implements Callable<Integer>, Experiment {
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
+public final class InceptionCommand extends ExperimentCommand {
     @Option(names = "--steps", defaultValue = "200", description = "Training steps per network (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -44,18 +39,8 @@ public final class InceptionCommand implements Callable<Integer>, Experiment {
     int testExamples;
 
     @Override
-    public Integer call() throws Exception {
-        return Experiment.runAlone(this, common, "Inception");
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
-    }
-
-    @Override
-    public void common(CommonOptions options) {
-        this.common = options;
+    String title() {
+        return "Inception";
     }
 
     @Override

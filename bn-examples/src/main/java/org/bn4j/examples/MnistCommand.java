@@ -3,22 +3,17 @@ package org.bn4j.examples;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.bn4j.examples.data.Examples;
 import org.bn4j.examples.data.Mnist;
 import org.bn4j.examples.experiments.MnistExperiment;
 import org.bn4j.examples.report.MarkdownReport;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "mnist", mixinStandardHelpOptions = true,
         description = "Paper section 4.1: the sigmoid MLP on MNIST with and without BN (Figures 1a, 1b, 1c).")
-public final class MnistCommand implements Callable<Integer>, Experiment {
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
+public final class MnistCommand extends ExperimentCommand {
     @Option(names = "--steps", defaultValue = "2000", description = "Training steps per network (default: ${DEFAULT-VALUE}; the paper: 50000).")
     int steps;
 
@@ -42,18 +37,8 @@ public final class MnistCommand implements Callable<Integer>, Experiment {
     int nd4jThreads;
 
     @Override
-    public Integer call() throws Exception {
-        return Experiment.runAlone(this, common, "MNIST");
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
-    }
-
-    @Override
-    public void common(CommonOptions options) {
-        this.common = options;
+    String title() {
+        return "MNIST";
     }
 
     @Override

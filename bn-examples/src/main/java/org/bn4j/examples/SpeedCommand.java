@@ -3,20 +3,15 @@ package org.bn4j.examples;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.bn4j.examples.data.Examples;
 import org.bn4j.examples.experiments.SpeedExperiment;
 import org.bn4j.examples.report.MarkdownReport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "speed", mixinStandardHelpOptions = true,
         description = "Time per training step of the Inception-style net with bn4j's BN against DL4J's built-in BN.")
-public final class SpeedCommand implements Callable<Integer>, Experiment {
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
+public final class SpeedCommand extends ExperimentCommand {
     @Option(names = "--steps", defaultValue = "20", description = "Timed steps per network (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -30,18 +25,8 @@ public final class SpeedCommand implements Callable<Integer>, Experiment {
     int imageSize;
 
     @Override
-    public Integer call() throws Exception {
-        return Experiment.runAlone(this, common, "Speed");
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
-    }
-
-    @Override
-    public void common(CommonOptions options) {
-        this.common = options;
+    String title() {
+        return "Speed";
     }
 
     @Override
