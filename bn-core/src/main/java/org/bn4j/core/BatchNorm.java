@@ -149,14 +149,15 @@ public final class BatchNorm {
         requireRunning(running, shape);
         double[] g = gammaFor(gamma, shape);
         double[] b = betaFor(beta, shape);
-        if (rejectsNonFinite() && x.firstNonFinite() >= 0) {
+        Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
+        if (rejectsNonFinite() && !passes.allFinite(x)) {
             throw nonFinite(shape, "x", x);
         }
         double[] scale = new double[shape.channels()];
         for (int ch = 0; ch < scale.length; ch++) {
             scale[ch] = g[ch] / Math.sqrt(running.var[ch] + config.eps());
         }
-        new Passes<>(x.kernel(shape), shape, parallelism).normalize(x, y, running.mean, scale, b);
+        passes.normalize(x, y, running.mean, scale, b);
     }
 
     // --- backward ---

@@ -27,8 +27,11 @@ abstract class Data<A> {
     /** @return where value {@code start} sits in the array that {@link #read} or {@link #writable} returned */
     abstract int offset(int start);
 
-    /** @return the index of the first NaN or infinite value, or -1 */
+    /** @return the index of the first NaN or infinite value, or -1; serial, for error messages */
     abstract int firstNonFinite();
+
+    /** @return true when values {@code [start, start + len)} are all finite; may stage them through {@code slot} */
+    abstract boolean allFinite(int start, int len, int slot);
 
     /** @return value {@code i}, widened to double */
     abstract double valueAt(int i);

@@ -49,6 +49,11 @@ final class DoubleData {
             }
 
             @Override
+            boolean allFinite(int start, int len, int slot) {
+                return DoubleData.allFinite(values, start, start + len);
+            }
+
+            @Override
             double valueAt(int i) {
                 return values[i];
             }
@@ -103,10 +108,24 @@ final class DoubleData {
             }
 
             @Override
+            boolean allFinite(int start, int len, int slot) {
+                return DoubleData.allFinite(read(start, len, slot), 0, len);
+            }
+
+            @Override
             double valueAt(int i) {
                 return buffer.get(base + i);
             }
         };
+    }
+
+    private static boolean allFinite(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Double.isFinite(a[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[Data.SLOTS][0]);

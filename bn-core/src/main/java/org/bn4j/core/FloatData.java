@@ -49,6 +49,11 @@ final class FloatData {
             }
 
             @Override
+            boolean allFinite(int start, int len, int slot) {
+                return FloatData.allFinite(values, start, start + len);
+            }
+
+            @Override
             double valueAt(int i) {
                 return values[i];
             }
@@ -103,10 +108,24 @@ final class FloatData {
             }
 
             @Override
+            boolean allFinite(int start, int len, int slot) {
+                return FloatData.allFinite(read(start, len, slot), 0, len);
+            }
+
+            @Override
             double valueAt(int i) {
                 return buffer.get(base + i);
             }
         };
+    }
+
+    private static boolean allFinite(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Float.isFinite(a[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[Data.SLOTS][0]);

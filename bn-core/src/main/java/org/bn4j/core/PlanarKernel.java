@@ -96,20 +96,29 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         @Override
         public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
             final double m = mean[task % c];
-            double sDy = 0, sDyXc = 0;
+            // Two independent accumulators per sum, combined in a fixed order (see Moments).
+            double g0 = 0, g1 = 0, p0 = 0, p1 = 0;
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(k);
                 final float[] xa = x.read(start, len, 0);
                 final float[] ga = dy.read(start, len, 1);
                 final int o = x.offset(start);
-                for (int j = o; j < o + len; j++) {
+                int j = o;
+                for (; j + 1 < o + len; j += 2) {
+                    final double ga0 = ga[j], ga1 = ga[j + 1];
+                    g0 += ga0;
+                    g1 += ga1;
+                    p0 += ga0 * (xa[j] - m);
+                    p1 += ga1 * (xa[j + 1] - m);
+                }
+                for (; j < o + len; j++) {
                     final double g = ga[j];
-                    sDy += g;
-                    sDyXc += g * (xa[j] - m);
+                    g0 += g;
+                    p0 += g * (xa[j] - m);
                 }
             }
-            sumDy[task] = sDy;
-            sumDyXc[task] = sDyXc;
+            sumDy[task] = g0 + g1;
+            sumDyXc[task] = p0 + p1;
         }
 
         @Override
@@ -170,20 +179,29 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         @Override
         public void gradSums(Data<double[]> x, Data<double[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
             final double m = mean[task % c];
-            double sDy = 0, sDyXc = 0;
+            // Two independent accumulators per sum, combined in a fixed order (see Moments).
+            double g0 = 0, g1 = 0, p0 = 0, p1 = 0;
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(k);
                 final double[] xa = x.read(start, len, 0);
                 final double[] ga = dy.read(start, len, 1);
                 final int o = x.offset(start);
-                for (int j = o; j < o + len; j++) {
+                int j = o;
+                for (; j + 1 < o + len; j += 2) {
+                    final double ga0 = ga[j], ga1 = ga[j + 1];
+                    g0 += ga0;
+                    g1 += ga1;
+                    p0 += ga0 * (xa[j] - m);
+                    p1 += ga1 * (xa[j + 1] - m);
+                }
+                for (; j < o + len; j++) {
                     final double g = ga[j];
-                    sDy += g;
-                    sDyXc += g * (xa[j] - m);
+                    g0 += g;
+                    p0 += g * (xa[j] - m);
                 }
             }
-            sumDy[task] = sDy;
-            sumDyXc[task] = sDyXc;
+            sumDy[task] = g0 + g1;
+            sumDyXc[task] = p0 + p1;
         }
 
         @Override
