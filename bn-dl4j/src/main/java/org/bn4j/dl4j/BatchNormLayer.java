@@ -83,8 +83,6 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             StepMask mask = maskArray == null ? null : StepMask.of(maskArray, shape, where());
             // With a mask, BN runs on the kept positions only, gathered into [K, C] rows.
             Shape normalized = mask == null ? shape : mask.keptShape(shape.channels());
-            INDArray x = mask == null ? input : mask.gather(input, shape);
-            INDArray y = mask == null ? output : x.ulike();
             if (mask != null && mask.keepsNothing()) {
                 if (training) {
                     throw new IllegalArgumentException("the mask keeps no position, so there are no batch statistics");
@@ -92,6 +90,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 lastForward = new LastForward(shape, normalized, mask, null, runningStats());
                 return output.assign(0);
             }
+            INDArray x = mask == null ? input : mask.gather(input, shape);
+            INDArray y = mask == null ? output : x.ulike();
             if (training) {
                 BatchStats stats = precision().forwardTraining(bn, x, normalized, gamma, beta, y);
                 lastForward = new LastForward(shape, normalized, mask, stats, null);

@@ -152,6 +152,20 @@ class MaskTest {
     }
 
     @Test
+    void aMaskThatKeepsNothingGivesZerosInInferenceAndAClearErrorInTraining() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        MultiLayerNetwork net = bnOnSequences(RNNFormat.NCW, DataType.DOUBLE, new NoOp());
+        BatchNormLayer layer = (BatchNormLayer) net.getLayer(0);
+        layer.setMaskArray(Nd4j.zeros(DataType.DOUBLE, N, T));
+        INDArray x = sequences(RNNFormat.NCW, DataType.DOUBLE, 7);
+
+        assertEquals(0.0, layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces()).norm1Number().doubleValue());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> layer.activate(x, true, LayerWorkspaceMgr.noWorkspaces()));
+        assertTrue(e.getMessage().contains("the mask keeps no position"), e.getMessage());
+    }
+
+    @Test
     void maskOnImageInputIsRejected() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         MultiLayerNetwork net = Networks.multiLayer(InputKind.CNN_NCHW, new BatchNorm.Builder().build(), DataType.FLOAT, new NoOp());
