@@ -207,12 +207,9 @@ public final class BatchNorm {
         }
         double[] g = gammaFor(gamma, shape);
         Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
-        double[][] sums = passes.gradSums(x, dy, saved.mean);
+        double[][] sums = finiteGradSums(passes, x, dy, saved.mean, shape);
         double[] sumDy = sums[0];
         double[] sumDyXc = sums[1];
-        if (rejectsNonFinite() && !(allFinite(sumDy) && allFinite(sumDyXc))) {
-            throw dy.firstNonFinite() >= 0 ? nonFinite(shape, "dy", dy) : nonFinite(shape, "x", x);
-        }
         int c = shape.channels();
         double m = saved.count();
         double[] dyScale = new double[c];
@@ -275,10 +272,7 @@ public final class BatchNorm {
         requireRunning(running, shape);
         double[] g = gammaFor(gamma, shape);
         Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
-        double[][] sums = passes.gradSums(x, dy, running.mean);
-        if (rejectsNonFinite() && !(allFinite(sums[0]) && allFinite(sums[1]))) {
-            throw dy.firstNonFinite() >= 0 ? nonFinite(shape, "dy", dy) : nonFinite(shape, "x", x);
-        }
+        double[][] sums = finiteGradSums(passes, x, dy, running.mean, shape);
         int c = shape.channels();
         double[] dyScale = new double[c];
         double[] dGamma = new double[c];
@@ -289,6 +283,18 @@ public final class BatchNorm {
         }
         passes.gradApply(x, dy, dx, running.mean, dyScale, new double[c], new double[c]);
         return new ParamGradients(dGamma, sums[0]);
+    }
+
+    /**
+     * @return {@code {sum(dy), sum(dy * (x - mean))}} per channel
+     * @throws NonFiniteInputException naming dy (else x) when the sums are not finite under {@link NonFinitePolicy#REJECT}
+     */
+    private <A> double[][] finiteGradSums(Passes<A> passes, Data<A> x, Data<A> dy, double[] mean, Shape shape) {
+        double[][] sums = passes.gradSums(x, dy, mean);
+        if (rejectsNonFinite() && !(allFinite(sums[0]) && allFinite(sums[1]))) {
+            throw dy.firstNonFinite() >= 0 ? nonFinite(shape, "dy", dy) : nonFinite(shape, "x", x);
+        }
+        return sums;
     }
 
     // --- validation ---
