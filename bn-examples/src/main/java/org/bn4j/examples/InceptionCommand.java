@@ -54,7 +54,8 @@ public final class InceptionCommand extends ExperimentCommand {
         return m;
     }
 
-    Examples images() throws Exception {
+    /** @return CIFAR-10 from {@code --data-dir}, else generated images of the given size and counts */
+    static Examples images(CommonOptions common, int imageSize, int trainExamples, int testExamples) throws Exception {
         if (imageSize % 4 != 0) {
             throw new IllegalArgumentException("--image-size must be a multiple of 4 (two 2x2 poolings), got " + imageSize);
         }
@@ -64,7 +65,7 @@ public final class InceptionCommand extends ExperimentCommand {
 
     @Override
     public MarkdownReport run(Path dir) throws Exception {
-        Examples data = images();
+        Examples data = images(common, imageSize, trainExamples, testExamples);
         InceptionExperiment experiment = new InceptionExperiment(new InceptionExperiment.Settings(steps, batchSize,
                 learningRate, l2, evalEvery, common.seed, common.bn, !common.noProgress));
         return experiment.report(experiment.run(data), data, dir);

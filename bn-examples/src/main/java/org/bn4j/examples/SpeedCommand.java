@@ -39,12 +39,7 @@ public final class SpeedCommand extends ExperimentCommand {
 
     @Override
     public MarkdownReport run(Path dir) throws Exception {
-        InceptionCommand images = new InceptionCommand();
-        images.common(common);
-        images.imageSize = imageSize;
-        images.trainExamples = Math.max(batchSize, 64);
-        images.testExamples = 1;
-        Examples data = images.images();
+        Examples data = InceptionCommand.images(common, imageSize, Math.max(batchSize, 64), 1);
         SpeedExperiment experiment = new SpeedExperiment(new SpeedExperiment.Settings(steps, warmup, batchSize, common.seed, !common.noProgress));
         return experiment.report(experiment.run(data), data);
     }

@@ -2,13 +2,11 @@ package org.bn4j.examples.experiments;
 
 import java.util.List;
 import java.util.Locale;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.bn4j.examples.data.Examples;
 import org.bn4j.examples.nets.BatchNormImpl;
 import org.bn4j.examples.nets.InceptionNet;
 import org.bn4j.examples.report.MarkdownReport;
+import org.bn4j.examples.train.Progress;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,9 +55,7 @@ public final class SpeedExperiment {
         }
         long oursNanos = 0;
         long builtInNanos = 0;
-        ProgressBar bar = s.progress() ? new ProgressBarBuilder().setTaskName("speed").setInitialMax(s.steps())
-                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" step pairs", 1).build() : null;
-        try {
+        try (Progress bar = Progress.start(s.progress(), "speed", s.steps(), " step pairs")) {
             for (int i = 0; i < s.steps(); i++) {
                 long t0 = System.nanoTime();
                 ours.fit(batch);
@@ -68,13 +64,7 @@ public final class SpeedExperiment {
                 long t2 = System.nanoTime();
                 oursNanos += t1 - t0;
                 builtInNanos += t2 - t1;
-                if (bar != null) {
-                    bar.step();
-                }
-            }
-        } finally {
-            if (bar != null) {
-                bar.close();
+                bar.step();
             }
         }
         return new Result(oursNanos / 1e6 / s.steps(), builtInNanos / 1e6 / s.steps());

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -57,9 +54,7 @@ public final class Trainer {
         int cursor = 0;
         List<Curve.Point> points = new ArrayList<>();
         long trainingNanos = 0;
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName(name).setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" steps", 1).setUpdateIntervalMillis(500).build() : null;
-        try {
+        try (Progress bar = Progress.start(progress, name, steps, " steps")) {
             for (int step = 1; step <= steps; step++) {
                 if (cursor + batchSize > n) {
                     order = shuffled(n, random);
@@ -76,17 +71,9 @@ public final class Trainer {
                 if (step % evalEvery == 0 || step == steps) {
                     double accuracy = accuracy(net, test);
                     points.add(new Curve.Point(step, accuracy));
-                    if (bar != null) {
-                        bar.setExtraMessage(String.format(Locale.ROOT, " test accuracy %.4f", accuracy));
-                    }
+                    bar.note(String.format(Locale.ROOT, " test accuracy %.4f", accuracy));
                 }
-                if (bar != null) {
-                    bar.step();
-                }
-            }
-        } finally {
-            if (bar != null) {
-                bar.close();
+                bar.step();
             }
         }
         return new Curve(name, points, trainingNanos / 1e9);

@@ -1,0 +1,45 @@
+package org.bn4j.examples.train;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A progress bar on standard error with rate and time left, or nothing at all when progress is off. */
+public final class Progress implements AutoCloseable {
+    private final ProgressBar bar;
+
+    private Progress(ProgressBar bar) {
+        this.bar = bar;
+    }
+
+    /**
+     * @param enabled false for a silent stand-in
+     * @param name    shown before the bar
+     * @param total   how many steps make 100%
+     * @param unit    shown after the counts, for example " steps"
+     */
+    public static Progress start(boolean enabled, String name, int total, String unit) {
+        return new Progress(enabled ? new ProgressBarBuilder().setTaskName(name).setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(unit, 1).setUpdateIntervalMillis(500).build() : null);
+    }
+
+    public void step() {
+        if (bar != null) {
+            bar.step();
+        }
+    }
+
+    /** Shows a short note after the bar, for example the latest test accuracy. */
+    public void note(String message) {
+        if (bar != null) {
+            bar.setExtraMessage(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}
