@@ -153,11 +153,37 @@ public final class BatchNorm {
         if (rejectsNonFinite() && !passes.allFinite(x)) {
             throw nonFinite(shape, "x", x);
         }
-        double[] scale = new double[shape.channels()];
-        for (int ch = 0; ch < scale.length; ch++) {
-            scale[ch] = g[ch] / Math.sqrt(running.var[ch] + config.eps());
+        passes.normalize(x, y, running.mean, inferenceScale(g, running), b);
+    }
+
+    /**
+     * The inference-mode transform as one per-channel affine map, for folding into a neighbouring layer.
+     *
+     * @param gamma   scale per channel, length C; null when locked. Not modified.
+     * @param beta    shift per channel, length C; null when locked. Not modified.
+     * @param running population estimates with C channels
+     * @return {@code y = scale * x + shift}, equal to {@link #forwardInference} up to rounding
+     */
+    public ChannelAffine inferenceAffine(double[] gamma, double[] beta, RunningStats running) {
+        if (running == null) {
+            throw new IllegalArgumentException("running statistics must not be null");
         }
-        passes.normalize(x, y, running.mean, scale, b);
+        Shape shape = Shape.of(Layout.NC, 1, running.channels());
+        double[] scale = inferenceScale(gammaFor(gamma, shape), running);
+        double[] b = betaFor(beta, shape);
+        double[] shift = new double[scale.length];
+        for (int ch = 0; ch < shift.length; ch++) {
+            shift[ch] = b[ch] - running.mean[ch] * scale[ch];
+        }
+        return new ChannelAffine(scale, shift);
+    }
+
+    private double[] inferenceScale(double[] gamma, RunningStats running) {
+        double[] scale = new double[gamma.length];
+        for (int ch = 0; ch < scale.length; ch++) {
+            scale[ch] = gamma[ch] / Math.sqrt(running.var[ch] + config.eps());
+        }
+        return scale;
     }
 
     // --- backward ---

@@ -25,4 +25,25 @@ class ForwardInferenceTest {
                 BatchNormConfig.DEFAULT_EPS);
         assertClose(expected, y, type.tolerance, "inference output");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.bn4j.core.Shapes#all")
+    void inferenceAffineIsTheInferenceTransform(Shape shape) {
+        double[] x = TestData.activations(shape, TestData.SEED);
+        int c = shape.channels();
+        double[] gamma = TestData.uniform(c, 0.5, 2, 1);
+        double[] beta = TestData.uniform(c, -1, 1, 2);
+        RunningStats running = RunningStats.of(TestData.uniform(c, -2, 2, 3), TestData.uniform(c, 0.1, 5, 4), 10);
+
+        ChannelAffine affine = bn.inferenceAffine(gamma, beta, running);
+
+        ReferenceBatchNorm reference = new ReferenceBatchNorm(shape);
+        double[] expected = reference.normalize(x, running.mean(), running.var(), gamma, beta, BatchNormConfig.DEFAULT_EPS);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int ch = reference.channelOf[i];
+            y[i] = affine.scale()[ch] * x[i] + affine.shift()[ch];
+        }
+        assertClose(expected, y, 1e-12, "affine output");
+    }
 }

@@ -176,6 +176,11 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
     }
 
+    /** @return the batch statistics of the last training-mode forward pass, or null if it did not compute any */
+    BatchStats lastBatchStats() {
+        return lastForward == null ? null : lastForward.stats;
+    }
+
     private org.bn4j.core.BatchNorm engine() {
         return new org.bn4j.core.BatchNorm(layerConf().toCoreConfig());
     }
