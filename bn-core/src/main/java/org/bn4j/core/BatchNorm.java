@@ -68,12 +68,28 @@ public final class BatchNorm {
      * @throws IllegalArgumentException on a length, channel-count or batch-size mismatch
      */
     public BatchStats forwardTraining(float[] x, Shape shape, double[] gamma, double[] beta, float[] y) {
-        return forwardTraining(floats("x", x, shape), shape, gamma, beta, floats("y", y, shape));
+        return forwardTraining(floats("x", x, shape), shape, gamma, beta, null, floats("y", y, shape));
+    }
+
+    /**
+     * As {@link #forwardTraining(float[], Shape, double[], double[], float[])}, with the running statistics that
+     * {@link BatchRenorm batch renormalization} corrects towards (required when the config has it, else checked
+     * for the channel count and not used).
+     */
+    public BatchStats forwardTraining(float[] x, Shape shape, double[] gamma, double[] beta, RunningStats running,
+                                      float[] y) {
+        return forwardTraining(floats("x", x, shape), shape, gamma, beta, running, floats("y", y, shape));
     }
 
     /** As {@link #forwardTraining(float[], Shape, double[], double[], float[])}, for double data. */
     public BatchStats forwardTraining(double[] x, Shape shape, double[] gamma, double[] beta, double[] y) {
-        return forwardTraining(doubles("x", x, shape), shape, gamma, beta, doubles("y", y, shape));
+        return forwardTraining(doubles("x", x, shape), shape, gamma, beta, null, doubles("y", y, shape));
+    }
+
+    /** As {@link #forwardTraining(float[], Shape, double[], double[], RunningStats, float[])}, for double data. */
+    public BatchStats forwardTraining(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running,
+                                      double[] y) {
+        return forwardTraining(doubles("x", x, shape), shape, gamma, beta, running, doubles("y", y, shape));
     }
 
     /**
@@ -82,31 +98,93 @@ public final class BatchNorm {
      * Direct buffers (such as views of off-heap memory) are read and written a segment at a time, never copied whole.
      */
     public BatchStats forwardTraining(FloatBuffer x, Shape shape, double[] gamma, double[] beta, FloatBuffer y) {
-        return forwardTraining(floats("x", x, shape, false), shape, gamma, beta,
+        return forwardTraining(floats("x", x, shape, false), shape, gamma, beta, null,
+                floats("y", y, shape, true));
+    }
+
+    /** As {@link #forwardTraining(float[], Shape, double[], double[], RunningStats, float[])}, over buffers. */
+    public BatchStats forwardTraining(FloatBuffer x, Shape shape, double[] gamma, double[] beta, RunningStats running,
+                                      FloatBuffer y) {
+        return forwardTraining(floats("x", x, shape, false), shape, gamma, beta, running,
                 floats("y", y, shape, true));
     }
 
     /** As {@link #forwardTraining(FloatBuffer, Shape, double[], double[], FloatBuffer)}, for double data. */
     public BatchStats forwardTraining(DoubleBuffer x, Shape shape, double[] gamma, double[] beta, DoubleBuffer y) {
-        return forwardTraining(doubles("x", x, shape, false), shape, gamma, beta,
+        return forwardTraining(doubles("x", x, shape, false), shape, gamma, beta, null,
                 doubles("y", y, shape, true));
     }
 
-    private <A> BatchStats forwardTraining(Data<A> x, Shape shape, double[] gamma, double[] beta, Data<A> y) {
-        if (shape.valuesPerChannel() < 2) {
+    /** As {@link #forwardTraining(FloatBuffer, Shape, double[], double[], RunningStats, FloatBuffer)}, for double data. */
+    public BatchStats forwardTraining(DoubleBuffer x, Shape shape, double[] gamma, double[] beta, RunningStats running,
+                                      DoubleBuffer y) {
+        return forwardTraining(doubles("x", x, shape, false), shape, gamma, beta, running,
+                doubles("y", y, shape, true));
+    }
+
+    /**
+     * Statistics for every ghost batch first (the batch is one when ghost batches are off), so that a rejected input
+     * leaves y untouched; then each ghost batch is normalized with its own.
+     */
+    private <A> BatchStats forwardTraining(Data<A> x, Shape shape, double[] gamma, double[] beta, RunningStats running,
+                                           Data<A> y) {
+        Shape part = ghostShape(shape);
+        if (part.valuesPerChannel() < 2) {
             throw new IllegalArgumentException("training needs at least 2 values per channel to estimate a variance, but "
-                    + shape + " gives " + shape.valuesPerChannel() + " (batch " + shape.batch() + " x spatial "
-                    + shape.spatial() + ")");
+                    + part + " gives " + part.valuesPerChannel() + " (batch " + part.batch() + " x spatial "
+                    + part.spatial() + ")" + (part == shape ? "" : " in each ghost batch of " + shape));
+        }
+        if (config.renorm() != null && running == null) {
+            throw new IllegalArgumentException("batch renormalization needs the running statistics: call the "
+                    + "forwardTraining overload that takes them");
+        }
+        if (running != null) {
+            requireRunning(running, shape);
         }
         double[] g = gammaFor(gamma, shape);
         double[] b = betaFor(beta, shape);
-        Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
-        BatchStats stats = passes.batchStats(x, config.eps());
-        if (rejectsNonFinite() && !(allFinite(stats.mean) && allFinite(stats.biasedVar))) {
-            throw nonFinite(shape, "x", x);
+        Passes<A> passes = new Passes<>(x.kernel(part), part, parallelism);
+        int len = part.size();
+        BatchStats[] parts = new BatchStats[shape.batch() / part.batch()];
+        for (int i = 0; i < parts.length; i++) {
+            BatchStats stats = passes.batchStats(x.slice(i * len, len), config.eps());
+            if (rejectsNonFinite() && !(allFinite(stats.mean) && allFinite(stats.biasedVar))) {
+                throw nonFinite(shape, "x", x);
+            }
+            parts[i] = config.renorm() == null ? stats : stats.renormalized(running, config.renorm());
         }
-        passes.normalize(x, y, stats.mean, product(g, stats.invStd), b);
-        return stats;
+        for (int i = 0; i < parts.length; i++) {
+            BatchStats stats = parts[i];
+            double[] scale = product(g, stats.invStd);
+            double[] shift = b;
+            if (stats.r != null) {
+                // gamma * (r * xHat + d) + beta
+                scale = product(scale, stats.r);
+                shift = b.clone();
+                for (int ch = 0; ch < shift.length; ch++) {
+                    shift[ch] += g[ch] * stats.d[ch];
+                }
+            }
+            passes.normalize(x.slice(i * len, len), y.slice(i * len, len), stats.mean, scale, shift);
+        }
+        return parts.length == 1 ? parts[0] : BatchStats.ofGhosts(parts);
+    }
+
+    /** @return the shape of one ghost batch; the shape itself when ghost batches are off */
+    private Shape ghostShape(Shape shape) {
+        int ghost = config.ghostBatchSize();
+        if (ghost == 0 || ghost == shape.batch()) {
+            return shape;
+        }
+        if (ghost > shape.batch()) {
+            throw new IllegalArgumentException("the ghost batch size " + ghost + " is larger than the batch of "
+                    + shape.batch() + " in " + shape);
+        }
+        if (shape.batch() % ghost != 0) {
+            throw new IllegalArgumentException("the ghost batch size " + ghost + " does not divide the batch of "
+                    + shape.batch() + " in " + shape + "; use batches that are a multiple of it");
+        }
+        return shape.withBatch(ghost);
     }
 
     // --- inference forward ---
@@ -224,35 +302,62 @@ public final class BatchNorm {
                 saved, doubles("dx", dx, shape, true));
     }
 
+    /**
+     * Per ghost batch (the batch is one when ghost batches are off): all gradient sums first, so that a rejected
+     * input leaves dx untouched, then the input gradient. Renormalization's r and d are constants here, so r
+     * scales the plain-BN input gradient and {@code dGamma = r * sum(dy * xHat0) + d * sum(dy)}.
+     */
     private <A> ParamGradients backward(Data<A> x, Data<A> dy, Shape shape, double[] gamma,
                                         BatchStats saved, Data<A> dx) {
-        if (saved == null || saved.channels() != shape.channels() || saved.count() != shape.valuesPerChannel()) {
+        requireSaved(saved, shape);
+        double[] g = gammaFor(gamma, shape);
+        BatchStats[] parts = saved.parts();
+        Shape part = shape.withBatch(shape.batch() / parts.length);
+        int len = part.size();
+        Passes<A> passes = new Passes<>(x.kernel(part), part, parallelism);
+        double[][][] sums = new double[parts.length][][];
+        for (int i = 0; i < parts.length; i++) {
+            sums[i] = passes.gradSums(x.slice(i * len, len), dy.slice(i * len, len), parts[i].mean);
+            requireFinite(sums[i], shape, x, dy);
+        }
+        int c = shape.channels();
+        double[] dGamma = new double[c];
+        double[] dBeta = new double[c];
+        for (int i = 0; i < parts.length; i++) {
+            BatchStats stats = parts[i];
+            double[] sumDy = sums[i][0];
+            double[] sumDyXc = sums[i][1];
+            double m = stats.count;
+            double[] dyScale = new double[c];
+            double[] xcScale = new double[c];
+            double[] offset = new double[c];
+            for (int ch = 0; ch < c; ch++) {
+                double invStd = stats.invStd[ch];
+                double k = stats.r == null ? g[ch] * invStd : g[ch] * invStd * stats.r[ch];
+                dyScale[ch] = k;
+                // xHat * dGamma / m = (x - mean) * invStd^2 * sum(dy * (x - mean)) / m
+                xcScale[ch] = -k * invStd * invStd * sumDyXc[ch] / m;
+                offset[ch] = -k * sumDy[ch] / m;
+                double partDGamma = invStd * sumDyXc[ch];
+                dGamma[ch] += stats.r == null ? partDGamma : stats.r[ch] * partDGamma + stats.d[ch] * sumDy[ch];
+                dBeta[ch] += sumDy[ch];
+            }
+            passes.gradApply(x.slice(i * len, len), dy.slice(i * len, len), dx.slice(i * len, len), stats.mean,
+                    dyScale, xcScale, offset);
+        }
+        return new ParamGradients(dGamma, dBeta);
+    }
+
+    private static void requireSaved(BatchStats saved, Shape shape) {
+        if (saved == null || saved.channels() != shape.channels()
+                || saved.count() * saved.ghostBatches() != shape.valuesPerChannel()
+                || shape.batch() % saved.ghostBatches() != 0) {
             throw new IllegalArgumentException("saved statistics are for "
-                    + (saved == null ? "nothing (null)" : saved.channels() + " channels of " + saved.count() + " values")
+                    + (saved == null ? "nothing (null)" : saved.channels() + " channels of "
+                    + saved.count() * saved.ghostBatches() + " values"
+                    + (saved.ghostBatches() > 1 ? " in " + saved.ghostBatches() + " ghost batches" : ""))
                     + " but " + shape + " has " + shape.channels() + " channels of " + shape.valuesPerChannel() + " values");
         }
-        double[] g = gammaFor(gamma, shape);
-        Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
-        double[][] sums = finiteGradSums(passes, x, dy, saved.mean, shape);
-        double[] sumDy = sums[0];
-        double[] sumDyXc = sums[1];
-        int c = shape.channels();
-        double m = saved.count();
-        double[] dyScale = new double[c];
-        double[] xcScale = new double[c];
-        double[] offset = new double[c];
-        double[] dGamma = new double[c];
-        for (int ch = 0; ch < c; ch++) {
-            double invStd = saved.invStd[ch];
-            double k = g[ch] * invStd;
-            dyScale[ch] = k;
-            // xHat * dGamma / m = (x - mean) * invStd^2 * sum(dy * (x - mean)) / m
-            xcScale[ch] = -k * invStd * invStd * sumDyXc[ch] / m;
-            offset[ch] = -k * sumDy[ch] / m;
-            dGamma[ch] = invStd * sumDyXc[ch];
-        }
-        passes.gradApply(x, dy, dx, saved.mean, dyScale, xcScale, offset);
-        return new ParamGradients(dGamma, sumDy);
     }
 
     /**
@@ -298,7 +403,8 @@ public final class BatchNorm {
         requireRunning(running, shape);
         double[] g = gammaFor(gamma, shape);
         Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
-        double[][] sums = finiteGradSums(passes, x, dy, running.mean, shape);
+        double[][] sums = passes.gradSums(x, dy, running.mean);
+        requireFinite(sums, shape, x, dy);
         int c = shape.channels();
         double[] dyScale = new double[c];
         double[] dGamma = new double[c];
@@ -312,15 +418,13 @@ public final class BatchNorm {
     }
 
     /**
-     * @return {@code {sum(dy), sum(dy * (x - mean))}} per channel
+     * @param sums gradient sums over x and dy, or over a ghost batch of them
      * @throws NonFiniteInputException naming dy (else x) when the sums are not finite under {@link NonFinitePolicy#REJECT}
      */
-    private <A> double[][] finiteGradSums(Passes<A> passes, Data<A> x, Data<A> dy, double[] mean, Shape shape) {
-        double[][] sums = passes.gradSums(x, dy, mean);
+    private <A> void requireFinite(double[][] sums, Shape shape, Data<A> x, Data<A> dy) {
         if (rejectsNonFinite() && !(allFinite(sums[0]) && allFinite(sums[1]))) {
             throw dy.firstNonFinite() >= 0 ? nonFinite(shape, "dy", dy) : nonFinite(shape, "x", x);
         }
-        return sums;
     }
 
     // --- validation ---

@@ -14,6 +14,8 @@ import java.util.Objects;
  *   <tr><td>{@code runningVariance}</td><td>{@link RunningVariance#BIASED}</td><td>as DL4J's built-in layer keeps it</td></tr>
  *   <tr><td>{@code nonFinitePolicy}</td><td>{@link NonFinitePolicy#REJECT}</td><td>what NaN or infinite inputs do</td></tr>
  *   <tr><td>{@code lockGammaBeta}</td><td>off</td><td>fixed, non-learned gamma and beta</td></tr>
+ *   <tr><td>{@code renorm}</td><td>off (null)</td><td>{@link BatchRenorm batch renormalization} in training</td></tr>
+ *   <tr><td>{@code ghostBatchSize}</td><td>0 (off)</td><td>training statistics over sub-batches of this many examples</td></tr>
  * </table>
  */
 public final class BatchNormConfig {
@@ -30,6 +32,8 @@ public final class BatchNormConfig {
     private final boolean gammaBetaLocked;
     private final double lockedGamma;
     private final double lockedBeta;
+    private final BatchRenorm renorm;
+    private final int ghostBatchSize;
 
     private BatchNormConfig(Builder b) {
         this.eps = b.eps;
@@ -40,6 +44,8 @@ public final class BatchNormConfig {
         this.gammaBetaLocked = b.gammaBetaLocked;
         this.lockedGamma = b.lockedGamma;
         this.lockedBeta = b.lockedBeta;
+        this.renorm = b.renorm;
+        this.ghostBatchSize = b.ghostBatchSize;
     }
 
     /** @return the configuration with every option at its default */
@@ -55,7 +61,7 @@ public final class BatchNormConfig {
     public Builder toBuilder() {
         Builder b = new Builder()
                 .eps(eps).decay(decay).runningAverage(runningAverage).runningVariance(runningVariance)
-                .nonFinitePolicy(nonFinitePolicy);
+                .nonFinitePolicy(nonFinitePolicy).renorm(renorm).ghostBatchSize(ghostBatchSize);
         return gammaBetaLocked ? b.lockGammaBeta(lockedGamma, lockedBeta) : b;
     }
 
@@ -96,26 +102,39 @@ public final class BatchNormConfig {
         return lockedBeta;
     }
 
+    /** @return the batch renormalization clipping, or null for plain batch normalization */
+    public BatchRenorm renorm() {
+        return renorm;
+    }
+
+    /** @return examples per ghost batch in training; 0 when the whole batch is normalized as one */
+    public int ghostBatchSize() {
+        return ghostBatchSize;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BatchNormConfig c
                 && Double.compare(eps, c.eps) == 0 && Double.compare(decay, c.decay) == 0
                 && runningAverage == c.runningAverage && runningVariance == c.runningVariance
                 && nonFinitePolicy == c.nonFinitePolicy && gammaBetaLocked == c.gammaBetaLocked
-                && Double.compare(lockedGamma, c.lockedGamma) == 0 && Double.compare(lockedBeta, c.lockedBeta) == 0;
+                && Double.compare(lockedGamma, c.lockedGamma) == 0 && Double.compare(lockedBeta, c.lockedBeta) == 0
+                && Objects.equals(renorm, c.renorm) && ghostBatchSize == c.ghostBatchSize;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(eps, decay, runningAverage, runningVariance, nonFinitePolicy, gammaBetaLocked,
-                lockedGamma, lockedBeta);
+                lockedGamma, lockedBeta, renorm, ghostBatchSize);
     }
 
     @Override
     public String toString() {
         return "BatchNormConfig{eps=" + eps + ", decay=" + decay + ", runningAverage=" + runningAverage
                 + ", runningVariance=" + runningVariance + ", nonFinitePolicy=" + nonFinitePolicy
-                + (gammaBetaLocked ? ", gamma=" + lockedGamma + ", beta=" + lockedBeta + " (locked)" : "") + "}";
+                + (gammaBetaLocked ? ", gamma=" + lockedGamma + ", beta=" + lockedBeta + " (locked)" : "")
+                + (renorm != null ? ", renorm=" + renorm : "")
+                + (ghostBatchSize > 0 ? ", ghostBatchSize=" + ghostBatchSize : "") + "}";
     }
 
     /** Collects options; {@link #build()} validates them all. Not thread-safe. */
@@ -128,6 +147,8 @@ public final class BatchNormConfig {
         private boolean gammaBetaLocked = false;
         private double lockedGamma = 1.0;
         private double lockedBeta = 0.0;
+        private BatchRenorm renorm;
+        private int ghostBatchSize;
 
         private Builder() {
         }
@@ -167,6 +188,22 @@ public final class BatchNormConfig {
             return this;
         }
 
+        /** @param renorm batch renormalization in training, or null (the default) for plain batch normalization */
+        public Builder renorm(BatchRenorm renorm) {
+            this.renorm = renorm;
+            return this;
+        }
+
+        /**
+         * @param examples examples per ghost batch (Hoffer et al. 2017; Keras' {@code virtual_batch_size}): training
+         *                 normalizes each run of this many consecutive examples with its own statistics. It must divide
+         *                 every training batch. 0 (the default) normalizes the whole batch as one.
+         */
+        public Builder ghostBatchSize(int examples) {
+            this.ghostBatchSize = examples;
+            return this;
+        }
+
         /**
          * @return the validated configuration
          * @throws IllegalArgumentException naming the first invalid option
@@ -185,6 +222,10 @@ public final class BatchNormConfig {
             if (!Double.isFinite(lockedGamma) || !Double.isFinite(lockedBeta)) {
                 throw new IllegalArgumentException("locked gamma and beta must be finite, got gamma=" + lockedGamma
                         + ", beta=" + lockedBeta);
+            }
+            if (ghostBatchSize < 0) {
+                throw new IllegalArgumentException("ghostBatchSize must be >= 0 (0 turns ghost batches off), got "
+                        + ghostBatchSize);
             }
             return new BatchNormConfig(this);
         }

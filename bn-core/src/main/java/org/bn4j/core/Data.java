@@ -15,6 +15,9 @@ abstract class Data<A> {
     /** @return the number of values */
     abstract int length();
 
+    /** @return values {@code [start, start + len)} as data of their own, sharing this data's memory */
+    abstract Data<A> slice(int start, int len);
+
     /** @return the kernel for this element type and the given shape */
     abstract Kernel<A> kernel(Shape shape);
 

@@ -8,10 +8,20 @@ final class FloatData {
     }
 
     static Data<float[]> of(float[] values) {
+        return of(values, 0, values.length);
+    }
+
+    /** @return values {@code [from, from + length)} of the array, used in place */
+    private static Data<float[]> of(float[] values, int from, int length) {
         return new Data<>() {
             @Override
             int length() {
-                return values.length;
+                return length;
+            }
+
+            @Override
+            Data<float[]> slice(int start, int len) {
+                return of(values, from + start, len);
             }
 
             @Override
@@ -35,13 +45,13 @@ final class FloatData {
 
             @Override
             int offset(int start) {
-                return start;
+                return from + start;
             }
 
             @Override
             int firstNonFinite() {
-                for (int i = 0; i < values.length; i++) {
-                    if (!Float.isFinite(values[i])) {
+                for (int i = 0; i < length; i++) {
+                    if (!Float.isFinite(values[from + i])) {
                         return i;
                     }
                 }
@@ -50,12 +60,12 @@ final class FloatData {
 
             @Override
             boolean allFinite(int start, int len, int slot) {
-                return FloatData.allFinite(values, start, start + len);
+                return FloatData.allFinite(values, from + start, from + start + len);
             }
 
             @Override
             double valueAt(int i) {
-                return values[i];
+                return values[from + i];
             }
         };
     }
@@ -68,6 +78,11 @@ final class FloatData {
             @Override
             int length() {
                 return length;
+            }
+
+            @Override
+            Data<float[]> slice(int start, int len) {
+                return of(buffer.slice(base + start, len));
             }
 
             @Override

@@ -96,6 +96,16 @@ public final class Shape {
     }
 
     /**
+     * @param batch a batch size, &gt;= 1
+     * @return this shape with another batch size: the shape of a run of consecutive examples
+     */
+    public Shape withBatch(int batch) {
+        int[] d = dims.clone();
+        d[0] = batch;
+        return of(layout, d);
+    }
+
+    /**
      * @param index a flat (row-major) element index, in {@code [0, size())}
      * @return the channel that element belongs to
      */

@@ -17,9 +17,10 @@ enum DataType {
         }
 
         @Override
-        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta) {
+        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             float[] y = new float[x.length];
-            BatchStats stats = bn.forwardTraining(TestData.toFloat(x), shape, gamma, beta, y);
+            BatchStats stats = running == null ? bn.forwardTraining(TestData.toFloat(x), shape, gamma, beta, y)
+                    : bn.forwardTraining(TestData.toFloat(x), shape, gamma, beta, running, y);
             return new Forward(TestData.toDouble(y), stats);
         }
 
@@ -44,9 +45,10 @@ enum DataType {
         }
 
         @Override
-        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta) {
+        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             double[] y = new double[x.length];
-            BatchStats stats = bn.forwardTraining(x.clone(), shape, gamma, beta, y);
+            BatchStats stats = running == null ? bn.forwardTraining(x.clone(), shape, gamma, beta, y)
+                    : bn.forwardTraining(x.clone(), shape, gamma, beta, running, y);
             return new Forward(y, stats);
         }
 
@@ -72,9 +74,10 @@ enum DataType {
         }
 
         @Override
-        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta) {
+        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             FloatBuffer y = floats(new double[x.length]);
-            BatchStats stats = bn.forwardTraining(floats(x), shape, gamma, beta, y);
+            BatchStats stats = running == null ? bn.forwardTraining(floats(x), shape, gamma, beta, y)
+                    : bn.forwardTraining(floats(x), shape, gamma, beta, running, y);
             return new Forward(values(y), stats);
         }
 
@@ -115,9 +118,10 @@ enum DataType {
         }
 
         @Override
-        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta) {
+        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             DoubleBuffer y = doubles(new double[x.length]);
-            BatchStats stats = bn.forwardTraining(doubles(x), shape, gamma, beta, y);
+            BatchStats stats = running == null ? bn.forwardTraining(doubles(x), shape, gamma, beta, y)
+                    : bn.forwardTraining(doubles(x), shape, gamma, beta, running, y);
             return new Forward(values(y), stats);
         }
 
@@ -164,7 +168,14 @@ enum DataType {
     /** @return v rounded to this type and widened back: what the reference must see */
     abstract double[] representable(double[] v);
 
-    abstract Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta);
+    /** Through the overload without running statistics. */
+    Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta) {
+        return forwardTraining(bn, x, shape, gamma, beta, null);
+    }
+
+    /** Through the overload with running statistics, unless they are null. */
+    abstract Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta,
+                                     RunningStats running);
 
     abstract double[] forwardInference(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running);
 
