@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.bn4j.core.BatchNormConfig;
+import org.bn4j.core.BatchRenorm;
 import org.bn4j.core.NonFinitePolicy;
 import org.bn4j.core.RunningAverage;
 import org.bn4j.core.RunningVariance;
@@ -36,6 +37,9 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * new BatchNorm.Builder().build()                      // nIn/nOut inferred from the previous layer
  * new BatchNorm.Builder().decay(0.99).eps(1e-3).build()
  * new BatchNorm.Builder().lockGammaBeta(true).gamma(1).beta(0).build()
+ * new BatchNorm.Builder().renorm(3, 5).renormWarmup(5000, 20000).decay(0.99).build()   // batch renormalization
+ * new BatchNorm.Builder().ghostBatchSize(32).build()                                   // ghost batches
+ * new BatchNorm.Builder().frozenStatistics(true).build()          // fine-tuning: running statistics in training too
  * </pre>
  *
  * <p>Parameters, in this order in the flattened view: {@code gamma}, {@code beta} (absent when locked),
@@ -61,6 +65,14 @@ public class BatchNorm extends FeedForwardLayer {
     private CNN2DFormat cnn2DFormat;
     private RNNFormat rnnFormat;
     private Convolution3D.DataFormat cnn3DFormat;
+    private boolean renorm;
+    private double renormRMax;
+    private double renormDMax;
+    private long renormWarmupSteps;
+    private long renormRampSteps;
+    private int ghostBatchSize;
+    private boolean frozenStatistics;
+    private boolean frozenGammaBeta;
 
     /** For JSON deserialization: every option at its default. */
     public BatchNorm() {
@@ -80,20 +92,40 @@ public class BatchNorm extends FeedForwardLayer {
         this.cnn2DFormat = builder.cnn2DFormat;
         this.rnnFormat = builder.rnnFormat;
         this.cnn3DFormat = builder.cnn3DFormat;
+        this.renorm = builder.renorm;
+        this.renormRMax = builder.renormRMax;
+        this.renormDMax = builder.renormDMax;
+        this.renormWarmupSteps = builder.renormWarmupSteps;
+        this.renormRampSteps = builder.renormRampSteps;
+        this.ghostBatchSize = builder.ghostBatchSize;
+        this.frozenStatistics = builder.frozenStatistics;
+        this.frozenGammaBeta = builder.frozenGammaBeta;
         initializeConstraints(builder);
     }
 
     /**
      * @return the bn-core configuration these options describe
-     * @throws IllegalArgumentException naming the first invalid option (eps, decay, locked gamma/beta)
+     * @throws IllegalArgumentException naming the first invalid option (eps, decay, locked gamma/beta, renorm bounds,
+     *                                  ghost batch size, or a combination that cannot work)
      */
     public BatchNormConfig toCoreConfig() {
-        BatchNormConfig.Builder b = BatchNormConfig.builder().eps(eps).decay(decay).runningAverage(runningAverage)
-                .runningVariance(runningVariance).nonFinitePolicy(nonFinitePolicy);
-        if (lockGammaBeta) {
-            b.lockGammaBeta(gamma, beta);
-        }
         try {
+            if (frozenStatistics && (renorm || ghostBatchSize > 0)) {
+                throw new IllegalArgumentException("frozenStatistics normalizes with the running statistics in training, "
+                        + "so " + (renorm ? "renorm" : "ghostBatchSize") + " would have no effect; choose one");
+            }
+            if (lockGammaBeta && frozenGammaBeta) {
+                throw new IllegalArgumentException("lockGammaBeta already fixes gamma and beta to constants; "
+                        + "frozenGammaBeta keeps learned ones: choose one");
+            }
+            BatchNormConfig.Builder b = BatchNormConfig.builder().eps(eps).decay(decay).runningAverage(runningAverage)
+                    .runningVariance(runningVariance).nonFinitePolicy(nonFinitePolicy).ghostBatchSize(ghostBatchSize);
+            if (lockGammaBeta) {
+                b.lockGammaBeta(gamma, beta);
+            }
+            if (renorm) {
+                b.renorm(BatchRenorm.of(renormRMax, renormDMax).withWarmup(renormWarmupSteps, renormRampSteps));
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("BatchNorm layer \"" + getLayerName() + "\": " + e.getMessage(), e);
@@ -196,13 +228,17 @@ public class BatchNorm extends FeedForwardLayer {
         return null;
     }
 
-    /** Gamma and beta use the configured updater; the running statistics a no-op, since their "gradient" is the update. */
+    /**
+     * Gamma and beta use the configured updater (a no-op when frozen); the running statistics a no-op, since their
+     * "gradient" is the update.
+     */
     @Override
     public IUpdater getUpdaterByParam(String paramName) {
         switch (paramName) {
             case BatchNormParamInitializer.GAMMA:
             case BatchNormParamInitializer.BETA:
-                return getIUpdater();
+                // Frozen: zero gradients alone would not do, momentum-based updaters keep moving the values.
+                return frozenGammaBeta ? new NoOp() : getIUpdater();
             case BatchNormParamInitializer.MEAN:
             case BatchNormParamInitializer.VAR:
                 return new NoOp();
@@ -327,6 +363,70 @@ public class BatchNorm extends FeedForwardLayer {
         this.cnn3DFormat = cnn3DFormat;
     }
 
+    public boolean isRenorm() {
+        return renorm;
+    }
+
+    public void setRenorm(boolean renorm) {
+        this.renorm = renorm;
+    }
+
+    public double getRenormRMax() {
+        return renormRMax;
+    }
+
+    public void setRenormRMax(double renormRMax) {
+        this.renormRMax = renormRMax;
+    }
+
+    public double getRenormDMax() {
+        return renormDMax;
+    }
+
+    public void setRenormDMax(double renormDMax) {
+        this.renormDMax = renormDMax;
+    }
+
+    public long getRenormWarmupSteps() {
+        return renormWarmupSteps;
+    }
+
+    public void setRenormWarmupSteps(long renormWarmupSteps) {
+        this.renormWarmupSteps = renormWarmupSteps;
+    }
+
+    public long getRenormRampSteps() {
+        return renormRampSteps;
+    }
+
+    public void setRenormRampSteps(long renormRampSteps) {
+        this.renormRampSteps = renormRampSteps;
+    }
+
+    public int getGhostBatchSize() {
+        return ghostBatchSize;
+    }
+
+    public void setGhostBatchSize(int ghostBatchSize) {
+        this.ghostBatchSize = ghostBatchSize;
+    }
+
+    public boolean isFrozenStatistics() {
+        return frozenStatistics;
+    }
+
+    public void setFrozenStatistics(boolean frozenStatistics) {
+        this.frozenStatistics = frozenStatistics;
+    }
+
+    public boolean isFrozenGammaBeta() {
+        return frozenGammaBeta;
+    }
+
+    public void setFrozenGammaBeta(boolean frozenGammaBeta) {
+        this.frozenGammaBeta = frozenGammaBeta;
+    }
+
     @Override
     public BatchNorm clone() {
         return (BatchNorm) super.clone();
@@ -345,13 +445,18 @@ public class BatchNorm extends FeedForwardLayer {
                 && lockGammaBeta == other.lockGammaBeta && Double.compare(gamma, other.gamma) == 0
                 && Double.compare(beta, other.beta) == 0 && runningAverage == other.runningAverage
                 && runningVariance == other.runningVariance && nonFinitePolicy == other.nonFinitePolicy
-                && cnn2DFormat == other.cnn2DFormat && rnnFormat == other.rnnFormat && cnn3DFormat == other.cnn3DFormat;
+                && cnn2DFormat == other.cnn2DFormat && rnnFormat == other.rnnFormat && cnn3DFormat == other.cnn3DFormat
+                && renorm == other.renorm && Double.compare(renormRMax, other.renormRMax) == 0
+                && Double.compare(renormDMax, other.renormDMax) == 0 && renormWarmupSteps == other.renormWarmupSteps
+                && renormRampSteps == other.renormRampSteps && ghostBatchSize == other.ghostBatchSize
+                && frozenStatistics == other.frozenStatistics && frozenGammaBeta == other.frozenGammaBeta;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), eps, decay, lockGammaBeta, gamma, beta, runningAverage, runningVariance,
-                nonFinitePolicy, cnn2DFormat, rnnFormat, cnn3DFormat);
+                nonFinitePolicy, cnn2DFormat, rnnFormat, cnn3DFormat, renorm, renormRMax, renormDMax, renormWarmupSteps,
+                renormRampSteps, ghostBatchSize, frozenStatistics, frozenGammaBeta);
     }
 
     @Override
@@ -360,7 +465,11 @@ public class BatchNorm extends FeedForwardLayer {
                 + (lockGammaBeta ? ", gamma=" + gamma + ", beta=" + beta + " (locked)" : "")
                 + ", runningAverage=" + runningAverage + ", runningVariance=" + runningVariance
                 + ", nonFinitePolicy=" + nonFinitePolicy + ", cnn2DFormat=" + cnn2DFormat + ", rnnFormat=" + rnnFormat
-                + ", cnn3DFormat=" + cnn3DFormat + ")";
+                + ", cnn3DFormat=" + cnn3DFormat
+                + (renorm ? ", renorm(rMax=" + renormRMax + ", dMax=" + renormDMax + ", warmup=" + renormWarmupSteps
+                        + ", ramp=" + renormRampSteps + ")" : "")
+                + (ghostBatchSize > 0 ? ", ghostBatchSize=" + ghostBatchSize : "")
+                + (frozenStatistics ? ", frozenStatistics" : "") + (frozenGammaBeta ? ", frozenGammaBeta" : "") + ")";
     }
 
     /** Builds a {@link BatchNorm}; every option has the default the class documentation gives. */
@@ -377,6 +486,14 @@ public class BatchNorm extends FeedForwardLayer {
         private CNN2DFormat cnn2DFormat;
         private RNNFormat rnnFormat;
         private Convolution3D.DataFormat cnn3DFormat;
+        private boolean renorm;
+        private double renormRMax = 1;
+        private double renormDMax = 0;
+        private long renormWarmupSteps;
+        private long renormRampSteps;
+        private int ghostBatchSize;
+        private boolean frozenStatistics;
+        private boolean frozenGammaBeta;
 
         /** @param eps added to the variance before the square root, &gt; 0; default {@value BatchNormConfig#DEFAULT_EPS} */
         public Builder eps(double eps) {
@@ -445,6 +562,59 @@ public class BatchNorm extends FeedForwardLayer {
          */
         public Builder cnn3DDataFormat(Convolution3D.DataFormat format) {
             this.cnn3DFormat = format;
+            return this;
+        }
+
+        /**
+         * Batch renormalization (Ioffe 2017): training corrects the batch statistics towards the running ones by r and
+         * d, clipped to {@code [1/rMax, rMax]} and {@code [-dMax, dMax]}. See {@link BatchRenorm}. Off by default.
+         *
+         * @param rMax &gt;= 1 (the paper: 3)
+         * @param dMax &gt;= 0 (the paper: 5)
+         */
+        public Builder renorm(double rMax, double dMax) {
+            this.renorm = true;
+            this.renormRMax = rMax;
+            this.renormDMax = dMax;
+            return this;
+        }
+
+        /**
+         * @param warmupSteps iterations at plain BN (rMax 1, dMax 0) before the bounds relax (the paper: 5,000)
+         * @param rampSteps   iterations over which they grow linearly to {@link #renorm(double, double)}'s bounds
+         */
+        public Builder renormWarmup(long warmupSteps, long rampSteps) {
+            this.renormWarmupSteps = warmupSteps;
+            this.renormRampSteps = rampSteps;
+            return this;
+        }
+
+        /**
+         * @param examples examples per ghost batch: training normalizes each run of this many consecutive examples with
+         *                 its own statistics; it must divide every training minibatch. 0 (default): off.
+         *                 Not available with masks.
+         */
+        public Builder ghostBatchSize(int examples) {
+            this.ghostBatchSize = examples;
+            return this;
+        }
+
+        /**
+         * @param frozen true to normalize with the running statistics in training too, and never update them
+         *               (Keras' {@code trainable=False} for BN, for fine-tuning); gamma and beta still learn unless
+         *               {@link #frozenGammaBeta(boolean)}. Default false.
+         */
+        public Builder frozenStatistics(boolean frozen) {
+            this.frozenStatistics = frozen;
+            return this;
+        }
+
+        /**
+         * @param frozen true to keep gamma and beta at their current (initial or loaded) values: zero gradients and a
+         *               no-op updater for them. Unlike {@link #lockGammaBeta(boolean)} they stay parameters. Default false.
+         */
+        public Builder frozenGammaBeta(boolean frozen) {
+            this.frozenGammaBeta = frozen;
             return this;
         }
 

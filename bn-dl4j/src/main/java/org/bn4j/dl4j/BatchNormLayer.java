@@ -27,7 +27,9 @@ import static org.bn4j.dl4j.BatchNormParamInitializer.VAR;
  * inference-mode passes use the running statistics and change nothing. Backprop writes the gradients of gamma
  * and beta, and the running-statistic updates ({@code old - new}, applied by a no-op updater), into the network's
  * gradient views. After an inference-mode forward pass (as in {@code FrozenLayerWithBackprop}) backprop gives the
- * gradient of that pass, with the statistics held constant, and leaves the running statistics alone.
+ * gradient of that pass, with the statistics held constant, and leaves the running statistics alone. With
+ * {@code frozenStatistics} training-mode passes behave the same way; with {@code frozenGammaBeta} the gradients of
+ * gamma and beta are zero (and their updater a no-op).
  *
  * <p>With a mask ({@code [N, T]} for sequences, {@code [N]} or {@code [N, 1]} for [N, C] input), statistics run
  * over the kept positions only, and masked positions get zero output and zero gradient.
@@ -79,12 +81,17 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         double[] gamma = learnedOrNull(GAMMA);
         double[] beta = learnedOrNull(BETA);
         INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
+        boolean batchStatistics = training && !layerConf().isFrozenStatistics();
         try {
             StepMask mask = maskArray == null ? null : StepMask.of(maskArray, shape, where());
+            if (mask != null && batchStatistics && bn.config().ghostBatchSize() > 0) {
+                throw new IllegalArgumentException("ghost batches (ghostBatchSize " + bn.config().ghostBatchSize()
+                        + ") cannot be combined with a mask: the kept steps do not split into whole examples");
+            }
             // With a mask, BN runs on the kept positions only, gathered into [K, C] rows.
             Shape normalized = mask == null ? shape : mask.keptShape(shape.channels());
             if (mask != null && mask.keepsNothing()) {
-                if (training) {
+                if (batchStatistics) {
                     throw new IllegalArgumentException("the mask keeps no position, so there are no batch statistics");
                 }
                 lastForward = new LastForward(shape, normalized, mask, null, runningStats());
@@ -92,8 +99,9 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             }
             INDArray x = mask == null ? input : mask.gather(input, shape);
             INDArray y = mask == null ? output : x.ulike();
-            if (training) {
-                BatchStats stats = precision().forwardTraining(bn, x, normalized, gamma, beta, y);
+            if (batchStatistics) {
+                RunningStats running = bn.config().renorm() == null ? null : runningStats();
+                BatchStats stats = precision().forwardTraining(bn, x, normalized, gamma, beta, running, y);
                 lastForward = new LastForward(shape, normalized, mask, stats, null);
             } else {
                 RunningStats running = runningStats();
@@ -152,7 +160,10 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
 
         Gradient gradient = new DefaultGradient();
-        if (!layerConf().isLockGammaBeta()) {
+        if (layerConf().isFrozenGammaBeta()) {
+            gradient.setGradientFor(GAMMA, gradientViews.get(GAMMA).assign(0));
+            gradient.setGradientFor(BETA, gradientViews.get(BETA).assign(0));
+        } else if (!layerConf().isLockGammaBeta()) {
             double[] dGamma = grads.dGamma();
             double[] dBeta = grads.dBeta();
             double minibatch = conf.isMiniBatch() ? input.size(0) : 1;

@@ -17,9 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
 enum Precision {
     FLOAT(DataType.FLOAT) {
         @Override
-        BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta, INDArray y) {
+        BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+                                   RunningStats running, INDArray y) {
             return inBuffers(x, x, y, (in, dy, out) ->
-                    bn.forwardTraining(NdBuffers.floats(in), shape, gamma, beta, NdBuffers.floats(out)));
+                    bn.forwardTraining(NdBuffers.floats(in), shape, gamma, beta, running, NdBuffers.floats(out)));
         }
 
         @Override
@@ -47,9 +48,10 @@ enum Precision {
     },
     DOUBLE(DataType.DOUBLE) {
         @Override
-        BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta, INDArray y) {
+        BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+                                   RunningStats running, INDArray y) {
             return inBuffers(x, x, y, (in, dy, out) ->
-                    bn.forwardTraining(NdBuffers.doubles(in), shape, gamma, beta, NdBuffers.doubles(out)));
+                    bn.forwardTraining(NdBuffers.doubles(in), shape, gamma, beta, running, NdBuffers.doubles(out)));
         }
 
         @Override
@@ -87,8 +89,9 @@ enum Precision {
         return networkType == DataType.DOUBLE ? DOUBLE : FLOAT;
     }
 
+    /** @param running the running statistics, which batch renormalization needs; may be null otherwise */
     abstract BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                                        INDArray y);
+                                        RunningStats running, INDArray y);
 
     abstract void forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                    RunningStats running, INDArray y);

@@ -101,6 +101,74 @@ class GradientCheckTest {
         assertTrue(ok);
     }
 
+    /** The variants beyond plain BN that train, each set up so that a gradient check is meaningful. */
+    enum Variant {
+        /**
+         * Running statistics far from the batch's clip r to 1/rMax and d to -dMax in every channel: there r and d are
+         * locally constant, so the numerical gradient is the paper's (unclipped, they depend on x, and the paper's
+         * gradient deliberately ignores that).
+         */
+        RENORM_CLIPPED,
+        GHOST_BATCHES,
+        FROZEN_STATISTICS,
+        FROZEN_STATISTICS_AND_GAMMA_BETA;
+
+        BatchNorm bn(InputKind kind) {
+            switch (this) {
+                case RENORM_CLIPPED:
+                    return new BatchNorm.Builder().renorm(1.5, 0.5).build();
+                case GHOST_BATCHES:
+                    // The batch is 6 for feed-forward input (ghosts of 3), 2 or 3 otherwise (ghosts of 1 example)
+                    return new BatchNorm.Builder().ghostBatchSize(kind.inputShape[0] == 6 ? 3 : 1).build();
+                case FROZEN_STATISTICS:
+                    return new BatchNorm.Builder().frozenStatistics(true).build();
+                default:
+                    return new BatchNorm.Builder().frozenStatistics(true).frozenGammaBeta(true).build();
+            }
+        }
+
+        void prepare(java.util.Map<String, INDArray> bnParams) {
+            randomizeGammaBeta(bnParams, false);
+            long channels = bnParams.get(BatchNormParamInitializer.MEAN).length();
+            if (this == RENORM_CLIPPED) {
+                bnParams.get(BatchNormParamInitializer.MEAN).assign(100);
+                bnParams.get(BatchNormParamInitializer.VAR).assign(900);
+            } else if (this != GHOST_BATCHES) {
+                bnParams.get(BatchNormParamInitializer.MEAN).assign(TestArrays.uniform(DataType.DOUBLE, 9, -0.5, 0.5, channels));
+                bnParams.get(BatchNormParamInitializer.VAR).assign(TestArrays.uniform(DataType.DOUBLE, 10, 0.5, 2, channels));
+            }
+        }
+
+        /** Frozen gamma and beta have zero gradients by design; only the input gradient is checked through them. */
+        java.util.Set<String> excluded(java.util.Set<String> paramKeys) {
+            java.util.Set<String> keys = Networks.runningStatKeys(paramKeys);
+            if (this == FROZEN_STATISTICS_AND_GAMMA_BETA) {
+                keys.add("1_" + BatchNormParamInitializer.GAMMA);
+                keys.add("1_" + BatchNormParamInitializer.BETA);
+            }
+            return keys;
+        }
+    }
+
+    static Stream<Arguments> kindsWithVariants() {
+        return Stream.of(InputKind.values()).flatMap(k -> Stream.of(Variant.values()).map(v -> Arguments.of(k, v)));
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("kindsWithVariants")
+    void variantsPass(InputKind kind, Variant variant) {
+        MultiLayerNetwork net = Networks.multiLayer(kind, variant.bn(kind), DataType.DOUBLE, new NoOp());
+        variant.prepare(net.getLayer(1).paramTable());
+
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net)
+                .input(kind.features(DataType.DOUBLE, 1)).labels(kind.labels(DataType.DOUBLE, 2))
+                .epsilon(EPSILON).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
+                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
+                .excludeParams(variant.excluded(net.paramTable().keySet())));
+
+        assertTrue(ok, "gradient check failed for " + kind + " with " + variant);
+    }
+
     /** Gamma 1 and beta 0 would hide errors that scale with them. */
     static void randomizeGammaBeta(java.util.Map<String, INDArray> bnParams, boolean locked) {
         if (locked) {
