@@ -44,6 +44,48 @@ class SerializationTest {
         assertEquals(conf, restored);
     }
 
+    /** The variant options away from their defaults (frozen statistics excludes renorm and ghosts, so two sets). */
+    private static BatchNorm[] everyVariantSet() {
+        return new BatchNorm[] {
+                new BatchNorm.Builder().renorm(3, 5).renormWarmup(5000, 20000).ghostBatchSize(16).frozenGammaBeta(true)
+                        .nIn(3).nOut(3).name("renorm").build(),
+                new BatchNorm.Builder().frozenStatistics(true).nIn(3).nOut(3).name("frozen").build()};
+    }
+
+    @Test
+    void everyVariantOptionSurvivesAJsonRoundTrip() {
+        MultiLayerConfiguration conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().list()
+                .layer(everyVariantSet()[0]).layer(everyVariantSet()[1]).build();
+
+        MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(conf.toJson());
+
+        for (int i = 0; i < 2; i++) {
+            BatchNorm layer = (BatchNorm) restored.getConf(i).getLayer();
+            assertEquals(everyVariantSet()[i].toString(), layer.toString());
+            assertEquals(everyVariantSet()[i].toCoreConfig(), layer.toCoreConfig());
+        }
+        assertEquals(conf, restored);
+    }
+
+    @Test
+    void variantOptionsSurviveModelSerializer(@TempDir Path dir) throws Exception {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        MultiLayerNetwork net = Networks.multiLayer(InputKind.FEED_FORWARD,
+                new BatchNorm.Builder().renorm(2, 1).renormWarmup(1, 4).ghostBatchSize(3).build(), DataType.FLOAT, new Adam(1e-2));
+        for (int step = 0; step < 3; step++) {
+            net.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, step), InputKind.FEED_FORWARD.labels(DataType.FLOAT, step));
+        }
+        File file = dir.resolve("net.zip").toFile();
+
+        ModelSerializer.writeModel(net, file, true);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+
+        assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations());
+        net.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, 7), InputKind.FEED_FORWARD.labels(DataType.FLOAT, 7));
+        restored.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, 7), InputKind.FEED_FORWARD.labels(DataType.FLOAT, 7));
+        assertEquals(net.params(), restored.params(), "training continues identically with renorm and ghost batches");
+    }
+
     @Test
     void defaultsSurviveAJsonRoundTrip() {
         MultiLayerConfiguration conf = Networks.list(InputKind.CNN_NHWC, new BatchNorm.Builder().build(), DataType.FLOAT,
