@@ -183,6 +183,24 @@ class BatchNormVariantsTest {
         }
 
         @Test
+        void aTrainedNetworkIsFineTunedThroughANewConfigurationWithItsParameters() {
+            MultiLayerNetwork trained = bnFirst(new BatchNorm.Builder().build());
+            fit(trained, 3);
+            MultiLayerConfiguration conf = trained.getLayerWiseConfigurations().clone();
+            ((BatchNorm) conf.getConf(0).getLayer()).setFrozenStatistics(true);
+
+            MultiLayerNetwork fineTuned = new MultiLayerNetwork(conf);
+            fineTuned.init(trained.params(), true);
+
+            INDArray x = batch(9, 8);
+            assertEquals(trained.output(x, false), fineTuned.output(x, false));
+            assertEquals(trained.feedForward(x, false).get(1), trainingOutputOfBn(fineTuned, x));
+            INDArray mean = fineTuned.getLayer(0).getParam(BatchNormParamInitializer.MEAN).dup();
+            fit(fineTuned, 2);
+            assertEquals(mean, fineTuned.getLayer(0).getParam(BatchNormParamInitializer.MEAN));
+        }
+
+        @Test
         void frozenGammaBetaAloneStillUpdatesTheRunningStatistics() {
             MultiLayerNetwork net = bnFirst(new BatchNorm.Builder().frozenGammaBeta(true).build());
             INDArray gamma = net.getLayer(0).getParam(BatchNormParamInitializer.GAMMA).dup();
