@@ -1,7 +1,5 @@
 package org.bn4j.examples.experiments;
 
-import static org.bn4j.examples.experiments.MnistExperiment.pct;
-import static org.bn4j.examples.experiments.MnistExperiment.series;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,7 +54,7 @@ public final class InceptionExperiment {
 
     public MarkdownReport report(List<Curve> curves, Examples data, Path dir) throws IOException {
         List<Plot.Series> lines = new ArrayList<>();
-        curves.forEach(c -> lines.add(series(c)));
+        curves.forEach(c -> lines.add(Plot.Series.accuracy(c)));
         Plot.lines(dir.resolve("inception-accuracy.png"), "Inception variants: test accuracy (paper Figure 2)",
                 "training steps", "test accuracy", lines, 0.0, 1.0);
         List<List<Object>> csv = new ArrayList<>();
@@ -74,7 +72,7 @@ public final class InceptionExperiment {
             InceptionNet.Variant v = InceptionNet.FIGURE_3.get(i);
             int reached = c.stepsToReach(target);
             rows.add(List.of(v.name(), String.format(Locale.ROOT, "%.4g", s.baseLearningRate() * v.lrMultiplier()),
-                    reached < 0 ? "never" : String.valueOf(reached), pct(c.bestAccuracy()),
+                    reached < 0 ? "never" : String.valueOf(reached), MarkdownReport.percent(c.bestAccuracy()),
                     String.valueOf(v.paperLr()), v.paperSteps() == null ? "never" : String.format(Locale.ROOT, "%.1fe6", v.paperSteps() / 1e6),
                     String.format(Locale.ROOT, "%.1f%%", v.paperAccuracy())));
         }
@@ -86,7 +84,7 @@ public final class InceptionExperiment {
                 + "paper: BN-Baseline adds BN before every nonlinearity; BN-x5 and BN-x30 also raise the learning rate 5 and "
                 + "30 times, drop dropout, divide L2 by 5 and decay the learning rate 6 times faster; BN-x5-Sigmoid uses "
                 + "sigmoid instead of ReLU.");
-        md.table(List.of("model", "learning rate", "steps to " + pct(target) + " (Inception's best)", "best accuracy",
+        md.table(List.of("model", "learning rate", "steps to " + MarkdownReport.percent(target) + " (Inception's best)", "best accuracy",
                 "paper: learning rate", "paper: steps to 72.2%", "paper: best accuracy"), rows);
         md.image("Inception variants, test accuracy", "inception-accuracy.png");
         md.paragraph("File: inception-accuracy.csv (test accuracy per step for each model).");

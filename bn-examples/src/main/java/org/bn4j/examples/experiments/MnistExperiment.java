@@ -81,9 +81,9 @@ public final class MnistExperiment {
     /** Writes plots and CSV into {@code dir} and returns the report section. */
     public MarkdownReport report(Result r, Examples data, Path dir) throws IOException {
         Plot.lines(dir.resolve("mnist-accuracy.png"), "MNIST test accuracy (paper Figure 1a)", "training steps", "test accuracy",
-                List.of(series(r.withoutBn()), series(r.withBn())), null, 1.0);
+                List.of(Plot.Series.accuracy(r.withoutBn()), Plot.Series.accuracy(r.withBn())), null, 1.0);
         Plot.lines(dir.resolve("mnist-high-lr.png"), "MNIST test accuracy at learning rate " + s.highLearningRate(),
-                "training steps", "test accuracy", List.of(series(r.withoutBnHighLr()), series(r.withBnHighLr())), 0.0, 1.0);
+                "training steps", "test accuracy", List.of(Plot.Series.accuracy(r.withoutBnHighLr()), Plot.Series.accuracy(r.withBnHighLr())), 0.0, 1.0);
         Plot.lines(dir.resolve("mnist-sigmoid-input-without-bn.png"), "Input to a sigmoid without BN (paper Figure 1b)",
                 "training steps", "value", percentileSeries(r.monitorWithoutBn()), null, null);
         Plot.lines(dir.resolve("mnist-sigmoid-input-with-bn.png"), "Input to a sigmoid with BN (paper Figure 1c)",
@@ -133,27 +133,13 @@ public final class MnistExperiment {
     private static List<String> row(Curve c, double lr) {
         int at90 = c.stepsToReach(0.90);
         return List.of(c.name(), String.valueOf(lr), accuracyAt(c, 100), accuracyAt(c, 200), accuracyAt(c, 500),
-                pct(c.finalAccuracy()), pct(c.bestAccuracy()), at90 < 0 ? "never" : String.valueOf(at90),
+                MarkdownReport.percent(c.finalAccuracy()), MarkdownReport.percent(c.bestAccuracy()), at90 < 0 ? "never" : String.valueOf(at90),
                 String.format(Locale.ROOT, "%.1f", c.seconds()));
     }
 
     /** @return the accuracy measured at {@code step}, or a dash if none was */
     private static String accuracyAt(Curve c, int step) {
-        return c.points().stream().filter(p -> p.step() == step).findFirst().map(p -> pct(p.accuracy())).orElse("-");
-    }
-
-    static String pct(double accuracy) {
-        return String.format(Locale.ROOT, "%.2f%%", 100 * accuracy);
-    }
-
-    static Plot.Series series(Curve c) {
-        double[] x = new double[c.points().size()];
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = c.points().get(i).step();
-            y[i] = c.points().get(i).accuracy();
-        }
-        return new Plot.Series(c.name(), x, y);
+        return c.points().stream().filter(p -> p.step() == step).findFirst().map(p -> MarkdownReport.percent(p.accuracy())).orElse("-");
     }
 
     private static List<Plot.Series> percentileSeries(CovariateShiftMonitor monitor) {

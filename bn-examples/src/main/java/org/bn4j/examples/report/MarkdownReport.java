@@ -11,6 +11,11 @@ import java.util.Map;
 public final class MarkdownReport {
     private final StringBuilder text = new StringBuilder();
 
+    /** @return a fraction in [0, 1] as a percentage with two decimals, for example {@code 93.15%} */
+    public static String percent(double fraction) {
+        return String.format(java.util.Locale.ROOT, "%.2f%%", 100 * fraction);
+    }
+
     public MarkdownReport heading(int level, String title) {
         text.append("#".repeat(level)).append(' ').append(title).append("\n\n");
         return this;

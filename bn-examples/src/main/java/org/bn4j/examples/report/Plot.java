@@ -13,6 +13,16 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Plot {
     /** One line: a name and its points. */
     public record Series(String name, double[] x, double[] y) {
+        /** @return a run's test accuracy against training steps */
+        public static Series accuracy(org.bn4j.examples.train.Curve curve) {
+            double[] x = new double[curve.points().size()];
+            double[] y = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = curve.points().get(i).step();
+                y[i] = curve.points().get(i).accuracy();
+            }
+            return new Series(curve.name(), x, y);
+        }
     }
 
     static {
