@@ -24,6 +24,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.shade.jackson.annotation.JsonAnySetter;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
@@ -425,6 +426,14 @@ public class BatchNorm extends FeedForwardLayer {
 
     public void setFrozenGammaBeta(boolean frozenGammaBeta) {
         this.frozenGammaBeta = frozenGammaBeta;
+    /**
+     * DL4J's JSON reader ignores unknown fields; a misspelt BN option (say {@code "epsilon"}) would silently keep
+     * its default, so this layer refuses it.
+     */
+    @JsonAnySetter
+    public void setUnknownField(String name, Object value) {
+        throw new IllegalArgumentException("BatchNorm layer \"" + getLayerName() + "\": unknown field \"" + name
+                + "\" (value " + value + ") in its configuration");
     }
 
     @Override

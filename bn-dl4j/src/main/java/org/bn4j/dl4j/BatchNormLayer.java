@@ -1,6 +1,7 @@
 package org.bn4j.dl4j;
 
 import org.bn4j.core.BatchStats;
+import org.bn4j.core.NonFinitePolicy;
 import org.bn4j.core.ParamGradients;
 import org.bn4j.core.RunningStats;
 import org.bn4j.core.Shape;
@@ -34,7 +35,10 @@ import static org.bn4j.dl4j.BatchNormParamInitializer.VAR;
  * <p>With a mask ({@code [N, T]} for sequences, {@code [N]} or {@code [N, 1]} for [N, C] input), statistics run
  * over the kept positions only, and masked positions get zero output and zero gradient.
  *
- * <p>Every failure names the layer, and happens before anything is written to parameters or gradients.
+ * <p>Every failure names the layer, and happens before anything is written to parameters or gradients. Under
+ * {@link NonFinitePolicy#REJECT} (the default) that includes results the network's data type cannot hold: a float
+ * network fed values around 1e20 would get a running variance beyond {@link Float#MAX_VALUE}, which is refused
+ * with an {@link IllegalArgumentException} rather than stored as an infinity.
  */
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
     private static final long serialVersionUID = 1L;
@@ -99,18 +103,23 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             }
             INDArray x = mask == null ? input : mask.gather(input, shape);
             INDArray y = mask == null ? output : x.ulike();
+            LastForward pass;
             if (batchStatistics) {
                 RunningStats running = bn.config().renorm() == null ? null : runningStats();
                 BatchStats stats = precision().forwardTraining(bn, x, normalized, gamma, beta, running, y);
-                lastForward = new LastForward(shape, normalized, mask, stats, null);
+                pass = new LastForward(shape, normalized, mask, stats, null);
             } else {
                 RunningStats running = runningStats();
                 precision().forwardInference(bn, x, normalized, gamma, beta, running, y);
-                lastForward = new LastForward(shape, normalized, mask, null, running);
+                pass = new LastForward(shape, normalized, mask, null, running);
             }
             if (mask != null) {
                 mask.scatter(y, shape, output);
             }
+            if (rejectsNonFinite()) {
+                representable().requireFinite("the output", output);
+            }
+            lastForward = pass;
         } catch (IllegalArgumentException e) {
             throw named(e);
         }
@@ -159,23 +168,56 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             throw named(e);
         }
 
-        Gradient gradient = new DefaultGradient();
-        if (layerConf().isFrozenGammaBeta()) {
-            gradient.setGradientFor(GAMMA, gradientViews.get(GAMMA).assign(0));
-            gradient.setGradientFor(BETA, gradientViews.get(BETA).assign(0));
-        } else if (!layerConf().isLockGammaBeta()) {
-            double[] dGamma = grads.dGamma();
-            double[] dBeta = grads.dBeta();
+        boolean frozenGammaBeta = layerConf().isFrozenGammaBeta();
+        double[] dGamma = frozenGammaBeta ? new double[grads.dGamma().length] : grads.dGamma();
+        double[] dBeta = frozenGammaBeta ? new double[grads.dBeta().length] : grads.dBeta();
+        if (!layerConf().isLockGammaBeta() && !frozenGammaBeta) {
             double minibatch = conf.isMiniBatch() ? input.size(0) : 1;
             GammaBetaGradientNormalization.apply(layerConf().getGradientNormalization(),
                     layerConf().getGradientNormalizationThreshold(), minibatch, dGamma, dBeta);
+        }
+        // The optimizer applies params -= gradient: a gradient of (old - new) moves the statistics to new.
+        double[] dMean = difference(before.mean(), after.mean());
+        double[] dVar = difference(before.var(), after.var());
+        if (rejectsNonFinite()) {
+            try {
+                requireStorable(dGamma, dBeta, after, dMean, dVar, dx);
+            } catch (IllegalArgumentException e) {
+                throw named(e);
+            }
+        }
+
+        Gradient gradient = new DefaultGradient();
+        if (!layerConf().isLockGammaBeta()) {
             gradient.setGradientFor(GAMMA, assign(gradientViews.get(GAMMA), dGamma));
             gradient.setGradientFor(BETA, assign(gradientViews.get(BETA), dBeta));
         }
-        // The optimizer applies params -= gradient: a gradient of (old - new) moves the statistics to new.
-        gradient.setGradientFor(MEAN, assign(gradientViews.get(MEAN), difference(before.mean(), after.mean())));
-        gradient.setGradientFor(VAR, assign(gradientViews.get(VAR), difference(before.var(), after.var())));
+        gradient.setGradientFor(MEAN, assign(gradientViews.get(MEAN), dMean));
+        gradient.setGradientFor(VAR, assign(gradientViews.get(VAR), dVar));
         return new Pair<>(gradient, dx);
+    }
+
+    /** Everything backprop hands DL4J must fit the network's data type, or a parameter would become infinite. */
+    private void requireStorable(double[] dGamma, double[] dBeta, RunningStats after, double[] dMean, double[] dVar,
+                                 INDArray dx) {
+        Representable fits = representable();
+        if (!layerConf().isLockGammaBeta()) {
+            fits.requireChannels("the gamma gradient", dGamma);
+            fits.requireChannels("the beta gradient", dBeta);
+        }
+        fits.requireChannels("the running mean", after.mean());
+        fits.requireChannels("the running variance", after.var());
+        fits.requireChannels("the running mean update", dMean);
+        fits.requireChannels("the running variance update", dVar);
+        fits.requireFinite("the gradient with respect to the input", dx);
+    }
+
+    private boolean rejectsNonFinite() {
+        return layerConf().getNonFinitePolicy() == NonFinitePolicy.REJECT;
+    }
+
+    private Representable representable() {
+        return new Representable(dataType);
     }
 
     /** @return the running statistics stored in the parameters; the network's iteration count is the batch count */
