@@ -426,6 +426,8 @@ public class BatchNorm extends FeedForwardLayer {
 
     public void setFrozenGammaBeta(boolean frozenGammaBeta) {
         this.frozenGammaBeta = frozenGammaBeta;
+    }
+
     /**
      * DL4J's JSON reader ignores unknown fields; a misspelt BN option (say {@code "epsilon"}) would silently keep
      * its default, so this layer refuses it.
