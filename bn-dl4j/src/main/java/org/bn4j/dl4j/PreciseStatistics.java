@@ -143,8 +143,8 @@ public final class PreciseStatistics {
      * @param data  the batches; read as the class documentation says
      * @return the number of batches the statistics average
      * @throws IllegalArgumentException as {@link #recompute(MultiLayerNetwork, DataSetIterator)} does
-     * @throws IllegalStateException    if a BN layer does not lead to any output of the graph, so that no forward
-     *                                  pass computes its statistics
+     * @throws IllegalStateException    if a forward pass left a BN layer without batch statistics (then no
+     *                                  parameter has changed)
      */
     public int recompute(ComputationGraph graph, MultiDataSetIterator data) {
         if (graph == null || data == null) {
@@ -320,7 +320,7 @@ public final class PreciseStatistics {
             BatchStats stats = layer.lastBatchStats();
             if (stats == null || stats == before) {
                 throw new IllegalStateException(layer.where() + " computed no batch statistics in batch " + batch
-                        + ": the forward pass did not run it in training mode (does it lead to an output?)");
+                        + ": the training-mode forward pass did not run it");
             }
             try {
                 population.add(stats);

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.bn4j.core.RunningVariance;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -27,6 +28,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -426,6 +428,50 @@ class PreciseStatisticsTest {
         assertArrayEquals(new double[] {0.25, 0.25, 0.25}, param(net.getLayer(1), "mean"));
         assertArrayEquals(new double[] {2, 2, 2}, param(net.getLayer(1), "var"));
         assertClose(unfrozen.mean(), param(net.getLayer(3), "mean"), 1e-10, "unfrozen mean");
+    }
+
+    @Test
+    void layersInsideOtherWrappersAreRecomputed() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(DataType.DOUBLE)
+                .updater(new Sgd(0.1)).list()
+                .layer(InputKind.RNN_NCW.linear())
+                .layer(new TimeDistributed(new BatchNorm.Builder().unbiasedVariance(true).build(), RNNFormat.NCW))
+                .layer(InputKind.RNN_NCW.head()[0])
+                .setInputType(InputKind.RNN_NCW.inputType).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        List<DataSet> data = batches(InputKind.RNN_NCW, DataType.DOUBLE, 27, SIZES);
+        PopulationReference expected = reference(net, InputKind.RNN_NCW, data);
+
+        ALL_BATCHES.recompute(net, new ExistingDataSetIterator(data));
+
+        assertClose(expected.mean(), param(net.getLayer(BN), "mean"), 1e-10, "mean");
+        assertClose(expected.var(RunningVariance.UNBIASED), param(net.getLayer(BN), "var"), 1e-10, "var");
+    }
+
+    @Test
+    void aGraphBranchThatLeadsToNoOutputIsRecomputedToo() {
+        // DL4J's graph output runs every vertex, connected to an output or not
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(Networks.SEED)
+                .dataType(DataType.DOUBLE).updater(new Sgd(0.1)).graphBuilder()
+                .addInputs("in")
+                .addLayer("linear", InputKind.FEED_FORWARD.linear(), "in")
+                .addLayer("bn", new BatchNorm.Builder().build(), "linear")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
+                        .activation(Activation.SOFTMAX).build(), "bn")
+                .addLayer("dangling", new BatchNorm.Builder().build(), "linear")
+                .setOutputs("out").allowDisconnected(true).setInputTypes(InputKind.FEED_FORWARD.inputType).build());
+        graph.init();
+        List<DataSet> data = batches(InputKind.FEED_FORWARD, DataType.DOUBLE, 28, SIZES);
+        PopulationReference expected = new PopulationReference(InputKind.FEED_FORWARD.channels);
+        for (DataSet batch : data) {
+            expected.add(graph.feedForward(batch.getFeatures(), true).get("linear"), 1, null);
+        }
+
+        ALL_BATCHES.recompute(graph, new ExistingDataSetIterator(data));
+
+        assertClose(expected.mean(), param(graph.getLayer("dangling"), "mean"), 1e-10, "mean");
+        assertClose(expected.var(RunningVariance.BIASED), param(graph.getLayer("dangling"), "var"), 1e-10, "var");
     }
 
     @Test
