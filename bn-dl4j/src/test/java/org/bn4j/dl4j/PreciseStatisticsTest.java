@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +36,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -553,6 +556,30 @@ class PreciseStatisticsTest {
     void progressIsOffByDefault() {
         assertFalse(ALL_BATCHES.showsProgress());
         assertEquals(Integer.MAX_VALUE, ALL_BATCHES.batches());
+    }
+
+    @Test
+    void readmeSnippetRecomputesAfterTraining(@TempDir Path dir) throws Exception {
+        MultiLayerNetwork net = Networks.multiLayer(InputKind.FEED_FORWARD, new BatchNorm.Builder().build(), DataType.DOUBLE,
+                new Adam(0.05));
+        List<DataSet> labelled = new ArrayList<>();
+        for (int b = 0; b < 4; b++) {
+            labelled.add(new DataSet(InputKind.FEED_FORWARD.features(DataType.DOUBLE, 30 + b),
+                    InputKind.FEED_FORWARD.labels(DataType.DOUBLE, 30 + b)));
+        }
+        DataSetIterator trainData = new ExistingDataSetIterator(labelled);
+        File file = dir.resolve("model.zip").toFile();
+
+        // --- README: Precise statistics ---
+        net.fit(trainData, 3);                                    // train as usual: BN keeps moving averages
+        PreciseStatistics precise = PreciseStatistics.builder().batches(200).build();
+        int used = precise.recompute(net, trainData);             // training-mode passes, no backprop, no update
+        net.save(file);                                           // the new statistics are saved with the model
+        // --- end ---
+
+        assertEquals(4, used);
+        PopulationReference expected = reference(net, InputKind.FEED_FORWARD, labelled);
+        assertClose(expected.mean(), param(MultiLayerNetwork.load(file, true).getLayer(BN), "mean"), 1e-10, "saved mean");
     }
 
     @Test
