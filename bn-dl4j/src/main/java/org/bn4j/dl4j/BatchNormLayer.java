@@ -262,7 +262,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         return d;
     }
 
-    private String where() {
+    String where() {
         return "BatchNorm layer \"" + layerConf().getLayerName() + "\" (index " + getIndex() + ")";
     }
 

@@ -1,0 +1,112 @@
+package org.bn4j.core;
+
+/**
+ * Population estimates of each channel's mean and variance from the statistics of many training batches: the
+ * inference statistics of the paper's Algorithm 2 (Ioffe &amp; Szegedy 2015, steps 8-10), also known as
+ * "precise BN". Add each batch's {@link BatchStats}, then ask for the {@link #estimate(RunningVariance) estimate}.
+ *
+ * <p>With {@code B} batches of {@code m_b} values each (per channel), {@code N = sum(m_b)} values in all:
+ * <pre>
+ * E[x]   = sum(m_b * mean_b) / N                         the mean of all N values
+ * Var[x] = sum(m_b * biasedVar_b) / N         BIASED     the count-weighted average of the batch variances
+ * Var[x] = sum(m_b * biasedVar_b) / (N - B)   UNBIASED   the pooled within-batch variance
+ * </pre>
+ * With equal batch sizes {@code m} these are Algorithm 2's {@code E_B[mean_B]} and {@code E_B[var_B]}, times
+ * {@code m / (m - 1)} under {@link RunningVariance#UNBIASED}. Batches are weighted by their value count so that
+ * every value counts once: a last, smaller batch (or one with more masked steps) weighs less, as its statistics
+ * are noisier. The variance is the within-batch variance that training normalizes with, not the variance of all
+ * values pooled: it leaves out the spread of the batch means around {@code E[x]}, as Algorithm 2 does.
+ *
+ * <p>Accumulates in double. Mutable and not thread-safe; one instance per BN layer.
+ */
+public final class PopulationStats {
+    /** Running count-weighted mean of the batch means, per channel. */
+    private final double[] mean;
+    /** {@code sum(m_b * biasedVar_b)}: the within-batch sum of squared deviations, per channel. */
+    private final double[] varSum;
+    private long count;
+    private long batches;
+
+    /** @param channels the number of channels, {@code C}, at least 1 */
+    public PopulationStats(int channels) {
+        if (channels < 1) {
+            throw new IllegalArgumentException("channels must be at least 1, got " + channels);
+        }
+        this.mean = new double[channels];
+        this.varSum = new double[channels];
+    }
+
+    /**
+     * Folds in one batch. The batch is checked first, so a rejected batch leaves the accumulator as it was.
+     *
+     * @param batch the statistics of one training-mode forward pass. Not modified.
+     * @throws IllegalArgumentException if the batch has a different channel count, or a non-finite mean or
+     *                                  variance (from {@link NonFinitePolicy#PROPAGATE}), naming the channel
+     */
+    public void add(BatchStats batch) {
+        if (batch == null) {
+            throw new IllegalArgumentException("batch statistics must not be null");
+        }
+        if (batch.channels() != channels()) {
+            throw new IllegalArgumentException("batch statistics have " + batch.channels()
+                    + " channels but the population statistics have " + channels());
+        }
+        for (int ch = 0; ch < mean.length; ch++) {
+            if (!Double.isFinite(batch.mean[ch]) || !Double.isFinite(batch.biasedVar[ch])) {
+                throw new IllegalArgumentException("batch " + (batches + 1) + " has a non-finite statistic in channel "
+                        + ch + " (mean " + batch.mean[ch] + ", variance " + batch.biasedVar[ch] + ")");
+            }
+        }
+        long m = batch.count;
+        count += m;
+        batches++;
+        // mean += (batchMean - mean) * m / N: no large sum of means to cancel against when the data sit far from 0
+        double weight = (double) m / count;
+        for (int ch = 0; ch < mean.length; ch++) {
+            mean[ch] += (batch.mean[ch] - mean[ch]) * weight;
+            varSum[ch] += m * batch.biasedVar[ch];
+        }
+    }
+
+    /** @return the number of channels, {@code C} */
+    public int channels() {
+        return mean.length;
+    }
+
+    /** @return how many batches have been added, {@code B} */
+    public long batches() {
+        return batches;
+    }
+
+    /** @return how many values per channel the added batches held in all, {@code N} */
+    public long count() {
+        return count;
+    }
+
+    /**
+     * @param variance which variance estimate to return: what the layer keeps, see {@link BatchNormConfig#runningVariance()}
+     * @return the population mean and variance per channel, with {@link RunningStats#batches()} the number of
+     *         batches averaged; this accumulator is unchanged and can take more batches
+     * @throws IllegalStateException if no batch has been added
+     */
+    public RunningStats estimate(RunningVariance variance) {
+        if (variance == null) {
+            throw new IllegalArgumentException("variance must not be null");
+        }
+        if (batches == 0) {
+            throw new IllegalStateException("no batch statistics added, so there is no population estimate");
+        }
+        // Training batches hold at least 2 values per channel, so N - B >= B > 0.
+        double divisor = variance == RunningVariance.UNBIASED ? count - batches : count;
+        double[] var = new double[varSum.length];
+        for (int ch = 0; ch < var.length; ch++) {
+            var[ch] = varSum[ch] / divisor;
+        }
+        return RunningStats.of(mean, var, batches);
+    }
+
+    @Override
+    public String toString() {
+        return "PopulationStats{channels=" + channels() + ", batches=" + batches + ", count=" + count + "}";
+    }
+}

@@ -1,0 +1,349 @@
+package org.bn4j.dl4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.bn4j.core.BatchStats;
+import org.bn4j.core.PopulationStats;
+import org.bn4j.core.RunningStats;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recomputes the running statistics of every {@link BatchNorm} layer of a trained network as population averages
+ * over batches of data: the inference statistics of the paper's Algorithm 2, also known as "precise BN". The
+ * moving averages kept during training lag behind the weights and mix statistics of older weights; these are
+ * the statistics of the final weights. The averaging ({@link PopulationStats}) weights each batch by its value
+ * count and keeps the variance each layer's {@code runningVariance} option says.
+ *
+ * <pre>
+ * PreciseStatistics precise = PreciseStatistics.builder().batches(200).build();
+ * int used = precise.recompute(net, trainData);   // the MEAN and VAR parameters now hold the new statistics
+ * </pre>
+ *
+ * <p>For each batch the network runs forward in training mode, as in training, so that each BN layer sees the
+ * inputs it was trained on (dropout and other training-only behaviour included), and each layer's batch
+ * statistics are added to its population estimate. There is no backprop and no update: only the MEAN and VAR
+ * parameters of the BN layers change, written once at the end, after every batch succeeded. Other parameters,
+ * updater state and iteration and epoch counts are left as they were. Training-mode layers that draw random
+ * numbers (dropout) advance ND4J's global random generator, as any training-mode forward pass does.
+ *
+ * <ul>
+ *   <li><b>Data.</b> The iterator is read from where it stands, as DL4J's {@code fit} and {@code evaluate} do: it
+ *       is reset first only if it has no next batch and supports resetting. Reading stops after
+ *       {@link Builder#batches(int)} batches or when the iterator runs out, whichever comes first; the number used
+ *       is returned. Feature masks are applied; labels are not read.</li>
+ *   <li><b>Frozen layers</b> ({@code FrozenLayer}, {@code FrozenLayerWithBackprop}) keep their statistics: freezing
+ *       fixes all of a layer's parameters, and DL4J runs frozen layers in inference mode, so they compute no batch
+ *       statistics. Layers inside other wrappers (such as {@code TimeDistributed}) are recomputed, and so are
+ *       graph layers on a branch that leads to no output (DL4J's graph runs every vertex).</li>
+ *   <li><b>DL4J's built-in {@code BatchNormalization}</b> is refused with an error naming the layers, rather than
+ *       left with its old statistics while the others change: replace it first with
+ *       {@link BatchNormSwap#replaceBuiltIn(MultiLayerNetwork)}.</li>
+ * </ul>
+ *
+ * <p>Immutable and reusable; a network must not be trained or used from another thread during a recompute.
+ */
+public final class PreciseStatistics {
+    private static final Logger log = LoggerFactory.getLogger(PreciseStatistics.class);
+
+    private final int batches;
+    private final boolean showProgress;
+
+    private PreciseStatistics(Builder builder) {
+        this.batches = builder.batches;
+        this.showProgress = builder.showProgress;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the most batches one recompute reads; {@link Integer#MAX_VALUE} reads until the iterator runs out */
+    public int batches() {
+        return batches;
+    }
+
+    /** @return true if a recompute shows a progress bar on standard error */
+    public boolean showsProgress() {
+        return showProgress;
+    }
+
+    /**
+     * Recomputes the running statistics of every BN layer of {@code net} from {@code data}.
+     *
+     * @param net  an initialized network with at least one {@link BatchNorm} layer that is not frozen
+     * @param data the batches; read as the class documentation says
+     * @return the number of batches the statistics average
+     * @throws IllegalArgumentException if the network has a built-in BatchNormalization layer, no BN layer to
+     *                                  recompute, or the iterator gives no batch; or a batch fails in a layer
+     *                                  (then no parameter has changed)
+     */
+    public int recompute(MultiLayerNetwork net, DataSetIterator data) {
+        if (net == null || data == null) {
+            throw new IllegalArgumentException("network and data must not be null");
+        }
+        if (net.getLayers() == null) {
+            throw new IllegalStateException("the network is not initialized: call init() first");
+        }
+        return recompute(net.getLayers(), new Batches() {
+            @Override
+            public boolean hasNext() {
+                return data.hasNext();
+            }
+
+            @Override
+            public boolean resetSupported() {
+                return data.resetSupported();
+            }
+
+            @Override
+            public void reset() {
+                data.reset();
+            }
+
+            @Override
+            public void forwardNext() {
+                DataSet batch = data.next();
+                net.output(batch.getFeatures(), true, batch.getFeaturesMaskArray(), null);
+            }
+        });
+    }
+
+    /**
+     * Recomputes the running statistics of every BN layer of a graph with one input.
+     *
+     * @see #recompute(ComputationGraph, MultiDataSetIterator)
+     */
+    public int recompute(ComputationGraph graph, DataSetIterator data) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        return recompute(graph, new MultiDataSetIteratorAdapter(data));
+    }
+
+    /**
+     * Recomputes the running statistics of every BN layer of {@code graph} from {@code data}.
+     *
+     * @param graph an initialized graph with at least one {@link BatchNorm} layer that is not frozen
+     * @param data  the batches; read as the class documentation says
+     * @return the number of batches the statistics average
+     * @throws IllegalArgumentException as {@link #recompute(MultiLayerNetwork, DataSetIterator)} does
+     * @throws IllegalStateException    if a forward pass left a BN layer without batch statistics (then no
+     *                                  parameter has changed)
+     */
+    public int recompute(ComputationGraph graph, MultiDataSetIterator data) {
+        if (graph == null || data == null) {
+            throw new IllegalArgumentException("graph and data must not be null");
+        }
+        if (graph.getLayers() == null) {
+            throw new IllegalStateException("the graph is not initialized: call init() first");
+        }
+        return recompute(graph.getLayers(), new Batches() {
+            @Override
+            public boolean hasNext() {
+                return data.hasNext();
+            }
+
+            @Override
+            public boolean resetSupported() {
+                return data.resetSupported();
+            }
+
+            @Override
+            public void reset() {
+                data.reset();
+            }
+
+            @Override
+            public void forwardNext() {
+                MultiDataSet batch = data.next();
+                graph.output(true, batch.getFeatures(), batch.getFeaturesMaskArrays(), null);
+            }
+        });
+    }
+
+    private int recompute(Layer[] layers, Batches data) {
+        List<Target> targets = targets(layers);
+        if (!data.hasNext() && data.resetSupported()) {
+            data.reset();
+        }
+        if (!data.hasNext()) {
+            throw new IllegalArgumentException("the iterator gives no batch"
+                    + (data.resetSupported() ? ", even after a reset" : " and does not support resetting"));
+        }
+        int used = 0;
+        try (ProgressBar progress = showProgress ? progressBar() : null) {
+            while (used < batches && data.hasNext()) {
+                for (Target target : targets) {
+                    target.before = target.layer.lastBatchStats();
+                }
+                data.forwardNext();
+                used++;
+                for (Target target : targets) {
+                    target.addLastBatch(used);
+                }
+                if (progress != null) {
+                    progress.step();
+                }
+            }
+        }
+        // Every estimate first, then every write: a failure leaves all statistics as they were.
+        List<RunningStats> estimates = new ArrayList<>();
+        for (Target target : targets) {
+            estimates.add(target.estimate());
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            targets.get(i).write(estimates.get(i));
+        }
+        if (used < batches && batches != Integer.MAX_VALUE) {
+            log.info("Precise statistics of {} BN layer(s) from {} batch(es): the iterator ran out before the {} asked for",
+                    targets.size(), used, batches);
+        } else {
+            log.info("Precise statistics of {} BN layer(s) from {} batch(es)", targets.size(), used);
+        }
+        return used;
+    }
+
+    /** @return one accumulator per BN layer to recompute, in network order; fails on built-in BN layers */
+    private static List<Target> targets(Layer[] layers) {
+        List<Target> targets = new ArrayList<>();
+        List<String> builtIn = new ArrayList<>();
+        for (Layer layer : layers) {
+            Layer inner = layer;
+            boolean frozen = false;
+            while (inner instanceof BaseWrapperLayer) {
+                frozen |= inner instanceof FrozenLayer || inner instanceof FrozenLayerWithBackprop;
+                inner = ((BaseWrapperLayer) inner).getUnderlying();
+            }
+            if (frozen) {
+                continue;
+            }
+            if (inner instanceof BatchNormLayer) {
+                targets.add(new Target((BatchNormLayer) inner));
+            } else if (inner instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
+                builtIn.add("\"" + inner.conf().getLayer().getLayerName() + "\" (index " + inner.getIndex() + ")");
+            }
+        }
+        if (!builtIn.isEmpty()) {
+            throw new IllegalArgumentException("precise statistics cover bn4j BatchNorm layers only, but the network has "
+                    + "DL4J's built-in BatchNormalization " + String.join(", ", builtIn)
+                    + "; replace them first with BatchNormSwap.replaceBuiltIn(network)");
+        }
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("the network has no bn4j BatchNorm layer whose statistics could be "
+                    + "recomputed (frozen layers keep theirs)");
+        }
+        return targets;
+    }
+
+    private ProgressBar progressBar() {
+        return new ProgressBarBuilder().setTaskName("Precise BN statistics")
+                .setInitialMax(batches == Integer.MAX_VALUE ? -1 : batches)
+                .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).showSpeed().setUpdateIntervalMillis(500)
+                // System.err as it is now, so that an application's redirection applies (the default is file descriptor 2)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
+    }
+
+    /** Collects the options; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private int batches = Integer.MAX_VALUE;
+        private boolean showProgress = false;
+
+        private Builder() {
+        }
+
+        /**
+         * @param batches the most batches to average, &gt; 0; default: every batch the iterator gives (Algorithm 2
+         *                averages over the whole training set)
+         */
+        public Builder batches(int batches) {
+            this.batches = batches;
+            return this;
+        }
+
+        /** @param showProgress true for a progress bar on standard error, with rate and time left; default off */
+        public Builder showProgress(boolean showProgress) {
+            this.showProgress = showProgress;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the invalid option */
+        public PreciseStatistics build() {
+            if (batches < 1) {
+                throw new IllegalArgumentException("batches must be at least 1, got " + batches);
+            }
+            return new PreciseStatistics(this);
+        }
+    }
+
+    /** The batches of a DataSetIterator or MultiDataSetIterator, each run through the network. */
+    private interface Batches {
+        boolean hasNext();
+
+        boolean resetSupported();
+
+        void reset();
+
+        /** Runs the next batch forward in training mode, without backprop. */
+        void forwardNext();
+    }
+
+    /** One BN layer and the population statistics of its inputs so far. */
+    private static final class Target {
+        final BatchNormLayer layer;
+        final PopulationStats population;
+        /** The layer's batch statistics before the current forward pass, to tell them from the new ones. */
+        BatchStats before;
+
+        Target(BatchNormLayer layer) {
+            this.layer = layer;
+            this.population = new PopulationStats((int) layer.layerConf().getNOut());
+        }
+
+        void addLastBatch(int batch) {
+            BatchStats stats = layer.lastBatchStats();
+            if (stats == null || stats == before) {
+                throw new IllegalStateException(layer.where() + " computed no batch statistics in batch " + batch
+                        + ": the training-mode forward pass did not run it");
+            }
+            try {
+                population.add(stats);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(layer.where() + ", batch " + batch + ": " + e.getMessage(), e);
+            }
+        }
+
+        RunningStats estimate() {
+            return population.estimate(layer.layerConf().toCoreConfig().runningVariance());
+        }
+
+        void write(RunningStats estimate) {
+            put(layer.getParam(BatchNormParamInitializer.MEAN), estimate.mean());
+            put(layer.getParam(BatchNormParamInitializer.VAR), estimate.var());
+        }
+
+        /** Writes per-channel values into the parameter view in place, so the network's flat parameters see them. */
+        private static void put(INDArray view, double[] values) {
+            for (int i = 0; i < values.length; i++) {
+                view.putScalar(i, values[i]);
+            }
+        }
+    }
+}
