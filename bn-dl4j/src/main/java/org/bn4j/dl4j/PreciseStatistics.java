@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *       is returned. Feature masks are applied; labels are not read.</li>
  *   <li><b>Frozen layers</b> ({@code FrozenLayer}, {@code FrozenLayerWithBackprop}) keep their statistics: freezing
  *       fixes all of a layer's parameters, and DL4J runs frozen layers in inference mode, so they compute no batch
- *       statistics. Layers inside other wrappers (such as {@code TimeDistributed}) are recomputed, and so are
+ *       statistics. So do layers built with {@code frozenStatistics(true)}. Layers inside other wrappers (such as {@code TimeDistributed}) are recomputed, and so are
  *       graph layers on a branch that leads to no output (DL4J's graph runs every vertex).</li>
  *   <li><b>DL4J's built-in {@code BatchNormalization}</b> is refused with an error naming the layers, rather than
  *       left with its old statistics while the others change: replace it first with
@@ -231,7 +231,7 @@ public final class PreciseStatistics {
                 frozen |= inner instanceof FrozenLayer || inner instanceof FrozenLayerWithBackprop;
                 inner = ((BaseWrapperLayer) inner).getUnderlying();
             }
-            if (frozen) {
+            if (frozen || inner instanceof BatchNormLayer && ((BatchNormLayer) inner).layerConf().isFrozenStatistics()) {
                 continue;
             }
             if (inner instanceof BatchNormLayer) {

@@ -406,12 +406,15 @@ class PreciseStatisticsTest {
         assertClose(expected.var(RunningVariance.BIASED), param(net.getLayer(BN), "var"), 1e-10, "var");
     }
 
-    @Test
-    void frozenLayersKeepTheirStatistics() {
+    @ParameterizedTest(name = "wrapped in FrozenLayerWithBackprop {0}")
+    @ValueSource(booleans = {true, false})
+    void frozenLayersKeepTheirStatistics(boolean wrapped) {
+        org.deeplearning4j.nn.conf.layers.Layer frozen = wrapped ? new FrozenLayerWithBackprop(new BatchNorm.Builder().build())
+                : new BatchNorm.Builder().frozenStatistics(true).build();
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(DataType.DOUBLE)
                 .updater(new Sgd(0.1)).list()
                 .layer(new DenseLayer.Builder().nOut(3).hasBias(false).activation(Activation.IDENTITY).build())
-                .layer(new FrozenLayerWithBackprop(new BatchNorm.Builder().build()))
+                .layer(frozen)
                 .layer(new DenseLayer.Builder().nOut(3).hasBias(false).activation(Activation.IDENTITY).build())
                 .layer(new BatchNorm.Builder().build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
