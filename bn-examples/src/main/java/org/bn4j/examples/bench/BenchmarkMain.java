@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Usage: {@code mvn -B -q -pl bn-examples exec:exec@bench} (everything, about 25 minutes on 2 cores), or with
  * {@code -Dbench.args="--quick"} (the main shape only, a few minutes). Writes {@code bn4j-output/benchmarks.md}.
- * With {@code --fold}, runs only {@link FoldBenchmark} (inference before and after folding BN, about 3 minutes) and
+ * With {@code --fold}, runs only {@link FoldBenchmark} (inference before and after folding BN, about 4 minutes) and
  * writes {@code bn4j-output/fold-benchmarks.md}.
  */
 public final class BenchmarkMain {
@@ -41,7 +41,7 @@ public final class BenchmarkMain {
             Map<String, Double> ms = new HashMap<>();
             run(options(true).include(FoldBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
                     .param("impl", "original", "folded").warmupIterations(3).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(3).measurementTime(TimeValue.seconds(2)), ms);
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(3)), ms);
             write("fold-benchmarks.md", foldTable(ms));
             return;
         }
