@@ -23,6 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Usage: {@code mvn -B -q -pl bn-examples exec:exec@bench} (everything, about 25 minutes on 2 cores), or with
  * {@code -Dbench.args="--quick"} (the main shape only, a few minutes). Writes {@code bn4j-output/benchmarks.md}.
+ * With {@code --fold}, runs only {@link FoldBenchmark} (inference before and after folding BN, about 4 minutes) and
+ * writes {@code bn4j-output/fold-benchmarks.md}.
  */
 public final class BenchmarkMain {
     static final String MAIN_SHAPE = "NCHW:32,64,56,56";
@@ -35,6 +37,14 @@ public final class BenchmarkMain {
     }
 
     public static void main(String[] args) throws RunnerException, IOException {
+        if (List.of(args).contains("--fold")) {
+            Map<String, Double> ms = new HashMap<>();
+            run(options(true).include(FoldBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
+                    .param("impl", "original", "folded").warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(3)), ms);
+            write("fold-benchmarks.md", foldTable(ms));
+            return;
+        }
         boolean quick = List.of(args).contains("--quick");
         String[] shapes = quick ? new String[] {MAIN_SHAPE} : SHAPES;
         String[] builtInShapes = quick ? shapes : new String[] {SHAPES[0], SHAPES[1], SHAPES[2], SHAPES[3]};
@@ -49,10 +59,13 @@ public final class BenchmarkMain {
             run(options(false).include(NetworkStepBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
                     .param("impl", "bn4j", "builtin").warmupIterations(2).measurementIterations(3).measurementTime(TimeValue.seconds(5)), ms);
         }
-        String table = table(shapes, ms, quick);
+        write("benchmarks.md", table(shapes, ms, quick));
+    }
+
+    private static void write(String file, String table) throws IOException {
         Path out = Path.of("bn4j-output");
         Files.createDirectories(out);
-        Files.writeString(out.resolve("benchmarks.md"), table, StandardCharsets.UTF_8);
+        Files.writeString(out.resolve(file), table, StandardCharsets.UTF_8);
         System.out.println(table);
     }
 
@@ -116,6 +129,19 @@ public final class BenchmarkMain {
                 t.append("| ").append(net.equals("inception") ? "Inception-style (32x32, batch 32)" : "ResNet50 (224x224, batch 2)")
                         .append(" | ").append(f(ours)).append(" | ").append(f(builtIn)).append(" | ").append(ratio(builtIn, ours)).append(" |\n");
             }
+        }
+        return t.toString();
+    }
+
+    static String foldTable(Map<String, Double> ms) {
+        StringBuilder t = new StringBuilder("## BN folding: inference (JMH, float, milliseconds per output() call, one run)\n\n");
+        t.append("Machine: ").append(machine()).append(".\n\n");
+        t.append("| network | original | BN folded | original / folded |\n|---|---|---|---|\n");
+        for (String net : new String[] {"inception", "resnet50"}) {
+            Double original = ms.get("output|impl=original|net=" + net);
+            Double folded = ms.get("output|impl=folded|net=" + net);
+            t.append("| ").append(net.equals("inception") ? "Inception-style, bn4j BN (32x32, batch 32)" : "ResNet50, DL4J's BN (224x224, batch 1)")
+                    .append(" | ").append(f(original)).append(" | ").append(f(folded)).append(" | ").append(ratio(original, folded)).append(" |\n");
         }
         return t.toString();
     }

@@ -1,0 +1,79 @@
+package org.bn4j.dl4j;
+
+import org.bn4j.core.BatchNormConfig;
+import org.bn4j.core.ChannelAffine;
+import org.bn4j.core.RunningStats;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+
+/**
+ * What a BN layer computes in inference, bn4j's {@link BatchNorm} or DL4J's built-in {@link BatchNormalization},
+ * as bn-core's per-channel affine map {@code y = scale * x + shift}.
+ */
+final class InferenceAffine {
+    private InferenceAffine() {
+    }
+
+    /** @return whether {@code conf} is a BN layer this class reads: bn4j's or DL4J's built-in */
+    static boolean isBatchNorm(Layer conf) {
+        return conf instanceof BatchNorm || conf instanceof BatchNormalization;
+    }
+
+    /** @return the layout in which the BN layer reads rank-4 input: its channel axis */
+    static CNN2DFormat imageFormat(Layer bn) {
+        CNN2DFormat format = bn instanceof BatchNorm ? ((BatchNorm) bn).getCnn2DFormat()
+                : ((BatchNormalization) bn).getCnn2DFormat();
+        // bn4j's layer leaves the format unset when neither builder nor input type chose one; it then reads NCHW
+        return format == null ? CNN2DFormat.NCHW : format;
+    }
+
+    /**
+     * @param layer an initialized BN layer of either kind
+     * @return its inference transform, from its current parameters (length {@code nOut})
+     */
+    static ChannelAffine of(org.deeplearning4j.nn.api.Layer layer) {
+        Layer conf = layer.conf().getLayer();
+        if (conf instanceof BatchNorm) {
+            BatchNormConfig core = ((BatchNorm) conf).toCoreConfig();
+            double[] gamma = core.isGammaBetaLocked() ? null : layer.getParam(BatchNormParamInitializer.GAMMA).toDoubleVector();
+            double[] beta = core.isGammaBetaLocked() ? null : layer.getParam(BatchNormParamInitializer.BETA).toDoubleVector();
+            return new org.bn4j.core.BatchNorm(core).inferenceAffine(gamma, beta, ((BatchNormLayer) layer).runningStats());
+        }
+        return ofBuiltIn(layer, (BatchNormalization) conf);
+    }
+
+    private static ChannelAffine ofBuiltIn(org.deeplearning4j.nn.api.Layer layer, BatchNormalization conf) {
+        BatchNormConfig.Builder core = BatchNormConfig.builder().eps(conf.getEps());
+        double[] gamma = null;
+        double[] beta = null;
+        if (conf.isLockGammaBeta()) {
+            // DL4J 1.0.0-M2.1 applies locked gamma and beta only when gamma != 1 AND beta != 0 (its preOutput tests
+            // "&&" where "||" was meant); otherwise it outputs the bare normalized value. Fold what it computes.
+            boolean applied = conf.getGamma() != 1.0 && conf.getBeta() != 0.0;
+            core.lockGammaBeta(applied ? conf.getGamma() : 1.0, applied ? conf.getBeta() : 0.0);
+        } else {
+            gamma = layer.getParam(BatchNormalizationParamInitializer.GAMMA).toDoubleVector();
+            beta = layer.getParam(BatchNormalizationParamInitializer.BETA).toDoubleVector();
+        }
+        double[] mean = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
+        double[] var;
+        if (conf.isUseLogStd()) {
+            // The built-in reads var = (10^log10stdev)^2 in inference and adds eps to it, as with a stored variance.
+            var = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).toDoubleVector();
+            for (int ch = 0; ch < var.length; ch++) {
+                var[ch] = Math.pow(10.0, 2 * var[ch]);
+            }
+        } else {
+            var = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).toDoubleVector();
+        }
+        BatchNormConfig config;
+        try {
+            config = core.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("BatchNormalization layer \"" + conf.getLayerName() + "\": " + e.getMessage(), e);
+        }
+        return new org.bn4j.core.BatchNorm(config).inferenceAffine(gamma, beta, RunningStats.of(mean, var, 0));
+    }
+}
