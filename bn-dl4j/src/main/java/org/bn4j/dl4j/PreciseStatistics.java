@@ -2,6 +2,7 @@ package org.bn4j.dl4j;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -17,7 +18,6 @@ import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
-import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -101,28 +101,9 @@ public final class PreciseStatistics {
         if (net.getLayers() == null) {
             throw new IllegalStateException("the network is not initialized: call init() first");
         }
-        return recompute(net.getLayers(), new Batches() {
-            @Override
-            public boolean hasNext() {
-                return data.hasNext();
-            }
-
-            @Override
-            public boolean resetSupported() {
-                return data.resetSupported();
-            }
-
-            @Override
-            public void reset() {
-                data.reset();
-            }
-
-            @Override
-            public void forwardNext() {
-                DataSet batch = data.next();
-                net.output(batch.getFeatures(), true, batch.getFeaturesMaskArray(), null);
-            }
-        });
+        // The adapter hands each DataSet over as a MultiDataSet with one input.
+        return recompute(net.getLayers(), new MultiDataSetIteratorAdapter(data),
+                batch -> net.output(batch.getFeatures(0), true, batch.getFeaturesMaskArray(0), null));
     }
 
     /**
@@ -154,31 +135,12 @@ public final class PreciseStatistics {
         if (graph.getLayers() == null) {
             throw new IllegalStateException("the graph is not initialized: call init() first");
         }
-        return recompute(graph.getLayers(), new Batches() {
-            @Override
-            public boolean hasNext() {
-                return data.hasNext();
-            }
-
-            @Override
-            public boolean resetSupported() {
-                return data.resetSupported();
-            }
-
-            @Override
-            public void reset() {
-                data.reset();
-            }
-
-            @Override
-            public void forwardNext() {
-                MultiDataSet batch = data.next();
-                graph.output(true, batch.getFeatures(), batch.getFeaturesMaskArrays(), null);
-            }
-        });
+        return recompute(graph.getLayers(), data,
+                batch -> graph.output(true, batch.getFeatures(), batch.getFeaturesMaskArrays(), null));
     }
 
-    private int recompute(Layer[] layers, Batches data) {
+    /** @param forward runs one batch through the network in training mode */
+    private int recompute(Layer[] layers, MultiDataSetIterator data, Consumer<MultiDataSet> forward) {
         List<Target> targets = targets(layers);
         if (!data.hasNext() && data.resetSupported()) {
             data.reset();
@@ -193,7 +155,7 @@ public final class PreciseStatistics {
                 for (Target target : targets) {
                     target.before = target.layer.lastBatchStats();
                 }
-                data.forwardNext();
+                forward.accept(data.next());
                 used++;
                 for (Target target : targets) {
                     target.addLastBatch(used);
@@ -294,16 +256,6 @@ public final class PreciseStatistics {
     }
 
     /** The batches of a DataSetIterator or MultiDataSetIterator, each run through the network. */
-    private interface Batches {
-        boolean hasNext();
-
-        boolean resetSupported();
-
-        void reset();
-
-        /** Runs the next batch forward in training mode, without backprop. */
-        void forwardNext();
-    }
 
     /** One BN layer and the population statistics of its inputs so far. */
     private static final class Target {
