@@ -170,6 +170,36 @@ public final class BatchNorm {
         return parts.length == 1 ? parts[0] : BatchStats.ofGhosts(parts);
     }
 
+    /**
+     * A bound on the magnitude of every output of the training-mode forward pass that returned {@code stats}, so
+     * that callers storing outputs in a narrower type can skip scanning them for overflow. No value deviates from its
+     * mean by more than {@code sqrt(m * biasedVar)}, hence per channel (and ghost batch)
+     * {@code |y| <= |gamma * r * invStd| * sqrt(m * biasedVar) + |beta + gamma * d|}.
+     *
+     * @param gamma as in the forward pass; null when locked
+     * @param beta  as in the forward pass; null when locked
+     * @return the largest bound over channels and ghost batches; NaN or infinite when the statistics are not finite
+     */
+    public double trainingOutputBound(BatchStats stats, double[] gamma, double[] beta) {
+        Shape channels = Shape.of(Layout.NC, 2, stats.channels());
+        double[] g = gammaFor(gamma, channels);
+        double[] b = betaFor(beta, channels);
+        double bound = 0;
+        for (BatchStats part : stats.parts()) {
+            for (int ch = 0; ch < g.length; ch++) {
+                double r = part.r == null ? 1 : part.r[ch];
+                double d = part.d == null ? 0 : part.d[ch];
+                double deviation = Math.sqrt(part.count * part.biasedVar[ch]);
+                double channelBound = Math.abs(g[ch] * r * part.invStd[ch]) * deviation + Math.abs(b[ch] + g[ch] * d);
+                bound = Double.isNaN(channelBound) ? Double.NaN : Math.max(bound, channelBound);
+                if (Double.isNaN(bound)) {
+                    return bound;
+                }
+            }
+        }
+        return bound;
+    }
+
     /** @return the shape of one ghost batch; the shape itself when ghost batches are off */
     private Shape ghostShape(Shape shape) {
         int ghost = config.ghostBatchSize();

@@ -120,4 +120,25 @@ class ForwardTrainingTest {
         }
         return out;
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.bn4j.core.Shapes#all")
+    void trainingOutputBoundHoldsForEveryOutput(Shape shape) {
+        double[] x = TestData.activations(shape, TestData.SEED);
+        int c = shape.channels();
+        double[] gamma = TestData.uniform(c, -3, 3, 1);
+        double[] beta = TestData.uniform(c, -1, 1, 2);
+        BatchNorm renormGhosts = new BatchNorm(BatchNormConfig.builder().renorm(BatchRenorm.of(2, 1))
+                .ghostBatchSize(shape.batch() % 2 == 0 && shape.valuesPerChannel() >= 4 ? shape.batch() / 2 : 0).build());
+        RunningStats running = RunningStats.of(TestData.uniform(c, -5, 5, 3), TestData.uniform(c, 0.01, 9, 4), 7);
+        for (BatchNorm each : new BatchNorm[] {bn, renormGhosts}) {
+            double[] y = new double[x.length];
+            BatchStats stats = each.forwardTraining(x, shape, gamma, beta, running, y);
+
+            double bound = each.trainingOutputBound(stats, gamma, beta);
+
+            double largest = Arrays.stream(y).map(Math::abs).max().orElseThrow();
+            org.junit.jupiter.api.Assertions.assertTrue(largest <= bound, "largest |y| " + largest + " exceeds the bound " + bound);
+        }
+    }
 }

@@ -116,7 +116,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             if (mask != null) {
                 mask.scatter(y, shape, output);
             }
-            if (rejectsNonFinite()) {
+            if (rejectsNonFinite() && !provablyStorable(bn, pass, gamma, beta)) {
                 representable().requireFinite("the output", output);
             }
             lastForward = pass;
@@ -210,6 +210,15 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         fits.requireChannels("the running mean update", dMean);
         fits.requireChannels("the running variance update", dVar);
         fits.requireFinite("the gradient with respect to the input", dx);
+    }
+
+    /**
+     * True when the statistics bound every output well inside the network's type, so that scanning the output for
+     * overflow (a whole extra pass over memory) can be skipped; in training this is the rule, not the exception.
+     */
+    private boolean provablyStorable(org.bn4j.core.BatchNorm bn, LastForward pass, double[] gamma, double[] beta) {
+        // Half the largest value leaves room for the float rounding of the output itself.
+        return pass.trained() && bn.trainingOutputBound(pass.stats, gamma, beta) <= representable().largest() / 2;
     }
 
     private boolean rejectsNonFinite() {

@@ -48,6 +48,11 @@ final class Representable {
         }
     }
 
+    /** @return the largest finite value of the data type */
+    double largest() {
+        return max;
+    }
+
     private static double largest(DataType type) {
         switch (type) {
             case DOUBLE:
