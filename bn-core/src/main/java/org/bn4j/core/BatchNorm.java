@@ -191,10 +191,7 @@ public final class BatchNorm {
                 double d = part.d == null ? 0 : part.d[ch];
                 double deviation = Math.sqrt(part.count * part.biasedVar[ch]);
                 double channelBound = Math.abs(g[ch] * r * part.invStd[ch]) * deviation + Math.abs(b[ch] + g[ch] * d);
-                bound = Double.isNaN(channelBound) ? Double.NaN : Math.max(bound, channelBound);
-                if (Double.isNaN(bound)) {
-                    return bound;
-                }
+                bound = Math.max(bound, channelBound);   // NaN, once there, stays
             }
         }
         return bound;
