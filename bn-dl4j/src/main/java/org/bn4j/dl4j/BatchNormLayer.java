@@ -1,6 +1,7 @@
 package org.bn4j.dl4j;
 
 import org.bn4j.core.BatchStats;
+import org.bn4j.core.ChannelAffine;
 import org.bn4j.core.NonFinitePolicy;
 import org.bn4j.core.ParamGradients;
 import org.bn4j.core.RunningStats;
@@ -233,6 +234,15 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     RunningStats runningStats() {
         try {
             return RunningStats.of(getParam(MEAN).toDoubleVector(), getParam(VAR).toDoubleVector(), getIterationCount());
+        } catch (IllegalArgumentException e) {
+            throw named(e);
+        }
+    }
+
+    /** @return what this layer computes in inference, as one per-channel affine map (for folding) */
+    ChannelAffine inferenceAffine() {
+        try {
+            return engine().inferenceAffine(learnedOrNull(GAMMA), learnedOrNull(BETA), runningStats());
         } catch (IllegalArgumentException e) {
             throw named(e);
         }

@@ -1,5 +1,6 @@
 package org.bn4j.dl4j;
 
+import org.bn4j.core.RunningStats;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -12,7 +13,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Replaces DL4J's built-in {@link BatchNormalization} layers with {@link BatchNorm} in a network, for example a
@@ -114,12 +114,13 @@ public final class BatchNormSwap {
             to.getParam(BatchNormParamInitializer.GAMMA).assign(from.getParam(BatchNormalizationParamInitializer.GAMMA));
             to.getParam(BatchNormParamInitializer.BETA).assign(from.getParam(BatchNormalizationParamInitializer.BETA));
         }
-        to.getParam(BatchNormParamInitializer.MEAN).assign(from.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
-        INDArray log10Std = from.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
-        INDArray var = log10Std == null ? from.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR)
-                // var = (10^log10std)^2
-                : Transforms.pow(Transforms.pow(Nd4j.valueArrayOf(log10Std.shape(), 10.0, log10Std.dataType()), log10Std, false), 2, false);
-        to.getParam(BatchNormParamInitializer.VAR).assign(var);
+        RunningStats running = BuiltInStatistics.of(from);
+        assign(to.getParam(BatchNormParamInitializer.MEAN), running.mean());
+        assign(to.getParam(BatchNormParamInitializer.VAR), running.var());
+    }
+
+    private static void assign(INDArray param, double[] values) {
+        param.assign(Nd4j.createFromArray(values).reshape(param.shape()).castTo(param.dataType()));
     }
 
     /** Gamma and beta keep their updater state; running statistics have none on either side, so the layouts agree. */

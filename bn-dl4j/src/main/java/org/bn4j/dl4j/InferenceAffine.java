@@ -2,7 +2,6 @@ package org.bn4j.dl4j;
 
 import org.bn4j.core.BatchNormConfig;
 import org.bn4j.core.ChannelAffine;
-import org.bn4j.core.RunningStats;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -36,10 +35,7 @@ final class InferenceAffine {
     static ChannelAffine of(org.deeplearning4j.nn.api.Layer layer) {
         Layer conf = layer.conf().getLayer();
         if (conf instanceof BatchNorm) {
-            BatchNormConfig core = ((BatchNorm) conf).toCoreConfig();
-            double[] gamma = core.isGammaBetaLocked() ? null : layer.getParam(BatchNormParamInitializer.GAMMA).toDoubleVector();
-            double[] beta = core.isGammaBetaLocked() ? null : layer.getParam(BatchNormParamInitializer.BETA).toDoubleVector();
-            return new org.bn4j.core.BatchNorm(core).inferenceAffine(gamma, beta, ((BatchNormLayer) layer).runningStats());
+            return ((BatchNormLayer) layer).inferenceAffine();
         }
         return ofBuiltIn(layer, (BatchNormalization) conf);
     }
@@ -57,23 +53,12 @@ final class InferenceAffine {
             gamma = layer.getParam(BatchNormalizationParamInitializer.GAMMA).toDoubleVector();
             beta = layer.getParam(BatchNormalizationParamInitializer.BETA).toDoubleVector();
         }
-        double[] mean = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
-        double[] var;
-        if (conf.isUseLogStd()) {
-            // The built-in reads var = (10^log10stdev)^2 in inference and adds eps to it, as with a stored variance.
-            var = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).toDoubleVector();
-            for (int ch = 0; ch < var.length; ch++) {
-                var[ch] = Math.pow(10.0, 2 * var[ch]);
-            }
-        } else {
-            var = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).toDoubleVector();
-        }
         BatchNormConfig config;
         try {
             config = core.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("BatchNormalization layer \"" + conf.getLayerName() + "\": " + e.getMessage(), e);
         }
-        return new org.bn4j.core.BatchNorm(config).inferenceAffine(gamma, beta, RunningStats.of(mean, var, 0));
+        return new org.bn4j.core.BatchNorm(config).inferenceAffine(gamma, beta, BuiltInStatistics.of(layer));
     }
 }
