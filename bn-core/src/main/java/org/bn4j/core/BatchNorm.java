@@ -27,6 +27,9 @@ import java.util.Arrays;
  *
  * <p>Validation happens before anything is written: a call that throws leaves its output arrays as they
  * were, and {@link RunningStats} are immutable, so a failed step loses nothing. Immutable and thread-safe.
+ *
+ * <p>Started with {@code --add-modules jdk.incubator.vector}, the JVM runs the reductions (statistics and gradient
+ * sums) with the incubating Vector API, several times faster; without it, in plain Java. See {@link #usesVectorApi()}.
  */
 public final class BatchNorm {
     private final BatchNormConfig config;
@@ -51,6 +54,15 @@ public final class BatchNorm {
 
     public Parallelism parallelism() {
         return parallelism;
+    }
+
+    /**
+     * @return whether this JVM runs bn-core's reductions with the Vector API: true when it was started with
+     * {@code --add-modules jdk.incubator.vector} and the system property {@code bn4j.vectorApi} is not {@code false}.
+     * Decided once per JVM; results differ between the two only in the last bits.
+     */
+    public static boolean usesVectorApi() {
+        return !(SegmentReductions.CHOSEN instanceof ScalarReductions);
     }
 
     // --- training forward ---
@@ -350,6 +362,7 @@ public final class BatchNorm {
         int c = shape.channels();
         double[] dGamma = new double[c];
         double[] dBeta = new double[c];
+        double dxBound = 0;
         for (int i = 0; i < parts.length; i++) {
             BatchStats stats = parts[i];
             double[] sumDy = sums[i][0];
@@ -365,6 +378,11 @@ public final class BatchNorm {
                 // xHat * dGamma / m = (x - mean) * invStd^2 * sum(dy * (x - mean)) / m
                 xcScale[ch] = -k * invStd * invStd * sumDyXc[ch] / m;
                 offset[ch] = -k * sumDy[ch] / m;
+                // max|x - mean| <= sqrt(m * var) bounds the centred input too, an intermediate of dx
+                double deviation = Math.sqrt(m * stats.biasedVar[ch]);
+                double channelBound = Math.abs(k) * Math.sqrt(sums[i][2][ch]) + Math.abs(xcScale[ch]) * deviation
+                        + Math.abs(offset[ch]);
+                dxBound = Math.max(dxBound, Math.max(channelBound, deviation));   // NaN, once there, stays
                 double partDGamma = invStd * sumDyXc[ch];
                 dGamma[ch] += stats.r == null ? partDGamma : stats.r[ch] * partDGamma + stats.d[ch] * sumDy[ch];
                 dBeta[ch] += sumDy[ch];
@@ -372,7 +390,7 @@ public final class BatchNorm {
             passes.gradApply(x.slice(i * len, len), dy.slice(i * len, len), dx.slice(i * len, len), stats.mean,
                     dyScale, xcScale, offset);
         }
-        return new ParamGradients(dGamma, dBeta);
+        return new ParamGradients(dGamma, dBeta, dxBound);
     }
 
     private static void requireSaved(BatchStats saved, Shape shape) {
@@ -441,7 +459,8 @@ public final class BatchNorm {
             dGamma[ch] = invStd * sums[1][ch];
         }
         passes.gradApply(x, dy, dx, running.mean, dyScale, new double[c], new double[c]);
-        return new ParamGradients(dGamma, sums[0]);
+        // x - running.mean, an intermediate of dx, is not bounded by anything measured here.
+        return new ParamGradients(dGamma, sums[0], Double.POSITIVE_INFINITY);
     }
 
     /**

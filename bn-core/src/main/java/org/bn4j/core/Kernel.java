@@ -48,8 +48,11 @@ interface Kernel<A> {
     /** Scalar math: {@code y = ((x - centerHi) - centerLo) * scale + shift}; y may be x. */
     void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift);
 
-    /** Block gradient sums: writes {@code sum(dy)} and {@code sum(dy * (x - mean))} of each slot the task owns. */
-    void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc);
+    /**
+     * Block gradient sums: writes {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} of each slot the
+     * task owns. The last bounds the input gradient (see {@link ParamGradients#inputGradientBound()}).
+     */
+    void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc, double[] sumDySq);
 
     /** Scalar math: {@code dx = dyScale * dy + xcScale * ((x - centerHi) - centerLo) + offset}; dx may be dy. */
     void gradApply(Data<A> x, Data<A> dy, Data<A> dx, int task, A centerHi, A centerLo, A dyScale, A xcScale, A offset);

@@ -29,82 +29,11 @@ final class Moments {
     }
 
     /**
-     * Merges the values {@code a[from, to)} using a corrected two-pass computation over them: the second pass's
-     * {@code sum(x - m)} absorbs the rounding error of the first pass's mean {@code m}.
+     * Adds a part of {@code n} values measured from a provisional mean {@code m} by a second pass: {@code sumD} is
+     * {@code sum(x - m)} and {@code sumD2} is {@code sum((x - m)^2)}. {@code sumD} absorbs the rounding error of
+     * {@code m} (the corrected two-pass algorithm).
      */
-    void mergeSegment(float[] a, int from, int to) {
-        // Four independent accumulators: one double add chain is latency-bound. Combined in a fixed order.
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            s0 += a[i];
-            s1 += a[i + 1];
-            s2 += a[i + 2];
-            s3 += a[i + 3];
-        }
-        for (; i < to; i++) {
-            s0 += a[i];
-        }
-        double n = to - from;
-        double m = ((s0 + s1) + (s2 + s3)) / n;
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-        i = from;
-        for (; i + 3 < to; i += 4) {
-            double e0 = a[i] - m, e1 = a[i + 1] - m, e2 = a[i + 2] - m, e3 = a[i + 3] - m;
-            d0 += e0;
-            d1 += e1;
-            d2 += e2;
-            d3 += e3;
-            q0 += e0 * e0;
-            q1 += e1 * e1;
-            q2 += e2 * e2;
-            q3 += e3 * e3;
-        }
-        for (; i < to; i++) {
-            double e = a[i] - m;
-            d0 += e;
-            q0 += e * e;
-        }
-        double sumD = (d0 + d1) + (d2 + d3);
-        double sumD2 = (q0 + q1) + (q2 + q3);
-        merge(n, m + sumD / n, Math.max(0, sumD2 - sumD * sumD / n));
-    }
-
-    /** As {@link #mergeSegment(float[], int, int)}, for double values. */
-    void mergeSegment(double[] a, int from, int to) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            s0 += a[i];
-            s1 += a[i + 1];
-            s2 += a[i + 2];
-            s3 += a[i + 3];
-        }
-        for (; i < to; i++) {
-            s0 += a[i];
-        }
-        double n = to - from;
-        double m = ((s0 + s1) + (s2 + s3)) / n;
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-        i = from;
-        for (; i + 3 < to; i += 4) {
-            double e0 = a[i] - m, e1 = a[i + 1] - m, e2 = a[i + 2] - m, e3 = a[i + 3] - m;
-            d0 += e0;
-            d1 += e1;
-            d2 += e2;
-            d3 += e3;
-            q0 += e0 * e0;
-            q1 += e1 * e1;
-            q2 += e2 * e2;
-            q3 += e3 * e3;
-        }
-        for (; i < to; i++) {
-            double e = a[i] - m;
-            d0 += e;
-            q0 += e * e;
-        }
-        double sumD = (d0 + d1) + (d2 + d3);
-        double sumD2 = (q0 + q1) + (q2 + q3);
+    void mergeDeviations(double n, double m, double sumD, double sumD2) {
         merge(n, m + sumD / n, Math.max(0, sumD2 - sumD * sumD / n));
     }
 }

@@ -70,25 +70,26 @@ final class Passes<A> {
         parallelism.forEach(kernel.tasks(), elements, task -> kernel.normalize(x, y, task, hi, lo, a, b));
     }
 
-    /** @return {@code {sum(dy), sum(dy * (x - mean))}} per channel, summed over the blocks in group order */
+    /**
+     * @return {@code {sum(dy), sum(dy * (x - mean)), sum(dy^2)}} per channel, summed over the blocks in group order
+     */
     double[][] gradSums(Data<A> x, Data<A> dy, double[] mean) {
         int slots = kernel.groups() * channels;
-        double[] sumDy = new double[slots];
-        double[] sumDyXc = new double[slots];
-        parallelism.forEach(kernel.tasks(), elements, task -> kernel.gradSums(x, dy, task, mean, sumDy, sumDyXc));
+        double[][] perSlot = new double[3][slots];
+        parallelism.forEach(kernel.tasks(), elements,
+                task -> kernel.gradSums(x, dy, task, mean, perSlot[0], perSlot[1], perSlot[2]));
 
-        double[] channelSumDy = new double[channels];
-        double[] channelSumDyXc = new double[channels];
-        for (int ch = 0; ch < channels; ch++) {
-            double sDy = 0, sDyXc = 0;
-            for (int slot = ch; slot < slots; slot += channels) {
-                sDy += sumDy[slot];
-                sDyXc += sumDyXc[slot];
+        double[][] perChannel = new double[3][channels];
+        for (int sum = 0; sum < 3; sum++) {
+            for (int ch = 0; ch < channels; ch++) {
+                double total = 0;
+                for (int slot = ch; slot < slots; slot += channels) {
+                    total += perSlot[sum][slot];
+                }
+                perChannel[sum][ch] = total;
             }
-            channelSumDy[ch] = sDy;
-            channelSumDyXc[ch] = sDyXc;
         }
-        return new double[][] {channelSumDy, channelSumDyXc};
+        return perChannel;
     }
 
     /** {@code dx = dyScale * dy + xcScale * (x - center) + offset}, per channel. */

@@ -69,7 +69,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 final int start = segmentStart(task, k), len = segmentLength(k);
                 final float[] xa = x.read(start, len, 0);
                 final int o = x.offset(start);
-                acc.mergeSegment(xa, o, o + len);
+                SegmentReductions.CHOSEN.moments(xa, o, o + len, acc);
             }
             count[task] = acc.count;
             mean[task] = acc.mean;
@@ -94,31 +94,20 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
+        public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
+                             double[] sumDySq) {
             final double m = mean[task % c];
-            // Two independent accumulators per sum, combined in a fixed order (see Moments).
-            double g0 = 0, g1 = 0, p0 = 0, p1 = 0;
+            final double[] sums = new double[3];
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(k);
                 final float[] xa = x.read(start, len, 0);
                 final float[] ga = dy.read(start, len, 1);
                 final int o = x.offset(start);
-                int j = o;
-                for (; j + 1 < o + len; j += 2) {
-                    final double ga0 = ga[j], ga1 = ga[j + 1];
-                    g0 += ga0;
-                    g1 += ga1;
-                    p0 += ga0 * (xa[j] - m);
-                    p1 += ga1 * (xa[j + 1] - m);
-                }
-                for (; j < o + len; j++) {
-                    final double g = ga[j];
-                    g0 += g;
-                    p0 += g * (xa[j] - m);
-                }
+                SegmentReductions.CHOSEN.gradSums(xa, ga, o, o + len, m, sums);
             }
-            sumDy[task] = g0 + g1;
-            sumDyXc[task] = p0 + p1;
+            sumDy[task] = sums[0];
+            sumDyXc[task] = sums[1];
+            sumDySq[task] = sums[2];
         }
 
         @Override
@@ -152,7 +141,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 final int start = segmentStart(task, k), len = segmentLength(k);
                 final double[] xa = x.read(start, len, 0);
                 final int o = x.offset(start);
-                acc.mergeSegment(xa, o, o + len);
+                SegmentReductions.CHOSEN.moments(xa, o, o + len, acc);
             }
             count[task] = acc.count;
             mean[task] = acc.mean;
@@ -177,31 +166,20 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void gradSums(Data<double[]> x, Data<double[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
+        public void gradSums(Data<double[]> x, Data<double[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
+                             double[] sumDySq) {
             final double m = mean[task % c];
-            // Two independent accumulators per sum, combined in a fixed order (see Moments).
-            double g0 = 0, g1 = 0, p0 = 0, p1 = 0;
+            final double[] sums = new double[3];
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(k);
                 final double[] xa = x.read(start, len, 0);
                 final double[] ga = dy.read(start, len, 1);
                 final int o = x.offset(start);
-                int j = o;
-                for (; j + 1 < o + len; j += 2) {
-                    final double ga0 = ga[j], ga1 = ga[j + 1];
-                    g0 += ga0;
-                    g1 += ga1;
-                    p0 += ga0 * (xa[j] - m);
-                    p1 += ga1 * (xa[j + 1] - m);
-                }
-                for (; j < o + len; j++) {
-                    final double g = ga[j];
-                    g0 += g;
-                    p0 += g * (xa[j] - m);
-                }
+                SegmentReductions.CHOSEN.gradSums(xa, ga, o, o + len, m, sums);
             }
-            sumDy[task] = g0 + g1;
-            sumDyXc[task] = p0 + p1;
+            sumDy[task] = sums[0];
+            sumDyXc[task] = sums[1];
+            sumDySq[task] = sums[2];
         }
 
         @Override

@@ -105,19 +105,22 @@ abstract class RowKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
+        public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
+                             double[] sumDySq) {
             final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
             final float[] xa = x.read(start, len, 0);
             final float[] ga = dy.read(start, len, 1);
             final int o = x.offset(start);
             Arrays.fill(sumDy, slot, slot + c, 0);
             Arrays.fill(sumDyXc, slot, slot + c, 0);
+            Arrays.fill(sumDySq, slot, slot + c, 0);
             for (int r = 0; r < rowCount; r++) {
                 final int base = o + r * c;
                 for (int ch = 0; ch < c; ch++) {
                     final double g = ga[base + ch];
                     sumDy[slot + ch] += g;
                     sumDyXc[slot + ch] += g * (xa[base + ch] - mean[ch]);
+                    sumDySq[slot + ch] += g * g;
                 }
             }
         }
@@ -191,19 +194,22 @@ abstract class RowKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void gradSums(Data<double[]> x, Data<double[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc) {
+        public void gradSums(Data<double[]> x, Data<double[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
+                             double[] sumDySq) {
             final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
             final double[] xa = x.read(start, len, 0);
             final double[] ga = dy.read(start, len, 1);
             final int o = x.offset(start);
             Arrays.fill(sumDy, slot, slot + c, 0);
             Arrays.fill(sumDyXc, slot, slot + c, 0);
+            Arrays.fill(sumDySq, slot, slot + c, 0);
             for (int r = 0; r < rowCount; r++) {
                 final int base = o + r * c;
                 for (int ch = 0; ch < c; ch++) {
                     final double g = ga[base + ch];
                     sumDy[slot + ch] += g;
                     sumDyXc[slot + ch] += g * (xa[base + ch] - mean[ch]);
+                    sumDySq[slot + ch] += g * g;
                 }
             }
         }

@@ -1,6 +1,10 @@
 package org.bn4j.core;
 
 import static org.bn4j.core.Tolerances.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +49,58 @@ class BackwardTest {
                 Tolerances.FINITE_DIFFERENCE, "dGamma");
         assertClose(FiniteDifferences.gradient(beta, b -> loss(x, shape, gamma, b, weights)), grads.dBeta(),
                 Tolerances.FINITE_DIFFERENCE, "dBeta");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.bn4j.core.Shapes#all")
+    void inputGradientBoundHoldsForEveryValue(Shape shape) {
+        double[] x = TestData.activations(shape, TestData.SEED);
+        double[] dy = TestData.uniform(shape.size(), -2, 2, 5);
+        int c = shape.channels();
+        double[] gamma = TestData.uniform(c, -3, 3, 1);
+        double[] beta = TestData.uniform(c, -1, 1, 2);
+        BatchNorm renormGhosts = new BatchNorm(BatchNormConfig.builder().renorm(BatchRenorm.of(2, 1))
+                .ghostBatchSize(shape.batch() % 2 == 0 && shape.valuesPerChannel() >= 4 ? shape.batch() / 2 : 0).build());
+        RunningStats running = RunningStats.of(TestData.uniform(c, -5, 5, 3), TestData.uniform(c, 0.01, 9, 4), 7);
+        for (BatchNorm each : new BatchNorm[] {bn, renormGhosts}) {
+            BatchStats saved = each.forwardTraining(x, shape, gamma, beta, running, new double[x.length]);
+            double[] dx = new double[x.length];
+
+            double bound = each.backward(x, dy, shape, gamma, saved, dx).inputGradientBound();
+
+            double largest = Arrays.stream(dx).map(Math::abs).max().orElseThrow();
+            assertTrue(largest <= bound, "largest |dx| " + largest + " exceeds the bound " + bound);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.bn4j.core.Shapes#all")
+    void inputGradientBoundCoversTheCentredInputItComputesDxFrom(Shape shape) {
+        double[] x = TestData.activations(shape, TestData.SEED);
+        ReferenceBatchNorm reference = new ReferenceBatchNorm(shape);
+        double[] mean = reference.mean(x);
+        double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
+        BatchStats saved = bn.forwardTraining(x, shape, gamma, new double[shape.channels()], new double[x.length]);
+        // dy = 0 leaves only the centred input in the bound
+        double bound = bn.backward(x, new double[x.length], shape, gamma, saved, new double[x.length]).inputGradientBound();
+
+        for (int i = 0; i < x.length; i++) {
+            double centred = Math.abs(x[i] - mean[reference.channelOf[i]]);
+            assertTrue(centred <= bound, "|x - mean| " + centred + " at " + i + " exceeds the bound " + bound);
+        }
+    }
+
+    @Test
+    void inputGradientBoundIsUnknownAfterAnInferencePass() {
+        Shape shape = Shape.of(Layout.NCW, 4, 3, 5);
+        double[] x = TestData.activations(shape, TestData.SEED);
+        RunningStats running = RunningStats.of(new double[] {0, 1, 2}, new double[] {1, 2, 3}, 1);
+
+        ParamGradients grads = bn.backwardInference(x, TestData.uniform(shape.size(), -1, 1, 5), shape,
+                new double[] {1, 2, 3}, running, new double[x.length]);
+
+        // x - running.mean, an intermediate, is not measured: the caller has to look at dx itself.
+        assertEquals(Double.POSITIVE_INFINITY, grads.inputGradientBound());
     }
 
     @Test

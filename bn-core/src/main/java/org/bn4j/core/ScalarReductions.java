@@ -1,0 +1,125 @@
+package org.bn4j.core;
+
+/**
+ * {@link SegmentReductions} in plain Java. A single double add chain is bound by its latency, so each sum runs on
+ * independent accumulators, combined in a fixed order.
+ */
+final class ScalarReductions implements SegmentReductions {
+    @Override
+    public void moments(float[] a, int from, int to, Moments into) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+        }
+        for (; i < to; i++) {
+            s0 += a[i];
+        }
+        double m = ((s0 + s1) + (s2 + s3)) / (to - from);
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        i = from;
+        for (; i + 3 < to; i += 4) {
+            double e0 = a[i] - m, e1 = a[i + 1] - m, e2 = a[i + 2] - m, e3 = a[i + 3] - m;
+            d0 += e0;
+            d1 += e1;
+            d2 += e2;
+            d3 += e3;
+            q0 += e0 * e0;
+            q1 += e1 * e1;
+            q2 += e2 * e2;
+            q3 += e3 * e3;
+        }
+        for (; i < to; i++) {
+            double e = a[i] - m;
+            d0 += e;
+            q0 += e * e;
+        }
+        into.mergeDeviations(to - from, m, (d0 + d1) + (d2 + d3), (q0 + q1) + (q2 + q3));
+    }
+
+    @Override
+    public void moments(double[] a, int from, int to, Moments into) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+        }
+        for (; i < to; i++) {
+            s0 += a[i];
+        }
+        double m = ((s0 + s1) + (s2 + s3)) / (to - from);
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        i = from;
+        for (; i + 3 < to; i += 4) {
+            double e0 = a[i] - m, e1 = a[i + 1] - m, e2 = a[i + 2] - m, e3 = a[i + 3] - m;
+            d0 += e0;
+            d1 += e1;
+            d2 += e2;
+            d3 += e3;
+            q0 += e0 * e0;
+            q1 += e1 * e1;
+            q2 += e2 * e2;
+            q3 += e3 * e3;
+        }
+        for (; i < to; i++) {
+            double e = a[i] - m;
+            d0 += e;
+            q0 += e * e;
+        }
+        into.mergeDeviations(to - from, m, (d0 + d1) + (d2 + d3), (q0 + q1) + (q2 + q3));
+    }
+
+    @Override
+    public void gradSums(float[] x, float[] dy, int from, int to, double mean, double[] sums) {
+        double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
+        int j = from;
+        for (; j + 1 < to; j += 2) {
+            final double ga0 = dy[j], ga1 = dy[j + 1];
+            g0 += ga0;
+            g1 += ga1;
+            p0 += ga0 * (x[j] - mean);
+            p1 += ga1 * (x[j + 1] - mean);
+            s0 += ga0 * ga0;
+            s1 += ga1 * ga1;
+        }
+        for (; j < to; j++) {
+            final double g = dy[j];
+            g0 += g;
+            p0 += g * (x[j] - mean);
+            s0 += g * g;
+        }
+        sums[0] += g0 + g1;
+        sums[1] += p0 + p1;
+        sums[2] += s0 + s1;
+    }
+
+    @Override
+    public void gradSums(double[] x, double[] dy, int from, int to, double mean, double[] sums) {
+        double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
+        int j = from;
+        for (; j + 1 < to; j += 2) {
+            final double ga0 = dy[j], ga1 = dy[j + 1];
+            g0 += ga0;
+            g1 += ga1;
+            p0 += ga0 * (x[j] - mean);
+            p1 += ga1 * (x[j + 1] - mean);
+            s0 += ga0 * ga0;
+            s1 += ga1 * ga1;
+        }
+        for (; j < to; j++) {
+            final double g = dy[j];
+            g0 += g;
+            p0 += g * (x[j] - mean);
+            s0 += g * g;
+        }
+        sums[0] += g0 + g1;
+        sums[1] += p0 + p1;
+        sums[2] += s0 + s1;
+    }
+}
