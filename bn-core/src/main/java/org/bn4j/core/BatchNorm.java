@@ -237,40 +237,55 @@ public final class BatchNorm {
      * @param beta    shift per channel, length C; null when locked. Not modified.
      * @param running population estimates with C channels
      * @param y       output, {@code shape.size()} values. Modified.
+     * @return an upper bound on {@code |y|} and on the centred input, measured under {@link NonFinitePolicy#REJECT}
+     *         (which reads x anyway, to check it) so that a caller storing y in a narrower type can skip scanning it;
+     *         +infinity under {@link NonFinitePolicy#PROPAGATE}. Rounding to the element type can exceed it by a few
+     *         units in the last place.
      * @throws NonFiniteInputException  if x holds NaN or an infinity under {@link NonFinitePolicy#REJECT}
      * @throws IllegalArgumentException on a length or channel-count mismatch
      */
-    public void forwardInference(float[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, float[] y) {
-        forwardInference(floats("x", x, shape), shape, gamma, beta, running, floats("y", y, shape));
+    public double forwardInference(float[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, float[] y) {
+        return forwardInference(floats("x", x, shape), shape, gamma, beta, running, floats("y", y, shape));
     }
 
     /** As {@link #forwardInference(float[], Shape, double[], double[], RunningStats, float[])}, for double data. */
-    public void forwardInference(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, double[] y) {
-        forwardInference(doubles("x", x, shape), shape, gamma, beta, running, doubles("y", y, shape));
+    public double forwardInference(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, double[] y) {
+        return forwardInference(doubles("x", x, shape), shape, gamma, beta, running, doubles("y", y, shape));
     }
 
     /** As {@link #forwardInference(float[], Shape, double[], double[], RunningStats, float[])}, over buffers (see {@link #forwardTraining(FloatBuffer, Shape, double[], double[], FloatBuffer)}). */
-    public void forwardInference(FloatBuffer x, Shape shape, double[] gamma, double[] beta, RunningStats running, FloatBuffer y) {
-        forwardInference(floats("x", x, shape, false), shape, gamma, beta, running,
+    public double forwardInference(FloatBuffer x, Shape shape, double[] gamma, double[] beta, RunningStats running, FloatBuffer y) {
+        return forwardInference(floats("x", x, shape, false), shape, gamma, beta, running,
                 floats("y", y, shape, true));
     }
 
     /** As {@link #forwardInference(FloatBuffer, Shape, double[], double[], RunningStats, FloatBuffer)}, for double data. */
-    public void forwardInference(DoubleBuffer x, Shape shape, double[] gamma, double[] beta, RunningStats running, DoubleBuffer y) {
-        forwardInference(doubles("x", x, shape, false), shape, gamma, beta, running,
+    public double forwardInference(DoubleBuffer x, Shape shape, double[] gamma, double[] beta, RunningStats running, DoubleBuffer y) {
+        return forwardInference(doubles("x", x, shape, false), shape, gamma, beta, running,
                 doubles("y", y, shape, true));
     }
 
-    private <A> void forwardInference(Data<A> x, Shape shape, double[] gamma, double[] beta,
-                                      RunningStats running, Data<A> y) {
+    private <A> double forwardInference(Data<A> x, Shape shape, double[] gamma, double[] beta,
+                                        RunningStats running, Data<A> y) {
         requireRunning(running, shape);
         double[] g = gammaFor(gamma, shape);
         double[] b = betaFor(beta, shape);
         Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
-        if (rejectsNonFinite() && !passes.allFinite(x)) {
-            throw nonFinite(shape, "x", x);
+        double[] scale = inferenceScale(g, running);
+        double bound = Double.POSITIVE_INFINITY;
+        if (rejectsNonFinite()) {
+            double largest = passes.largestMagnitude(x);
+            if (!Double.isFinite(largest)) {
+                throw nonFinite(shape, "x", x);
+            }
+            bound = 0;
+            for (int ch = 0; ch < scale.length; ch++) {
+                double centred = largest + Math.abs(running.mean[ch]);
+                bound = Math.max(bound, Math.max(centred, Math.abs(scale[ch]) * centred + Math.abs(b[ch])));
+            }
         }
-        passes.normalize(x, y, running.mean, inferenceScale(g, running), b);
+        passes.normalize(x, y, running.mean, scale, b);
+        return bound;
     }
 
     /**

@@ -33,8 +33,11 @@ abstract class Data<A> {
     /** @return the index of the first NaN or infinite value, or -1; serial, for error messages */
     abstract int firstNonFinite();
 
-    /** @return true when values {@code [start, start + len)} are all finite; may stage them through {@code slot} */
-    abstract boolean allFinite(int start, int len, int slot);
+    /**
+     * @return the largest {@code |value|} of {@code [start, start + len)}: infinite when one is, NaN when one is; may
+     * stage them through {@code slot}
+     */
+    abstract double largestMagnitude(int start, int len, int slot);
 
     /** @return value {@code i}, widened to double */
     abstract double valueAt(int i);

@@ -59,8 +59,8 @@ final class DoubleData {
             }
 
             @Override
-            boolean allFinite(int start, int len, int slot) {
-                return DoubleData.allFinite(values, from + start, from + start + len);
+            double largestMagnitude(int start, int len, int slot) {
+                return SegmentReductions.CHOSEN.largestMagnitude(values, from + start, from + start + len);
             }
 
             @Override
@@ -123,8 +123,8 @@ final class DoubleData {
             }
 
             @Override
-            boolean allFinite(int start, int len, int slot) {
-                return DoubleData.allFinite(read(start, len, slot), 0, len);
+            double largestMagnitude(int start, int len, int slot) {
+                return SegmentReductions.CHOSEN.largestMagnitude(read(start, len, slot), 0, len);
             }
 
             @Override
@@ -132,15 +132,6 @@ final class DoubleData {
                 return buffer.get(base + i);
             }
         };
-    }
-
-    private static boolean allFinite(double[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Double.isFinite(a[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[Data.SLOTS][0]);

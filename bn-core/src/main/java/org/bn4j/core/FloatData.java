@@ -59,8 +59,8 @@ final class FloatData {
             }
 
             @Override
-            boolean allFinite(int start, int len, int slot) {
-                return FloatData.allFinite(values, from + start, from + start + len);
+            double largestMagnitude(int start, int len, int slot) {
+                return SegmentReductions.CHOSEN.largestMagnitude(values, from + start, from + start + len);
             }
 
             @Override
@@ -123,8 +123,8 @@ final class FloatData {
             }
 
             @Override
-            boolean allFinite(int start, int len, int slot) {
-                return FloatData.allFinite(read(start, len, slot), 0, len);
+            double largestMagnitude(int start, int len, int slot) {
+                return SegmentReductions.CHOSEN.largestMagnitude(read(start, len, slot), 0, len);
             }
 
             @Override
@@ -132,15 +132,6 @@ final class FloatData {
                 return buffer.get(base + i);
             }
         };
-    }
-
-    private static boolean allFinite(float[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Float.isFinite(a[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[Data.SLOTS][0]);

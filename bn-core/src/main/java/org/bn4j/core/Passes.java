@@ -41,24 +41,20 @@ final class Passes<A> {
         return new BatchStats(channelMean, biasedVar, eps, (long) total);
     }
 
-    /**
-     * @return whether every value of x is finite, checked in parallel over fixed chunks (staged like any pass); only
-     * when one is not does a serial scan find the first bad index
-     */
-    boolean allFinite(Data<A> x) {
+    /** @return the largest {@code |x|}, measured in parallel over fixed chunks: infinite or NaN when x holds one */
+    double largestMagnitude(Data<A> x) {
         int length = x.length();
         int chunks = (length + Kernel.BLOCK_VALUES - 1) / Kernel.BLOCK_VALUES;
-        boolean[] bad = new boolean[chunks];
+        double[] largest = new double[chunks];
         parallelism.forEach(chunks, elements, chunk -> {
             int start = chunk * Kernel.BLOCK_VALUES;
-            bad[chunk] = !x.allFinite(start, Math.min(Kernel.BLOCK_VALUES, length - start), 0);
+            largest[chunk] = x.largestMagnitude(start, Math.min(Kernel.BLOCK_VALUES, length - start), 0);
         });
-        for (boolean b : bad) {
-            if (b) {
-                return false;
-            }
+        double result = 0;
+        for (double chunk : largest) {
+            result = Math.max(result, chunk);
         }
-        return true;
+        return result;
     }
 
     /** {@code y = (x - center) * scale + shift}, per channel. */

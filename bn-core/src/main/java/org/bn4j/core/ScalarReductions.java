@@ -122,4 +122,22 @@ final class ScalarReductions implements SegmentReductions {
         sums[1] += p0 + p1;
         sums[2] += s0 + s1;
     }
+
+    @Override
+    public double largestMagnitude(float[] a, int from, int to) {
+        float largest = 0;
+        for (int i = from; i < to; i++) {
+            largest = Math.max(largest, Math.abs(a[i]));   // Math.max carries NaN
+        }
+        return largest;
+    }
+
+    @Override
+    public double largestMagnitude(double[] a, int from, int to) {
+        double largest = 0;
+        for (int i = from; i < to; i++) {
+            largest = Math.max(largest, Math.abs(a[i]));
+        }
+        return largest;
+    }
 }

@@ -1,8 +1,9 @@
 package org.bn4j.core;
 
 /**
- * The two reductions along one contiguous segment that dominate BN's cost: the statistics' moments and the
- * backward pass's gradient sums. They read float or double values and accumulate in double.
+ * The reductions along one contiguous segment: the statistics' moments and the backward pass's gradient sums, which
+ * dominate BN's cost, and the largest magnitude, which checks input under {@link NonFinitePolicy#REJECT}. They read
+ * float or double values; sums accumulate in double.
  *
  * <p>Java keeps floating-point sums in order, so the JIT does not vectorize these loops, and on 2 cores they were
  * bound by arithmetic, not by memory. {@link VectorReductions} does them with the incubating Vector API when the
@@ -27,6 +28,12 @@ interface SegmentReductions {
 
     /** As {@link #gradSums(float[], float[], int, int, double, double[])}, for double values. */
     void gradSums(double[] x, double[] dy, int from, int to, double mean, double[] sums);
+
+    /** @return the largest {@code |a[i]|} over {@code [from, to)}, 0 for none: infinite when one is, NaN when one is */
+    double largestMagnitude(float[] a, int from, int to);
+
+    /** As {@link #largestMagnitude(float[], int, int)}, for double values. */
+    double largestMagnitude(double[] a, int from, int to);
 
     /**
      * The Vector API only where the JVM resolved its module (it is not by default) and the system property

@@ -163,6 +163,34 @@ final class VectorReductions implements SegmentReductions {
         sums[2] += s;
     }
 
+    @Override
+    public double largestMagnitude(float[] a, int from, int to) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            return scalar.largestMagnitude(a, from, to);
+        }
+        final int bound = from + FLOATS.loopBound(to - from);
+        FloatVector largest = FloatVector.zero(FLOATS);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            largest = largest.max(FloatVector.fromArray(FLOATS, a, i).abs());   // lanewise Math.max: carries NaN
+        }
+        return Math.max(largest.reduceLanes(VectorOperators.MAX), scalar.largestMagnitude(a, i, to));
+    }
+
+    @Override
+    public double largestMagnitude(double[] a, int from, int to) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            return scalar.largestMagnitude(a, from, to);
+        }
+        final int bound = from + DOUBLE_DATA.loopBound(to - from);
+        DoubleVector largest = DoubleVector.zero(DOUBLE_DATA);
+        int i = from;
+        for (; i < bound; i += DOUBLE_DATA.length()) {
+            largest = largest.max(DoubleVector.fromArray(DOUBLE_DATA, a, i).abs());
+        }
+        return Math.max(largest.reduceLanes(VectorOperators.MAX), scalar.largestMagnitude(a, i, to));
+    }
+
     private static DoubleVector low(FloatVector v) {
         return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
     }

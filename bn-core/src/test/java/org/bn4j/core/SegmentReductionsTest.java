@@ -96,6 +96,45 @@ class SegmentReductionsTest {
         assertGradientSums(x, dy, from, length, -7.5, new double[3], sums);
     }
 
+    @ParameterizedTest(name = "{0} from {2}, {3} values")
+    @MethodSource("segments")
+    void largestMagnitudeIsTheLargestAbsoluteValue(String name, SegmentReductions reductions, int from, int length) {
+        double[] d = gaussian(from + length + 5, 0.5, 4, length);
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        double expectedDouble = 0;
+        double expectedFloat = 0;
+        for (int i = from; i < from + length; i++) {
+            expectedDouble = Math.max(expectedDouble, Math.abs(d[i]));
+            expectedFloat = Math.max(expectedFloat, Math.abs(f[i]));
+        }
+        // Values outside the segment must not count.
+        d[from + length] = f[from + length] = 1e30f;
+
+        assertEquals(expectedDouble, reductions.largestMagnitude(d, from, from + length), 0.0);
+        assertEquals(expectedFloat, reductions.largestMagnitude(f, from, from + length), 0.0);
+    }
+
+    @ParameterizedTest(name = "{0} from {2}, {3} values")
+    @MethodSource("segments")
+    void largestMagnitudeIsNaNWithANaNAndInfiniteWithAnInfinity(String name, SegmentReductions reductions, int from,
+                                                                int length) {
+        for (int bad : new int[] {from, from + length / 2, from + length - 1}) {
+            float[] f = new float[from + length];
+            double[] d = new double[from + length];
+            f[bad] = Float.NaN;
+            d[bad] = Double.NaN;
+            assertEquals(Double.NaN, reductions.largestMagnitude(f, from, from + length), "float NaN at " + bad);
+            assertEquals(Double.NaN, reductions.largestMagnitude(d, from, from + length), "double NaN at " + bad);
+            f[bad] = Float.NEGATIVE_INFINITY;
+            d[bad] = Double.NEGATIVE_INFINITY;
+            assertEquals(Double.POSITIVE_INFINITY, reductions.largestMagnitude(f, from, from + length), "float -inf at " + bad);
+            assertEquals(Double.POSITIVE_INFINITY, reductions.largestMagnitude(d, from, from + length), "double -inf at " + bad);
+        }
+    }
+
     private static void assertMoments(double[] a, int from, int length, Moments actual) {
         BigDecimal sum = BigDecimal.ZERO;
         for (int i = from; i < from + length; i++) {

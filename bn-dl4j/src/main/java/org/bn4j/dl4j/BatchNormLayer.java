@@ -105,19 +105,23 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             INDArray x = mask == null ? input : mask.gather(input, shape);
             INDArray y = mask == null ? output : x.ulike();
             LastForward pass;
+            double outputBound;
             if (batchStatistics) {
                 RunningStats running = bn.config().renorm() == null ? null : runningStats();
                 BatchStats stats = precision().forwardTraining(bn, x, normalized, gamma, beta, running, y);
                 pass = new LastForward(shape, normalized, mask, stats, null);
+                outputBound = bn.trainingOutputBound(stats, gamma, beta);
             } else {
                 RunningStats running = runningStats();
-                precision().forwardInference(bn, x, normalized, gamma, beta, running, y);
+                outputBound = precision().forwardInference(bn, x, normalized, gamma, beta, running, y);
                 pass = new LastForward(shape, normalized, mask, null, running);
             }
             if (mask != null) {
                 mask.scatter(y, shape, output);
             }
-            if (rejectsNonFinite() && !provablyStorable(bn, pass, gamma, beta)) {
+            // Scanning the output for overflow is a whole extra pass over memory; bn-core's bound nearly always
+            // proves it unnecessary. Half the largest value leaves room for the rounding of the output itself.
+            if (rejectsNonFinite() && !(outputBound <= representable().largest() / 2)) {
                 representable().requireFinite("the output", output);
             }
             lastForward = pass;
@@ -217,15 +221,6 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         if (!(dxBound <= fits.largest() / 2)) {
             fits.requireFinite("the gradient with respect to the input", dx);
         }
-    }
-
-    /**
-     * True when the statistics bound every output well inside the network's type, so that scanning the output for
-     * overflow (a whole extra pass over memory) can be skipped; in training this is the rule, not the exception.
-     */
-    private boolean provablyStorable(org.bn4j.core.BatchNorm bn, LastForward pass, double[] gamma, double[] beta) {
-        // Half the largest value leaves room for the float rounding of the output itself.
-        return pass.trained() && bn.trainingOutputBound(pass.stats, gamma, beta) <= representable().largest() / 2;
     }
 
     private boolean rejectsNonFinite() {

@@ -24,12 +24,10 @@ enum Precision {
         }
 
         @Override
-        void forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                              RunningStats running, INDArray y) {
-            inBuffers(x, x, y, (in, dy, out) -> {
-                bn.forwardInference(NdBuffers.floats(in), shape, gamma, beta, running, NdBuffers.floats(out));
-                return null;
-            });
+        double forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+                                RunningStats running, INDArray y) {
+            return inBuffers(x, x, y, (in, dy, out) ->
+                    bn.forwardInference(NdBuffers.floats(in), shape, gamma, beta, running, NdBuffers.floats(out)));
         }
 
         @Override
@@ -55,12 +53,10 @@ enum Precision {
         }
 
         @Override
-        void forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                              RunningStats running, INDArray y) {
-            inBuffers(x, x, y, (in, dy, out) -> {
-                bn.forwardInference(NdBuffers.doubles(in), shape, gamma, beta, running, NdBuffers.doubles(out));
-                return null;
-            });
+        double forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+                                RunningStats running, INDArray y) {
+            return inBuffers(x, x, y, (in, dy, out) ->
+                    bn.forwardInference(NdBuffers.doubles(in), shape, gamma, beta, running, NdBuffers.doubles(out)));
         }
 
         @Override
@@ -93,8 +89,9 @@ enum Precision {
     abstract BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                         RunningStats running, INDArray y);
 
-    abstract void forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                                   RunningStats running, INDArray y);
+    /** @return bn-core's bound on {@code |y|}; +infinity when it did not measure one */
+    abstract double forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+                                     RunningStats running, INDArray y);
 
     abstract ParamGradients backward(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                      BatchStats saved, INDArray dx);
