@@ -62,7 +62,7 @@ public final class BatchNorm {
      * Decided once per JVM; results differ between the two only in the last bits.
      */
     public static boolean usesVectorApi() {
-        return !(SegmentReductions.CHOSEN instanceof ScalarReductions);
+        return !(Loops.CHOSEN instanceof ScalarLoops);
     }
 
     // --- training forward ---

@@ -60,7 +60,7 @@ final class FloatData {
 
             @Override
             double largestMagnitude(int start, int len, int slot) {
-                return SegmentReductions.CHOSEN.largestMagnitude(values, from + start, from + start + len);
+                return Loops.CHOSEN.largestMagnitude(values, from + start, from + start + len);
             }
 
             @Override
@@ -124,7 +124,7 @@ final class FloatData {
 
             @Override
             double largestMagnitude(int start, int len, int slot) {
-                return SegmentReductions.CHOSEN.largestMagnitude(read(start, len, slot), 0, len);
+                return Loops.CHOSEN.largestMagnitude(read(start, len, slot), 0, len);
             }
 
             @Override

@@ -15,7 +15,7 @@ package org.bn4j.core;
  * shape the JIT vectorizes.
  *
  * <p>Kernels trust their arguments: {@link BatchNorm} validates lengths and shapes before calling them.
- * Per-channel coefficient arrays have length {@code C}.
+ * Coefficient arrays are as {@link #narrow} and {@link #residual} return them for the kernel's loops.
  */
 interface Kernel<A> {
     /** Target number of values in one block and one segment: small enough that a second pass hits L2. */
@@ -57,7 +57,7 @@ interface Kernel<A> {
     /** Scalar math: {@code dx = dyScale * dy + xcScale * ((x - centerHi) - centerLo) + offset}; dx may be dy. */
     void gradApply(Data<A> x, Data<A> dy, Data<A> dx, int task, A centerHi, A centerLo, A dyScale, A xcScale, A offset);
 
-    /** @return {@code v} rounded to the element type */
+    /** @return per-channel {@code v} rounded to the element type, laid out as this kernel's loops index it */
     A narrow(double[] v);
 
     /**

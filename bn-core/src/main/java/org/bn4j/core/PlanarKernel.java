@@ -69,7 +69,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 final int start = segmentStart(task, k), len = segmentLength(k);
                 final float[] xa = x.read(start, len, 0);
                 final int o = x.offset(start);
-                SegmentReductions.CHOSEN.moments(xa, o, o + len, acc);
+                Loops.CHOSEN.moments(xa, o, o + len, acc);
             }
             count[task] = acc.count;
             mean[task] = acc.mean;
@@ -103,7 +103,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 final float[] xa = x.read(start, len, 0);
                 final float[] ga = dy.read(start, len, 1);
                 final int o = x.offset(start);
-                SegmentReductions.CHOSEN.gradSums(xa, ga, o, o + len, m, sums);
+                Loops.CHOSEN.gradSums(xa, ga, o, o + len, m, sums);
             }
             sumDy[task] = sums[0];
             sumDyXc[task] = sums[1];
@@ -141,7 +141,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 final int start = segmentStart(task, k), len = segmentLength(k);
                 final double[] xa = x.read(start, len, 0);
                 final int o = x.offset(start);
-                SegmentReductions.CHOSEN.moments(xa, o, o + len, acc);
+                Loops.CHOSEN.moments(xa, o, o + len, acc);
             }
             count[task] = acc.count;
             mean[task] = acc.mean;
@@ -175,7 +175,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 final double[] xa = x.read(start, len, 0);
                 final double[] ga = dy.read(start, len, 1);
                 final int o = x.offset(start);
-                SegmentReductions.CHOSEN.gradSums(xa, ga, o, o + len, m, sums);
+                Loops.CHOSEN.gradSums(xa, ga, o, o + len, m, sums);
             }
             sumDy[task] = sums[0];
             sumDyXc[task] = sums[1];

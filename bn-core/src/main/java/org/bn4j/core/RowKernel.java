@@ -9,7 +9,8 @@ import java.util.Arrays;
  *
  * <p>A task is a group of consecutive rows, about {@link Kernel#BLOCK_VALUES} values and one contiguous
  * segment, that owns one partial slot per channel; the second statistics pass reads cache, not memory. Inner
- * loops run along a row with per-channel arrays indexed by the loop variable, the shape the JIT vectorizes.
+ * loops ({@link Loops}) run over a tile of {@code tileRows} rows at once, about {@link #TILE_VALUES} values, with
+ * per-channel arrays repeated once per row of the tile. Tiled sums are folded into channels in tile-row order.
  * Passes over memory as in {@link PlanarKernel}.
  */
 abstract class RowKernel<A> implements Kernel<A> {
@@ -17,12 +18,20 @@ abstract class RowKernel<A> implements Kernel<A> {
     private final int rows;
     private final int rowsPerGroup;
     private final int groups;
+    /** Rows per inner loop; {@code tile = tileRows * c} values. */
+    final int tileRows;
+    final int tile;
+
+    /** Target number of values in one inner loop. */
+    static final int TILE_VALUES = 1024;
 
     RowKernel(Shape shape) {
         this.rows = shape.batch() * shape.spatial();
         this.c = shape.channels();
         this.rowsPerGroup = Math.max(1, BLOCK_VALUES / c);
         this.groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
+        this.tileRows = Math.max(1, Math.min(rowsPerGroup, TILE_VALUES / c));
+        this.tile = tileRows * c;
     }
 
     @Override
@@ -45,13 +54,39 @@ abstract class RowKernel<A> implements Kernel<A> {
         return Math.min(rows, (task + 1) * rowsPerGroup) - task * rowsPerGroup;
     }
 
-    /** Turns the slots' sums into means and corrected {@code M2}: {@code sumD} absorbs the rounding error of the mean. */
-    final void finishMoments(int task, double cnt, double[] sumD, double[] count, double[] mean, double[] m2) {
+    /** @return the per-channel values repeated once per row of a tile, written into {@code out} */
+    final <T> T tiled(T perChannel, T out) {
+        for (int r = 0; r < tileRows; r++) {
+            System.arraycopy(perChannel, 0, out, r * c, c);
+        }
+        return out;
+    }
+
+    /** Writes the sum over tile rows of {@code tiled} into {@code out[slot, slot + c)}, in tile-row order. */
+    final void fold(double[] tiled, double[] out, int slot) {
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int r = 0; r < tileRows; r++) {
+                sum += tiled[r * c + ch];
+            }
+            out[slot + ch] = sum;
+        }
+    }
+
+    /**
+     * Moments of the task's slots from tiled sums: the provisional means {@code mean[slot..]}, and the deviations'
+     * sums and squares about them. {@code sumD} absorbs the rounding error of the provisional mean.
+     */
+    final void finishMoments(int task, double cnt, double[] sumD, double[] sumD2, double[] count, double[] mean,
+                             double[] m2) {
         final int slot = task * c;
+        double[] d = new double[c];
+        fold(sumD, d, 0);
+        fold(sumD2, m2, slot);
         for (int ch = 0; ch < c; ch++) {
             count[slot + ch] = cnt;
-            mean[slot + ch] += sumD[ch] / cnt;
-            m2[slot + ch] = Math.max(0, m2[slot + ch] - sumD[ch] * sumD[ch] / cnt);
+            mean[slot + ch] += d[ch] / cnt;
+            m2[slot + ch] = Math.max(0, m2[slot + ch] - d[ch] * d[ch] / cnt);
         }
     }
 
@@ -61,31 +96,37 @@ abstract class RowKernel<A> implements Kernel<A> {
         }
 
         @Override
+        public float[] narrow(double[] v) {
+            return tiled(FloatKernel.super.narrow(v), new float[tile]);
+        }
+
+        @Override
+        public float[] residual(double[] v) {
+            return tiled(FloatKernel.super.residual(v), new float[tile]);
+        }
+
+        @Override
         public void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
             final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
             final float[] xa = x.read(start, len, 0);
             final int o = x.offset(start);
-            Arrays.fill(mean, slot, slot + c, 0);
-            Arrays.fill(m2, slot, slot + c, 0);
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    mean[slot + ch] += xa[base + ch];
-                }
+            final double[] sum = new double[tile];
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.addTile(xa, base, n, sum);
             }
+            fold(sum, mean, slot);
             for (int ch = 0; ch < c; ch++) {
                 mean[slot + ch] /= rowCount;
             }
-            final double[] sumD = new double[c];
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    final double d = xa[base + ch] - mean[slot + ch];
-                    sumD[ch] += d;
-                    m2[slot + ch] += d * d;
-                }
+            final double[] m = tiled(Arrays.copyOfRange(mean, slot, slot + c), new double[tile]);
+            final double[] sumD = new double[tile];
+            final double[] sumD2 = new double[tile];
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.addDeviationsTile(xa, base, n, m, sumD, sumD2);
             }
-            finishMoments(task, rowCount, sumD, count, mean, m2);
+            finishMoments(task, rowCount, sumD, sumD2, count, mean, m2);
         }
 
         @Override
@@ -95,11 +136,9 @@ abstract class RowKernel<A> implements Kernel<A> {
             final float[] xa = x.read(start, len, 0);
             final float[] ya = y.writable(start, len, 1);
             final int o = x.offset(start);
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    ya[base + ch] = ((xa[base + ch] - centerHi[ch]) - centerLo[ch]) * scale[ch] + shift[ch];
-                }
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.normalizeTile(xa, ya, base, n, centerHi, centerLo, scale, shift);
             }
             y.written(start, len, ya);
         }
@@ -111,18 +150,17 @@ abstract class RowKernel<A> implements Kernel<A> {
             final float[] xa = x.read(start, len, 0);
             final float[] ga = dy.read(start, len, 1);
             final int o = x.offset(start);
-            Arrays.fill(sumDy, slot, slot + c, 0);
-            Arrays.fill(sumDyXc, slot, slot + c, 0);
-            Arrays.fill(sumDySq, slot, slot + c, 0);
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    final double g = ga[base + ch];
-                    sumDy[slot + ch] += g;
-                    sumDyXc[slot + ch] += g * (xa[base + ch] - mean[ch]);
-                    sumDySq[slot + ch] += g * g;
-                }
+            final double[] m = tiled(mean, new double[tile]);
+            final double[] g = new double[tile];
+            final double[] p = new double[tile];
+            final double[] q = new double[tile];
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.gradSumsTile(xa, ga, base, n, m, g, p, q);
             }
+            fold(g, sumDy, slot);
+            fold(p, sumDyXc, slot);
+            fold(q, sumDySq, slot);
         }
 
         @Override
@@ -133,12 +171,9 @@ abstract class RowKernel<A> implements Kernel<A> {
             final float[] ga = dy.read(start, len, 1);
             final float[] da = dx.writable(start, len, 2);
             final int o = x.offset(start);
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    da[base + ch] = dyScale[ch] * ga[base + ch]
-                            + xcScale[ch] * ((xa[base + ch] - centerHi[ch]) - centerLo[ch]) + offset[ch];
-                }
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.gradApplyTile(xa, ga, da, base, n, centerHi, centerLo, dyScale, xcScale, offset);
             }
             dx.written(start, len, da);
         }
@@ -150,31 +185,37 @@ abstract class RowKernel<A> implements Kernel<A> {
         }
 
         @Override
+        public double[] narrow(double[] v) {
+            return tiled(DoubleKernel.super.narrow(v), new double[tile]);
+        }
+
+        @Override
+        public double[] residual(double[] v) {
+            return tiled(DoubleKernel.super.residual(v), new double[tile]);
+        }
+
+        @Override
         public void moments(Data<double[]> x, int task, double[] count, double[] mean, double[] m2) {
             final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
             final double[] xa = x.read(start, len, 0);
             final int o = x.offset(start);
-            Arrays.fill(mean, slot, slot + c, 0);
-            Arrays.fill(m2, slot, slot + c, 0);
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    mean[slot + ch] += xa[base + ch];
-                }
+            final double[] sum = new double[tile];
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.addTile(xa, base, n, sum);
             }
+            fold(sum, mean, slot);
             for (int ch = 0; ch < c; ch++) {
                 mean[slot + ch] /= rowCount;
             }
-            final double[] sumD = new double[c];
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    final double d = xa[base + ch] - mean[slot + ch];
-                    sumD[ch] += d;
-                    m2[slot + ch] += d * d;
-                }
+            final double[] m = tiled(Arrays.copyOfRange(mean, slot, slot + c), new double[tile]);
+            final double[] sumD = new double[tile];
+            final double[] sumD2 = new double[tile];
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.addDeviationsTile(xa, base, n, m, sumD, sumD2);
             }
-            finishMoments(task, rowCount, sumD, count, mean, m2);
+            finishMoments(task, rowCount, sumD, sumD2, count, mean, m2);
         }
 
         @Override
@@ -184,11 +225,9 @@ abstract class RowKernel<A> implements Kernel<A> {
             final double[] xa = x.read(start, len, 0);
             final double[] ya = y.writable(start, len, 1);
             final int o = x.offset(start);
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    ya[base + ch] = ((xa[base + ch] - centerHi[ch]) - centerLo[ch]) * scale[ch] + shift[ch];
-                }
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.normalizeTile(xa, ya, base, n, centerHi, centerLo, scale, shift);
             }
             y.written(start, len, ya);
         }
@@ -200,18 +239,17 @@ abstract class RowKernel<A> implements Kernel<A> {
             final double[] xa = x.read(start, len, 0);
             final double[] ga = dy.read(start, len, 1);
             final int o = x.offset(start);
-            Arrays.fill(sumDy, slot, slot + c, 0);
-            Arrays.fill(sumDyXc, slot, slot + c, 0);
-            Arrays.fill(sumDySq, slot, slot + c, 0);
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    final double g = ga[base + ch];
-                    sumDy[slot + ch] += g;
-                    sumDyXc[slot + ch] += g * (xa[base + ch] - mean[ch]);
-                    sumDySq[slot + ch] += g * g;
-                }
+            final double[] m = tiled(mean, new double[tile]);
+            final double[] g = new double[tile];
+            final double[] p = new double[tile];
+            final double[] q = new double[tile];
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.gradSumsTile(xa, ga, base, n, m, g, p, q);
             }
+            fold(g, sumDy, slot);
+            fold(p, sumDyXc, slot);
+            fold(q, sumDySq, slot);
         }
 
         @Override
@@ -222,12 +260,9 @@ abstract class RowKernel<A> implements Kernel<A> {
             final double[] ga = dy.read(start, len, 1);
             final double[] da = dx.writable(start, len, 2);
             final int o = x.offset(start);
-            for (int r = 0; r < rowCount; r++) {
-                final int base = o + r * c;
-                for (int ch = 0; ch < c; ch++) {
-                    da[base + ch] = dyScale[ch] * ga[base + ch]
-                            + xcScale[ch] * ((xa[base + ch] - centerHi[ch]) - centerLo[ch]) + offset[ch];
-                }
+            for (int r = 0; r < rowCount; r += tileRows) {
+                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
+                Loops.CHOSEN.gradApplyTile(xa, ga, da, base, n, centerHi, centerLo, dyScale, xcScale, offset);
             }
             dx.written(start, len, da);
         }

@@ -1,10 +1,10 @@
 package org.bn4j.core;
 
 /**
- * {@link SegmentReductions} in plain Java. A single double add chain is bound by its latency, so each sum runs on
+ * {@link Loops} in plain Java. A single double add chain is bound by its latency, so each sum runs on
  * independent accumulators, combined in a fixed order.
  */
-final class ScalarReductions implements SegmentReductions {
+final class ScalarLoops implements Loops {
     @Override
     public void moments(float[] a, int from, int to, Moments into) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -139,5 +139,89 @@ final class ScalarReductions implements SegmentReductions {
             largest = Math.max(largest, Math.abs(a[i]));
         }
         return largest;
+    }
+
+    @Override
+    public void addTile(float[] a, int base, int n, double[] acc) {
+        for (int j = 0; j < n; j++) {
+            acc[j] += a[base + j];
+        }
+    }
+
+    @Override
+    public void addDeviationsTile(float[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2) {
+        for (int j = 0; j < n; j++) {
+            final double d = a[base + j] - mean[j];
+            sumD[j] += d;
+            sumD2[j] += d * d;
+        }
+    }
+
+    @Override
+    public void gradSumsTile(float[] x, float[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
+                             double[] sumDySq) {
+        for (int j = 0; j < n; j++) {
+            final double g = dy[base + j];
+            sumDy[j] += g;
+            sumDyXc[j] += g * (x[base + j] - mean[j]);
+            sumDySq[j] += g * g;
+        }
+    }
+
+    @Override
+    public void normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] scale, float[] shift) {
+        for (int j = 0; j < n; j++) {
+            y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * scale[j] + shift[j];
+        }
+    }
+
+    @Override
+    public void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k, float[] q,
+                              float[] r) {
+        for (int j = 0; j < n; j++) {
+            dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
+        }
+    }
+
+    @Override
+    public void addTile(double[] a, int base, int n, double[] acc) {
+        for (int j = 0; j < n; j++) {
+            acc[j] += a[base + j];
+        }
+    }
+
+    @Override
+    public void addDeviationsTile(double[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2) {
+        for (int j = 0; j < n; j++) {
+            final double d = a[base + j] - mean[j];
+            sumD[j] += d;
+            sumD2[j] += d * d;
+        }
+    }
+
+    @Override
+    public void gradSumsTile(double[] x, double[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
+                             double[] sumDySq) {
+        for (int j = 0; j < n; j++) {
+            final double g = dy[base + j];
+            sumDy[j] += g;
+            sumDyXc[j] += g * (x[base + j] - mean[j]);
+            sumDySq[j] += g * g;
+        }
+    }
+
+    @Override
+    public void normalizeTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] scale, double[] shift) {
+        for (int j = 0; j < n; j++) {
+            y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * scale[j] + shift[j];
+        }
+    }
+
+    @Override
+    public void gradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo, double[] k, double[] q,
+                              double[] r) {
+        for (int j = 0; j < n; j++) {
+            dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -14,10 +15,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Both implementations of the segment reductions (plain Java, and the Vector API where the JVM has it) match an
- * exact BigDecimal reference on every segment length around the vector widths and tails, at every array offset.
+ * Both implementations of the loops (plain Java, and the Vector API where the JVM has it) match a reference on every
+ * length around the vector widths and tails, at every array offset: reductions an exact BigDecimal one, elementwise
+ * tiles the scalar formula bit for bit.
  */
-class SegmentReductionsTest {
+class LoopsTest {
     private static final MathContext EXACT = MathContext.DECIMAL128;
 
     @Test
@@ -27,14 +29,14 @@ class SegmentReductionsTest {
     }
 
     static Stream<Arguments> segments() {
-        List<SegmentReductions> implementations = new ArrayList<>(List.of(new ScalarReductions()));
+        List<Loops> implementations = new ArrayList<>(List.of(new ScalarLoops()));
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            implementations.add(SegmentReductions.CHOSEN instanceof ScalarReductions
-                    ? new ScalarReductions() : SegmentReductions.CHOSEN);
+            implementations.add(Loops.CHOSEN instanceof ScalarLoops
+                    ? new ScalarLoops() : Loops.CHOSEN);
         }
         List<Arguments> cases = new ArrayList<>();
         int[] lengths = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 63, 64, 65, 71, 127, 128, 129, 200, 3136};
-        for (SegmentReductions implementation : implementations) {
+        for (Loops implementation : implementations) {
             for (int length : lengths) {
                 for (int from : new int[] {0, 3}) {
                     cases.add(Arguments.of(implementation.getClass().getSimpleName(), implementation, from, length));
@@ -46,7 +48,7 @@ class SegmentReductionsTest {
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
     @MethodSource("segments")
-    void floatMomentsMatchTheExactOnes(String name, SegmentReductions reductions, int from, int length) {
+    void floatMomentsMatchTheExactOnes(String name, Loops reductions, int from, int length) {
         // A large offset against the spread: the case the corrected two-pass algorithm exists for.
         double[] values = gaussian(from + length + 5, 1e4, 1, length);
         float[] a = new float[values.length];
@@ -61,7 +63,7 @@ class SegmentReductionsTest {
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
     @MethodSource("segments")
-    void doubleMomentsMatchTheExactOnes(String name, SegmentReductions reductions, int from, int length) {
+    void doubleMomentsMatchTheExactOnes(String name, Loops reductions, int from, int length) {
         double[] a = gaussian(from + length + 5, -3e6, 0.5, length);
         Moments moments = new Moments();
         reductions.moments(a, from, from + length, moments);
@@ -70,7 +72,7 @@ class SegmentReductionsTest {
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
     @MethodSource("segments")
-    void floatGradientSumsMatchTheExactOnes(String name, SegmentReductions reductions, int from, int length) {
+    void floatGradientSumsMatchTheExactOnes(String name, Loops reductions, int from, int length) {
         double[] xd = gaussian(from + length + 5, 2, 3, length);
         double[] dyd = gaussian(from + length + 5, 0.1, 1, length + 1);
         float[] x = new float[xd.length];
@@ -88,7 +90,7 @@ class SegmentReductionsTest {
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
     @MethodSource("segments")
-    void doubleGradientSumsMatchTheExactOnes(String name, SegmentReductions reductions, int from, int length) {
+    void doubleGradientSumsMatchTheExactOnes(String name, Loops reductions, int from, int length) {
         double[] x = gaussian(from + length + 5, -7, 2, length);
         double[] dy = gaussian(from + length + 5, 0, 1e-3, length + 1);
         double[] sums = new double[3];
@@ -98,7 +100,7 @@ class SegmentReductionsTest {
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
     @MethodSource("segments")
-    void largestMagnitudeIsTheLargestAbsoluteValue(String name, SegmentReductions reductions, int from, int length) {
+    void largestMagnitudeIsTheLargestAbsoluteValue(String name, Loops reductions, int from, int length) {
         double[] d = gaussian(from + length + 5, 0.5, 4, length);
         float[] f = new float[d.length];
         for (int i = 0; i < d.length; i++) {
@@ -119,7 +121,7 @@ class SegmentReductionsTest {
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
     @MethodSource("segments")
-    void largestMagnitudeIsNaNWithANaNAndInfiniteWithAnInfinity(String name, SegmentReductions reductions, int from,
+    void largestMagnitudeIsNaNWithANaNAndInfiniteWithAnInfinity(String name, Loops reductions, int from,
                                                                 int length) {
         for (int bad : new int[] {from, from + length / 2, from + length - 1}) {
             float[] f = new float[from + length];
@@ -133,6 +135,87 @@ class SegmentReductionsTest {
             assertEquals(Double.POSITIVE_INFINITY, reductions.largestMagnitude(f, from, from + length), "float -inf at " + bad);
             assertEquals(Double.POSITIVE_INFINITY, reductions.largestMagnitude(d, from, from + length), "double -inf at " + bad);
         }
+    }
+
+    @ParameterizedTest(name = "{0} from {2}, {3} values")
+    @MethodSource("segments")
+    void tileSumsMatchDoubleSumsPerPosition(String name, Loops loops, int base, int n) {
+        double[] xd = gaussian(base + n + 5, 1, 2, n);
+        double[] gd = gaussian(base + n + 5, 0, 1, n + 1);
+        float[] xf = new float[xd.length];
+        float[] gf = new float[gd.length];
+        for (int i = 0; i < xd.length; i++) {
+            xf[i] = (float) xd[i];
+            gf[i] = (float) gd[i];
+        }
+        double[] mean = gaussian(n, 1, 0.1, n + 2);
+        for (boolean floats : new boolean[] {true, false}) {
+            double[] x = floats ? widened(xf) : xd;
+            double[] g = floats ? widened(gf) : gd;
+            double[][] acc = new double[6][n];
+            for (double[] a : acc) {
+                Arrays.fill(a, 0.5);   // the tiles add to what is there
+            }
+            if (floats) {
+                loops.addTile(xf, base, n, acc[0]);
+                loops.addDeviationsTile(xf, base, n, mean, acc[1], acc[2]);
+                loops.gradSumsTile(xf, gf, base, n, mean, acc[3], acc[4], acc[5]);
+            } else {
+                loops.addTile(xd, base, n, acc[0]);
+                loops.addDeviationsTile(xd, base, n, mean, acc[1], acc[2]);
+                loops.gradSumsTile(xd, gd, base, n, mean, acc[3], acc[4], acc[5]);
+            }
+            for (int j = 0; j < n; j++) {
+                double d = x[base + j] - mean[j];
+                double[] expected = {x[base + j], d, d * d, g[base + j], g[base + j] * d, g[base + j] * g[base + j]};
+                for (int s = 0; s < 6; s++) {
+                    assertEquals(0.5 + expected[s], acc[s][j], 1e-15 * (1 + Math.abs(expected[s])),
+                            (floats ? "float" : "double") + " sum " + s + " at " + j);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} from {2}, {3} values")
+    @MethodSource("segments")
+    void elementwiseTilesComputeTheScalarFormulaBitForBit(String name, Loops loops, int base, int n) {
+        float[][] f = new float[8][];
+        double[][] d = new double[8][];
+        for (int a = 0; a < 8; a++) {
+            d[a] = gaussian(base + n + 5, 0.3, 2, 40L * n + a);
+            f[a] = new float[d[a].length];
+            for (int i = 0; i < d[a].length; i++) {
+                f[a][i] = (float) d[a][i];
+            }
+        }
+        // data: x = 0, dy = 1; per-position coefficients read from index j: hi 2, lo 3, scale/k 4, shift/q 5, r 6
+        float[] yf = new float[base + n];
+        float[] dxf = new float[base + n];
+        double[] yd = new double[base + n];
+        double[] dxd = new double[base + n];
+        loops.normalizeTile(f[0], yf, base, n, f[2], f[3], f[4], f[5]);
+        loops.gradApplyTile(f[0], f[1], dxf, base, n, f[2], f[3], f[4], f[5], f[6]);
+        loops.normalizeTile(d[0], yd, base, n, d[2], d[3], d[4], d[5]);
+        loops.gradApplyTile(d[0], d[1], dxd, base, n, d[2], d[3], d[4], d[5], d[6]);
+
+        for (int j = 0; j < n; j++) {
+            int i = base + j;
+            assertEquals(((f[0][i] - f[2][j]) - f[3][j]) * f[4][j] + f[5][j], yf[i], 0f, "float y at " + j);
+            assertEquals(f[4][j] * f[1][i] + f[5][j] * ((f[0][i] - f[2][j]) - f[3][j]) + f[6][j], dxf[i], 0f, "float dx at " + j);
+            assertEquals(((d[0][i] - d[2][j]) - d[3][j]) * d[4][j] + d[5][j], yd[i], 0.0, "double y at " + j);
+            assertEquals(d[4][j] * d[1][i] + d[5][j] * ((d[0][i] - d[2][j]) - d[3][j]) + d[6][j], dxd[i], 0.0, "double dx at " + j);
+        }
+        for (int i = 0; i < base; i++) {
+            assertEquals(0f, yf[i], "written before the tile at " + i);
+        }
+    }
+
+    private static double[] widened(float[] a) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i];
+        }
+        return out;
     }
 
     private static void assertMoments(double[] a, int from, int length, Moments actual) {

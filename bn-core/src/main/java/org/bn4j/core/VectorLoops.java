@@ -1,0 +1,376 @@
+package org.bn4j.core;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Loops} with the incubating Vector API: floats are widened lane by lane to double and summed in
+ * double lanes, so the precision is that of {@link ScalarLoops} at several times its speed. Lanes are combined
+ * in a fixed order, then the scalar tail is added. Elementwise tiles do the scalar loops' operations in the same
+ * order, without fused multiply-adds, so their results are the scalar ones bit for bit. Loaded only when the JVM has
+ * {@code jdk.incubator.vector}.
+ */
+final class VectorLoops implements Loops {
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    /** Double lanes in the same vector width: a float vector widens into exactly two of them. */
+    private static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
+    private static final VectorSpecies<Double> DOUBLE_DATA = DoubleVector.SPECIES_PREFERRED;
+    /** Below this many values the scalar loops are as fast and need no warm-up. */
+    private static final int MIN_VECTOR_VALUES = 64;
+
+    private final ScalarLoops scalar = new ScalarLoops();
+
+    @Override
+    public void moments(float[] a, int from, int to, Moments into) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            scalar.moments(a, from, to, into);
+            return;
+        }
+        final int bound = from + FLOATS.loopBound(to - from);
+        DoubleVector s0 = DoubleVector.zero(DOUBLES), s1 = s0;
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector v = FloatVector.fromArray(FLOATS, a, i);
+            s0 = s0.add(low(v));
+            s1 = s1.add(high(v));
+        }
+        double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            sum += a[i];
+        }
+        final double m = sum / (to - from);
+        final DoubleVector mean = DoubleVector.broadcast(DOUBLES, m);
+        DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
+        for (i = from; i < bound; i += FLOATS.length()) {
+            FloatVector v = FloatVector.fromArray(FLOATS, a, i);
+            DoubleVector e0 = low(v).sub(mean), e1 = high(v).sub(mean);
+            d0 = d0.add(e0);
+            d1 = d1.add(e1);
+            q0 = e0.fma(e0, q0);
+            q1 = e1.fma(e1, q1);
+        }
+        double sumD = d0.add(d1).reduceLanes(VectorOperators.ADD);
+        double sumD2 = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            double e = a[i] - m;
+            sumD += e;
+            sumD2 += e * e;
+        }
+        into.mergeDeviations(to - from, m, sumD, sumD2);
+    }
+
+    @Override
+    public void moments(double[] a, int from, int to, Moments into) {
+        final int step = 2 * DOUBLE_DATA.length();
+        if (to - from < Math.max(MIN_VECTOR_VALUES, step)) {
+            scalar.moments(a, from, to, into);
+            return;
+        }
+        final int bound = from + (to - from) / step * step;
+        DoubleVector s0 = DoubleVector.zero(DOUBLE_DATA), s1 = s0;
+        int i = from;
+        for (; i < bound; i += step) {
+            s0 = s0.add(DoubleVector.fromArray(DOUBLE_DATA, a, i));
+            s1 = s1.add(DoubleVector.fromArray(DOUBLE_DATA, a, i + DOUBLE_DATA.length()));
+        }
+        double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            sum += a[i];
+        }
+        final double m = sum / (to - from);
+        final DoubleVector mean = DoubleVector.broadcast(DOUBLE_DATA, m);
+        DoubleVector d0 = DoubleVector.zero(DOUBLE_DATA), d1 = d0, q0 = d0, q1 = d0;
+        for (i = from; i < bound; i += step) {
+            DoubleVector e0 = DoubleVector.fromArray(DOUBLE_DATA, a, i).sub(mean);
+            DoubleVector e1 = DoubleVector.fromArray(DOUBLE_DATA, a, i + DOUBLE_DATA.length()).sub(mean);
+            d0 = d0.add(e0);
+            d1 = d1.add(e1);
+            q0 = e0.fma(e0, q0);
+            q1 = e1.fma(e1, q1);
+        }
+        double sumD = d0.add(d1).reduceLanes(VectorOperators.ADD);
+        double sumD2 = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            double e = a[i] - m;
+            sumD += e;
+            sumD2 += e * e;
+        }
+        into.mergeDeviations(to - from, m, sumD, sumD2);
+    }
+
+    @Override
+    public void gradSums(float[] x, float[] dy, int from, int to, double mean, double[] sums) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            scalar.gradSums(x, dy, from, to, mean, sums);
+            return;
+        }
+        final int bound = from + FLOATS.loopBound(to - from);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+        int j = from;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector xv = FloatVector.fromArray(FLOATS, x, j);
+            FloatVector gv = FloatVector.fromArray(FLOATS, dy, j);
+            DoubleVector ga = low(gv), gb = high(gv);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(low(xv).sub(m), p0);
+            p1 = gb.fma(high(xv).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        double g = g0.add(g1).reduceLanes(VectorOperators.ADD);
+        double p = p0.add(p1).reduceLanes(VectorOperators.ADD);
+        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; j < to; j++) {
+            final double d = dy[j];
+            g += d;
+            p += d * (x[j] - mean);
+            s += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += s;
+    }
+
+    @Override
+    public void gradSums(double[] x, double[] dy, int from, int to, double mean, double[] sums) {
+        if (to - from < Math.max(MIN_VECTOR_VALUES, DOUBLE_DATA.length())) {
+            scalar.gradSums(x, dy, from, to, mean, sums);
+            return;
+        }
+        final int bound = from + DOUBLE_DATA.loopBound(to - from);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLE_DATA, mean);
+        DoubleVector g0 = DoubleVector.zero(DOUBLE_DATA), p0 = g0, s0 = g0;
+        int j = from;
+        for (; j < bound; j += DOUBLE_DATA.length()) {
+            DoubleVector ga = DoubleVector.fromArray(DOUBLE_DATA, dy, j);
+            g0 = g0.add(ga);
+            p0 = ga.fma(DoubleVector.fromArray(DOUBLE_DATA, x, j).sub(m), p0);
+            s0 = ga.fma(ga, s0);
+        }
+        double g = g0.reduceLanes(VectorOperators.ADD);
+        double p = p0.reduceLanes(VectorOperators.ADD);
+        double s = s0.reduceLanes(VectorOperators.ADD);
+        for (; j < to; j++) {
+            final double d = dy[j];
+            g += d;
+            p += d * (x[j] - mean);
+            s += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += s;
+    }
+
+    @Override
+    public double largestMagnitude(float[] a, int from, int to) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            return scalar.largestMagnitude(a, from, to);
+        }
+        final int bound = from + FLOATS.loopBound(to - from);
+        FloatVector largest = FloatVector.zero(FLOATS);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            largest = largest.max(FloatVector.fromArray(FLOATS, a, i).abs());   // lanewise Math.max: carries NaN
+        }
+        return Math.max(largest.reduceLanes(VectorOperators.MAX), scalar.largestMagnitude(a, i, to));
+    }
+
+    @Override
+    public double largestMagnitude(double[] a, int from, int to) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            return scalar.largestMagnitude(a, from, to);
+        }
+        final int bound = from + DOUBLE_DATA.loopBound(to - from);
+        DoubleVector largest = DoubleVector.zero(DOUBLE_DATA);
+        int i = from;
+        for (; i < bound; i += DOUBLE_DATA.length()) {
+            largest = largest.max(DoubleVector.fromArray(DOUBLE_DATA, a, i).abs());
+        }
+        return Math.max(largest.reduceLanes(VectorOperators.MAX), scalar.largestMagnitude(a, i, to));
+    }
+
+    @Override
+    public void addTile(float[] a, int base, int n, double[] acc) {
+        final int half = DOUBLES.length(), bound = FLOATS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector v = FloatVector.fromArray(FLOATS, a, base + j);
+            DoubleVector.fromArray(DOUBLES, acc, j).add(low(v)).intoArray(acc, j);
+            DoubleVector.fromArray(DOUBLES, acc, j + half).add(high(v)).intoArray(acc, j + half);
+        }
+        for (; j < n; j++) {
+            acc[j] += a[base + j];
+        }
+    }
+
+    @Override
+    public void addTile(double[] a, int base, int n, double[] acc) {
+        final int bound = DOUBLE_DATA.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += DOUBLE_DATA.length()) {
+            DoubleVector.fromArray(DOUBLE_DATA, acc, j).add(DoubleVector.fromArray(DOUBLE_DATA, a, base + j))
+                    .intoArray(acc, j);
+        }
+        for (; j < n; j++) {
+            acc[j] += a[base + j];
+        }
+    }
+
+    @Override
+    public void addDeviationsTile(float[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2) {
+        final int half = DOUBLES.length(), bound = FLOATS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector v = FloatVector.fromArray(FLOATS, a, base + j);
+            addDeviations(low(v), j, mean, sumD, sumD2);
+            addDeviations(high(v), j + half, mean, sumD, sumD2);
+        }
+        for (; j < n; j++) {
+            final double d = a[base + j] - mean[j];
+            sumD[j] += d;
+            sumD2[j] += d * d;
+        }
+    }
+
+    @Override
+    public void addDeviationsTile(double[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2) {
+        final int bound = DOUBLE_DATA.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += DOUBLE_DATA.length()) {
+            addDeviations(DoubleVector.fromArray(DOUBLE_DATA, a, base + j), j, mean, sumD, sumD2);
+        }
+        for (; j < n; j++) {
+            final double d = a[base + j] - mean[j];
+            sumD[j] += d;
+            sumD2[j] += d * d;
+        }
+    }
+
+    private static void addDeviations(DoubleVector v, int j, double[] mean, double[] sumD, double[] sumD2) {
+        VectorSpecies<Double> species = v.species();
+        DoubleVector d = v.sub(DoubleVector.fromArray(species, mean, j));
+        DoubleVector.fromArray(species, sumD, j).add(d).intoArray(sumD, j);
+        d.fma(d, DoubleVector.fromArray(species, sumD2, j)).intoArray(sumD2, j);
+    }
+
+    @Override
+    public void gradSumsTile(float[] x, float[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
+                             double[] sumDySq) {
+        final int half = DOUBLES.length(), bound = FLOATS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector xv = FloatVector.fromArray(FLOATS, x, base + j);
+            FloatVector gv = FloatVector.fromArray(FLOATS, dy, base + j);
+            addGradSums(low(xv), low(gv), j, mean, sumDy, sumDyXc, sumDySq);
+            addGradSums(high(xv), high(gv), j + half, mean, sumDy, sumDyXc, sumDySq);
+        }
+        for (; j < n; j++) {
+            final double g = dy[base + j];
+            sumDy[j] += g;
+            sumDyXc[j] += g * (x[base + j] - mean[j]);
+            sumDySq[j] += g * g;
+        }
+    }
+
+    @Override
+    public void gradSumsTile(double[] x, double[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
+                             double[] sumDySq) {
+        final int bound = DOUBLE_DATA.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += DOUBLE_DATA.length()) {
+            addGradSums(DoubleVector.fromArray(DOUBLE_DATA, x, base + j), DoubleVector.fromArray(DOUBLE_DATA, dy, base + j),
+                    j, mean, sumDy, sumDyXc, sumDySq);
+        }
+        for (; j < n; j++) {
+            final double g = dy[base + j];
+            sumDy[j] += g;
+            sumDyXc[j] += g * (x[base + j] - mean[j]);
+            sumDySq[j] += g * g;
+        }
+    }
+
+    private static void addGradSums(DoubleVector x, DoubleVector g, int j, double[] mean, double[] sumDy,
+                                    double[] sumDyXc, double[] sumDySq) {
+        VectorSpecies<Double> species = x.species();
+        DoubleVector.fromArray(species, sumDy, j).add(g).intoArray(sumDy, j);
+        g.fma(x.sub(DoubleVector.fromArray(species, mean, j)), DoubleVector.fromArray(species, sumDyXc, j))
+                .intoArray(sumDyXc, j);
+        g.fma(g, DoubleVector.fromArray(species, sumDySq, j)).intoArray(sumDySq, j);
+    }
+
+    @Override
+    public void normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] scale,
+                              float[] shift) {
+        final int bound = FLOATS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector.fromArray(FLOATS, x, base + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+                    .sub(FloatVector.fromArray(FLOATS, lo, j)).mul(FloatVector.fromArray(FLOATS, scale, j))
+                    .add(FloatVector.fromArray(FLOATS, shift, j)).intoArray(y, base + j);
+        }
+        for (; j < n; j++) {
+            y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * scale[j] + shift[j];
+        }
+    }
+
+    @Override
+    public void normalizeTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] scale,
+                              double[] shift) {
+        final int bound = DOUBLE_DATA.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += DOUBLE_DATA.length()) {
+            DoubleVector.fromArray(DOUBLE_DATA, x, base + j).sub(DoubleVector.fromArray(DOUBLE_DATA, hi, j))
+                    .sub(DoubleVector.fromArray(DOUBLE_DATA, lo, j)).mul(DoubleVector.fromArray(DOUBLE_DATA, scale, j))
+                    .add(DoubleVector.fromArray(DOUBLE_DATA, shift, j)).intoArray(y, base + j);
+        }
+        for (; j < n; j++) {
+            y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * scale[j] + shift[j];
+        }
+    }
+
+    @Override
+    public void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
+                              float[] q, float[] r) {
+        final int bound = FLOATS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector centred = FloatVector.fromArray(FLOATS, x, base + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+                    .sub(FloatVector.fromArray(FLOATS, lo, j));
+            FloatVector.fromArray(FLOATS, k, j).mul(FloatVector.fromArray(FLOATS, dy, base + j))
+                    .add(FloatVector.fromArray(FLOATS, q, j).mul(centred))
+                    .add(FloatVector.fromArray(FLOATS, r, j)).intoArray(dx, base + j);
+        }
+        for (; j < n; j++) {
+            dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
+        }
+    }
+
+    @Override
+    public void gradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
+                              double[] k, double[] q, double[] r) {
+        final int bound = DOUBLE_DATA.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += DOUBLE_DATA.length()) {
+            DoubleVector centred = DoubleVector.fromArray(DOUBLE_DATA, x, base + j)
+                    .sub(DoubleVector.fromArray(DOUBLE_DATA, hi, j)).sub(DoubleVector.fromArray(DOUBLE_DATA, lo, j));
+            DoubleVector.fromArray(DOUBLE_DATA, k, j).mul(DoubleVector.fromArray(DOUBLE_DATA, dy, base + j))
+                    .add(DoubleVector.fromArray(DOUBLE_DATA, q, j).mul(centred))
+                    .add(DoubleVector.fromArray(DOUBLE_DATA, r, j)).intoArray(dx, base + j);
+        }
+        for (; j < n; j++) {
+            dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
+        }
+    }
+
+    private static DoubleVector low(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+    }
+
+    private static DoubleVector high(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1);
+    }
+}
