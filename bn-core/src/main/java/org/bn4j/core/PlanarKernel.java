@@ -3,36 +3,49 @@ package org.bn4j.core;
 /**
  * Channels-first tensors with more than one value per plane ({@link Layout#NCW}, {@link Layout#NCHW},
  * {@link Layout#NCDHW}): element {@code (i, ch, s)} sits at {@code (i * C + ch) * spatial + s}, so each channel
- * is {@code N} contiguous planes.
+ * is {@code N} contiguous planes, and the planes of consecutive channels of one example are contiguous too.
  *
- * <p>A task is one channel over a group of consecutive planes, about {@link Kernel#BLOCK_VALUES} values; it
- * visits its planes as segments of at most that many values. Statistics are exact two-pass per segment (the
- * second pass reads cache) and merged segment by segment in order. Passes over memory: moments 1 read,
- * normalize 1 read and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run along a
- * segment with the channel's coefficients in locals.
+ * <p>A task is a block of consecutive channels over a group of consecutive examples, about
+ * {@link Kernel#BLOCK_VALUES} values, and owns one partial slot per (group, channel). It visits one example's planes
+ * of its channels as one contiguous segment: one channel per block when planes are large (a plane longer than
+ * {@link Kernel#BLOCK_VALUES} is split into several segments), several when they are small, so that buffer-backed
+ * data is staged in runs of at least {@link #MIN_SEGMENT_VALUES} values rather than plane by plane (14x14 planes
+ * made staging cost more than the arithmetic). Statistics are exact two-pass per plane or part (the second pass
+ * reads cache) and merged in example order. Passes over memory: moments 1 read, normalize 1 read and 1 write,
+ * gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run along a plane with the channel's coefficients in
+ * locals.
  */
 abstract class PlanarKernel<A> implements Kernel<A> {
+    /** Shortest contiguous run a segment should cover when planes are small. */
+    static final int MIN_SEGMENT_VALUES = 2048;
+
     final int c;
     final int spatial;
     private final int n;
+    /** Channels per task; the last block of a tensor may have fewer. */
+    private final int channelsPerBlock;
+    private final int blocks;
     private final int planesPerGroup;
     private final int groups;
-    private final int segment;
-    private final int segmentsPerPlane;
+    /** Values per segment when one plane is split; the whole plane otherwise. */
+    private final int part;
+    private final int partsPerPlane;
 
     PlanarKernel(Shape shape) {
         this.n = shape.batch();
         this.c = shape.channels();
         this.spatial = shape.spatial();
-        this.planesPerGroup = Math.max(1, BLOCK_VALUES / spatial);
+        this.channelsPerBlock = Math.min(c, (MIN_SEGMENT_VALUES + spatial - 1) / spatial);
+        this.blocks = (c + channelsPerBlock - 1) / channelsPerBlock;
+        this.planesPerGroup = Math.max(1, BLOCK_VALUES / (channelsPerBlock * spatial));
         this.groups = (n + planesPerGroup - 1) / planesPerGroup;
-        this.segment = Math.min(spatial, BLOCK_VALUES);
-        this.segmentsPerPlane = (spatial + segment - 1) / segment;
+        this.part = Math.min(spatial, BLOCK_VALUES);
+        this.partsPerPlane = (spatial + part - 1) / part;
     }
 
     @Override
     public int tasks() {
-        return groups * c;
+        return groups * blocks;
     }
 
     @Override
@@ -40,21 +53,39 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         return groups;
     }
 
+    /** @return the task's first channel */
+    final int firstChannel(int task) {
+        return (task % blocks) * channelsPerBlock;
+    }
+
+    /** @return how many channels the task covers */
+    final int channelCount(int task) {
+        return Math.min(channelsPerBlock, c - firstChannel(task));
+    }
+
+    /** @return the slot of the task's first channel; its other channels follow */
+    final int firstSlot(int task) {
+        return (task / blocks) * c + firstChannel(task);
+    }
+
     /** @return how many segments the task visits */
     final int segments(int task) {
-        int firstPlane = (task / c) * planesPerGroup;
-        return (Math.min(n, firstPlane + planesPerGroup) - firstPlane) * segmentsPerPlane;
+        int firstPlane = (task / blocks) * planesPerGroup;
+        return (Math.min(n, firstPlane + planesPerGroup) - firstPlane) * partsPerPlane;
     }
 
     /** @return the flat index where segment {@code k} of the task starts */
     final int segmentStart(int task, int k) {
-        int plane = (task / c) * planesPerGroup + k / segmentsPerPlane;
-        return (plane * c + task % c) * spatial + (k % segmentsPerPlane) * segment;
+        int plane = (task / blocks) * planesPerGroup + k / partsPerPlane;
+        return (plane * c + firstChannel(task)) * spatial + (k % partsPerPlane) * part;
     }
 
-    /** @return the length of segment {@code k} of any task */
-    final int segmentLength(int k) {
-        return Math.min(segment, spatial - (k % segmentsPerPlane) * segment);
+    /**
+     * @return the length of segment {@code k} of the task: {@code channelCount(task)} runs of equal length, one per
+     * channel
+     */
+    final int segmentLength(int task, int k) {
+        return channelCount(task) * Math.min(part, spatial - (k % partsPerPlane) * part);
     }
 
     static final class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
@@ -64,30 +95,41 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
         @Override
         public void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
-            Moments acc = new Moments();
+            final int channels = channelCount(task), slot = firstSlot(task);
+            final Moments[] acc = new Moments[channels];
+            for (int j = 0; j < channels; j++) {
+                acc[j] = new Moments();
+            }
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(k);
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
                 final float[] xa = x.read(start, len, 0);
                 final int o = x.offset(start);
-                Loops.CHOSEN.moments(xa, o, o + len, acc);
+                for (int j = 0; j < channels; j++) {
+                    Loops.CHOSEN.moments(xa, o + j * run, o + (j + 1) * run, acc[j]);
+                }
             }
-            count[task] = acc.count;
-            mean[task] = acc.mean;
-            m2[task] = acc.m2;
+            for (int j = 0; j < channels; j++) {
+                count[slot + j] = acc[j].count;
+                mean[slot + j] = acc[j].mean;
+                m2[slot + j] = acc[j].m2;
+            }
         }
 
         @Override
         public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
                               float[] scale, float[] shift) {
-            final int ch = task % c;
-            final float hi = centerHi[ch], lo = centerLo[ch], a = scale[ch], b = shift[ch];
+            final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(k);
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
                 final float[] xa = x.read(start, len, 0);
                 final float[] ya = y.writable(start, len, 1);
                 final int o = x.offset(start);
-                for (int j = o; j < o + len; j++) {
-                    ya[j] = ((xa[j] - hi) - lo) * a + b;
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    final float hi = centerHi[ch], lo = centerLo[ch], a = scale[ch], b = shift[ch];
+                    final int from = o + (ch - ch0) * run;
+                    for (int j = from; j < from + run; j++) {
+                        ya[j] = ((xa[j] - hi) - lo) * a + b;
+                    }
                 }
                 y.written(start, len, ya);
             }
@@ -96,33 +138,40 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         @Override
         public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
                              double[] sumDySq) {
-            final double m = mean[task % c];
-            final double[] sums = new double[3];
+            final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
+            final double[][] sums = new double[channels][3];
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(k);
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
                 final float[] xa = x.read(start, len, 0);
                 final float[] ga = dy.read(start, len, 1);
                 final int o = x.offset(start);
-                Loops.CHOSEN.gradSums(xa, ga, o, o + len, m, sums);
+                for (int j = 0; j < channels; j++) {
+                    Loops.CHOSEN.gradSums(xa, ga, o + j * run, o + (j + 1) * run, mean[ch0 + j], sums[j]);
+                }
             }
-            sumDy[task] = sums[0];
-            sumDyXc[task] = sums[1];
-            sumDySq[task] = sums[2];
+            for (int j = 0; j < channels; j++) {
+                sumDy[slot + j] = sums[j][0];
+                sumDyXc[slot + j] = sums[j][1];
+                sumDySq[slot + j] = sums[j][2];
+            }
         }
 
         @Override
         public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
-            final int ch = task % c;
-            final float hi = centerHi[ch], lo = centerLo[ch], k1 = dyScale[ch], q = xcScale[ch], r = offset[ch];
+            final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(k);
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
                 final float[] xa = x.read(start, len, 0);
                 final float[] ga = dy.read(start, len, 1);
                 final float[] da = dx.writable(start, len, 2);
                 final int o = x.offset(start);
-                for (int j = o; j < o + len; j++) {
-                    da[j] = k1 * ga[j] + q * ((xa[j] - hi) - lo) + r;
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    final float hi = centerHi[ch], lo = centerLo[ch], k1 = dyScale[ch], q = xcScale[ch], r = offset[ch];
+                    final int from = o + (ch - ch0) * run;
+                    for (int j = from; j < from + run; j++) {
+                        da[j] = k1 * ga[j] + q * ((xa[j] - hi) - lo) + r;
+                    }
                 }
                 dx.written(start, len, da);
             }
@@ -136,30 +185,41 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
         @Override
         public void moments(Data<double[]> x, int task, double[] count, double[] mean, double[] m2) {
-            Moments acc = new Moments();
+            final int channels = channelCount(task), slot = firstSlot(task);
+            final Moments[] acc = new Moments[channels];
+            for (int j = 0; j < channels; j++) {
+                acc[j] = new Moments();
+            }
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(k);
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
                 final double[] xa = x.read(start, len, 0);
                 final int o = x.offset(start);
-                Loops.CHOSEN.moments(xa, o, o + len, acc);
+                for (int j = 0; j < channels; j++) {
+                    Loops.CHOSEN.moments(xa, o + j * run, o + (j + 1) * run, acc[j]);
+                }
             }
-            count[task] = acc.count;
-            mean[task] = acc.mean;
-            m2[task] = acc.m2;
+            for (int j = 0; j < channels; j++) {
+                count[slot + j] = acc[j].count;
+                mean[slot + j] = acc[j].mean;
+                m2[slot + j] = acc[j].m2;
+            }
         }
 
         @Override
         public void normalize(Data<double[]> x, Data<double[]> y, int task, double[] centerHi, double[] centerLo,
                               double[] scale, double[] shift) {
-            final int ch = task % c;
-            final double hi = centerHi[ch], lo = centerLo[ch], a = scale[ch], b = shift[ch];
+            final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(k);
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
                 final double[] xa = x.read(start, len, 0);
                 final double[] ya = y.writable(start, len, 1);
                 final int o = x.offset(start);
-                for (int j = o; j < o + len; j++) {
-                    ya[j] = ((xa[j] - hi) - lo) * a + b;
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    final double hi = centerHi[ch], lo = centerLo[ch], a = scale[ch], b = shift[ch];
+                    final int from = o + (ch - ch0) * run;
+                    for (int j = from; j < from + run; j++) {
+                        ya[j] = ((xa[j] - hi) - lo) * a + b;
+                    }
                 }
                 y.written(start, len, ya);
             }
@@ -168,33 +228,40 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         @Override
         public void gradSums(Data<double[]> x, Data<double[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
                              double[] sumDySq) {
-            final double m = mean[task % c];
-            final double[] sums = new double[3];
+            final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
+            final double[][] sums = new double[channels][3];
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(k);
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
                 final double[] xa = x.read(start, len, 0);
                 final double[] ga = dy.read(start, len, 1);
                 final int o = x.offset(start);
-                Loops.CHOSEN.gradSums(xa, ga, o, o + len, m, sums);
+                for (int j = 0; j < channels; j++) {
+                    Loops.CHOSEN.gradSums(xa, ga, o + j * run, o + (j + 1) * run, mean[ch0 + j], sums[j]);
+                }
             }
-            sumDy[task] = sums[0];
-            sumDyXc[task] = sums[1];
-            sumDySq[task] = sums[2];
+            for (int j = 0; j < channels; j++) {
+                sumDy[slot + j] = sums[j][0];
+                sumDyXc[slot + j] = sums[j][1];
+                sumDySq[slot + j] = sums[j][2];
+            }
         }
 
         @Override
         public void gradApply(Data<double[]> x, Data<double[]> dy, Data<double[]> dx, int task, double[] centerHi,
                               double[] centerLo, double[] dyScale, double[] xcScale, double[] offset) {
-            final int ch = task % c;
-            final double hi = centerHi[ch], lo = centerLo[ch], k1 = dyScale[ch], q = xcScale[ch], r = offset[ch];
+            final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(k);
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
                 final double[] xa = x.read(start, len, 0);
                 final double[] ga = dy.read(start, len, 1);
                 final double[] da = dx.writable(start, len, 2);
                 final int o = x.offset(start);
-                for (int j = o; j < o + len; j++) {
-                    da[j] = k1 * ga[j] + q * ((xa[j] - hi) - lo) + r;
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    final double hi = centerHi[ch], lo = centerLo[ch], k1 = dyScale[ch], q = xcScale[ch], r = offset[ch];
+                    final int from = o + (ch - ch0) * run;
+                    for (int j = from; j < from + run; j++) {
+                        da[j] = k1 * ga[j] + q * ((xa[j] - hi) - lo) + r;
+                    }
                 }
                 dx.written(start, len, da);
             }

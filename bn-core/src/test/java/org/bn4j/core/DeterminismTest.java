@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DeterminismTest {
     static Stream<Shape> largeShapes() {
         return Stream.of(Shape.of(Layout.NCHW, 8, 16, 40, 40), Shape.of(Layout.NHWC, 8, 40, 40, 16),
-                Shape.of(Layout.NC, 4099, 48), Shape.of(Layout.NCW, 64, 3, 1001));
+                Shape.of(Layout.NC, 4099, 48), Shape.of(Layout.NCW, 64, 3, 1001),
+                Shape.of(Layout.NCHW, 40, 25, 14, 14));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -7,7 +7,8 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Shapes for parameterized tests: every layout, with 1 channel, odd and prime sizes, spatial size 1,
- * planes larger than a kernel block, large N, and tensors big enough for the parallel path.
+ * planes larger than a kernel block, planes small enough to be grouped by channel, large N, and tensors big enough
+ * for the parallel path.
  */
 final class Shapes {
     private Shapes() {
@@ -27,6 +28,7 @@ final class Shapes {
             shapes.add(Shape.of(layout, 3, 4, 1));        // spatial size 1
             shapes.add(Shape.of(layout, 97, 11, 67));     // parallel path
         }
+        shapes.add(Shape.of(Layout.NCW, 9, 450, 5));      // tiny planes: blocks of 410 channels, the last ragged
         // images
         shapes.add(Shape.of(Layout.NCHW, 2, 1, 3, 3));
         shapes.add(Shape.of(Layout.NHWC, 2, 1, 3, 3));
@@ -37,6 +39,7 @@ final class Shapes {
         shapes.add(Shape.of(Layout.NCHW, 2, 2, 131, 127)); // planes larger than one block
         shapes.add(Shape.of(Layout.NHWC, 37, 13, 13, 11)); // parallel path
         shapes.add(Shape.of(Layout.NCHW, 37, 13, 13, 11));
+        shapes.add(Shape.of(Layout.NCHW, 17, 25, 14, 14)); // small planes: blocks of 11 channels, the last ragged
         // volumes
         for (Layout layout : new Layout[] {Layout.NCDHW, Layout.NDHWC}) {
             shapes.add(Shape.of(layout, 2, 1, 2, 3, 3));
