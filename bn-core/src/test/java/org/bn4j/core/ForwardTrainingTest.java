@@ -128,8 +128,7 @@ class ForwardTrainingTest {
         int c = shape.channels();
         double[] gamma = TestData.uniform(c, -3, 3, 1);
         double[] beta = TestData.uniform(c, -1, 1, 2);
-        BatchNorm renormGhosts = new BatchNorm(BatchNormConfig.builder().renorm(BatchRenorm.of(2, 1))
-                .ghostBatchSize(shape.batch() % 2 == 0 && shape.valuesPerChannel() >= 4 ? shape.batch() / 2 : 0).build());
+        BatchNorm renormGhosts = TestData.renormWithGhostBatches(shape);
         RunningStats running = RunningStats.of(TestData.uniform(c, -5, 5, 3), TestData.uniform(c, 0.01, 9, 4), 7);
         for (BatchNorm each : new BatchNorm[] {bn, renormGhosts}) {
             double[] y = new double[x.length];

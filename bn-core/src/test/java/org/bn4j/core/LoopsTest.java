@@ -150,8 +150,8 @@ class LoopsTest {
         }
         double[] mean = gaussian(n, 1, 0.1, n + 2);
         for (boolean floats : new boolean[] {true, false}) {
-            double[] x = floats ? widened(xf) : xd;
-            double[] g = floats ? widened(gf) : gd;
+            double[] x = floats ? TestData.toDouble(xf) : xd;
+            double[] g = floats ? TestData.toDouble(gf) : gd;
             double[][] acc = new double[6][n];
             for (double[] a : acc) {
                 Arrays.fill(a, 0.5);   // the tiles add to what is there
@@ -208,14 +208,6 @@ class LoopsTest {
         for (int i = 0; i < base; i++) {
             assertEquals(0f, yf[i], "written before the tile at " + i);
         }
-    }
-
-    private static double[] widened(float[] a) {
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i];
-        }
-        return out;
     }
 
     private static void assertMoments(double[] a, int from, int length, Moments actual) {

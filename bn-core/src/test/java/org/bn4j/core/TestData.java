@@ -40,6 +40,16 @@ final class TestData {
         return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 
+    /**
+     * @return batch renormalization (rMax 2, dMax 1) with two ghost batches where the shape allows them: a training
+     * configuration that takes every branch of the forward and backward passes
+     */
+    static BatchNorm renormWithGhostBatches(Shape shape) {
+        boolean halves = shape.batch() % 2 == 0 && shape.valuesPerChannel() >= 4;
+        return new BatchNorm(BatchNormConfig.builder().renorm(BatchRenorm.of(2, 1))
+                .ghostBatchSize(halves ? shape.batch() / 2 : 0).build());
+    }
+
     static float[] toFloat(double[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
