@@ -6,9 +6,9 @@ package org.bn4j.core;
  *   <li>reductions along one contiguous segment: the statistics' moments and the backward pass's gradient sums (Java
  *       keeps floating-point sums in order), and the largest magnitude, which checks input under
  *       {@link NonFinitePolicy#REJECT};</li>
- *   <li>the loops of channels-last rows ({@link RowKernel}), over a tile of whole rows: data at {@code base + j},
- *       per-channel values repeated per row at {@code j}. The JIT does not vectorize loops whose arrays are indexed
- *       from different offsets.</li>
+ *   <li>the loops of channels-last rows ({@link RowKernel}): per-channel sums down the rows, and elementwise loops
+ *       over a tile of whole rows with data at {@code base + j} and per-channel values repeated per row at {@code j}.
+ *       The JIT does not vectorize loops whose arrays are indexed from different offsets.</li>
  * </ul>
  * They read float or double values; sums accumulate in double. {@link VectorLoops} runs them with the incubating
  * Vector API when the JVM was started with {@code --add-modules jdk.incubator.vector}; otherwise {@link ScalarLoops}
@@ -33,28 +33,31 @@ interface Loops {
     /** As {@link #gradSums(float[], float[], int, int, double, double[])}, for double values. */
     void gradSums(double[] x, double[] dy, int from, int to, double mean, double[] sums);
 
-    /** Row tiles: {@code acc[j] += a[base + j]} for {@code j < n}. */
-    void addTile(float[] a, int base, int n, double[] acc);
+    /** Rows of {@code c} channels: {@code sum[ch] += a[base + r * c + ch]} over rows {@code r < rows}. */
+    void addRows(float[] a, int base, int rows, int c, double[] sum);
 
-    /** As {@link #addTile(float[], int, int, double[])}, for double values. */
-    void addTile(double[] a, int base, int n, double[] acc);
-
-    /** Row tiles: with {@code d = a[base + j] - mean[j]}, {@code sumD[j] += d} and {@code sumD2[j] += d * d}. */
-    void addDeviationsTile(float[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2);
-
-    /** As {@link #addDeviationsTile(float[], int, int, double[], double[], double[])}, for double values. */
-    void addDeviationsTile(double[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2);
+    /** As {@link #addRows(float[], int, int, int, double[])}, for double values. */
+    void addRows(double[] a, int base, int rows, int c, double[] sum);
 
     /**
-     * Row tiles: with {@code g = dy[base + j]}, {@code sumDy[j] += g}, {@code sumDyXc[j] += g * (x[base + j] - mean[j])}
-     * and {@code sumDySq[j] += g * g}.
+     * Rows of {@code c} channels: with {@code d = a[base + r * c + ch] - mean[ch]}, {@code sumD[ch] += d} and
+     * {@code sumD2[ch] += d * d}.
      */
-    void gradSumsTile(float[] x, float[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
-                      double[] sumDySq);
+    void addRowDeviations(float[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2);
 
-    /** As {@link #gradSumsTile(float[], float[], int, int, double[], double[], double[], double[])}, for double values. */
-    void gradSumsTile(double[] x, double[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
-                      double[] sumDySq);
+    /** As {@link #addRowDeviations(float[], int, int, int, double[], double[], double[])}, for double values. */
+    void addRowDeviations(double[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2);
+
+    /**
+     * Rows of {@code c} channels: with {@code g = dy[i]} and {@code i = base + r * c + ch}, {@code sumDy[ch] += g},
+     * {@code sumDyXc[ch] += g * (x[i] - mean[ch])} and {@code sumDySq[ch] += g * g}.
+     */
+    void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                        double[] sumDyXc, double[] sumDySq);
+
+    /** As {@link #addRowGradSums(float[], float[], int, int, int, double[], double[], double[], double[])}, for double values. */
+    void addRowGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                        double[] sumDyXc, double[] sumDySq);
 
     /** Row tiles: {@code y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * scale[j] + shift[j]}; y may be x. */
     void normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] scale, float[] shift);

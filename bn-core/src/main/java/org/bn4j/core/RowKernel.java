@@ -1,17 +1,15 @@
 package org.bn4j.core;
 
-import java.util.Arrays;
-
 /**
  * Channels-last tensors ({@link Layout#NC}, {@link Layout#NWC}, {@link Layout#NHWC}, {@link Layout#NDHWC}) and
  * channels-first ones with one value per plane: element {@code (row, ch)} sits at {@code row * C + ch}, with
  * {@code N * spatial} rows.
  *
  * <p>A task is a group of consecutive rows, about {@link Kernel#BLOCK_VALUES} values and one contiguous
- * segment, that owns one partial slot per channel; the second statistics pass reads cache, not memory. Inner
- * loops ({@link Loops}) run over a tile of {@code tileRows} rows at once, about {@link #TILE_VALUES} values, with
- * per-channel arrays repeated once per row of the tile. Tiled sums are folded into channels in tile-row order.
- * Passes over memory as in {@link PlanarKernel}.
+ * segment, that owns one partial slot per channel; the second statistics pass reads cache, not memory. Sums run
+ * down the rows per channel; elementwise loops run over a tile of {@code tileRows} rows at once, about
+ * {@link #TILE_VALUES} values, with per-channel coefficients repeated once per row of the tile (both through
+ * {@link Loops}). Passes over memory as in {@link PlanarKernel}.
  */
 abstract class RowKernel<A> implements Kernel<A> {
     final int c;
@@ -62,31 +60,17 @@ abstract class RowKernel<A> implements Kernel<A> {
         return out;
     }
 
-    /** Writes the sum over tile rows of {@code tiled} into {@code out[slot, slot + c)}, in tile-row order. */
-    final void fold(double[] tiled, double[] out, int slot) {
-        for (int ch = 0; ch < c; ch++) {
-            double sum = 0;
-            for (int r = 0; r < tileRows; r++) {
-                sum += tiled[r * c + ch];
-            }
-            out[slot + ch] = sum;
-        }
-    }
-
     /**
-     * Moments of the task's slots from tiled sums: the provisional means {@code mean[slot..]}, and the deviations'
-     * sums and squares about them. {@code sumD} absorbs the rounding error of the provisional mean.
+     * Writes the moments of the task's slots from the provisional means {@code m} and the deviations' sums and squares
+     * about them; {@code sumD} absorbs the rounding error of {@code m}.
      */
-    final void finishMoments(int task, double cnt, double[] sumD, double[] sumD2, double[] count, double[] mean,
-                             double[] m2) {
+    final void finishMoments(int task, double cnt, double[] m, double[] sumD, double[] sumD2, double[] count,
+                             double[] mean, double[] m2) {
         final int slot = task * c;
-        double[] d = new double[c];
-        fold(sumD, d, 0);
-        fold(sumD2, m2, slot);
         for (int ch = 0; ch < c; ch++) {
             count[slot + ch] = cnt;
-            mean[slot + ch] += d[ch] / cnt;
-            m2[slot + ch] = Math.max(0, m2[slot + ch] - d[ch] * d[ch] / cnt);
+            mean[slot + ch] = m[ch] + sumD[ch] / cnt;
+            m2[slot + ch] = Math.max(0, sumD2[ch] - sumD[ch] * sumD[ch] / cnt);
         }
     }
 
@@ -107,26 +91,18 @@ abstract class RowKernel<A> implements Kernel<A> {
 
         @Override
         public void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
+            final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
             final float[] xa = x.read(start, len, 0);
             final int o = x.offset(start);
-            final double[] sum = new double[tile];
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.addTile(xa, base, n, sum);
-            }
-            fold(sum, mean, slot);
+            final double[] m = new double[c];
+            Loops.CHOSEN.addRows(xa, o, rowCount, c, m);
             for (int ch = 0; ch < c; ch++) {
-                mean[slot + ch] /= rowCount;
+                m[ch] /= rowCount;
             }
-            final double[] m = tiled(Arrays.copyOfRange(mean, slot, slot + c), new double[tile]);
-            final double[] sumD = new double[tile];
-            final double[] sumD2 = new double[tile];
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.addDeviationsTile(xa, base, n, m, sumD, sumD2);
-            }
-            finishMoments(task, rowCount, sumD, sumD2, count, mean, m2);
+            final double[] sumD = new double[c];
+            final double[] sumD2 = new double[c];
+            Loops.CHOSEN.addRowDeviations(xa, o, rowCount, c, m, sumD, sumD2);
+            finishMoments(task, rowCount, m, sumD, sumD2, count, mean, m2);
         }
 
         @Override
@@ -150,17 +126,11 @@ abstract class RowKernel<A> implements Kernel<A> {
             final float[] xa = x.read(start, len, 0);
             final float[] ga = dy.read(start, len, 1);
             final int o = x.offset(start);
-            final double[] m = tiled(mean, new double[tile]);
-            final double[] g = new double[tile];
-            final double[] p = new double[tile];
-            final double[] q = new double[tile];
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.gradSumsTile(xa, ga, base, n, m, g, p, q);
-            }
-            fold(g, sumDy, slot);
-            fold(p, sumDyXc, slot);
-            fold(q, sumDySq, slot);
+            final double[][] sums = new double[3][c];
+            Loops.CHOSEN.addRowGradSums(xa, ga, o, rowCount, c, mean, sums[0], sums[1], sums[2]);
+            System.arraycopy(sums[0], 0, sumDy, slot, c);
+            System.arraycopy(sums[1], 0, sumDyXc, slot, c);
+            System.arraycopy(sums[2], 0, sumDySq, slot, c);
         }
 
         @Override
@@ -196,26 +166,18 @@ abstract class RowKernel<A> implements Kernel<A> {
 
         @Override
         public void moments(Data<double[]> x, int task, double[] count, double[] mean, double[] m2) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
+            final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
             final double[] xa = x.read(start, len, 0);
             final int o = x.offset(start);
-            final double[] sum = new double[tile];
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.addTile(xa, base, n, sum);
-            }
-            fold(sum, mean, slot);
+            final double[] m = new double[c];
+            Loops.CHOSEN.addRows(xa, o, rowCount, c, m);
             for (int ch = 0; ch < c; ch++) {
-                mean[slot + ch] /= rowCount;
+                m[ch] /= rowCount;
             }
-            final double[] m = tiled(Arrays.copyOfRange(mean, slot, slot + c), new double[tile]);
-            final double[] sumD = new double[tile];
-            final double[] sumD2 = new double[tile];
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.addDeviationsTile(xa, base, n, m, sumD, sumD2);
-            }
-            finishMoments(task, rowCount, sumD, sumD2, count, mean, m2);
+            final double[] sumD = new double[c];
+            final double[] sumD2 = new double[c];
+            Loops.CHOSEN.addRowDeviations(xa, o, rowCount, c, m, sumD, sumD2);
+            finishMoments(task, rowCount, m, sumD, sumD2, count, mean, m2);
         }
 
         @Override
@@ -239,17 +201,11 @@ abstract class RowKernel<A> implements Kernel<A> {
             final double[] xa = x.read(start, len, 0);
             final double[] ga = dy.read(start, len, 1);
             final int o = x.offset(start);
-            final double[] m = tiled(mean, new double[tile]);
-            final double[] g = new double[tile];
-            final double[] p = new double[tile];
-            final double[] q = new double[tile];
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.gradSumsTile(xa, ga, base, n, m, g, p, q);
-            }
-            fold(g, sumDy, slot);
-            fold(p, sumDyXc, slot);
-            fold(q, sumDySq, slot);
+            final double[][] sums = new double[3][c];
+            Loops.CHOSEN.addRowGradSums(xa, ga, o, rowCount, c, mean, sums[0], sums[1], sums[2]);
+            System.arraycopy(sums[0], 0, sumDy, slot, c);
+            System.arraycopy(sums[1], 0, sumDyXc, slot, c);
+            System.arraycopy(sums[2], 0, sumDySq, slot, c);
         }
 
         @Override

@@ -142,29 +142,38 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void addTile(float[] a, int base, int n, double[] acc) {
-        for (int j = 0; j < n; j++) {
-            acc[j] += a[base + j];
+    public void addRows(float[] a, int base, int rows, int c, double[] sum) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                sum[ch] += a[row + ch];
+            }
         }
     }
 
     @Override
-    public void addDeviationsTile(float[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2) {
-        for (int j = 0; j < n; j++) {
-            final double d = a[base + j] - mean[j];
-            sumD[j] += d;
-            sumD2[j] += d * d;
+    public void addRowDeviations(float[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                final double d = a[row + ch] - mean[ch];
+                sumD[ch] += d;
+                sumD2[ch] += d * d;
+            }
         }
     }
 
     @Override
-    public void gradSumsTile(float[] x, float[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
-                             double[] sumDySq) {
-        for (int j = 0; j < n; j++) {
-            final double g = dy[base + j];
-            sumDy[j] += g;
-            sumDyXc[j] += g * (x[base + j] - mean[j]);
-            sumDySq[j] += g * g;
+    public void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                               double[] sumDyXc, double[] sumDySq) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                final double g = dy[row + ch];
+                sumDy[ch] += g;
+                sumDyXc[ch] += g * (x[row + ch] - mean[ch]);
+                sumDySq[ch] += g * g;
+            }
         }
     }
 
@@ -184,29 +193,38 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void addTile(double[] a, int base, int n, double[] acc) {
-        for (int j = 0; j < n; j++) {
-            acc[j] += a[base + j];
+    public void addRows(double[] a, int base, int rows, int c, double[] sum) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                sum[ch] += a[row + ch];
+            }
         }
     }
 
     @Override
-    public void addDeviationsTile(double[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2) {
-        for (int j = 0; j < n; j++) {
-            final double d = a[base + j] - mean[j];
-            sumD[j] += d;
-            sumD2[j] += d * d;
+    public void addRowDeviations(double[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                final double d = a[row + ch] - mean[ch];
+                sumD[ch] += d;
+                sumD2[ch] += d * d;
+            }
         }
     }
 
     @Override
-    public void gradSumsTile(double[] x, double[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
-                             double[] sumDySq) {
-        for (int j = 0; j < n; j++) {
-            final double g = dy[base + j];
-            sumDy[j] += g;
-            sumDyXc[j] += g * (x[base + j] - mean[j]);
-            sumDySq[j] += g * g;
+    public void addRowGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                               double[] sumDyXc, double[] sumDySq) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                final double g = dy[row + ch];
+                sumDy[ch] += g;
+                sumDyXc[ch] += g * (x[row + ch] - mean[ch]);
+                sumDySq[ch] += g * g;
+            }
         }
     }
 

@@ -193,113 +193,181 @@ final class VectorLoops implements Loops {
         return Math.max(largest.reduceLanes(VectorOperators.MAX), scalar.largestMagnitude(a, i, to));
     }
 
-    @Override
-    public void addTile(float[] a, int base, int n, double[] acc) {
-        final int half = DOUBLES.length(), bound = FLOATS.loopBound(n);
-        int j = 0;
-        for (; j < bound; j += FLOATS.length()) {
-            FloatVector v = FloatVector.fromArray(FLOATS, a, base + j);
-            DoubleVector.fromArray(DOUBLES, acc, j).add(low(v)).intoArray(acc, j);
-            DoubleVector.fromArray(DOUBLES, acc, j + half).add(high(v)).intoArray(acc, j + half);
-        }
-        for (; j < n; j++) {
-            acc[j] += a[base + j];
-        }
-    }
+    // Row sums run down a block of channel lanes, row after row, with the sums in registers; channels that do not fill
+    // a vector run down the rows one at a time.
 
     @Override
-    public void addTile(double[] a, int base, int n, double[] acc) {
-        final int bound = DOUBLE_DATA.loopBound(n);
-        int j = 0;
-        for (; j < bound; j += DOUBLE_DATA.length()) {
-            DoubleVector.fromArray(DOUBLE_DATA, acc, j).add(DoubleVector.fromArray(DOUBLE_DATA, a, base + j))
-                    .intoArray(acc, j);
+    public void addRows(float[] a, int base, int rows, int c, double[] sum) {
+        final int lanes = FLOATS.length(), half = DOUBLES.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            DoubleVector s0 = DoubleVector.zero(DOUBLES), s1 = s0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                FloatVector v = FloatVector.fromArray(FLOATS, a, i);
+                s0 = s0.add(low(v));
+                s1 = s1.add(high(v));
+            }
+            addInto(sum, ch, s0);
+            addInto(sum, ch + half, s1);
         }
-        for (; j < n; j++) {
-            acc[j] += a[base + j];
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double s0 = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                s0 += a[i];
+            }
+            sum[ch] += s0;
         }
     }
 
     @Override
-    public void addDeviationsTile(float[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2) {
-        final int half = DOUBLES.length(), bound = FLOATS.loopBound(n);
-        int j = 0;
-        for (; j < bound; j += FLOATS.length()) {
-            FloatVector v = FloatVector.fromArray(FLOATS, a, base + j);
-            addDeviations(low(v), j, mean, sumD, sumD2);
-            addDeviations(high(v), j + half, mean, sumD, sumD2);
+    public void addRows(double[] a, int base, int rows, int c, double[] sum) {
+        final int lanes = DOUBLE_DATA.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            DoubleVector s0 = DoubleVector.zero(DOUBLE_DATA);
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                s0 = s0.add(DoubleVector.fromArray(DOUBLE_DATA, a, i));
+            }
+            addInto(sum, ch, s0);
         }
-        for (; j < n; j++) {
-            final double d = a[base + j] - mean[j];
-            sumD[j] += d;
-            sumD2[j] += d * d;
-        }
-    }
-
-    @Override
-    public void addDeviationsTile(double[] a, int base, int n, double[] mean, double[] sumD, double[] sumD2) {
-        final int bound = DOUBLE_DATA.loopBound(n);
-        int j = 0;
-        for (; j < bound; j += DOUBLE_DATA.length()) {
-            addDeviations(DoubleVector.fromArray(DOUBLE_DATA, a, base + j), j, mean, sumD, sumD2);
-        }
-        for (; j < n; j++) {
-            final double d = a[base + j] - mean[j];
-            sumD[j] += d;
-            sumD2[j] += d * d;
-        }
-    }
-
-    private static void addDeviations(DoubleVector v, int j, double[] mean, double[] sumD, double[] sumD2) {
-        VectorSpecies<Double> species = v.species();
-        DoubleVector d = v.sub(DoubleVector.fromArray(species, mean, j));
-        DoubleVector.fromArray(species, sumD, j).add(d).intoArray(sumD, j);
-        d.fma(d, DoubleVector.fromArray(species, sumD2, j)).intoArray(sumD2, j);
-    }
-
-    @Override
-    public void gradSumsTile(float[] x, float[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
-                             double[] sumDySq) {
-        final int half = DOUBLES.length(), bound = FLOATS.loopBound(n);
-        int j = 0;
-        for (; j < bound; j += FLOATS.length()) {
-            FloatVector xv = FloatVector.fromArray(FLOATS, x, base + j);
-            FloatVector gv = FloatVector.fromArray(FLOATS, dy, base + j);
-            addGradSums(low(xv), low(gv), j, mean, sumDy, sumDyXc, sumDySq);
-            addGradSums(high(xv), high(gv), j + half, mean, sumDy, sumDyXc, sumDySq);
-        }
-        for (; j < n; j++) {
-            final double g = dy[base + j];
-            sumDy[j] += g;
-            sumDyXc[j] += g * (x[base + j] - mean[j]);
-            sumDySq[j] += g * g;
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double s0 = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                s0 += a[i];
+            }
+            sum[ch] += s0;
         }
     }
 
     @Override
-    public void gradSumsTile(double[] x, double[] dy, int base, int n, double[] mean, double[] sumDy, double[] sumDyXc,
-                             double[] sumDySq) {
-        final int bound = DOUBLE_DATA.loopBound(n);
-        int j = 0;
-        for (; j < bound; j += DOUBLE_DATA.length()) {
-            addGradSums(DoubleVector.fromArray(DOUBLE_DATA, x, base + j), DoubleVector.fromArray(DOUBLE_DATA, dy, base + j),
-                    j, mean, sumDy, sumDyXc, sumDySq);
+    public void addRowDeviations(float[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2) {
+        final int lanes = FLOATS.length(), half = DOUBLES.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
+            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + half);
+            DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                FloatVector v = FloatVector.fromArray(FLOATS, a, i);
+                DoubleVector e0 = low(v).sub(m0), e1 = high(v).sub(m1);
+                d0 = d0.add(e0);
+                d1 = d1.add(e1);
+                q0 = e0.fma(e0, q0);
+                q1 = e1.fma(e1, q1);
+            }
+            addInto(sumD, ch, d0);
+            addInto(sumD, ch + half, d1);
+            addInto(sumD2, ch, q0);
+            addInto(sumD2, ch + half, q1);
         }
-        for (; j < n; j++) {
-            final double g = dy[base + j];
-            sumDy[j] += g;
-            sumDyXc[j] += g * (x[base + j] - mean[j]);
-            sumDySq[j] += g * g;
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double d = 0, q = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                final double e = a[i] - mean[ch];
+                d += e;
+                q += e * e;
+            }
+            sumD[ch] += d;
+            sumD2[ch] += q;
         }
     }
 
-    private static void addGradSums(DoubleVector x, DoubleVector g, int j, double[] mean, double[] sumDy,
-                                    double[] sumDyXc, double[] sumDySq) {
-        VectorSpecies<Double> species = x.species();
-        DoubleVector.fromArray(species, sumDy, j).add(g).intoArray(sumDy, j);
-        g.fma(x.sub(DoubleVector.fromArray(species, mean, j)), DoubleVector.fromArray(species, sumDyXc, j))
-                .intoArray(sumDyXc, j);
-        g.fma(g, DoubleVector.fromArray(species, sumDySq, j)).intoArray(sumDySq, j);
+    @Override
+    public void addRowDeviations(double[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2) {
+        final int lanes = DOUBLE_DATA.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLE_DATA, mean, ch);
+            DoubleVector d0 = DoubleVector.zero(DOUBLE_DATA), q0 = d0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                DoubleVector e0 = DoubleVector.fromArray(DOUBLE_DATA, a, i).sub(m0);
+                d0 = d0.add(e0);
+                q0 = e0.fma(e0, q0);
+            }
+            addInto(sumD, ch, d0);
+            addInto(sumD2, ch, q0);
+        }
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double d = 0, q = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                final double e = a[i] - mean[ch];
+                d += e;
+                q += e * e;
+            }
+            sumD[ch] += d;
+            sumD2[ch] += q;
+        }
+    }
+
+    @Override
+    public void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                               double[] sumDyXc, double[] sumDySq) {
+        final int lanes = FLOATS.length(), half = DOUBLES.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
+            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + half);
+            DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                FloatVector xv = FloatVector.fromArray(FLOATS, x, i);
+                FloatVector gv = FloatVector.fromArray(FLOATS, dy, i);
+                DoubleVector ga = low(gv), gb = high(gv);
+                g0 = g0.add(ga);
+                g1 = g1.add(gb);
+                p0 = ga.fma(low(xv).sub(m0), p0);
+                p1 = gb.fma(high(xv).sub(m1), p1);
+                s0 = ga.fma(ga, s0);
+                s1 = gb.fma(gb, s1);
+            }
+            addInto(sumDy, ch, g0);
+            addInto(sumDy, ch + half, g1);
+            addInto(sumDyXc, ch, p0);
+            addInto(sumDyXc, ch + half, p1);
+            addInto(sumDySq, ch, s0);
+            addInto(sumDySq, ch + half, s1);
+        }
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double g = 0, p = 0, q = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                final double d = dy[i];
+                g += d;
+                p += d * (x[i] - mean[ch]);
+                q += d * d;
+            }
+            sumDy[ch] += g;
+            sumDyXc[ch] += p;
+            sumDySq[ch] += q;
+        }
+    }
+
+    @Override
+    public void addRowGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                               double[] sumDyXc, double[] sumDySq) {
+        final int lanes = DOUBLE_DATA.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLE_DATA, mean, ch);
+            DoubleVector g0 = DoubleVector.zero(DOUBLE_DATA), p0 = g0, s0 = g0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                DoubleVector ga = DoubleVector.fromArray(DOUBLE_DATA, dy, i);
+                g0 = g0.add(ga);
+                p0 = ga.fma(DoubleVector.fromArray(DOUBLE_DATA, x, i).sub(m0), p0);
+                s0 = ga.fma(ga, s0);
+            }
+            addInto(sumDy, ch, g0);
+            addInto(sumDyXc, ch, p0);
+            addInto(sumDySq, ch, s0);
+        }
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double g = 0, p = 0, q = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                final double d = dy[i];
+                g += d;
+                p += d * (x[i] - mean[ch]);
+                q += d * d;
+            }
+            sumDy[ch] += g;
+            sumDyXc[ch] += p;
+            sumDySq[ch] += q;
+        }
+    }
+
+    private static void addInto(double[] sums, int from, DoubleVector v) {
+        DoubleVector.fromArray(v.species(), sums, from).add(v).intoArray(sums, from);
     }
 
     @Override

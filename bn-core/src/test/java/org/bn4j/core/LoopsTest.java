@@ -28,15 +28,19 @@ class LoopsTest {
         assertEquals(Boolean.getBoolean("bn4j.expectVectorApi"), BatchNorm.usesVectorApi());
     }
 
-    static Stream<Arguments> segments() {
+    /** Plain Java always; the Vector API where this JVM has its module (the default test execution). */
+    static List<Loops> implementations() {
         List<Loops> implementations = new ArrayList<>(List.of(new ScalarLoops()));
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            implementations.add(Loops.CHOSEN instanceof ScalarLoops
-                    ? new ScalarLoops() : Loops.CHOSEN);
+            implementations.add(new VectorLoops());
         }
+        return implementations;
+    }
+
+    static Stream<Arguments> segments() {
         List<Arguments> cases = new ArrayList<>();
         int[] lengths = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 63, 64, 65, 71, 127, 128, 129, 200, 3136};
-        for (Loops implementation : implementations) {
+        for (Loops implementation : implementations()) {
             for (int length : lengths) {
                 for (int from : new int[] {0, 3}) {
                     cases.add(Arguments.of(implementation.getClass().getSimpleName(), implementation, from, length));
@@ -137,40 +141,60 @@ class LoopsTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} from {2}, {3} values")
-    @MethodSource("segments")
-    void tileSumsMatchDoubleSumsPerPosition(String name, Loops loops, int base, int n) {
-        double[] xd = gaussian(base + n + 5, 1, 2, n);
-        double[] gd = gaussian(base + n + 5, 0, 1, n + 1);
-        float[] xf = new float[xd.length];
-        float[] gf = new float[gd.length];
-        for (int i = 0; i < xd.length; i++) {
-            xf[i] = (float) xd[i];
-            gf[i] = (float) gd[i];
+    static Stream<Arguments> rowBlocks() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Loops implementation : implementations()) {
+            for (int c : new int[] {1, 3, 7, 8, 9, 16, 17, 33, 64}) {
+                for (int rows : new int[] {1, 2, 5, 40}) {
+                    for (int base : new int[] {0, 3}) {
+                        cases.add(Arguments.of(implementation.getClass().getSimpleName(), implementation, base, rows, c));
+                    }
+                }
+            }
         }
-        double[] mean = gaussian(n, 1, 0.1, n + 2);
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} from {2}, {3} rows of {4}")
+    @MethodSource("rowBlocks")
+    void rowSumsMatchPerChannelSums(String name, Loops loops, int base, int rows, int c) {
+        int end = base + rows * c;
+        double[] xd = gaussian(end + 5, 1, 2, 31L * rows + c);
+        double[] gd = gaussian(end + 5, 0, 1, 17L * rows + c);
+        float[] xf = TestData.toFloat(xd);
+        float[] gf = TestData.toFloat(gd);
+        double[] mean = gaussian(c, 1, 0.1, c);
         for (boolean floats : new boolean[] {true, false}) {
             double[] x = floats ? TestData.toDouble(xf) : xd;
             double[] g = floats ? TestData.toDouble(gf) : gd;
-            double[][] acc = new double[6][n];
-            for (double[] a : acc) {
-                Arrays.fill(a, 0.5);   // the tiles add to what is there
+            double[][] sums = new double[6][c];
+            for (double[] sum : sums) {
+                Arrays.fill(sum, 0.5);   // the loops add to what is there
             }
             if (floats) {
-                loops.addTile(xf, base, n, acc[0]);
-                loops.addDeviationsTile(xf, base, n, mean, acc[1], acc[2]);
-                loops.gradSumsTile(xf, gf, base, n, mean, acc[3], acc[4], acc[5]);
+                loops.addRows(xf, base, rows, c, sums[0]);
+                loops.addRowDeviations(xf, base, rows, c, mean, sums[1], sums[2]);
+                loops.addRowGradSums(xf, gf, base, rows, c, mean, sums[3], sums[4], sums[5]);
             } else {
-                loops.addTile(xd, base, n, acc[0]);
-                loops.addDeviationsTile(xd, base, n, mean, acc[1], acc[2]);
-                loops.gradSumsTile(xd, gd, base, n, mean, acc[3], acc[4], acc[5]);
+                loops.addRows(xd, base, rows, c, sums[0]);
+                loops.addRowDeviations(xd, base, rows, c, mean, sums[1], sums[2]);
+                loops.addRowGradSums(xd, gd, base, rows, c, mean, sums[3], sums[4], sums[5]);
             }
-            for (int j = 0; j < n; j++) {
-                double d = x[base + j] - mean[j];
-                double[] expected = {x[base + j], d, d * d, g[base + j], g[base + j] * d, g[base + j] * g[base + j]};
-                for (int s = 0; s < 6; s++) {
-                    assertEquals(0.5 + expected[s], acc[s][j], 1e-15 * (1 + Math.abs(expected[s])),
-                            (floats ? "float" : "double") + " sum " + s + " at " + j);
+            for (int ch = 0; ch < c; ch++) {
+                double[] expected = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+                double[] magnitude = new double[6];
+                for (int r = 0; r < rows; r++) {
+                    int i = base + r * c + ch;
+                    double d = x[i] - mean[ch];
+                    double[] terms = {x[i], d, d * d, g[i], g[i] * d, g[i] * g[i]};
+                    for (int k = 0; k < 6; k++) {
+                        expected[k] += terms[k];
+                        magnitude[k] += Math.abs(terms[k]);
+                    }
+                }
+                for (int k = 0; k < 6; k++) {
+                    assertEquals(expected[k], sums[k][ch], 1e-14 * (1 + magnitude[k]),
+                            (floats ? "float" : "double") + " sum " + k + " of channel " + ch);
                 }
             }
         }
