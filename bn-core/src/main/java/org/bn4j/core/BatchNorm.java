@@ -28,8 +28,9 @@ import java.util.Arrays;
  * <p>Validation happens before anything is written: a call that throws leaves its output arrays as they
  * were, and {@link RunningStats} are immutable, so a failed step loses nothing. Immutable and thread-safe.
  *
- * <p>Started with {@code --add-modules jdk.incubator.vector}, the JVM runs the reductions (statistics and gradient
- * sums) with the incubating Vector API, several times faster; without it, in plain Java. See {@link #usesVectorApi()}.
+ * <p>Started with {@code --add-modules jdk.incubator.vector}, the JVM runs the loops its JIT does not vectorize (the
+ * statistics, the gradient sums, channels-last rows) with the incubating Vector API, several times faster; without
+ * it, in plain Java. See {@link #usesVectorApi()}.
  */
 public final class BatchNorm {
     private final BatchNormConfig config;
@@ -57,7 +58,7 @@ public final class BatchNorm {
     }
 
     /**
-     * @return whether this JVM runs bn-core's reductions with the Vector API: true when it was started with
+     * @return whether this JVM runs bn-core's hot loops with the Vector API: true when it was started with
      * {@code --add-modules jdk.incubator.vector} and the system property {@code bn4j.vectorApi} is not {@code false}.
      * Decided once per JVM; results differ between the two only in the last bits.
      */
