@@ -15,7 +15,9 @@ package org.bn4j.core;
  * {@code m / (m - 1)} under {@link RunningVariance#UNBIASED}. Batches are weighted by their value count so that
  * every value counts once: a last, smaller batch (or one with more masked steps) weighs less, as its statistics
  * are noisier. The variance is the within-batch variance that training normalizes with, not the variance of all
- * values pooled: it leaves out the spread of the batch means around {@code E[x]}, as Algorithm 2 does.
+ * values pooled: it leaves out the spread of the batch means around {@code E[x]}, as Algorithm 2 does. A batch
+ * normalized as {@link BatchNormConfig#ghostBatchSize() ghost batches} adds each ghost batch as one of the {@code B},
+ * since each was normalized with its own statistics.
  *
  * <p>Accumulates in double. Mutable and not thread-safe; one instance per BN layer.
  */
@@ -26,6 +28,8 @@ public final class PopulationStats {
     private final double[] varSum;
     private long count;
     private long batches;
+    /** {@code B} in the formulas: batches, or ghost batches where a batch had them. */
+    private long normalizedGroups;
 
     /** @param channels the number of channels, {@code C}, at least 1 */
     public PopulationStats(int channels) {
@@ -57,14 +61,17 @@ public final class PopulationStats {
                         + ch + " (mean " + batch.mean[ch] + ", variance " + batch.biasedVar[ch] + ")");
             }
         }
-        long m = batch.count;
-        count += m;
         batches++;
-        // mean += (batchMean - mean) * m / N: no large sum of means to cancel against when the data sit far from 0
-        double weight = (double) m / count;
-        for (int ch = 0; ch < mean.length; ch++) {
-            mean[ch] += (batch.mean[ch] - mean[ch]) * weight;
-            varSum[ch] += m * batch.biasedVar[ch];
+        for (BatchStats part : batch.parts()) {
+            long m = part.count;
+            count += m;
+            normalizedGroups++;
+            // mean += (partMean - mean) * m / N: no large sum of means to cancel against when the data sit far from 0
+            double weight = (double) m / count;
+            for (int ch = 0; ch < mean.length; ch++) {
+                mean[ch] += (part.mean[ch] - mean[ch]) * weight;
+                varSum[ch] += m * part.biasedVar[ch];
+            }
         }
     }
 
@@ -96,8 +103,8 @@ public final class PopulationStats {
         if (batches == 0) {
             throw new IllegalStateException("no batch statistics added, so there is no population estimate");
         }
-        // Training batches hold at least 2 values per channel, so N - B >= B > 0.
-        double divisor = variance == RunningVariance.UNBIASED ? count - batches : count;
+        // Training batches (and ghost batches) hold at least 2 values per channel, so N - B >= B > 0.
+        double divisor = variance == RunningVariance.UNBIASED ? count - normalizedGroups : count;
         double[] var = new double[varSum.length];
         for (int ch = 0; ch < var.length; ch++) {
             var[ch] = varSum[ch] / divisor;

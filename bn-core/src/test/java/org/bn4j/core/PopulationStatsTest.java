@@ -130,6 +130,34 @@ class PopulationStatsTest {
     }
 
     @Test
+    void ghostBatchesCountAsTheBatchesTheyWereNormalizedAs() {
+        BatchNorm ghosts = new BatchNorm(BatchNormConfig.builder().ghostBatchSize(2).build());
+        Shape eight = Shape.of(Layout.NCW, 8, 3, 5);
+        Shape four = Shape.of(Layout.NCW, 4, 3, 5);
+        Shape ghost = Shape.of(Layout.NCW, 2, 3, 5);
+        double[] big = TestData.activations(eight, TestData.SEED);
+        double[] small = TestData.activations(four, TestData.SEED + 1);
+        PopulationStats withGhosts = new PopulationStats(3);
+        withGhosts.add(ghosts.forwardTraining(big, eight, new double[3], new double[3], new double[big.length]));
+        withGhosts.add(ghosts.forwardTraining(small, four, new double[3], new double[3], new double[small.length]));
+
+        // The same values added ghost batch by ghost batch: six batches of 2 examples.
+        PopulationStats separately = new PopulationStats(3);
+        for (double[] x : new double[][] {big, small}) {
+            for (int from = 0; from < x.length; from += ghost.size()) {
+                separately.add(stats(java.util.Arrays.copyOfRange(x, from, from + ghost.size()), ghost));
+            }
+        }
+
+        for (RunningVariance variance : RunningVariance.values()) {
+            assertClose(separately.estimate(variance).mean(), withGhosts.estimate(variance).mean(), 1e-13, variance + " mean");
+            assertClose(separately.estimate(variance).var(), withGhosts.estimate(variance).var(), 1e-13, variance + " variance");
+        }
+        assertEquals(2, withGhosts.batches());
+        assertEquals(separately.count(), withGhosts.count());
+    }
+
+    @Test
     void orderOfBatchesDoesNotChangeTheEstimate() {
         PopulationStats forward = new PopulationStats(3);
         PopulationStats backward = new PopulationStats(3);
