@@ -82,11 +82,16 @@ public final class BatchNormSwap {
         return true;
     }
 
-    /** The same options: eps, decay, locked gamma and beta, image format, updater, gradient normalization, name. */
+    /**
+     * The same options: eps, decay, locked gamma and beta (as the built-in applies them, see
+     * {@link BuiltInLockedGammaBeta}), image format, updater, gradient normalization, name.
+     */
     static BatchNorm convert(BatchNormalization builtIn) {
+        BuiltInLockedGammaBeta locked = builtIn.isLockGammaBeta() ? BuiltInLockedGammaBeta.of(builtIn)
+                : new BuiltInLockedGammaBeta(builtIn.getGamma(), builtIn.getBeta());
         BatchNorm.Builder b = new BatchNorm.Builder()
                 .eps(builtIn.getEps()).decay(builtIn.getDecay())
-                .lockGammaBeta(builtIn.isLockGammaBeta()).gamma(builtIn.getGamma()).beta(builtIn.getBeta())
+                .lockGammaBeta(builtIn.isLockGammaBeta()).gamma(locked.gamma()).beta(locked.beta())
                 .dataFormat(builtIn.getCnn2DFormat())
                 .nIn(builtIn.getNIn()).nOut(builtIn.getNOut())
                 .updater(builtIn.getIUpdater()).biasUpdater(builtIn.getBiasUpdater())

@@ -45,10 +45,8 @@ final class InferenceAffine {
         double[] gamma = null;
         double[] beta = null;
         if (conf.isLockGammaBeta()) {
-            // DL4J 1.0.0-M2.1 applies locked gamma and beta only when gamma != 1 AND beta != 0 (its preOutput tests
-            // "&&" where "||" was meant); otherwise it outputs the bare normalized value. Fold what it computes.
-            boolean applied = conf.getGamma() != 1.0 && conf.getBeta() != 0.0;
-            core.lockGammaBeta(applied ? conf.getGamma() : 1.0, applied ? conf.getBeta() : 0.0);
+            BuiltInLockedGammaBeta applied = BuiltInLockedGammaBeta.of(conf);
+            core.lockGammaBeta(applied.gamma(), applied.beta());
         } else {
             gamma = layer.getParam(BatchNormalizationParamInitializer.GAMMA).toDoubleVector();
             beta = layer.getParam(BatchNormalizationParamInitializer.BETA).toDoubleVector();

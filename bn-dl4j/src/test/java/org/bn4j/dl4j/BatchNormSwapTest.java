@@ -79,6 +79,24 @@ class BatchNormSwapTest {
         assertClose(builtIn.output(x, false), swapped.output(x, false), FLOAT_TOLERANCE, "inference output");
     }
 
+    @ParameterizedTest(name = "gamma {0}, beta {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"2, 0.5", "2, 0", "1, 0.5", "1, 0"})
+    void lockedGammaAndBetaGiveTheOutputsTheBuiltInLayerComputes(double gamma, double beta) {
+        MultiLayerNetwork builtIn = Networks.multiLayer(InputKind.FEED_FORWARD,
+                new BatchNormalization.Builder().lockGammaBeta(true).gamma(gamma).beta(beta).build(), DataType.FLOAT,
+                new Adam(0.01));
+        Layer bn = builtIn.getLayer(1);
+        long c = bn.getParam("mean").length();
+        bn.getParam("mean").assign(TestArrays.uniform(DataType.FLOAT, 7, -0.5, 0.5, c));
+        bn.getParam("log10stdev").assign(TestArrays.uniform(DataType.FLOAT, 8, 0.0, 0.3, c));
+
+        MultiLayerNetwork swapped = BatchNormSwap.replaceBuiltIn(builtIn);
+
+        // DL4J applies locked values only when both differ from (1, 0): (2, 0) gives the bare normalized value.
+        INDArray x = InputKind.FEED_FORWARD.features(DataType.FLOAT, 53);
+        assertClose(builtIn.output(x, false), swapped.output(x, false), FLOAT_TOLERANCE, "inference output");
+    }
+
     @ParameterizedTest
     @EnumSource(value = InputKind.class, names = {"FEED_FORWARD", "CNN_NHWC"})
     void trainingContinuesAsWithTheBuiltInLayer(InputKind kind) {
