@@ -434,8 +434,10 @@ public class BatchNorm extends FeedForwardLayer {
      */
     @JsonAnySetter
     public void setUnknownField(String name, Object value) {
-        throw new IllegalArgumentException("BatchNorm layer \"" + getLayerName() + "\": unknown field \"" + name
-                + "\" (value " + value + ") in its configuration");
+        // Jackson may meet this field before the layer's name, so the name is given only when it is known.
+        String layer = getLayerName() == null ? "BatchNorm layer" : "BatchNorm layer \"" + getLayerName() + "\"";
+        throw new IllegalArgumentException(layer + ": unknown field \"" + name + "\" (value " + value
+                + ") in its configuration");
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.bn4j.dl4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -119,6 +120,7 @@ class CorruptModelTest {
     void unknownBnFieldIsNamed() {
         Throwable e = loadAndInit(withBnField("epsilon", "0.001"));
         assertTrue(messages(e).contains("unknown field \"epsilon\""), messages(e));
+        assertFalse(messages(e).contains("\"null\""), "no layer called null: " + messages(e));
     }
 
     @Test
