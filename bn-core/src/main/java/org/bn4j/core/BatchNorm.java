@@ -202,7 +202,7 @@ public final class BatchNorm {
             for (int ch = 0; ch < g.length; ch++) {
                 double r = part.r == null ? 1 : part.r[ch];
                 double d = part.d == null ? 0 : part.d[ch];
-                double deviation = Math.sqrt(part.count * part.biasedVar[ch]);
+                double deviation = part.largestDeviation(ch);
                 double channelBound = Math.abs(g[ch] * r * part.invStd[ch]) * deviation + Math.abs(b[ch] + g[ch] * d);
                 bound = Math.max(bound, channelBound);   // NaN, once there, stays
             }
@@ -394,8 +394,8 @@ public final class BatchNorm {
                 // xHat * dGamma / m = (x - mean) * invStd^2 * sum(dy * (x - mean)) / m
                 xcScale[ch] = -k * invStd * invStd * sumDyXc[ch] / m;
                 offset[ch] = -k * sumDy[ch] / m;
-                // max|x - mean| <= sqrt(m * var) bounds the centred input too, an intermediate of dx
-                double deviation = Math.sqrt(m * stats.biasedVar[ch]);
+                // the centred input x - mean is an intermediate of dx, so the bound covers it too
+                double deviation = stats.largestDeviation(ch);
                 double channelBound = Math.abs(k) * Math.sqrt(sums[i][2][ch]) + Math.abs(xcScale[ch]) * deviation
                         + Math.abs(offset[ch]);
                 dxBound = Math.max(dxBound, Math.max(channelBound, deviation));   // NaN, once there, stays

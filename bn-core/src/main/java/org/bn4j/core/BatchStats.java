@@ -90,6 +90,14 @@ public final class BatchStats {
         return ghosts == null ? new BatchStats[] {this} : ghosts.clone();
     }
 
+    /**
+     * @return a bound on {@code |x - mean|} over the values of channel {@code ch}: no one value deviates more than
+     * {@code sqrt(sum((x - mean)^2)) = sqrt(count * biasedVar)} (Cauchy-Schwarz)
+     */
+    double largestDeviation(int ch) {
+        return Math.sqrt(count * biasedVar[ch]);
+    }
+
     /** @return the number of channels, {@code C} */
     public int channels() {
         return mean.length;

@@ -62,15 +62,17 @@ abstract class RowKernel<A> implements Kernel<A> {
 
     /**
      * Writes the moments of the task's slots from the provisional means {@code m} and the deviations' sums and squares
-     * about them; {@code sumD} absorbs the rounding error of {@code m}.
+     * about them (see {@link Moments#mergeDeviations}).
      */
     final void finishMoments(int task, double cnt, double[] m, double[] sumD, double[] sumD2, double[] count,
                              double[] mean, double[] m2) {
         final int slot = task * c;
         for (int ch = 0; ch < c; ch++) {
-            count[slot + ch] = cnt;
-            mean[slot + ch] = m[ch] + sumD[ch] / cnt;
-            m2[slot + ch] = Math.max(0, sumD2[ch] - sumD[ch] * sumD[ch] / cnt);
+            Moments moments = new Moments();
+            moments.mergeDeviations(cnt, m[ch], sumD[ch], sumD2[ch]);
+            count[slot + ch] = moments.count;
+            mean[slot + ch] = moments.mean;
+            m2[slot + ch] = moments.m2;
         }
     }
 
