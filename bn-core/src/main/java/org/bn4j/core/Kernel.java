@@ -14,7 +14,7 @@ package org.bn4j.core;
  * a segment sits at the same offset in each of them: the loops index every array with one expression, the
  * shape the JIT vectorizes.
  *
- * <p>Kernels trust their arguments: {@link BatchNorm} validates lengths and shapes before calling them.
+ * <p>Kernels trust their arguments: {@link BatchNormalizer} validates lengths and shapes before calling them.
  * Coefficient arrays are as {@link #narrow} and {@link #residual} return them for the kernel's loops.
  */
 interface Kernel<A> {

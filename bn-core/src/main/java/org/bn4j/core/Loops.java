@@ -15,7 +15,7 @@ package org.bn4j.core;
  * does. Either gives the same result at any thread count; the two differ from each other in the last bits only.
  */
 interface Loops {
-    /** The implementation the kernels use, chosen once per JVM (see {@link BatchNorm#usesVectorApi()}). */
+    /** The implementation the kernels use, chosen once per JVM (see {@link BatchNormalizer#usesVectorApi()}). */
     Loops CHOSEN = choose();
 
     /** Merges the count, mean and {@code M2} of {@code a[from, to)} into {@code into}. */

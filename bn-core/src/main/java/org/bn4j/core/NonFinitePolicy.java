@@ -1,6 +1,6 @@
 package org.bn4j.core;
 
-/** What {@link BatchNorm} does when an input or gradient holds NaN or an infinity. */
+/** What {@link BatchNormalizer} does when an input or gradient holds NaN or an infinity. */
 public enum NonFinitePolicy {
     /** Throw {@link NonFiniteInputException} before any output or state is handed back. The default. */
     REJECT,

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** With statistics held constant, BN is one affine map per channel and its gradient is that map's. */
 class BackwardInferenceTest {
-    private final BatchNorm bn = new BatchNorm(BatchNormConfig.defaults());
+    private final BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults());
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.bn4j.core.Shapes#small")

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class BackwardTest {
-    private final BatchNorm bn = new BatchNorm(BatchNormConfig.defaults());
+    private final BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults());
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("org.bn4j.core.Shapes#withDataTypes")
@@ -59,9 +59,9 @@ class BackwardTest {
         int c = shape.channels();
         double[] gamma = TestData.uniform(c, -3, 3, 1);
         double[] beta = TestData.uniform(c, -1, 1, 2);
-        BatchNorm renormGhosts = TestData.renormWithGhostBatches(shape);
+        BatchNormalizer renormGhosts = TestData.renormWithGhostBatches(shape);
         RunningStats running = RunningStats.of(TestData.uniform(c, -5, 5, 3), TestData.uniform(c, 0.01, 9, 4), 7);
-        for (BatchNorm each : new BatchNorm[] {bn, renormGhosts}) {
+        for (BatchNormalizer each : new BatchNormalizer[] {bn, renormGhosts}) {
             BatchStats saved = each.forwardTraining(x, shape, gamma, beta, running, new double[x.length]);
             double[] dx = new double[x.length];
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.function.Executable;
 /** Every bad input gets an exception that names the problem, and nothing is written. */
 class BadInputTest {
     private static final float SENTINEL = 42.5f;
-    private final BatchNorm bn = new BatchNorm(BatchNormConfig.defaults());
+    private final BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults());
     private final Shape shape = Shape.of(Layout.NCHW, 2, 3, 2, 2);
     private final float[] x = TestData.toFloat(TestData.activations(shape, TestData.SEED));
     private final double[] gamma = {1, 1, 1};
@@ -105,7 +105,7 @@ class BadInputTest {
 
         @Test
         void gammaPassedWhileLocked() {
-            BatchNorm locked = new BatchNorm(BatchNormConfig.builder().lockGammaBeta(1, 0).build());
+            BatchNormalizer locked = new BatchNormalizer(BatchNormConfig.builder().lockGammaBeta(1, 0).build());
             assertRejected(IllegalArgumentException.class, "gamma is locked",
                     () -> locked.forwardTraining(x, shape, gamma, null, y));
         }
@@ -188,7 +188,7 @@ class BadInputTest {
 
         @Test
         void propagatePolicyLetsNanThroughToItsChannelOnly() {
-            BatchNorm lenient = new BatchNorm(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
+            BatchNormalizer lenient = new BatchNormalizer(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
             Shape nc = Shape.of(Layout.NC, 3, 2);
             double[] out = new double[6];
 

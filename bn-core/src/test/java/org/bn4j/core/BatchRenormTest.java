@@ -16,8 +16,8 @@ class BatchRenormTest {
     private static final double EPS = BatchNormConfig.DEFAULT_EPS;
     private static final double R_MAX = 1.5;
     private static final double D_MAX = 0.25;
-    private final BatchNorm renorm = new BatchNorm(BatchNormConfig.builder().renorm(BatchRenorm.of(R_MAX, D_MAX)).build());
-    private final BatchNorm plain = new BatchNorm(BatchNormConfig.defaults());
+    private final BatchNormalizer renorm = new BatchNormalizer(BatchNormConfig.builder().renorm(BatchRenorm.of(R_MAX, D_MAX)).build());
+    private final BatchNormalizer plain = new BatchNormalizer(BatchNormConfig.defaults());
 
     /** The paper's corrections from reference statistics: {r, d} per channel. */
     private static double[][] corrections(ReferenceBatchNorm ref, double[] x, RunningStats running, double rMax,
@@ -143,7 +143,7 @@ class BatchRenormTest {
         double[] gamma = TestData.uniform(c, 0.5, 2, 1);
         double[] beta = TestData.uniform(c, -1, 1, 2);
         RunningStats running = someRunning(c);
-        BatchNorm wide = new BatchNorm(BatchNormConfig.builder().renorm(BatchRenorm.of(1e6, 1e6)).build());
+        BatchNormalizer wide = new BatchNormalizer(BatchNormConfig.builder().renorm(BatchRenorm.of(1e6, 1e6)).build());
 
         double[] training = new double[x.length];
         wide.forwardTraining(x, shape, gamma, beta, running, training);
@@ -161,7 +161,7 @@ class BatchRenormTest {
         int c = shape.channels();
         double[] gamma = TestData.uniform(c, 0.5, 2, 1);
         double[] beta = TestData.uniform(c, -1, 1, 2);
-        BatchNorm trivial = new BatchNorm(BatchNormConfig.builder().renorm(BatchRenorm.of(1, 0)).build());
+        BatchNormalizer trivial = new BatchNormalizer(BatchNormConfig.builder().renorm(BatchRenorm.of(1, 0)).build());
 
         float[] yRenorm = new float[x.length];
         BatchStats savedRenorm = trivial.forwardTraining(x, shape, gamma, beta, someRunning(c), yRenorm);
@@ -184,7 +184,7 @@ class BatchRenormTest {
         float[] x = TestData.toFloat(TestData.activations(shape, TestData.SEED));
         double[] gamma = {1, 2, 3};
         double[] beta = {0, 1, 2};
-        BatchNorm scheduled = new BatchNorm(BatchNormConfig.builder()
+        BatchNormalizer scheduled = new BatchNormalizer(BatchNormConfig.builder()
                 .renorm(BatchRenorm.of(3, 5).withWarmup(100, 50)).build());
         RunningStats far = RunningStats.of(new double[] {100, 100, 100}, new double[] {400, 400, 400}, 99);
         float[] yWarm = new float[x.length];

@@ -6,7 +6,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * Runs {@link BatchNorm} on float or double data, in arrays or direct buffers, and hands results back in double,
+ * Runs {@link BatchNormalizer} on float or double data, in arrays or direct buffers, and hands results back in double,
  * so that one test covers every element type and storage.
  */
 enum DataType {
@@ -17,7 +17,7 @@ enum DataType {
         }
 
         @Override
-        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             float[] y = new float[x.length];
             BatchStats stats = running == null ? bn.forwardTraining(TestData.toFloat(x), shape, gamma, beta, y)
                     : bn.forwardTraining(TestData.toFloat(x), shape, gamma, beta, running, y);
@@ -25,14 +25,14 @@ enum DataType {
         }
 
         @Override
-        double[] forwardInference(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             float[] y = new float[x.length];
             bn.forwardInference(TestData.toFloat(x), shape, gamma, beta, running, y);
             return TestData.toDouble(y);
         }
 
         @Override
-        Backward backward(BatchNorm bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
             float[] dx = new float[x.length];
             ParamGradients grads = bn.backward(TestData.toFloat(x), TestData.toFloat(dy), shape, gamma, saved, dx);
             return new Backward(TestData.toDouble(dx), grads);
@@ -45,7 +45,7 @@ enum DataType {
         }
 
         @Override
-        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             double[] y = new double[x.length];
             BatchStats stats = running == null ? bn.forwardTraining(x.clone(), shape, gamma, beta, y)
                     : bn.forwardTraining(x.clone(), shape, gamma, beta, running, y);
@@ -53,14 +53,14 @@ enum DataType {
         }
 
         @Override
-        double[] forwardInference(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             double[] y = new double[x.length];
             bn.forwardInference(x.clone(), shape, gamma, beta, running, y);
             return y;
         }
 
         @Override
-        Backward backward(BatchNorm bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
             double[] dx = new double[x.length];
             ParamGradients grads = bn.backward(x.clone(), dy.clone(), shape, gamma, saved, dx);
             return new Backward(dx, grads);
@@ -74,7 +74,7 @@ enum DataType {
         }
 
         @Override
-        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             FloatBuffer y = floats(new double[x.length]);
             BatchStats stats = running == null ? bn.forwardTraining(floats(x), shape, gamma, beta, y)
                     : bn.forwardTraining(floats(x), shape, gamma, beta, running, y);
@@ -82,14 +82,14 @@ enum DataType {
         }
 
         @Override
-        double[] forwardInference(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             FloatBuffer y = floats(new double[x.length]);
             bn.forwardInference(floats(x), shape, gamma, beta, running, y);
             return values(y);
         }
 
         @Override
-        Backward backward(BatchNorm bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
             FloatBuffer dx = floats(new double[x.length]);
             ParamGradients grads = bn.backward(floats(x), floats(dy), shape, gamma, saved, dx);
             return new Backward(values(dx), grads);
@@ -118,7 +118,7 @@ enum DataType {
         }
 
         @Override
-        Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             DoubleBuffer y = doubles(new double[x.length]);
             BatchStats stats = running == null ? bn.forwardTraining(doubles(x), shape, gamma, beta, y)
                     : bn.forwardTraining(doubles(x), shape, gamma, beta, running, y);
@@ -126,14 +126,14 @@ enum DataType {
         }
 
         @Override
-        double[] forwardInference(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
             DoubleBuffer y = doubles(new double[x.length]);
             bn.forwardInference(doubles(x), shape, gamma, beta, running, y);
             return values(y);
         }
 
         @Override
-        Backward backward(BatchNorm bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
             DoubleBuffer dx = doubles(new double[x.length]);
             ParamGradients grads = bn.backward(doubles(x), doubles(dy), shape, gamma, saved, dx);
             return new Backward(values(dx), grads);
@@ -169,17 +169,17 @@ enum DataType {
     abstract double[] representable(double[] v);
 
     /** Through the overload without running statistics. */
-    Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta) {
+    Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta) {
         return forwardTraining(bn, x, shape, gamma, beta, null);
     }
 
     /** Through the overload with running statistics, unless they are null. */
-    abstract Forward forwardTraining(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta,
+    abstract Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta,
                                      RunningStats running);
 
-    abstract double[] forwardInference(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running);
+    abstract double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running);
 
-    abstract Backward backward(BatchNorm bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved);
+    abstract Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved);
 
     record Forward(double[] y, BatchStats stats) {
     }

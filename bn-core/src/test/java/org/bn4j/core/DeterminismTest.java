@@ -61,7 +61,7 @@ class DeterminismTest {
         float[] dy = TestData.toFloat(TestData.uniform(shape.size(), -1, 1, 5));
         double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
         double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
-        BatchNorm bn = new BatchNorm(BatchNormConfig.defaults(), Parallelism.threads(3));
+        BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults(), Parallelism.threads(3));
         Result arrays = run(Parallelism.threads(3), x, dy, shape, gamma, beta);
 
         FloatBuffer y = direct(new float[x.length]);
@@ -90,7 +90,7 @@ class DeterminismTest {
     }
 
     private static Result run(Parallelism parallelism, float[] x, float[] dy, Shape shape, double[] gamma, double[] beta) {
-        BatchNorm bn = new BatchNorm(BatchNormConfig.defaults(), parallelism);
+        BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults(), parallelism);
         float[] y = new float[x.length];
         float[] dx = new float[x.length];
         BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, y);

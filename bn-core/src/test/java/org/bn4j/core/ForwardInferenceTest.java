@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ForwardInferenceTest {
-    private final BatchNorm bn = new BatchNorm(BatchNormConfig.defaults());
+    private final BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults());
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("org.bn4j.core.Shapes#withDataTypes")
@@ -55,7 +55,7 @@ class ForwardInferenceTest {
     @Test
     void outputBoundIsUnknownWhenNonFiniteValuesPropagate() {
         // PROPAGATE does not read x before normalizing it, so nothing bounds the output.
-        BatchNorm lenient = new BatchNorm(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
+        BatchNormalizer lenient = new BatchNormalizer(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
         Shape shape = Shape.of(Layout.NC, 3, 2);
 
         double bound = lenient.forwardInference(new double[] {1, 2, 3, 4, 5, 6}, shape, new double[] {1, 1},

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ForwardTrainingTest {
-    private final BatchNorm bn = new BatchNorm(BatchNormConfig.defaults());
+    private final BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults());
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("org.bn4j.core.Shapes#withDataTypes")
@@ -85,7 +85,7 @@ class ForwardTrainingTest {
     void lockedGammaAndBetaAreTheConstantsOfTheConfig() {
         Shape shape = Shape.of(Layout.NC, 6, 3);
         double[] x = TestData.activations(shape, TestData.SEED);
-        BatchNorm locked = new BatchNorm(BatchNormConfig.builder().lockGammaBeta(2.5, -1).build());
+        BatchNormalizer locked = new BatchNormalizer(BatchNormConfig.builder().lockGammaBeta(2.5, -1).build());
 
         double[] y = new double[x.length];
         locked.forwardTraining(x, shape, null, null, y);
@@ -100,7 +100,7 @@ class ForwardTrainingTest {
     void epsEntersTheInverseStandardDeviation(DataType type) {
         Shape shape = Shape.of(Layout.NC, 4, 2);
         double[] x = {0, 10, 1, 20, 2, 30, 3, 40};
-        BatchNorm wideEps = new BatchNorm(BatchNormConfig.builder().eps(0.75).build());
+        BatchNormalizer wideEps = new BatchNormalizer(BatchNormConfig.builder().eps(0.75).build());
 
         DataType.Forward out = type.forwardTraining(wideEps, x, shape, new double[] {1, 1}, new double[] {0, 0});
 
@@ -128,9 +128,9 @@ class ForwardTrainingTest {
         int c = shape.channels();
         double[] gamma = TestData.uniform(c, -3, 3, 1);
         double[] beta = TestData.uniform(c, -1, 1, 2);
-        BatchNorm renormGhosts = TestData.renormWithGhostBatches(shape);
+        BatchNormalizer renormGhosts = TestData.renormWithGhostBatches(shape);
         RunningStats running = RunningStats.of(TestData.uniform(c, -5, 5, 3), TestData.uniform(c, 0.01, 9, 4), 7);
-        for (BatchNorm each : new BatchNorm[] {bn, renormGhosts}) {
+        for (BatchNormalizer each : new BatchNormalizer[] {bn, renormGhosts}) {
             double[] y = new double[x.length];
             BatchStats stats = each.forwardTraining(x, shape, gamma, beta, running, y);
 

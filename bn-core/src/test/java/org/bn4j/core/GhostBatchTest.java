@@ -33,8 +33,8 @@ class GhostBatchTest {
         return cases.flatMap(a -> Stream.of(DataType.values()).map(t -> Arguments.of(a.get()[0], a.get()[1], t)));
     }
 
-    private static BatchNorm ghosts(int size) {
-        return new BatchNorm(BatchNormConfig.builder().ghostBatchSize(size).build());
+    private static BatchNormalizer ghosts(int size) {
+        return new BatchNormalizer(BatchNormConfig.builder().ghostBatchSize(size).build());
     }
 
     /** The reference's shape of one ghost batch, built from the dimensions (not by the code under test). */
@@ -80,7 +80,7 @@ class GhostBatchTest {
         double[] dy = type.representable(TestData.uniform(shape.size(), -1, 1, 5));
         int c = shape.channels();
         double[] gamma = TestData.uniform(c, 0.5, 2, 1);
-        BatchNorm bn = ghosts(ghost);
+        BatchNormalizer bn = ghosts(ghost);
         BatchStats saved = type.forwardTraining(bn, x, shape, gamma, new double[c]).stats();
 
         DataType.Backward out = type.backward(bn, x, dy, shape, gamma, saved);
@@ -109,7 +109,7 @@ class GhostBatchTest {
     @Test
     void gradientsMatchCentralFiniteDifferences() {
         Shape shape = Shape.of(Layout.NCHW, 4, 2, 2, 3);
-        BatchNorm bn = ghosts(2);
+        BatchNormalizer bn = ghosts(2);
         double[] x = TestData.activations(shape, TestData.SEED);
         double[] weights = TestData.uniform(shape.size(), -1, 1, 6);
         double[] gamma = {0.7, 1.9};
@@ -127,7 +127,7 @@ class GhostBatchTest {
                 Tolerances.FINITE_DIFFERENCE, "dBeta");
     }
 
-    private static double loss(BatchNorm bn, double[] x, Shape shape, double[] gamma, double[] beta, double[] weights) {
+    private static double loss(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, double[] weights) {
         double[] y = new double[x.length];
         bn.forwardTraining(x, shape, gamma, beta, y);
         double sum = 0;
@@ -143,7 +143,7 @@ class GhostBatchTest {
         double[] x = TestData.activations(shape, TestData.SEED);
         BatchNormConfig config = BatchNormConfig.builder().ghostBatchSize(3).decay(0)
                 .runningVariance(RunningVariance.UNBIASED).build();
-        BatchStats stats = new BatchNorm(config).forwardTraining(x, shape, new double[] {1, 1}, new double[2],
+        BatchStats stats = new BatchNormalizer(config).forwardTraining(x, shape, new double[] {1, 1}, new double[2],
                 new double[x.length]);
 
         RunningStats next = RunningStats.initial(2).updated(stats, config);
@@ -168,7 +168,7 @@ class GhostBatchTest {
         float[] yGhost = new float[x.length];
         ghosts(4).forwardTraining(x, shape, gamma, beta, yGhost);
         float[] yPlain = new float[x.length];
-        new BatchNorm(BatchNormConfig.defaults()).forwardTraining(x, shape, gamma, beta, yPlain);
+        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape, gamma, beta, yPlain);
         assertArrayEquals(yPlain, yGhost);
     }
 

@@ -25,7 +25,7 @@ class LoopsTest {
     @Test
     void theVectorApiIsUsedExactlyWhenTheBuildExpectsIt() {
         // The parent pom runs the tests with the module and expects it; bn-core runs them again without it.
-        assertEquals(Boolean.getBoolean("bn4j.expectVectorApi"), BatchNorm.usesVectorApi());
+        assertEquals(Boolean.getBoolean("bn4j.expectVectorApi"), BatchNormalizer.usesVectorApi());
     }
 
     /** Plain Java always; the Vector API where this JVM has its module (the default test execution). */

@@ -22,7 +22,7 @@ class NumericalStabilityTest {
         double[] exact = new ReferenceBatchNorm(shape).biasedVar(TestData.toDouble(x));
 
         float[] y = new float[x.length];
-        BatchStats stats = new BatchNorm(BatchNormConfig.defaults()).forwardTraining(x, shape,
+        BatchStats stats = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape,
                 new double[] {1, 1, 1}, new double[3], y);
 
         for (int ch = 0; ch < 3; ch++) {
@@ -45,7 +45,7 @@ class NumericalStabilityTest {
                 BatchNormConfig.DEFAULT_EPS);
 
         float[] y = new float[x.length];
-        new BatchNorm(BatchNormConfig.defaults()).forwardTraining(x, shape, gamma, beta, y);
+        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape, gamma, beta, y);
 
         // A single float mean would be off by up to half an ulp of 1e4 (5e-4), 5% of a standard deviation.
         Tolerances.assertClose(expected, y, 1e-4, "y of large-offset data");

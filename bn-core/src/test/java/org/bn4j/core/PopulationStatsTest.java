@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class PopulationStatsTest {
-    private static final BatchNorm BN = new BatchNorm(BatchNormConfig.defaults());
+    private static final BatchNormalizer BN = new BatchNormalizer(BatchNormConfig.defaults());
     private static final Shape TWO_BY_TWO = Shape.of(Layout.NC, 2, 2);
     /** The batches of {@link RunningStatsTest}: [N=2, C=2], means ch0 {2, 6, 2}, ch1 {2, 0, 6}; biased vars ch0 {1, 1, 0}, ch1 {4, 1, 9}. */
     private static final double[][] EQUAL_BATCHES = {{1, 0, 3, 4}, {5, -1, 7, 1}, {2, 3, 2, 9}};
@@ -131,7 +131,7 @@ class PopulationStatsTest {
 
     @Test
     void ghostBatchesCountAsTheBatchesTheyWereNormalizedAs() {
-        BatchNorm ghosts = new BatchNorm(BatchNormConfig.builder().ghostBatchSize(2).build());
+        BatchNormalizer ghosts = new BatchNormalizer(BatchNormConfig.builder().ghostBatchSize(2).build());
         Shape eight = Shape.of(Layout.NCW, 8, 3, 5);
         Shape four = Shape.of(Layout.NCW, 4, 3, 5);
         Shape ghost = Shape.of(Layout.NCW, 2, 3, 5);
@@ -203,7 +203,7 @@ class PopulationStatsTest {
 
     @Test
     void rejectsNonFiniteBatchStatisticsAndKeepsWhatItHad() {
-        BatchNorm propagating = new BatchNorm(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
+        BatchNormalizer propagating = new BatchNormalizer(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
         BatchStats withNaN = propagating.forwardTraining(new double[] {1, 2, Double.NaN, 4}, TWO_BY_TWO,
                 new double[2], new double[2], new double[4]);
         PopulationStats population = ofEqualBatches();

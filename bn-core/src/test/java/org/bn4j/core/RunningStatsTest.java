@@ -20,7 +20,7 @@ class RunningStatsTest {
     private static final double[][] BATCHES = {{1, 0, 3, 4}, {5, -1, 7, 1}, {2, 3, 2, 9}};
 
     private static RunningStats afterThreeBatches(BatchNormConfig config) {
-        BatchNorm bn = new BatchNorm(config);
+        BatchNormalizer bn = new BatchNormalizer(config);
         RunningStats running = RunningStats.initial(2);
         for (double[] x : BATCHES) {
             BatchStats stats = bn.forwardTraining(x, SHAPE, new double[] {1, 1}, new double[] {0, 0}, new double[4]);
@@ -70,7 +70,7 @@ class RunningStatsTest {
     void cumulativeAverageContinuesFromARestoredBatchCount() {
         BatchNormConfig config = BatchNormConfig.builder().runningAverage(RunningAverage.CUMULATIVE).build();
         RunningStats restored = RunningStats.of(new double[] {4, 0}, new double[] {2, 2}, 3);
-        BatchStats batch = new BatchNorm(config).forwardTraining(new double[] {8, 1, 8, 3}, SHAPE,
+        BatchStats batch = new BatchNormalizer(config).forwardTraining(new double[] {8, 1, 8, 3}, SHAPE,
                 new double[] {1, 1}, new double[] {0, 0}, new double[4]);
 
         RunningStats next = restored.updated(batch, config);
@@ -82,7 +82,7 @@ class RunningStatsTest {
     @Test
     void updateLeavesTheOriginalUnchanged() {
         RunningStats before = RunningStats.initial(2);
-        BatchStats batch = new BatchNorm(BatchNormConfig.defaults()).forwardTraining(BATCHES[0], SHAPE,
+        BatchStats batch = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(BATCHES[0], SHAPE,
                 new double[] {1, 1}, new double[] {0, 0}, new double[4]);
 
         before.updated(batch, BatchNormConfig.defaults());
@@ -93,7 +93,7 @@ class RunningStatsTest {
 
     @Test
     void rejectsBatchStatisticsWithAnotherChannelCount() {
-        BatchStats threeChannels = new BatchNorm(BatchNormConfig.defaults()).forwardTraining(new double[6],
+        BatchStats threeChannels = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(new double[6],
                 Shape.of(Layout.NC, 2, 3), new double[3], new double[3], new double[6]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RunningStats.initial(2).updated(threeChannels, BatchNormConfig.defaults()));

@@ -44,9 +44,9 @@ final class TestData {
      * @return batch renormalization (rMax 2, dMax 1) with two ghost batches where the shape allows them: a training
      * configuration that takes every branch of the forward and backward passes
      */
-    static BatchNorm renormWithGhostBatches(Shape shape) {
+    static BatchNormalizer renormWithGhostBatches(Shape shape) {
         boolean halves = shape.batch() % 2 == 0 && shape.valuesPerChannel() >= 4;
-        return new BatchNorm(BatchNormConfig.builder().renorm(BatchRenorm.of(2, 1))
+        return new BatchNormalizer(BatchNormConfig.builder().renorm(BatchRenorm.of(2, 1))
                 .ghostBatchSize(halves ? shape.batch() / 2 : 0).build());
     }
 

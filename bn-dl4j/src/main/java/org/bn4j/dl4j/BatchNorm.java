@@ -32,7 +32,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * Batch normalization as a DL4J layer configuration: a drop-in for DL4J's
  * {@link org.deeplearning4j.nn.conf.layers.BatchNormalization} that also takes sequences ({@code [N, C, T]} or
  * {@code [N, T, C]}) and volumes (NCDHW or NDHWC), honours recurrent masks, and keeps its running statistics
- * out of gradient normalization and regularization. The math is bn-core's {@link org.bn4j.core.BatchNorm}.
+ * out of gradient normalization and regularization. The math is bn-core's {@link org.bn4j.core.BatchNormalizer}.
  *
  * <pre>
  * new BatchNorm.Builder().build()                      // nIn/nOut inferred from the previous layer

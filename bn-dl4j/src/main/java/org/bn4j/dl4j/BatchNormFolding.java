@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Folds batch normalization into the layer before it, for deployment: in inference BN is a per-channel affine map
- * (bn-core's {@link org.bn4j.core.BatchNorm#inferenceAffine}), so a {@code ConvolutionLayer} or {@code DenseLayer}
+ * (bn-core's {@link org.bn4j.core.BatchNormalizer#inferenceAffine}), so a {@code ConvolutionLayer} or {@code DenseLayer}
  * with identity activation followed by BN equals one such layer with scaled weights and a shifted bias. The result
  * is a new, initialized network without the folded BN layers whose inference outputs match the original's to
  * rounding. The original network is not modified.

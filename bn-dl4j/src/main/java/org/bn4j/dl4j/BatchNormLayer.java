@@ -1,5 +1,6 @@
 package org.bn4j.dl4j;
 
+import org.bn4j.core.BatchNormalizer;
 import org.bn4j.core.BatchStats;
 import org.bn4j.core.ChannelAffine;
 import org.bn4j.core.NonFinitePolicy;
@@ -23,7 +24,7 @@ import static org.bn4j.dl4j.BatchNormParamInitializer.MEAN;
 import static org.bn4j.dl4j.BatchNormParamInitializer.VAR;
 
 /**
- * The runtime half of {@link BatchNorm}: DL4J glue around bn-core's {@link org.bn4j.core.BatchNorm}.
+ * The runtime half of {@link BatchNorm}: DL4J glue around bn-core's {@link BatchNormalizer}.
  *
  * <p>Training-mode forward passes normalize with the batch's statistics and remember them for backprop;
  * inference-mode passes use the running statistics and change nothing. Backprop writes the gradients of gamma
@@ -82,7 +83,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         Shape shape = ActivationShape.of(input.shape(), layerConf(), where());
-        org.bn4j.core.BatchNorm bn = engine();
+        BatchNormalizer bn = engine();
         double[] gamma = learnedOrNull(GAMMA);
         double[] beta = learnedOrNull(BETA);
         INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
@@ -141,7 +142,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             throw new IllegalArgumentException(where() + ": epsilon has shape " + java.util.Arrays.toString(epsilon.shape())
                     + " but the input had " + java.util.Arrays.toString(input.shape()));
         }
-        org.bn4j.core.BatchNorm bn = engine();
+        BatchNormalizer bn = engine();
         double[] gamma = learnedOrNull(GAMMA);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         ParamGradients grads;
@@ -254,8 +255,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         return lastForward == null ? null : lastForward.stats;
     }
 
-    private org.bn4j.core.BatchNorm engine() {
-        return new org.bn4j.core.BatchNorm(layerConf().toCoreConfig());
+    private BatchNormalizer engine() {
+        return new BatchNormalizer(layerConf().toCoreConfig());
     }
 
     private Precision precision() {

@@ -1,5 +1,6 @@
 package org.bn4j.dl4j;
 
+import org.bn4j.core.BatchNormalizer;
 import org.bn4j.core.BatchNormConfig;
 import org.bn4j.core.ChannelAffine;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -57,6 +58,6 @@ final class InferenceAffine {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("BatchNormalization layer \"" + conf.getLayerName() + "\": " + e.getMessage(), e);
         }
-        return new org.bn4j.core.BatchNorm(config).inferenceAffine(gamma, beta, BuiltInStatistics.of(layer));
+        return new BatchNormalizer(config).inferenceAffine(gamma, beta, BuiltInStatistics.of(layer));
     }
 }

@@ -1,6 +1,7 @@
 package org.bn4j.dl4j;
 
 import java.lang.ref.Reference;
+import org.bn4j.core.BatchNormalizer;
 import org.bn4j.core.BatchStats;
 import org.bn4j.core.ParamGradients;
 import org.bn4j.core.RunningStats;
@@ -17,28 +18,28 @@ import org.nd4j.linalg.factory.Nd4j;
 enum Precision {
     FLOAT(DataType.FLOAT) {
         @Override
-        BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+        BatchStats forwardTraining(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                    RunningStats running, INDArray y) {
             return inBuffers(x, x, y, (in, dy, out) ->
                     bn.forwardTraining(NdBuffers.floats(in), shape, gamma, beta, running, NdBuffers.floats(out)));
         }
 
         @Override
-        double forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+        double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                 RunningStats running, INDArray y) {
             return inBuffers(x, x, y, (in, dy, out) ->
                     bn.forwardInference(NdBuffers.floats(in), shape, gamma, beta, running, NdBuffers.floats(out)));
         }
 
         @Override
-        ParamGradients backward(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
+        ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                 BatchStats saved, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) ->
                     bn.backward(NdBuffers.floats(in), NdBuffers.floats(grad), shape, gamma, saved, NdBuffers.floats(out)));
         }
 
         @Override
-        ParamGradients backwardInference(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
+        ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                          RunningStats running, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.floats(in), NdBuffers.floats(grad),
                     shape, gamma, running, NdBuffers.floats(out)));
@@ -46,28 +47,28 @@ enum Precision {
     },
     DOUBLE(DataType.DOUBLE) {
         @Override
-        BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+        BatchStats forwardTraining(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                    RunningStats running, INDArray y) {
             return inBuffers(x, x, y, (in, dy, out) ->
                     bn.forwardTraining(NdBuffers.doubles(in), shape, gamma, beta, running, NdBuffers.doubles(out)));
         }
 
         @Override
-        double forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+        double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                 RunningStats running, INDArray y) {
             return inBuffers(x, x, y, (in, dy, out) ->
                     bn.forwardInference(NdBuffers.doubles(in), shape, gamma, beta, running, NdBuffers.doubles(out)));
         }
 
         @Override
-        ParamGradients backward(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
+        ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                 BatchStats saved, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) ->
                     bn.backward(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, saved, NdBuffers.doubles(out)));
         }
 
         @Override
-        ParamGradients backwardInference(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
+        ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                          RunningStats running, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.doubles(in), NdBuffers.doubles(grad),
                     shape, gamma, running, NdBuffers.doubles(out)));
@@ -86,17 +87,17 @@ enum Precision {
     }
 
     /** @param running the running statistics, which batch renormalization needs; may be null otherwise */
-    abstract BatchStats forwardTraining(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+    abstract BatchStats forwardTraining(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                         RunningStats running, INDArray y);
 
     /** @return bn-core's bound on {@code |y|}; +infinity when it did not measure one */
-    abstract double forwardInference(org.bn4j.core.BatchNorm bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+    abstract double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                      RunningStats running, INDArray y);
 
-    abstract ParamGradients backward(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
+    abstract ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                      BatchStats saved, INDArray dx);
 
-    abstract ParamGradients backwardInference(org.bn4j.core.BatchNorm bn, INDArray x, INDArray dy, Shape shape,
+    abstract ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape,
                                               double[] gamma, RunningStats running, INDArray dx);
 
     /** A bn-core call on arrays whose memory it can use in place. */

@@ -1,6 +1,7 @@
 package org.bn4j.examples.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.bn4j.core.BatchNormalizer;
 import org.bn4j.core.BatchNormConfig;
 import org.bn4j.core.BatchStats;
 import org.bn4j.core.Parallelism;
@@ -56,7 +57,7 @@ public class BatchNormBenchmark {
     private INDArray x;
     private INDArray dy;
 
-    private org.bn4j.core.BatchNorm core;
+    private BatchNormalizer core;
     private Shape coreShape;
     private float[] xs;
     private float[] dys;
@@ -72,7 +73,7 @@ public class BatchNormBenchmark {
         BenchShape s = BenchShape.parse(shape);
         if (impl.equals("core")) {
             coreShape = s.shape();
-            core = new org.bn4j.core.BatchNorm(BatchNormConfig.defaults(), Parallelism.threads(threads));
+            core = new BatchNormalizer(BatchNormConfig.defaults(), Parallelism.threads(threads));
             xs = random(coreShape.size(), 1);
             dys = random(coreShape.size(), 2);
             out = new float[coreShape.size()];

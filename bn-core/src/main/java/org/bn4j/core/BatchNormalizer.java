@@ -32,16 +32,16 @@ import java.util.Arrays;
  * statistics, the gradient sums, channels-last rows) with the incubating Vector API, several times faster; without
  * it, in plain Java. See {@link #usesVectorApi()}.
  */
-public final class BatchNorm {
+public final class BatchNormalizer {
     private final BatchNormConfig config;
     private final Parallelism parallelism;
 
     /** Uses every available processor. */
-    public BatchNorm(BatchNormConfig config) {
+    public BatchNormalizer(BatchNormConfig config) {
         this(config, Parallelism.availableProcessors());
     }
 
-    public BatchNorm(BatchNormConfig config, Parallelism parallelism) {
+    public BatchNormalizer(BatchNormConfig config, Parallelism parallelism) {
         if (config == null || parallelism == null) {
             throw new IllegalArgumentException("config and parallelism must not be null");
         }
