@@ -32,7 +32,7 @@ interface Kernel<A> {
     }
 
     /** Channels-first data with one value per plane is laid out exactly like channels-last rows. */
-    private static boolean usesRows(Shape shape) {
+    static boolean usesRows(Shape shape) {
         return shape.layout().isChannelsLast() || shape.spatial() == 1;
     }
 
@@ -47,6 +47,19 @@ interface Kernel<A> {
 
     /** Scalar math: {@code y = ((x - centerHi) - centerLo) * scale + shift}; y may be x. */
     void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift);
+
+    /** @return the largest {@code |x|} over the task's values: infinite when one is, NaN when one is */
+    double largestMagnitude(Data<A> x, int task);
+
+    /**
+     * {@link #normalize} and {@link #largestMagnitude} of the task in one: y is written whatever x holds. This measures
+     * the task's values, then normalizes them while they are in cache; kernels that can do both in one loop do.
+     */
+    default double normalizeMeasuring(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift) {
+        double largest = largestMagnitude(x, task);
+        normalize(x, y, task, centerHi, centerLo, scale, shift);
+        return largest;
+    }
 
     /**
      * Block gradient sums: writes {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} of each slot the

@@ -41,18 +41,34 @@ final class Passes<A> {
         return new BatchStats(channelMean, biasedVar, eps, (long) total);
     }
 
-    /** @return the largest {@code |x|}, measured in parallel over fixed chunks: infinite or NaN when x holds one */
+    /** @return the largest {@code |x|}: infinite or NaN when x holds one */
     double largestMagnitude(Data<A> x) {
-        int length = x.length();
-        int chunks = (length + Kernel.BLOCK_VALUES - 1) / Kernel.BLOCK_VALUES;
-        double[] largest = new double[chunks];
-        parallelism.forEach(chunks, elements, chunk -> {
-            int start = chunk * Kernel.BLOCK_VALUES;
-            largest[chunk] = x.largestMagnitude(start, Math.min(Kernel.BLOCK_VALUES, length - start), 0);
-        });
+        double[] largest = new double[kernel.tasks()];
+        parallelism.forEach(kernel.tasks(), elements, task -> largest[task] = kernel.largestMagnitude(x, task));
+        return largestOf(largest);
+    }
+
+    /**
+     * {@code y = (x - center) * scale + shift}, per channel, measuring x on the way (see
+     * {@link Kernel#normalizeMeasuring}), so x is read from memory once.
+     *
+     * @return the largest {@code |x|}: infinite or NaN when x holds one (y is then written all the same)
+     */
+    double normalizeMeasuring(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift) {
+        A hi = kernel.narrow(center);
+        A lo = kernel.residual(center);
+        A a = kernel.narrow(scale);
+        A b = kernel.narrow(shift);
+        double[] largest = new double[kernel.tasks()];
+        parallelism.forEach(kernel.tasks(), elements,
+                task -> largest[task] = kernel.normalizeMeasuring(x, y, task, hi, lo, a, b));
+        return largestOf(largest);
+    }
+
+    private static double largestOf(double[] values) {
         double result = 0;
-        for (double chunk : largest) {
-            result = Math.max(result, chunk);
+        for (double v : values) {
+            result = Math.max(result, v);   // NaN, once there, stays
         }
         return result;
     }

@@ -88,7 +88,17 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         return channelCount(task) * Math.min(part, spatial - (k % partsPerPlane) * part);
     }
 
-    static final class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
+    /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
+    @Override
+    public double largestMagnitude(Data<A> x, int task) {
+        double largest = 0;
+        for (int k = 0, segments = segments(task); k < segments; k++) {
+            largest = Math.max(largest, x.largestMagnitude(segmentStart(task, k), segmentLength(task, k), 0));
+        }
+        return largest;
+    }
+
+    static class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
         OfFloat(Shape shape) {
             super(shape);
         }

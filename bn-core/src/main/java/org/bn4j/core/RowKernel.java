@@ -52,6 +52,11 @@ abstract class RowKernel<A> implements Kernel<A> {
         return Math.min(rows, (task + 1) * rowsPerGroup) - task * rowsPerGroup;
     }
 
+    @Override
+    public double largestMagnitude(Data<A> x, int task) {
+        return x.largestMagnitude(start(task), rowCount(task) * c, 0);
+    }
+
     /** @return the per-channel values repeated once per row of a tile, written into {@code out} */
     final <T> T tiled(T perChannel, T out) {
         for (int r = 0; r < tileRows; r++) {
@@ -76,7 +81,8 @@ abstract class RowKernel<A> implements Kernel<A> {
         }
     }
 
-    static final class OfFloat extends RowKernel<float[]> implements FloatKernel {
+    /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
+    static class OfFloat extends RowKernel<float[]> implements FloatKernel {
         OfFloat(Shape shape) {
             super(shape);
         }

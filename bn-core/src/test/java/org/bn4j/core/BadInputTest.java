@@ -157,7 +157,17 @@ class BadInputTest {
             double[] out = new double[bad.length];
             assertRejected(NonFiniteInputException.class, "-Infinity at flat index 5 (channel 1",
                     () -> bn.forwardInference(bad, shape, gamma, beta, RunningStats.initial(3), out));
-            assertArrayEquals(new double[bad.length], out);
+        }
+
+        /** Out of place, inference checks x as it writes y (one pass); in place it must check before overwriting x. */
+        @Test
+        void infinityInInPlaceInferenceInputIsRejectedBeforeTheInputIsOverwritten() {
+            double[] bad = TestData.toDouble(x);
+            bad[5] = Double.NEGATIVE_INFINITY;
+            double[] before = bad.clone();
+            assertRejected(NonFiniteInputException.class, "-Infinity at flat index 5 (channel 1",
+                    () -> bn.forwardInference(bad, shape, gamma, beta, RunningStats.initial(3), bad));
+            assertArrayEquals(before, bad);
         }
 
         @Test

@@ -111,6 +111,53 @@ enum DataType {
             return out;
         }
     },
+    /** {@link DirectFloats} over a direct byte buffer, placed at a non-zero position inside a larger one. */
+    FLOAT_DIRECT_MEMORY(Tolerances.F32) {
+        @Override
+        double[] representable(double[] v) {
+            return TestData.toDouble(TestData.toFloat(v));
+        }
+
+        @Override
+        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+            ByteBuffer y = bytes(new double[x.length]);
+            BatchStats stats = running == null
+                    ? bn.forwardTraining(DirectFloats.of(bytes(x)), shape, gamma, beta, DirectFloats.of(y))
+                    : bn.forwardTraining(DirectFloats.of(bytes(x)), shape, gamma, beta, running, DirectFloats.of(y));
+            return new Forward(values(y), stats);
+        }
+
+        @Override
+        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
+            ByteBuffer y = bytes(new double[x.length]);
+            bn.forwardInference(DirectFloats.of(bytes(x)), shape, gamma, beta, running, DirectFloats.of(y));
+            return values(y);
+        }
+
+        @Override
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+            ByteBuffer dx = bytes(new double[x.length]);
+            ParamGradients grads = bn.backward(DirectFloats.of(bytes(x)), DirectFloats.of(bytes(dy)), shape, gamma, saved,
+                    DirectFloats.of(dx));
+            return new Backward(values(dx), grads);
+        }
+
+        private ByteBuffer bytes(double[] v) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect((v.length + 2 * PAD) * 4).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < v.length; i++) {
+                buffer.putFloat((PAD + i) * 4, (float) v[i]);
+            }
+            return buffer.position(PAD * 4).limit((PAD + v.length) * 4);
+        }
+
+        private double[] values(ByteBuffer b) {
+            double[] out = new double[b.remaining() / 4];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = b.getFloat(b.position() + 4 * i);
+            }
+            return out;
+        }
+    },
     DOUBLE_DIRECT_BUFFER(Tolerances.F64) {
         @Override
         double[] representable(double[] v) {

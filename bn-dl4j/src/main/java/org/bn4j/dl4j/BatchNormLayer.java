@@ -195,11 +195,11 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
         Gradient gradient = new DefaultGradient();
         if (!layerConf().isLockGammaBeta()) {
-            gradient.setGradientFor(GAMMA, assign(gradientViews.get(GAMMA), dGamma));
-            gradient.setGradientFor(BETA, assign(gradientViews.get(BETA), dBeta));
+            gradient.setGradientFor(GAMMA, NdBuffers.write(gradientViews.get(GAMMA), dGamma));
+            gradient.setGradientFor(BETA, NdBuffers.write(gradientViews.get(BETA), dBeta));
         }
-        gradient.setGradientFor(MEAN, assign(gradientViews.get(MEAN), dMean));
-        gradient.setGradientFor(VAR, assign(gradientViews.get(VAR), dVar));
+        gradient.setGradientFor(MEAN, NdBuffers.write(gradientViews.get(MEAN), dMean));
+        gradient.setGradientFor(VAR, NdBuffers.write(gradientViews.get(VAR), dVar));
         return new Pair<>(gradient, dx);
     }
 
@@ -265,14 +265,6 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     private double[] learnedOrNull(String key) {
         return layerConf().isLockGammaBeta() ? null : getParam(key).toDoubleVector();
-    }
-
-    /** Writes per-channel values into a gradient view in place, with no temporary array. */
-    private static INDArray assign(INDArray view, double[] values) {
-        for (int i = 0; i < values.length; i++) {
-            view.putScalar(i, values[i]);
-        }
-        return view;
     }
 
     private static double[] difference(double[] a, double[] b) {

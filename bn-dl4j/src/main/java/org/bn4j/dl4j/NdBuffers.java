@@ -1,11 +1,14 @@
 package org.bn4j.dl4j;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
+import org.bn4j.core.DirectFloats;
+import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Direct NIO buffers over ND4J's off-heap memory, so bn-core reads and writes ND4J arrays in place.
@@ -25,14 +28,45 @@ final class NdBuffers {
 
     /** @return a direct buffer over the values of {@code a}, which must be {@link #usable} as FLOAT */
     static FloatBuffer floats(INDArray a) {
-        FloatPointer pointer = new FloatPointer(a.data().addressPointer());
-        return pointer.position(0).limit(a.length()).asBuffer();
+        return bytes(a).asFloatBuffer();
+    }
+
+    /** @return the off-heap memory of {@code a}, which must be {@link #usable} as FLOAT, for bn-core to use in place */
+    static DirectFloats directFloats(INDArray a) {
+        return DirectFloats.of(bytes(a));
     }
 
     /** @return a direct buffer over the values of {@code a}, which must be {@link #usable} as DOUBLE */
     static DoubleBuffer doubles(INDArray a) {
-        DoublePointer pointer = new DoublePointer(a.data().addressPointer());
-        return pointer.position(0).limit(a.length()).asBuffer();
+        return bytes(a).asDoubleBuffer();
+    }
+
+    /**
+     * Writes {@code values} into {@code a} (a float or double array, such as a gradient view) in row-major order: in
+     * place when its memory is one run, else through ND4J (one call: a call per value would cost more than BN itself on
+     * small layers).
+     */
+    static INDArray write(INDArray a, double[] values) {
+        boolean inPlace = (a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE) && isRowMajorContiguous(a);
+        if (!inPlace) {
+            return a.assign(Nd4j.createFromArray(values).reshape('c', a.shape()));
+        }
+        ByteBuffer memory = bytes(a);
+        for (int i = 0; i < values.length; i++) {
+            if (a.dataType() == DataType.FLOAT) {
+                memory.putFloat(i * Float.BYTES, (float) values[i]);
+            } else {
+                memory.putDouble(i * Double.BYTES, values[i]);
+            }
+        }
+        return a;
+    }
+
+    /** The bytes of {@code a}'s values, in the platform's order; {@code a} must be row-major contiguous. */
+    private static ByteBuffer bytes(INDArray a) {
+        BytePointer pointer = new BytePointer(a.data().addressPointer());
+        long length = a.length() * a.dataType().width();
+        return pointer.position(0).limit(length).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /** Row-major with unit innermost stride and no gaps: the values are one run of memory in index order. */

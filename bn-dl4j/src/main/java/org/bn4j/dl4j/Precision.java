@@ -21,28 +21,28 @@ enum Precision {
         BatchStats forwardTraining(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                    RunningStats running, INDArray y) {
             return inBuffers(x, x, y, (in, dy, out) ->
-                    bn.forwardTraining(NdBuffers.floats(in), shape, gamma, beta, running, NdBuffers.floats(out)));
+                    bn.forwardTraining(NdBuffers.directFloats(in), shape, gamma, beta, running, NdBuffers.directFloats(out)));
         }
 
         @Override
         double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                 RunningStats running, INDArray y) {
             return inBuffers(x, x, y, (in, dy, out) ->
-                    bn.forwardInference(NdBuffers.floats(in), shape, gamma, beta, running, NdBuffers.floats(out)));
+                    bn.forwardInference(NdBuffers.directFloats(in), shape, gamma, beta, running, NdBuffers.directFloats(out)));
         }
 
         @Override
         ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                 BatchStats saved, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) ->
-                    bn.backward(NdBuffers.floats(in), NdBuffers.floats(grad), shape, gamma, saved, NdBuffers.floats(out)));
+                    bn.backward(NdBuffers.directFloats(in), NdBuffers.directFloats(grad), shape, gamma, saved, NdBuffers.directFloats(out)));
         }
 
         @Override
         ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                          RunningStats running, INDArray dx) {
-            return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.floats(in), NdBuffers.floats(grad),
-                    shape, gamma, running, NdBuffers.floats(out)));
+            return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.directFloats(in), NdBuffers.directFloats(grad),
+                    shape, gamma, running, NdBuffers.directFloats(out)));
         }
     },
     DOUBLE(DataType.DOUBLE) {

@@ -68,6 +68,33 @@ class NdBuffersTest {
         assertFalse(m.getFloat(4, 0) >= 100, "row after the view untouched");
     }
 
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("arrays")
+    void writtenValuesLandInTheArrayInRowMajorOrder(String name, INDArray a, boolean inPlace) {
+        double[] values = new double[(int) a.length()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 0.5 + i;
+        }
+        assertSame(a, NdBuffers.write(a, values));
+        double[] written = a.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(values[i], written[i], name + " at " + i);
+        }
+    }
+
+    @Test
+    void writesIntoAViewLeaveTheRestOfItsParentAlone() {
+        INDArray m = matrix();
+        INDArray before = m.dup();
+        INDArray rows = m.get(NDArrayIndex.interval(2, 4), NDArrayIndex.all());
+        NdBuffers.write(rows, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+
+        assertEquals(1f, m.getFloat(2, 0));
+        assertEquals(10f, m.getFloat(3, 4));
+        assertEquals(before.getRow(1), m.getRow(1), "row before the view");
+        assertEquals(before.getRow(4), m.getRow(4), "row after the view");
+    }
+
     @Test
     void workspaceArraysAreUsedInPlace() {
         WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(1 << 20).build();

@@ -1,4 +1,4 @@
-package org.bn4j.examples.bench;
+package org.bn4j.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.bn4j.dl4j.BatchNormSwap;

@@ -1,9 +1,10 @@
-package org.bn4j.examples.bench;
+package org.bn4j.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.bn4j.core.BatchNormalizer;
 import org.bn4j.core.BatchNormConfig;
 import org.bn4j.core.BatchStats;
+import org.bn4j.core.DirectFloats;
 import org.bn4j.core.Parallelism;
 import org.bn4j.core.RunningStats;
 import org.bn4j.core.Shape;
@@ -33,7 +34,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * One BN layer on one float activation tensor: bn4j's layer, DL4J's built-in layer, or bn-core alone on Java arrays.
+ * One BN layer on one float activation tensor: bn4j's layer, DL4J's built-in layer, or bn-core alone on Java arrays
+ * ({@code core}) or on off-heap memory ({@code direct}, as the layer hands it ND4J's).
  * Layers are called as DL4J's networks call them in training, inside a workspace that is reused from one call to the
  * next, so what is measured is the computation, not memory allocation.
  */
@@ -44,7 +46,7 @@ public class BatchNormBenchmark {
     @Param({"NCHW:32,64,56,56"})
     public String shape;
 
-    /** {@code bn4j}, {@code builtin} or {@code core}. */
+    /** {@code bn4j}, {@code builtin}, {@code core} or {@code direct}. */
     @Param({"bn4j"})
     public String impl;
 
@@ -62,6 +64,9 @@ public class BatchNormBenchmark {
     private float[] xs;
     private float[] dys;
     private float[] out;
+    private DirectFloats xd;
+    private DirectFloats dyd;
+    private DirectFloats outd;
     private double[] gamma;
     private double[] beta;
     private BatchStats saved;
@@ -84,6 +89,18 @@ public class BatchNormBenchmark {
             running = RunningStats.initial(coreShape.channels());
             return;
         }
+        if (impl.equals("direct")) {
+            coreShape = s.shape();
+            core = new BatchNormalizer(BatchNormConfig.defaults(), Parallelism.threads(threads));
+            xd = direct(random(coreShape.size(), 1));
+            dyd = direct(random(coreShape.size(), 2));
+            outd = direct(new float[coreShape.size()]);
+            gamma = new double[coreShape.channels()];
+            beta = new double[coreShape.channels()];
+            java.util.Arrays.fill(gamma, 1.0);
+            running = RunningStats.initial(coreShape.channels());
+            return;
+        }
         org.deeplearning4j.nn.conf.layers.Layer conf = impl.equals("builtin") ? new BatchNormalization.Builder().build()
                 : new BatchNorm.Builder().build();
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
@@ -98,6 +115,13 @@ public class BatchNormBenchmark {
         workspaces = LayerWorkspaceMgr.builder().defaultWorkspace("BN_BENCH", reuse).build();
     }
 
+    private static DirectFloats direct(float[] values) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocateDirect(values.length * Float.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder());
+        bytes.asFloatBuffer().put(values);
+        return DirectFloats.of(bytes);
+    }
+
     private static float[] random(int n, long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         float[] a = new float[n];
@@ -109,6 +133,10 @@ public class BatchNormBenchmark {
 
     @Benchmark
     public void forwardTraining(Blackhole bh) {
+        if (xd != null) {
+            bh.consume(core.forwardTraining(xd, coreShape, gamma, beta, outd));
+            return;
+        }
         if (core != null) {
             bh.consume(core.forwardTraining(xs, coreShape, gamma, beta, out));
             return;
@@ -120,6 +148,11 @@ public class BatchNormBenchmark {
 
     @Benchmark
     public void forwardBackward(Blackhole bh) {
+        if (xd != null) {
+            BatchStats stats = core.forwardTraining(xd, coreShape, gamma, beta, outd);
+            bh.consume(core.backward(xd, dyd, coreShape, gamma, stats, outd));
+            return;
+        }
         if (core != null) {
             BatchStats stats = core.forwardTraining(xs, coreShape, gamma, beta, out);
             bh.consume(core.backward(xs, dys, coreShape, gamma, stats, out));
@@ -133,6 +166,10 @@ public class BatchNormBenchmark {
 
     @Benchmark
     public void inference(Blackhole bh) {
+        if (xd != null) {
+            bh.consume(core.forwardInference(xd, coreShape, gamma, beta, running, outd));
+            return;
+        }
         if (core != null) {
             core.forwardInference(xs, coreShape, gamma, beta, running, out);
             bh.consume(out);

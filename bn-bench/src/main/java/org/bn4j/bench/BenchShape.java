@@ -1,4 +1,4 @@
-package org.bn4j.examples.bench;
+package org.bn4j.bench;
 
 import java.util.Arrays;
 import org.bn4j.core.Layout;
@@ -7,11 +7,14 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 
-/** A benchmark shape written as {@code LAYOUT:d0,d1,...}, for example {@code NCHW:32,64,56,56}. */
+/**
+ * A benchmark shape written as {@code LAYOUT:d0,d1,...}, for example {@code NCHW:32,64,56,56}, or with {@code x} between
+ * the sizes ({@code NCHW:32x64x56x56}) where commas would be taken apart, as on JMH's command line.
+ */
 record BenchShape(Layout layout, int[] dims) {
     static BenchShape parse(String text) {
         String[] parts = text.split(":");
-        return new BenchShape(Layout.valueOf(parts[0]), Arrays.stream(parts[1].split(",")).mapToInt(Integer::parseInt).toArray());
+        return new BenchShape(Layout.valueOf(parts[0]), Arrays.stream(parts[1].split("[,x]")).mapToInt(Integer::parseInt).toArray());
     }
 
     Shape shape() {

@@ -1,0 +1,155 @@
+package org.bn4j.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bn4j.examples.report.Versions;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the JMH benchmarks, times PyTorch's CPU BatchNorm on the same shapes when {@code python3} has torch, and writes
+ * {@code benchmarks.md} (tables and each performance goal with its measured ratio) and {@code benchmarks.csv} (every
+ * timing) with the run's provenance.
+ *
+ * <p>Usage: {@code mvn -B -q -DskipTests install && mvn -B -q -pl bn-bench exec:exec@bench} (about 25 minutes on 2
+ * cores), {@code -Dbench.args="--quick"} (the main shape and one small one, one fork, a few minutes),
+ * {@code -Dbench.args="--out docs/performance"} to write elsewhere than {@code bn4j-output}, or {@code --fold} for
+ * {@link FoldBenchmark} alone. Each timing is the median over JMH forks (separate JVMs), with the fastest and slowest
+ * fork beside it: this machine is shared, so one JVM's number is not enough.
+ */
+public final class BenchmarkMain {
+    static final String[] LARGE = {"NCHW:32,64,56,56", "NCHW:64,128,28,28", "NHWC:32,56,56,64"};
+    static final String[] SMALL = {"NC:60,100", "NC:256,1024", "NCHW:32,16,8,8", "NCW:32,128,50"};
+    static final String[] PASSES = {"forwardTraining", "forwardBackward", "inference"};
+
+    private BenchmarkMain() {
+    }
+
+    public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
+        List<String> arguments = List.of(args);
+        Path out = Path.of(arguments.contains("--out") ? arguments.get(arguments.indexOf("--out") + 1) : "bn4j-output");
+        Files.createDirectories(out);
+        if (arguments.contains("--fold")) {
+            Timings t = new Timings();
+            run(options(3).include(FoldBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
+                    .param("impl", "original", "folded").warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(3)), t);
+            write(out.resolve("fold-benchmarks.md"), new BenchmarkReport(t, List.of(), List.of(), null).foldTable());
+            return;
+        }
+        boolean quick = arguments.contains("--quick");
+        List<String> large = quick ? List.of(LARGE[0]) : List.of(LARGE);
+        List<String> small = quick ? List.of(SMALL[0]) : List.of(SMALL);
+        List<String> all = new ArrayList<>(large);
+        all.addAll(small);
+        int forks = quick ? 1 : 3;
+        Timings t = new Timings();
+        String torch = PyTorchPeer.run(all, out.resolve("pytorch.csv"), t);
+        run(options(forks).include(BatchNormBenchmark.class.getSimpleName()).param("shape", array(all))
+                .param("impl", "bn4j", "direct"), t);
+        // DL4J's layer cannot take rank-3 input, and its 300 ms calls need no second fork to be told apart.
+        String[] builtIn = all.stream().filter(s -> !s.startsWith("NCW")).toArray(String[]::new);
+        run(options(1).include(BatchNormBenchmark.class.getSimpleName()).param("shape", builtIn).param("impl", "builtin"), t);
+        run(options(forks).include(CopyBenchmark.class.getSimpleName()).param("shape", array(large)), t);
+        run(options(forks).include(MlpStepBenchmark.class.getSimpleName()).param("impl", "bn4j", "none"), t);
+        if (!quick) {
+            run(options(2).include(NetworkStepBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
+                    .param("impl", "bn4j", "builtin").warmupIterations(2).measurementIterations(3)
+                    .measurementTime(TimeValue.seconds(5)), t);
+        }
+        Files.writeString(out.resolve("benchmarks.csv"), t.csv(), StandardCharsets.UTF_8);
+        write(out.resolve("benchmarks.md"), new BenchmarkReport(t, large, small, torch).markdown(provenance(quick, forks)));
+    }
+
+    private static String[] array(List<String> values) {
+        return values.toArray(String[]::new);
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        System.out.println(text);
+    }
+
+    private static ChainedOptionsBuilder options(int forks) {
+        return new OptionsBuilder().forks(forks).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(4).measurementTime(TimeValue.seconds(1)).shouldFailOnError(true);
+    }
+
+    /** Adds every fork's score of every benchmark in the run, keyed by method and parameters. */
+    private static void run(ChainedOptionsBuilder options, Timings timings) throws RunnerException {
+        for (RunResult r : new Runner(options.build()).run()) {
+            String benchmark = r.getParams().getBenchmark();
+            StringBuilder key = new StringBuilder(benchmark.substring(benchmark.lastIndexOf('.') + 1));
+            for (String p : new String[] {"shape", "impl", "net"}) {
+                String v = r.getParams().getParam(p);
+                if (v != null) {
+                    key.append('|').append(p).append('=').append(v);
+                }
+            }
+            for (BenchmarkResult fork : r.getBenchmarkResults()) {
+                timings.add(key.toString(), fork.getPrimaryResult().getScore());
+            }
+        }
+    }
+
+    private static String provenance(boolean quick, int forks) {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        } catch (IOException e) {
+            // not Linux: leave it unknown
+        }
+        Versions versions = Versions.current();
+        return "Generated by `org.bn4j.bench.BenchmarkMain" + (quick ? " --quick" : "") + "` on " + LocalDate.now()
+                + ": bn4j " + versions.bn4j() + " at commit " + versions.commit() + ", DL4J " + versions.dl4j()
+                + ". Machine: " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores; "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; Vector API "
+                + (versions.vectorApi() ? "on" : "off") + "; float; JMH, " + forks
+                + " fork(s) per benchmark, 3 x 1 s warm-up and 4 x 1 s measurement per fork.";
+    }
+
+    /** Every fork's score, milliseconds per call, by benchmark key. */
+    static final class Timings {
+        private final Map<String, List<Double>> scores = new HashMap<>();
+
+        void add(String key, double ms) {
+            scores.computeIfAbsent(key, k -> new ArrayList<>()).add(ms);
+        }
+
+        /** @return the scores of {@code key}, sorted; empty when it was not measured */
+        double[] of(String key) {
+            return scores.getOrDefault(key, List.of()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        }
+
+        String csv() {
+            StringBuilder csv = new StringBuilder("benchmark,ms_per_call\n");
+            scores.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> e.getValue()
+                    .forEach(v -> csv.append('"').append(e.getKey()).append("\",").append(v).append('\n')));
+            return csv.toString();
+        }
+
+        static double median(double[] sorted) {
+            int n = sorted.length;
+            return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(scores.keySet().toArray());
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.bn4j.bench;
+
+import java.util.List;
+import java.util.Locale;
+import org.bn4j.bench.BenchmarkMain.Timings;
+
+/**
+ * The Markdown of one benchmark run: timings as median over forks with the fastest and slowest fork, and each
+ * performance goal with its measured ratio. A ratio's range pairs the extremes (fastest of one against slowest of the
+ * other), so it bounds what the forks allow.
+ */
+final class BenchmarkReport {
+    private final Timings t;
+    private final List<String> large;
+    private final List<String> small;
+    private final String torch;
+
+    BenchmarkReport(Timings timings, List<String> large, List<String> small, String torch) {
+        this.t = timings;
+        this.large = large;
+        this.small = small;
+        this.torch = torch;
+    }
+
+    String markdown(String provenance) {
+        StringBuilder md = new StringBuilder("# Benchmarks\n\n");
+        md.append(provenance).append(" Peer: ").append(torch).append(".\n\n");
+        md.append("Milliseconds per call: median over forks, [fastest, slowest]. bn4j's layer is called as DL4J's training "
+                + "loop calls it, inside a reused workspace; \"bn-core, off-heap\" is bn-core alone on the same kind of "
+                + "memory (`DirectFloats`), so the difference is the layer's DL4J glue.\n\n");
+        md.append("| shape | pass | bn4j layer | bn-core, off-heap | PyTorch | DL4J built-in | bn4j / PyTorch | DL4J / bn4j |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        for (List<String> shapes : List.of(large, small)) {
+            for (String shape : shapes) {
+                for (String pass : BenchmarkMain.PASSES) {
+                    double[] ours = call(pass, shape, "bn4j");
+                    double[] builtIn = call(pass, shape, "builtin");
+                    double[] peer = call(pass, shape, "pytorch");
+                    md.append("| ").append(shape).append(" | ").append(pass).append(" | ").append(ms(ours)).append(" | ")
+                            .append(ms(call(pass, shape, "direct"))).append(" | ").append(ms(peer)).append(" | ")
+                            .append(shape.startsWith("NCW") && builtIn.length == 0 ? "cannot" : ms(builtIn))
+                            .append(" | ").append(ratio(ours, peer)).append(" | ").append(ratio(builtIn, ours)).append(" |\n");
+                }
+            }
+        }
+        md.append("\n## Goals\n\n| goal | shape | measured | target | met |\n|---|---|---|---|---|\n");
+        for (String shape : large) {
+            goal(md, "forward + backward, bn4j / PyTorch", shape, call("forwardBackward", shape, "bn4j"),
+                    call("forwardBackward", shape, "pytorch"), 1.0);
+            goal(md, "inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"), call("inference", shape, "pytorch"), 1.5);
+            goal(md, "forward (training), bn4j / copy probe", shape, call("forwardTraining", shape, "bn4j"),
+                    t.of("copy|shape=" + shape), 1.5);
+        }
+        for (String shape : small) {
+            goal(md, "forward + backward, bn4j / PyTorch", shape, call("forwardBackward", shape, "bn4j"),
+                    call("forwardBackward", shape, "pytorch"), 2.0);
+            goal(md, "inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"), call("inference", shape, "pytorch"), 2.0);
+        }
+        goal(md, "MNIST MLP step (batch 60), with bn4j's BN / without BN", "784-100x3-10", t.of("step|impl=bn4j"),
+                t.of("step|impl=none"), 1.15);
+        for (String net : List.of("inception", "resnet50")) {
+            double[] ours = t.of("step|impl=bn4j|net=" + net);
+            if (ours.length > 0) {
+                goal(md, "training step, bn4j / DL4J's layer", net.equals("inception")
+                        ? "Inception-style, 32x32, batch 32" : "ResNet50, 224x224, batch 2", ours,
+                        t.of("step|impl=builtin|net=" + net), 1.0);
+            }
+        }
+        md.append("\n\"copy probe\": `System.arraycopy` of a float array of the tensor's size on one thread, the least a "
+                + "forward pass must move (one read, one write), measured in the same run. Whole steps: ")
+                .append(ms(t.of("step|impl=bn4j"))).append(" ms with BN, ").append(ms(t.of("step|impl=none")))
+                .append(" ms without, for the MLP.\n");
+        return md.toString();
+    }
+
+    String foldTable() {
+        StringBuilder md = new StringBuilder("# BN folding: inference, milliseconds per output() call\n\n");
+        md.append("| network | original | BN folded | original / folded |\n|---|---|---|---|\n");
+        for (String net : List.of("inception", "resnet50")) {
+            double[] original = t.of("output|impl=original|net=" + net);
+            double[] folded = t.of("output|impl=folded|net=" + net);
+            md.append("| ").append(net.equals("inception") ? "Inception-style, bn4j BN (32x32, batch 32)"
+                    : "ResNet50, DL4J's BN (224x224, batch 1)").append(" | ").append(ms(original)).append(" | ")
+                    .append(ms(folded)).append(" | ").append(ratio(original, folded)).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private double[] call(String pass, String shape, String impl) {
+        return t.of(pass + "|shape=" + shape + "|impl=" + impl);
+    }
+
+    private static void goal(StringBuilder md, String what, String shape, double[] a, double[] b, double target) {
+        boolean measured = a.length > 0 && b.length > 0;
+        double median = measured ? Timings.median(a) / Timings.median(b) : Double.NaN;
+        md.append("| ").append(what).append(" | ").append(shape).append(" | ").append(ratio(a, b)).append(" | at most ")
+                .append(String.format(Locale.ROOT, "%.2f", target)).append(" | ")
+                .append(!measured ? "not measured" : median <= target ? "yes" : "no").append(" |\n");
+    }
+
+    private static String ms(double[] v) {
+        if (v.length == 0) {
+            return "-";
+        }
+        return v.length == 1 ? format(v[0])
+                : format(Timings.median(v)) + " [" + format(v[0]) + ", " + format(v[v.length - 1]) + "]";
+    }
+
+    private static String ratio(double[] a, double[] b) {
+        if (a.length == 0 || b.length == 0) {
+            return "-";
+        }
+        String median = String.format(Locale.ROOT, "%.2f", Timings.median(a) / Timings.median(b));
+        return a.length == 1 && b.length == 1 ? median : median + String.format(Locale.ROOT, " [%.2f, %.2f]",
+                a[0] / b[b.length - 1], a[a.length - 1] / b[0]);
+    }
+
+    private static String format(double ms) {
+        return String.format(Locale.ROOT, ms < 1 ? "%.3f" : "%.2f", ms);
+    }
+}
