@@ -15,9 +15,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bn4j", mixinStandardHelpOptions = true, version = "bn4j 0.1.0",
         description = "Reruns the experiments of the Batch Normalization paper with bn4j's BatchNorm layer and writes a "
-                + "Markdown report with PNG plots and CSV. Without a subcommand: mnist, inception and speed, in that order.",
+                + "Markdown report with PNG plots and CSV. Without a command: mnist, inception and speed, in that order.",
+        footer = {"", "The options above work before or after the command's name, with the same effect: "
+                + "bn4j --seed 7 mnist is bn4j mnist --seed 7. Given on both sides, the one after the name wins."},
         subcommands = {MnistCommand.class, InceptionCommand.class, SpeedCommand.class})
 public final class Bn4j implements Callable<Integer> {
+    /** The one set of common options: every subcommand inherits them and reads them here. */
     @Mixin
     CommonOptions common = new CommonOptions();
 
