@@ -19,12 +19,13 @@ public final class CommonOptions {
             description = "Where reports, plots and CSV go (default: ${DEFAULT-VALUE}).")
     Path outputDir;
 
-    @Option(names = "--data-dir", scope = ScopeType.INHERIT, description = "Real data instead of the default: the four "
+    @Option(names = "--data-dir", converter = Checked.ExistingDirectory.class, scope = ScopeType.INHERIT, description = "Real data instead of the default: the four "
             + "MNIST IDX files (mnist), or CIFAR-10's binary version (inception, speed).")
     Path dataDir;
 
     @Option(names = "--bn", defaultValue = "BN4J", scope = ScopeType.INHERIT,
-            description = "BN layer: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "BN layer of mnist and inception: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); "
+                    + "speed always times both.")
     BatchNormImpl bn;
 
     // An explicit default: without it, an inherited flag given on both sides toggles back to false.
