@@ -70,6 +70,8 @@ class CommandLineErrorsTest {
             --bn BUILTIN speed                      | --bn does not apply to speed, which times both bn4j's BatchNorm and DL4J's BatchNormalization | bn4j speed
             speed --data-dir DIR --image-size 8     | --image-size does not apply with --data-dir: CIFAR-10's images are 32x32   | bn4j speed
             inception --data-dir DIR --image-size 8 | --image-size applies to generated images only, not with --data-dir (CIFAR-10) | bn4j inception
+            --seed 1 --seed 2 mnist                 | option '--seed' (<seed>) should be specified only once                     | bn4j
+            mnist --seed 1 --seed 2                 | option '--seed' (<seed>) should be specified only once                     | bn4j mnist
             --data-dir DIR                          | --data-dir names one data set: use it with a subcommand (mnist for MNIST, inception or speed for CIFAR-10) | bn4j
             """)
     void badCommandLineExitsWithTwoAMessageAndTheUsage(String args, String message, String command) {

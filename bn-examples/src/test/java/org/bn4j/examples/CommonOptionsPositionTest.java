@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,31 +50,9 @@ class CommonOptionsPositionTest {
     @TempDir
     Path out;
 
-    /** Writes 120 training and 60 test digits of noise in MNIST's IDX format. */
     @BeforeAll
     static void writeTinyMnist() throws IOException {
-        Random random = new Random(17);
-        for (String set : List.of("train", "t10k")) {
-            int n = set.equals("train") ? 120 : 60;
-            byte[] pixels = new byte[n * 28 * 28];
-            random.nextBytes(pixels);
-            byte[] labels = new byte[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = (byte) (i % 10);
-            }
-            writeIdx(tinyMnist.resolve(set + "-images-idx3-ubyte"), pixels, n, 28, 28);
-            writeIdx(tinyMnist.resolve(set + "-labels-idx1-ubyte"), labels, n);
-        }
-    }
-
-    private static void writeIdx(Path file, byte[] values, int... dims) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
-            out.writeInt(0x0800 | dims.length);
-            for (int d : dims) {
-                out.writeInt(d);
-            }
-            out.write(values);
-        }
+        TinyMnist.write(tinyMnist);
     }
 
     /** The options every run takes after {@code mnist}, except the one under test: tiny, silent, in {@link #out}. */
