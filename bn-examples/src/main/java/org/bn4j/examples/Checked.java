@@ -42,11 +42,7 @@ final class Checked {
     static final class PositiveDouble implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
-            double d = number(value);
-            if (!(d > 0)) {
-                throw new TypeConversionException(value + " is not a number above 0");
-            }
-            return d;
+            return number(value, false);
         }
     }
 
@@ -54,11 +50,7 @@ final class Checked {
     static final class NonNegativeDouble implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
-            double d = number(value);
-            if (!(d >= 0)) {
-                throw new TypeConversionException(value + " is not a number of at least 0");
-            }
-            return d;
+            return number(value, true);
         }
     }
 
@@ -81,7 +73,7 @@ final class Checked {
         try {
             n = Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new TypeConversionException(value + " is not " + expected);
+            n = Integer.MIN_VALUE; // below every min
         }
         if (n < min || n % multipleOf != 0) {
             throw new TypeConversionException(value + " is not " + expected);
@@ -89,16 +81,20 @@ final class Checked {
         return n;
     }
 
-    /** @return {@code value} as a finite double */
-    private static double number(String value) {
+    /** @return {@code value} as a finite double above 0, or of at least 0 if {@code zeroAllowed} */
+    private static double number(String value, boolean zeroAllowed) {
+        double d;
         try {
-            double d = Double.parseDouble(value);
-            if (Double.isFinite(d)) {
-                return d;
-            }
+            d = Double.parseDouble(value);
         } catch (NumberFormatException e) {
-            // falls through to the message below
+            d = Double.NaN;
         }
-        throw new TypeConversionException(value + " is not a finite number");
+        if (!Double.isFinite(d)) {
+            throw new TypeConversionException(value + " is not a finite number");
+        }
+        if (d < 0 || d == 0 && !zeroAllowed) {
+            throw new TypeConversionException(value + (zeroAllowed ? " is not a number of at least 0" : " is not a number above 0"));
+        }
+        return d;
     }
 }
