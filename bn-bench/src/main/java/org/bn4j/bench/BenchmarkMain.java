@@ -119,7 +119,7 @@ public final class BenchmarkMain {
                 + ". Machine: " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores; "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; Vector API "
                 + (versions.vectorApi() ? "on" : "off") + "; float; JMH, " + forks
-                + " fork(s) per benchmark, 3 x 1 s warm-up and 4 x 1 s measurement per fork.";
+                + " fork(s) per benchmark, each with 3 warm-up and 4 measured iterations of one second.";
     }
 
     /** Every fork's score, milliseconds per call, by benchmark key. */

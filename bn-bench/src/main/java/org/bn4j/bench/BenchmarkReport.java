@@ -67,9 +67,15 @@ final class BenchmarkReport {
             }
         }
         md.append("\n\"copy probe\": `System.arraycopy` of a float array of the tensor's size on one thread, the least a "
-                + "forward pass must move (one read, one write), measured in the same run. Whole steps: ")
-                .append(ms(t.of("step|impl=bn4j"))).append(" ms with BN, ").append(ms(t.of("step|impl=none")))
-                .append(" ms without, for the MLP.\n");
+                + "forward pass must move (one read, one write), measured in the same run.\n\n");
+        md.append("| training step | with bn4j's BN | without BN | with DL4J's BN |\n|---|---|---|---|\n");
+        md.append("| MNIST MLP, 784-100x3-10, batch 60 | ").append(ms(t.of("step|impl=bn4j"))).append(" | ")
+                .append(ms(t.of("step|impl=none"))).append(" | - |\n");
+        for (String net : List.of("inception", "resnet50")) {
+            md.append("| ").append(net.equals("inception") ? "Inception-style, 32x32, batch 32" : "ResNet50, 224x224, batch 2")
+                    .append(" | ").append(ms(t.of("step|impl=bn4j|net=" + net))).append(" | - | ")
+                    .append(ms(t.of("step|impl=builtin|net=" + net))).append(" |\n");
+        }
         return md.toString();
     }
 
