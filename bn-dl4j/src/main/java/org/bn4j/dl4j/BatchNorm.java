@@ -82,6 +82,11 @@ public class BatchNorm extends FeedForwardLayer {
     @JsonProperty private boolean frozenStatistics;
     @JsonProperty private boolean frozenGammaBeta;
 
+    // --- recorded from the input type by setNIn, not options ---
+    // Image or volume sizes the input type promised, spatial axes in NCHW/NCDHW order ([H, W] or [D, H, W]); null
+    // when unknown (no input type, other input kinds, or a configuration saved before bn4j recorded them).
+    @JsonProperty private long[] inputTypeSpatial;
+
     private static final OptionFields OPTIONS = new OptionFields(BatchNorm.class);
     private static final BatchNorm DEFAULT_OPTIONS = new BatchNorm((Void) null);
 
@@ -155,7 +160,11 @@ public class BatchNorm extends FeedForwardLayer {
         return BatchNormParamInitializer.getInstance();
     }
 
-    /** Batch normalization keeps the shape: the output type is the input type. */
+    /**
+     * Batch normalization keeps the shape: the output type is the input type, in the data format this layer reads
+     * (which differs from the input type's only when one was set on the builder, as after a {@code Convolution3D} in
+     * {@code Truncate} mode, whose output type DL4J 1.0.0-M2.1 labels NDHWC whatever its format).
+     */
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         if (inputType == null) {
@@ -163,10 +172,17 @@ public class BatchNorm extends FeedForwardLayer {
                     + ") got no input type");
         }
         switch (inputType.getType()) {
-            case FF:
             case CNN:
-            case CNNFlat:
+                InputType.InputTypeConvolutional cnn = (InputType.InputTypeConvolutional) inputType;
+                return cnn2DFormat == null || cnn2DFormat == cnn.getFormat() ? inputType
+                        : InputType.convolutional(cnn.getHeight(), cnn.getWidth(), cnn.getChannels(), cnn2DFormat);
             case CNN3D:
+                InputType.InputTypeConvolutional3D cnn3d = (InputType.InputTypeConvolutional3D) inputType;
+                return cnn3DFormat == null || cnn3DFormat == cnn3d.getDataFormat() ? inputType
+                        : InputType.convolutional3D(cnn3DFormat, cnn3d.getDepth(), cnn3d.getHeight(), cnn3d.getWidth(),
+                        cnn3d.getChannels());
+            case FF:
+            case CNNFlat:
             case RNN:
                 return inputType;
             default:
@@ -187,14 +203,18 @@ public class BatchNorm extends FeedForwardLayer {
                 InputType.InputTypeConvolutional cnn = (InputType.InputTypeConvolutional) inputType;
                 channels = cnn.getChannels();
                 cnn2DFormat = cnn2DFormat != null ? cnn2DFormat : cnn.getFormat();
+                inputTypeSpatial = knownSizes(cnn.getHeight(), cnn.getWidth());
                 break;
             case CNNFlat:
-                channels = ((InputType.InputTypeConvolutionalFlat) inputType).getDepth();
+                InputType.InputTypeConvolutionalFlat flat = (InputType.InputTypeConvolutionalFlat) inputType;
+                channels = flat.getDepth();
+                inputTypeSpatial = knownSizes(flat.getHeight(), flat.getWidth());
                 break;
             case CNN3D:
                 InputType.InputTypeConvolutional3D cnn3d = (InputType.InputTypeConvolutional3D) inputType;
                 channels = cnn3d.getChannels();
                 cnn3DFormat = cnn3DFormat != null ? cnn3DFormat : cnn3d.getDataFormat();
+                inputTypeSpatial = knownSizes(cnn3d.getDepth(), cnn3d.getHeight(), cnn3d.getWidth());
                 break;
             case RNN:
                 InputType.InputTypeRecurrent rnn = (InputType.InputTypeRecurrent) inputType;
@@ -209,6 +229,15 @@ public class BatchNorm extends FeedForwardLayer {
             nIn = channels;
             nOut = channels;
         }
+    }
+
+    private static long[] knownSizes(long... sizes) {
+        for (long size : sizes) {
+            if (size <= 0) {
+                return null;
+            }
+        }
+        return sizes;
     }
 
     @Override
@@ -350,6 +379,15 @@ public class BatchNorm extends FeedForwardLayer {
     }
 
     /**
+     * @return the image or volume sizes the network's input type promised, spatial axes only, in NCHW/NCDHW order
+     *         ({@code [H, W]} or {@code [D, H, W]}); null when unknown. Recorded when the network is built with
+     *         {@code setInputType}; the layer refuses an array that has these sizes in the other data format's order.
+     */
+    public long[] getInputTypeSpatial() {
+        return inputTypeSpatial == null ? null : inputTypeSpatial.clone();
+    }
+
+    /**
      * DL4J's JSON reader ignores unknown fields; a misspelt BN option (say {@code "epsilon"}) would silently keep
      * its default, so this layer refuses it.
      */
@@ -450,7 +488,7 @@ public class BatchNorm extends FeedForwardLayer {
         /**
          * @param format the layout of volume input; default: the input type's, else NCDHW. Set it after a
          *               {@code Convolution3D} in {@code Truncate} mode: DL4J 1.0.0-M2.1 reports that layer's output as
-         *               NDHWC whatever its data format.
+         *               NDHWC whatever its data format. This layer's output type then carries this format.
          */
         public Builder cnn3DDataFormat(Convolution3D.DataFormat format) {
             options.cnn3DFormat = format;

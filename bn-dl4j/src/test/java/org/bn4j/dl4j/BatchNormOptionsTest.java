@@ -69,7 +69,7 @@ class BatchNormOptionsTest {
             "beta", b -> b.lockGammaBeta(true));
 
     /** Fields that no builder option sets: the layer records them from the network's input type. */
-    private static final Set<String> DERIVED_FIELDS = Set.of();
+    private static final Set<String> DERIVED_FIELDS = Set.of("inputTypeSpatial");
 
     private static BatchNorm.Builder named() {
         return new BatchNorm.Builder().nIn(3).nOut(3).name("bn");
