@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  *       left out. Any language may carry a marker; a {@code java} block must.</li>
  *   <li>The lines between {@code <!-- generated: path -->} and {@code <!-- end generated -->} must equal that file:
  *       measured numbers are pasted from the file their measuring run wrote, never retyped.</li>
+ *   <li>Outside code blocks, inline code and generated regions, a page states no measured time or speed-up: a number
+ *       followed by a time unit ({@code 4.83 ms}, {@code 20 minutes}) or a ratio such as {@code 1.19x} is refused.</li>
  * </ul>
  *
  * Paths are relative to the repository root. Trailing whitespace is ignored everywhere. Markers and fences indented by
@@ -30,6 +32,8 @@ final class MarkdownChecker {
     private static final Pattern SNIPPET = Pattern.compile("^ {0,3}<!--\\s*snippet:\\s*(\\S+?)#(\\S+?)\\s*-->\\s*$");
     private static final Pattern GENERATED = Pattern.compile("^ {0,3}<!--\\s*generated:\\s*(\\S+?)\\s*-->\\s*$");
     private static final Pattern END_GENERATED = Pattern.compile("^\\s*<!--\\s*end generated\\s*-->\\s*$");
+    private static final Pattern MEASURED = Pattern.compile(
+            "(?<![\\w.])\\d+(?:[.,]\\d+)*\\s?(?:ms|s|sec|seconds?|min|minutes?|h|hours?)\\b|(?<![\\w.])\\d+\\.\\d+x\\b");
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(```+|~~~+)\\s*([\\w+-]*).*$");
 
     private final Path root;
@@ -104,6 +108,15 @@ final class MarkdownChecker {
                 }
                 pendingMarker = null;
                 i = end;
+            } else if (MEASURED.matcher(withoutInlineCode(line)).find()) {
+                Matcher m = MEASURED.matcher(withoutInlineCode(line));
+                m.find();
+                problems.add(where + ": \"" + m.group() + "\" looks measured; paste it from a generated file "
+                        + "(<!-- generated: path -->) or link to that file");
+                if (pendingMarker != null && !line.isBlank()) {
+                    problems.add(page + ":" + markerLine + ": snippet marker is not followed by a code block");
+                    pendingMarker = null;
+                }
             } else if (pendingMarker != null && !line.isBlank()) {
                 problems.add(page + ":" + markerLine + ": snippet marker is not followed by a code block");
                 pendingMarker = null;
@@ -113,6 +126,11 @@ final class MarkdownChecker {
             problems.add(page + ":" + markerLine + ": snippet marker is not followed by a code block");
         }
         return problems;
+    }
+
+    /** Inline code ({@code `...`}) is quoted text, such as an example of what not to write. */
+    private static String withoutInlineCode(String line) {
+        return line.replaceAll("`[^`]*`", "``");
     }
 
     /** @return how many snippet blocks {@link #check} has compared so far */

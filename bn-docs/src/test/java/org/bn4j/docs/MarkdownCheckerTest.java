@@ -99,6 +99,20 @@ class MarkdownCheckerTest {
     }
 
     @Test
+    @DisplayName("refuses a measured time or speed-up in prose, and accepts one in a code block or generated region")
+    void refusesMeasuredNumbersInProse() throws IOException {
+        Files.writeString(root.resolve("result.md"), "forward: 4.83 ms\n");
+
+        assertEquals(List.of("page.md:1: \"4.83 ms\" looks measured; paste it from a generated file "
+                + "(<!-- generated: path -->) or link to that file"), check("The forward pass takes 4.83 ms."));
+        assertEquals(1, check("| network | 1.19x |").size());
+        assertEquals(1, check("the benchmarks take about 20 minutes").size());
+        assertEquals(List.of(), check("eps 1e-5, 28x28 images, 5,000 steps, version 0.1.0, 2 cores, 3x3 kernels",
+                "quoted as inline code: `4.83 ms`", "```bash", "time: 4.83 ms", "```", "<!-- generated: result.md -->", "forward: 4.83 ms",
+                "<!-- end generated -->"));
+    }
+
+    @Test
     @DisplayName("reads README.md, CONTRIBUTING.md and every page under docs/, nested folders included")
     void findsEveryPage() throws IOException {
         Files.writeString(root.resolve("README.md"), "");
