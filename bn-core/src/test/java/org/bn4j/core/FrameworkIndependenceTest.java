@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FrameworkIndependenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"org.nd4j.linalg.factory.Nd4j", "org.deeplearning4j.nn.conf.NeuralNetConfiguration",
-            "org.nd4j.linalg.api.ndarray.INDArray"})
+            "org.nd4j.linalg.api.ndarray.INDArray", "org.slf4j.Logger"})
     void frameworkClassesAreNotOnTheClasspath(String className) {
         assertThrows(ClassNotFoundException.class, () -> Class.forName(className));
     }

@@ -1,29 +1,41 @@
 package org.bn4j.core;
 
-/**
- * A straightforward double-precision batch normalization, the oracle of the tests. It shares no code with
- * the kernels: channels come from each element's multi-index, and the backward pass follows the paper's
- * chain-rule equations (Ioffe &amp; Szegedy 2015, section 3) term by term rather than the closed form.
- */
-final class ReferenceBatchNorm {
-    final int[] channelOf;
-    final int channels;
-    final long[] count;
+import java.util.Arrays;
 
-    ReferenceBatchNorm(Shape shape) {
-        int[] dims = shape.dims();
-        int axis = shape.layout().channelAxis();
-        this.channels = dims[axis];
+/**
+ * A straightforward double-precision batch normalization, the one oracle of the tests: bn-core's, and through
+ * bn-core's test jar, bn-dl4j's. It shares no code with the kernels: channels come from each element's multi-index,
+ * and the backward pass follows the paper's chain-rule equations (Ioffe &amp; Szegedy 2015, section 3) term by term
+ * rather than the closed form. Arrays are row-major, one value per element of the shape.
+ */
+public final class ReferenceBatchNorm {
+    /** The channel of each element, by flat row-major index. */
+    public final int[] channelOf;
+    /** The number of channels. */
+    public final int channels;
+    /** Values per channel. */
+    public final long[] count;
+
+    public ReferenceBatchNorm(Shape shape) {
+        this(Arrays.stream(shape.dims()).asLongStream().toArray(), shape.layout().channelAxis());
+    }
+
+    /**
+     * @param dims        row-major dimensions
+     * @param channelAxis the axis that holds the channels
+     */
+    public ReferenceBatchNorm(long[] dims, int channelAxis) {
+        this.channels = (int) dims[channelAxis];
         int size = 1;
-        for (int d : dims) {
-            size *= d;
+        for (long d : dims) {
+            size = Math.multiplyExact(size, (int) d);
         }
         channelOf = new int[size];
         count = new long[channels];
-        int[] index = new int[dims.length];
+        long[] index = new long[dims.length];
         for (int flat = 0; flat < size; flat++) {
-            channelOf[flat] = index[axis];
-            count[index[axis]]++;
+            channelOf[flat] = (int) index[channelAxis];
+            count[channelOf[flat]]++;
             for (int d = dims.length - 1; d >= 0; d--) {
                 if (++index[d] < dims[d]) {
                     break;
@@ -33,7 +45,8 @@ final class ReferenceBatchNorm {
         }
     }
 
-    double[] mean(double[] x) {
+    /** @return the per-channel mean, with one correction pass (see the comment inside) */
+    public double[] mean(double[] x) {
         double[] mean = new double[channels];
         for (int i = 0; i < x.length; i++) {
             mean[channelOf[i]] += x[i];
@@ -41,10 +54,20 @@ final class ReferenceBatchNorm {
         for (int ch = 0; ch < channels; ch++) {
             mean[ch] /= count[ch];
         }
+        // One correction pass: the rounded sum / count of equal values can miss them by an ulp, which at 1e30 is
+        // a spread far larger than eps.
+        double[] residual = new double[channels];
+        for (int i = 0; i < x.length; i++) {
+            residual[channelOf[i]] += x[i] - mean[channelOf[i]];
+        }
+        for (int ch = 0; ch < channels; ch++) {
+            mean[ch] += residual[ch] / count[ch];
+        }
         return mean;
     }
 
-    double[] biasedVar(double[] x) {
+    /** @return the per-channel variance over the count (not count - 1) */
+    public double[] biasedVar(double[] x) {
         double[] mean = mean(x);
         double[] var = new double[channels];
         for (int i = 0; i < x.length; i++) {
@@ -57,11 +80,13 @@ final class ReferenceBatchNorm {
         return var;
     }
 
-    double[] forwardTraining(double[] x, double[] gamma, double[] beta, double eps) {
+    /** @return y of a training-mode forward pass, normalized with the batch statistics */
+    public double[] forwardTraining(double[] x, double[] gamma, double[] beta, double eps) {
         return normalize(x, mean(x), biasedVar(x), gamma, beta, eps);
     }
 
-    double[] normalize(double[] x, double[] mean, double[] var, double[] gamma, double[] beta, double eps) {
+    /** @return {@code gamma * (x - mean) / sqrt(var + eps) + beta}, per channel */
+    public double[] normalize(double[] x, double[] mean, double[] var, double[] gamma, double[] beta, double eps) {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             int ch = channelOf[i];
@@ -70,8 +95,8 @@ final class ReferenceBatchNorm {
         return y;
     }
 
-    /** @return {dx, dGamma, dBeta} */
-    double[][] backward(double[] x, double[] dy, double[] gamma, double eps) {
+    /** @return {dx, dGamma, dBeta} of a training-mode pass */
+    public double[][] backward(double[] x, double[] dy, double[] gamma, double eps) {
         double[] mean = mean(x);
         double[] var = biasedVar(x);
         double[] dVar = new double[channels];

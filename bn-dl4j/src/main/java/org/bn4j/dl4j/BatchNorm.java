@@ -3,7 +3,6 @@ package org.bn4j.dl4j;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.bn4j.core.BatchNormConfig;
 import org.bn4j.core.BatchRenorm;
 import org.bn4j.core.NonFinitePolicy;
@@ -25,6 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.shade.jackson.annotation.JsonAnySetter;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
@@ -54,26 +54,41 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  */
 public class BatchNorm extends FeedForwardLayer {
     private static final long serialVersionUID = 1L;
+    private static final BatchNormConfig CORE_DEFAULTS = BatchNormConfig.defaults();
 
-    private double eps;
-    private double decay;
-    private boolean lockGammaBeta;
-    private double gamma;
-    private double beta;
-    private RunningAverage runningAverage;
-    private RunningVariance runningVariance;
-    private NonFinitePolicy nonFinitePolicy;
-    private CNN2DFormat cnn2DFormat;
-    private RNNFormat rnnFormat;
-    private Convolution3D.DataFormat cnn3DFormat;
-    private boolean renorm;
-    private double renormRMax;
-    private double renormDMax;
-    private long renormWarmupSteps;
-    private long renormRampSteps;
-    private int ghostBatchSize;
-    private boolean frozenStatistics;
-    private boolean frozenGammaBeta;
+    // --- options -----------------------------------------------------------------------------------------------
+    // Each option is a field here, with its default (bn-core's where bn-core has the option), a builder method, a
+    // getter, and a line in toCoreConfig() if bn-core needs it. equals, hashCode, toString, copying from the builder
+    // and the JSON form follow from the field (OptionFields, @JsonProperty); BatchNormOptionsTest checks all of them.
+
+    @JsonProperty private double eps = CORE_DEFAULTS.eps();
+    @JsonProperty private double decay = CORE_DEFAULTS.decay();
+    @JsonProperty private boolean lockGammaBeta = CORE_DEFAULTS.isGammaBetaLocked();
+    @JsonProperty private double gamma = CORE_DEFAULTS.lockedGamma();
+    @JsonProperty private double beta = CORE_DEFAULTS.lockedBeta();
+    @JsonProperty private RunningAverage runningAverage = CORE_DEFAULTS.runningAverage();
+    @JsonProperty private RunningVariance runningVariance = CORE_DEFAULTS.runningVariance();
+    @JsonProperty private NonFinitePolicy nonFinitePolicy = CORE_DEFAULTS.nonFinitePolicy();
+    // null: not chosen, so taken from the input type, else the default (NCHW, NCW, NCDHW)
+    @JsonProperty private CNN2DFormat cnn2DFormat;
+    @JsonProperty private RNNFormat rnnFormat;
+    @JsonProperty private Convolution3D.DataFormat cnn3DFormat;
+    @JsonProperty private boolean renorm = CORE_DEFAULTS.renorm() != null;
+    @JsonProperty private double renormRMax = 1;   // the bounds of plain batch normalization
+    @JsonProperty private double renormDMax = 0;
+    @JsonProperty private long renormWarmupSteps;
+    @JsonProperty private long renormRampSteps;
+    @JsonProperty private int ghostBatchSize = CORE_DEFAULTS.ghostBatchSize();
+    @JsonProperty private boolean frozenStatistics;
+    @JsonProperty private boolean frozenGammaBeta;
+
+    // --- recorded from the input type by setNIn, not options ---
+    // Image or volume sizes the input type promised, spatial axes in NCHW/NCDHW order ([H, W] or [D, H, W]); null
+    // when unknown (no input type, other input kinds, or a configuration saved before bn4j recorded them).
+    @JsonProperty private long[] inputTypeSpatial;
+
+    private static final OptionFields OPTIONS = new OptionFields(BatchNorm.class);
+    private static final BatchNorm DEFAULT_OPTIONS = new BatchNorm((Void) null);
 
     /** For JSON deserialization: every option at its default. */
     public BatchNorm() {
@@ -82,26 +97,13 @@ public class BatchNorm extends FeedForwardLayer {
 
     private BatchNorm(Builder builder) {
         super(builder);
-        this.eps = builder.eps;
-        this.decay = builder.decay;
-        this.lockGammaBeta = builder.lockGammaBeta;
-        this.gamma = builder.gamma;
-        this.beta = builder.beta;
-        this.runningAverage = builder.runningAverage;
-        this.runningVariance = builder.runningVariance;
-        this.nonFinitePolicy = builder.nonFinitePolicy;
-        this.cnn2DFormat = builder.cnn2DFormat;
-        this.rnnFormat = builder.rnnFormat;
-        this.cnn3DFormat = builder.cnn3DFormat;
-        this.renorm = builder.renorm;
-        this.renormRMax = builder.renormRMax;
-        this.renormDMax = builder.renormDMax;
-        this.renormWarmupSteps = builder.renormWarmupSteps;
-        this.renormRampSteps = builder.renormRampSteps;
-        this.ghostBatchSize = builder.ghostBatchSize;
-        this.frozenStatistics = builder.frozenStatistics;
-        this.frozenGammaBeta = builder.frozenGammaBeta;
+        OPTIONS.copy(builder.options, this);
         initializeConstraints(builder);
+    }
+
+    /** Every option at its default, nothing else set: a builder's option holder. */
+    private BatchNorm(Void optionsOnly) {
+        super();
     }
 
     /**
@@ -158,7 +160,11 @@ public class BatchNorm extends FeedForwardLayer {
         return BatchNormParamInitializer.getInstance();
     }
 
-    /** Batch normalization keeps the shape: the output type is the input type. */
+    /**
+     * Batch normalization keeps the shape: the output type is the input type, in the data format this layer reads
+     * (which differs from the input type's only when one was set on the builder, as after a {@code Convolution3D} in
+     * {@code Truncate} mode, whose output type DL4J 1.0.0-M2.1 labels NDHWC whatever its format).
+     */
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         if (inputType == null) {
@@ -166,10 +172,17 @@ public class BatchNorm extends FeedForwardLayer {
                     + ") got no input type");
         }
         switch (inputType.getType()) {
-            case FF:
             case CNN:
-            case CNNFlat:
+                InputType.InputTypeConvolutional cnn = (InputType.InputTypeConvolutional) inputType;
+                return cnn2DFormat == null || cnn2DFormat == cnn.getFormat() ? inputType
+                        : InputType.convolutional(cnn.getHeight(), cnn.getWidth(), cnn.getChannels(), cnn2DFormat);
             case CNN3D:
+                InputType.InputTypeConvolutional3D cnn3d = (InputType.InputTypeConvolutional3D) inputType;
+                return cnn3DFormat == null || cnn3DFormat == cnn3d.getDataFormat() ? inputType
+                        : InputType.convolutional3D(cnn3DFormat, cnn3d.getDepth(), cnn3d.getHeight(), cnn3d.getWidth(),
+                        cnn3d.getChannels());
+            case FF:
+            case CNNFlat:
             case RNN:
                 return inputType;
             default:
@@ -190,14 +203,18 @@ public class BatchNorm extends FeedForwardLayer {
                 InputType.InputTypeConvolutional cnn = (InputType.InputTypeConvolutional) inputType;
                 channels = cnn.getChannels();
                 cnn2DFormat = cnn2DFormat != null ? cnn2DFormat : cnn.getFormat();
+                inputTypeSpatial = knownSizes(cnn.getHeight(), cnn.getWidth());
                 break;
             case CNNFlat:
-                channels = ((InputType.InputTypeConvolutionalFlat) inputType).getDepth();
+                InputType.InputTypeConvolutionalFlat flat = (InputType.InputTypeConvolutionalFlat) inputType;
+                channels = flat.getDepth();
+                inputTypeSpatial = knownSizes(flat.getHeight(), flat.getWidth());
                 break;
             case CNN3D:
                 InputType.InputTypeConvolutional3D cnn3d = (InputType.InputTypeConvolutional3D) inputType;
                 channels = cnn3d.getChannels();
                 cnn3DFormat = cnn3DFormat != null ? cnn3DFormat : cnn3d.getDataFormat();
+                inputTypeSpatial = knownSizes(cnn3d.getDepth(), cnn3d.getHeight(), cnn3d.getWidth());
                 break;
             case RNN:
                 InputType.InputTypeRecurrent rnn = (InputType.InputTypeRecurrent) inputType;
@@ -212,6 +229,15 @@ public class BatchNorm extends FeedForwardLayer {
             nIn = channels;
             nOut = channels;
         }
+    }
+
+    private static long[] knownSizes(long... sizes) {
+        for (long size : sizes) {
+            if (size <= 0) {
+                return null;
+            }
+        }
+        return sizes;
     }
 
     @Override
@@ -274,158 +300,91 @@ public class BatchNorm extends FeedForwardLayer {
                 .build();
     }
 
-    // --- bean properties: Jackson needs a getter and a setter for every field, or it resets it on reload ---
+    // --- getters ---
 
     public double getEps() {
         return eps;
-    }
-
-    public void setEps(double eps) {
-        this.eps = eps;
     }
 
     public double getDecay() {
         return decay;
     }
 
-    public void setDecay(double decay) {
-        this.decay = decay;
-    }
-
     public boolean isLockGammaBeta() {
         return lockGammaBeta;
-    }
-
-    public void setLockGammaBeta(boolean lockGammaBeta) {
-        this.lockGammaBeta = lockGammaBeta;
     }
 
     public double getGamma() {
         return gamma;
     }
 
-    public void setGamma(double gamma) {
-        this.gamma = gamma;
-    }
-
     public double getBeta() {
         return beta;
-    }
-
-    public void setBeta(double beta) {
-        this.beta = beta;
     }
 
     public RunningAverage getRunningAverage() {
         return runningAverage;
     }
 
-    public void setRunningAverage(RunningAverage runningAverage) {
-        this.runningAverage = runningAverage;
-    }
-
     public RunningVariance getRunningVariance() {
         return runningVariance;
-    }
-
-    public void setRunningVariance(RunningVariance runningVariance) {
-        this.runningVariance = runningVariance;
     }
 
     public NonFinitePolicy getNonFinitePolicy() {
         return nonFinitePolicy;
     }
 
-    public void setNonFinitePolicy(NonFinitePolicy nonFinitePolicy) {
-        this.nonFinitePolicy = nonFinitePolicy;
-    }
-
     public CNN2DFormat getCnn2DFormat() {
         return cnn2DFormat;
-    }
-
-    public void setCnn2DFormat(CNN2DFormat cnn2DFormat) {
-        this.cnn2DFormat = cnn2DFormat;
     }
 
     public RNNFormat getRnnFormat() {
         return rnnFormat;
     }
 
-    public void setRnnFormat(RNNFormat rnnFormat) {
-        this.rnnFormat = rnnFormat;
-    }
-
     public Convolution3D.DataFormat getCnn3DFormat() {
         return cnn3DFormat;
-    }
-
-    public void setCnn3DFormat(Convolution3D.DataFormat cnn3DFormat) {
-        this.cnn3DFormat = cnn3DFormat;
     }
 
     public boolean isRenorm() {
         return renorm;
     }
 
-    public void setRenorm(boolean renorm) {
-        this.renorm = renorm;
-    }
-
     public double getRenormRMax() {
         return renormRMax;
-    }
-
-    public void setRenormRMax(double renormRMax) {
-        this.renormRMax = renormRMax;
     }
 
     public double getRenormDMax() {
         return renormDMax;
     }
 
-    public void setRenormDMax(double renormDMax) {
-        this.renormDMax = renormDMax;
-    }
-
     public long getRenormWarmupSteps() {
         return renormWarmupSteps;
-    }
-
-    public void setRenormWarmupSteps(long renormWarmupSteps) {
-        this.renormWarmupSteps = renormWarmupSteps;
     }
 
     public long getRenormRampSteps() {
         return renormRampSteps;
     }
 
-    public void setRenormRampSteps(long renormRampSteps) {
-        this.renormRampSteps = renormRampSteps;
-    }
-
     public int getGhostBatchSize() {
         return ghostBatchSize;
-    }
-
-    public void setGhostBatchSize(int ghostBatchSize) {
-        this.ghostBatchSize = ghostBatchSize;
     }
 
     public boolean isFrozenStatistics() {
         return frozenStatistics;
     }
 
-    public void setFrozenStatistics(boolean frozenStatistics) {
-        this.frozenStatistics = frozenStatistics;
-    }
-
     public boolean isFrozenGammaBeta() {
         return frozenGammaBeta;
     }
 
-    public void setFrozenGammaBeta(boolean frozenGammaBeta) {
-        this.frozenGammaBeta = frozenGammaBeta;
+    /**
+     * @return the image or volume sizes the network's input type promised, spatial axes only, in NCHW/NCDHW order
+     *         ({@code [H, W]} or {@code [D, H, W]}); null when unknown. Recorded when the network is built with
+     *         {@code setInputType}; the layer refuses an array that has these sizes in the other data format's order.
+     */
+    public long[] getInputTypeSpatial() {
+        return inputTypeSpatial == null ? null : inputTypeSpatial.clone();
     }
 
     /**
@@ -447,134 +406,92 @@ public class BatchNorm extends FeedForwardLayer {
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof BatchNorm) || !super.equals(o)) {
-            return false;
-        }
-        BatchNorm other = (BatchNorm) o;
-        return Double.compare(eps, other.eps) == 0 && Double.compare(decay, other.decay) == 0
-                && lockGammaBeta == other.lockGammaBeta && Double.compare(gamma, other.gamma) == 0
-                && Double.compare(beta, other.beta) == 0 && runningAverage == other.runningAverage
-                && runningVariance == other.runningVariance && nonFinitePolicy == other.nonFinitePolicy
-                && cnn2DFormat == other.cnn2DFormat && rnnFormat == other.rnnFormat && cnn3DFormat == other.cnn3DFormat
-                && renorm == other.renorm && Double.compare(renormRMax, other.renormRMax) == 0
-                && Double.compare(renormDMax, other.renormDMax) == 0 && renormWarmupSteps == other.renormWarmupSteps
-                && renormRampSteps == other.renormRampSteps && ghostBatchSize == other.ghostBatchSize
-                && frozenStatistics == other.frozenStatistics && frozenGammaBeta == other.frozenGammaBeta;
+        return o == this || o instanceof BatchNorm && super.equals(o) && OPTIONS.equal(this, o);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), eps, decay, lockGammaBeta, gamma, beta, runningAverage, runningVariance,
-                nonFinitePolicy, cnn2DFormat, rnnFormat, cnn3DFormat, renorm, renormRMax, renormDMax, renormWarmupSteps,
-                renormRampSteps, ghostBatchSize, frozenStatistics, frozenGammaBeta);
+        return 31 * super.hashCode() + OPTIONS.hash(this);
     }
 
+    /** @return the name, nIn, nOut and every option that differs from its default */
     @Override
     public String toString() {
-        return "BatchNorm(name=" + getLayerName() + ", nIn=" + nIn + ", nOut=" + nOut + ", eps=" + eps + ", decay=" + decay
-                + (lockGammaBeta ? ", gamma=" + gamma + ", beta=" + beta + " (locked)" : "")
-                + ", runningAverage=" + runningAverage + ", runningVariance=" + runningVariance
-                + ", nonFinitePolicy=" + nonFinitePolicy + ", cnn2DFormat=" + cnn2DFormat + ", rnnFormat=" + rnnFormat
-                + ", cnn3DFormat=" + cnn3DFormat
-                + (renorm ? ", renorm(rMax=" + renormRMax + ", dMax=" + renormDMax + ", warmup=" + renormWarmupSteps
-                        + ", ramp=" + renormRampSteps + ")" : "")
-                + (ghostBatchSize > 0 ? ", ghostBatchSize=" + ghostBatchSize : "")
-                + (frozenStatistics ? ", frozenStatistics" : "") + (frozenGammaBeta ? ", frozenGammaBeta" : "") + ")";
+        return "BatchNorm(name=" + getLayerName() + ", nIn=" + nIn + ", nOut=" + nOut
+                + OPTIONS.describeChanges(this, DEFAULT_OPTIONS) + ")";
     }
 
     /** Builds a {@link BatchNorm}; every option has the default the class documentation gives. */
     public static class Builder extends FeedForwardLayer.Builder<Builder> {
-        private double eps = BatchNormConfig.DEFAULT_EPS;
-        private double decay = BatchNormConfig.DEFAULT_DECAY;
-        private boolean lockGammaBeta = false;
-        private double gamma = 1.0;
-        private double beta = 0.0;
-        private RunningAverage runningAverage = RunningAverage.EXPONENTIAL;
-        private RunningVariance runningVariance = RunningVariance.BIASED;
-        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.REJECT;
-        // null: not chosen, so taken from the input type, else the default (NCHW, NCW, NCDHW)
-        private CNN2DFormat cnn2DFormat;
-        private RNNFormat rnnFormat;
-        private Convolution3D.DataFormat cnn3DFormat;
-        private boolean renorm;
-        private double renormRMax = 1;
-        private double renormDMax = 0;
-        private long renormWarmupSteps;
-        private long renormRampSteps;
-        private int ghostBatchSize;
-        private boolean frozenStatistics;
-        private boolean frozenGammaBeta;
+        private final BatchNorm options = new BatchNorm((Void) null);
 
         /** @param eps added to the variance before the square root, &gt; 0; default {@value BatchNormConfig#DEFAULT_EPS} */
         public Builder eps(double eps) {
-            this.eps = eps;
+            options.eps = eps;
             return this;
         }
 
         /** @param decay weight of the old running value, in [0, 1); default {@value BatchNormConfig#DEFAULT_DECAY} */
         public Builder decay(double decay) {
-            this.decay = decay;
+            options.decay = decay;
             return this;
         }
 
         /** @param lock true to keep gamma and beta fixed at {@link #gamma(double)} and {@link #beta(double)} */
         public Builder lockGammaBeta(boolean lock) {
-            this.lockGammaBeta = lock;
+            options.lockGammaBeta = lock;
             return this;
         }
 
         /** @param gamma the initial gamma, or the fixed one when locked; default 1 */
         public Builder gamma(double gamma) {
-            this.gamma = gamma;
+            options.gamma = gamma;
             return this;
         }
 
         /** @param beta the initial beta, or the fixed one when locked; default 0 */
         public Builder beta(double beta) {
-            this.beta = beta;
+            options.beta = beta;
             return this;
         }
 
         /** @param cumulative true for the paper's population average over all batches (PyTorch's momentum=None) */
         public Builder cumulativeAverage(boolean cumulative) {
-            this.runningAverage = cumulative ? RunningAverage.CUMULATIVE : RunningAverage.EXPONENTIAL;
+            options.runningAverage = cumulative ? RunningAverage.CUMULATIVE : RunningAverage.EXPONENTIAL;
             return this;
         }
 
         /** @param unbiased true to keep the unbiased batch variance m/(m-1) in the running statistics (paper, PyTorch) */
         public Builder unbiasedVariance(boolean unbiased) {
-            this.runningVariance = unbiased ? RunningVariance.UNBIASED : RunningVariance.BIASED;
+            options.runningVariance = unbiased ? RunningVariance.UNBIASED : RunningVariance.BIASED;
             return this;
         }
 
         /** @param policy what NaN or infinite inputs and gradients do; default {@link NonFinitePolicy#REJECT} */
         public Builder nonFinitePolicy(NonFinitePolicy policy) {
-            this.nonFinitePolicy = policy;
+            options.nonFinitePolicy = policy;
             return this;
         }
 
         /** @param format the layout of image input; default: the input type's, else NCHW */
         public Builder dataFormat(CNN2DFormat format) {
-            this.cnn2DFormat = format;
+            options.cnn2DFormat = format;
             return this;
         }
 
         /** @param format the layout of sequence input; default: the input type's, else NCW */
         public Builder rnnDataFormat(RNNFormat format) {
-            this.rnnFormat = format;
+            options.rnnFormat = format;
             return this;
         }
 
         /**
          * @param format the layout of volume input; default: the input type's, else NCDHW. Set it after a
          *               {@code Convolution3D} in {@code Truncate} mode: DL4J 1.0.0-M2.1 reports that layer's output as
-         *               NDHWC whatever its data format.
+         *               NDHWC whatever its data format. This layer's output type then carries this format.
          */
         public Builder cnn3DDataFormat(Convolution3D.DataFormat format) {
-            this.cnn3DFormat = format;
+            options.cnn3DFormat = format;
             return this;
         }
 
@@ -586,9 +503,9 @@ public class BatchNorm extends FeedForwardLayer {
          * @param dMax &gt;= 0 (the paper: 5)
          */
         public Builder renorm(double rMax, double dMax) {
-            this.renorm = true;
-            this.renormRMax = rMax;
-            this.renormDMax = dMax;
+            options.renorm = true;
+            options.renormRMax = rMax;
+            options.renormDMax = dMax;
             return this;
         }
 
@@ -597,8 +514,8 @@ public class BatchNorm extends FeedForwardLayer {
          * @param rampSteps   iterations over which they grow linearly to {@link #renorm(double, double)}'s bounds
          */
         public Builder renormWarmup(long warmupSteps, long rampSteps) {
-            this.renormWarmupSteps = warmupSteps;
-            this.renormRampSteps = rampSteps;
+            options.renormWarmupSteps = warmupSteps;
+            options.renormRampSteps = rampSteps;
             return this;
         }
 
@@ -608,7 +525,7 @@ public class BatchNorm extends FeedForwardLayer {
          *                 Not available with masks.
          */
         public Builder ghostBatchSize(int examples) {
-            this.ghostBatchSize = examples;
+            options.ghostBatchSize = examples;
             return this;
         }
 
@@ -618,7 +535,7 @@ public class BatchNorm extends FeedForwardLayer {
          *               {@link #frozenGammaBeta(boolean)}. Default false.
          */
         public Builder frozenStatistics(boolean frozen) {
-            this.frozenStatistics = frozen;
+            options.frozenStatistics = frozen;
             return this;
         }
 
@@ -627,7 +544,7 @@ public class BatchNorm extends FeedForwardLayer {
          *               no-op updater for them. Unlike {@link #lockGammaBeta(boolean)} they stay parameters. Default false.
          */
         public Builder frozenGammaBeta(boolean frozen) {
-            this.frozenGammaBeta = frozen;
+            options.frozenGammaBeta = frozen;
             return this;
         }
 

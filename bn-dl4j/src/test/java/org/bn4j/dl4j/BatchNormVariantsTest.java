@@ -186,8 +186,8 @@ class BatchNormVariantsTest {
         void aTrainedNetworkIsFineTunedThroughANewConfigurationWithItsParameters() {
             MultiLayerNetwork trained = bnFirst(new BatchNorm.Builder().build());
             fit(trained, 3);
-            MultiLayerConfiguration conf = trained.getLayerWiseConfigurations().clone();
-            ((BatchNorm) conf.getConf(0).getLayer()).setFrozenStatistics(true);
+            MultiLayerConfiguration conf =
+                    bnFirst(new BatchNorm.Builder().frozenStatistics(true).build()).getLayerWiseConfigurations();
 
             MultiLayerNetwork fineTuned = new MultiLayerNetwork(conf);
             fineTuned.init(trained.params(), true);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.bn4j.core.NonFiniteInputException;
 import org.bn4j.core.NonFinitePolicy;
+import org.bn4j.core.ReferenceBatchNorm;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -27,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Thousands of seeded random cases: shapes, layouts, data types, eps, decay, running-average options, locked
  * gamma/beta, magnitudes from 1e-30 to 1e30 (and beyond what the data type holds), constant channels, and NaN
  * or infinite values in the input or the incoming gradient, under both non-finite policies. Each case either
- * matches {@link DoubleReference} or fails with the documented exception; a failed call leaves the parameters
+ * matches {@link ReferenceBatchNorm} or fails with the documented exception; a failed call leaves the parameters
  * and the gradient views untouched. A failure message starts with the case's seed: rerun one case with
  * {@code -Dbn4j.fuzz.seed=<seed>}.
  */
@@ -205,7 +206,7 @@ class RandomizedLayerTest {
             double[] runningMean = doubles(layer.getParam(BatchNormParamInitializer.MEAN));
             double[] runningVar = doubles(layer.getParam(BatchNormParamInitializer.VAR));
 
-            DoubleReference ref = new DoubleReference(shape, layout.channelAxis);
+            ReferenceBatchNorm ref = new ReferenceBatchNorm(shape, layout.channelAxis);
             INDArray x = input(ref);
             INDArray dy = gradient();
             double[] xs = doubles(x);
@@ -369,7 +370,7 @@ class RandomizedLayerTest {
             return Nd4j.createFromArray(v).reshape(1, c).castTo(type);
         }
 
-        private INDArray input(DoubleReference ref) {
+        private INDArray input(ReferenceBatchNorm ref) {
             double[] v = new double[ref.channelOf.length];
             int constantChannel = r.nextInt(ref.channels);
             double constant = offset + scale * r.nextDouble(-1, 1);
