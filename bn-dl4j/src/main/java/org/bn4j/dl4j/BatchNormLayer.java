@@ -235,7 +235,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     /** @return the running statistics stored in the parameters; the network's iteration count is the batch count */
     RunningStats runningStats() {
         try {
-            return RunningStats.of(getParam(MEAN).toDoubleVector(), getParam(VAR).toDoubleVector(), getIterationCount());
+            return RunningStats.of(NdBuffers.read(getParam(MEAN)), NdBuffers.read(getParam(VAR)), getIterationCount());
         } catch (IllegalArgumentException e) {
             throw named(e);
         }
@@ -264,7 +264,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     }
 
     private double[] learnedOrNull(String key) {
-        return layerConf().isLockGammaBeta() ? null : getParam(key).toDoubleVector();
+        return layerConf().isLockGammaBeta() ? null : NdBuffers.read(getParam(key));
     }
 
     private static double[] difference(double[] a, double[] b) {

@@ -62,6 +62,24 @@ final class NdBuffers {
         return a;
     }
 
+    /**
+     * @return the values of {@code a} (such as a parameter view) in row-major order, widened to double: read from its
+     * memory when that is one run of floats or doubles, else through ND4J. Reading a parameter through ND4J creates an
+     * array, which costs more than BN itself on small layers.
+     */
+    static double[] read(INDArray a) {
+        boolean inPlace = (a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE) && isRowMajorContiguous(a);
+        if (!inPlace) {
+            return a.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        }
+        ByteBuffer memory = bytes(a);
+        double[] values = new double[(int) a.length()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = a.dataType() == DataType.FLOAT ? memory.getFloat(i * Float.BYTES) : memory.getDouble(i * Double.BYTES);
+        }
+        return values;
+    }
+
     /** The bytes of {@code a}'s values, in the platform's order; {@code a} must be row-major contiguous. */
     private static ByteBuffer bytes(INDArray a) {
         BytePointer pointer = new BytePointer(a.data().addressPointer());

@@ -82,6 +82,17 @@ class NdBuffersTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("arrays")
+    void readValuesAreTheArraysInRowMajorOrder(String name, INDArray a, boolean inPlace) {
+        double[] expected = a.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        double[] read = NdBuffers.read(a);
+        assertEquals(expected.length, read.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], read[i], name + " at " + i);
+        }
+    }
+
     @Test
     void writesIntoAViewLeaveTheRestOfItsParentAlone() {
         INDArray m = matrix();
