@@ -1,6 +1,7 @@
 package org.bn4j.dl4j;
 
-import java.lang.reflect.Field;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -61,35 +62,28 @@ public final class SyncBatchNorm {
         if (wrapper == null) {
             throw new IllegalArgumentException("wrapper must not be null");
         }
-        TrainerContext context = (TrainerContext) field(wrapper, "trainerContext");
+        VarHandle trainerContext = handle("trainerContext", TrainerContext.class);
+        TrainerContext context = (TrainerContext) trainerContext.get(wrapper);
         if (context instanceof SyncContext) {
             throw new IllegalArgumentException("this ParallelWrapper already has synchronized BN");
         }
-        int workers = (Integer) field(wrapper, "workers");
-        WorkerGroup group = new WorkerGroup(workers, timeout);
-        set(wrapper, "trainerContext", new SyncContext(context, group));
+        int workers = (int) handle("workers", int.class).get(wrapper);
+        trainerContext.set(wrapper, new SyncContext(context, new WorkerGroup(workers, timeout)));
         return wrapper;
     }
 
-    private static Object field(ParallelWrapper wrapper, String name) {
+    /**
+     * A handle on one of ParallelWrapper's protected fields. A VarHandle rather than {@code Class.getDeclaredField}:
+     * that would load the types of all its fields, and one of them ({@code StatsStorageRouter}) lives in
+     * deeplearning4j-core, which bn4j does not require.
+     */
+    private static VarHandle handle(String name, Class<?> type) {
         try {
-            Field field = ParallelWrapper.class.getDeclaredField(name);
-            field.setAccessible(true);
-            return field.get(wrapper);
+            return MethodHandles.privateLookupIn(ParallelWrapper.class, MethodHandles.lookup())
+                    .findVarHandle(ParallelWrapper.class, name, type);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("SyncBatchNorm needs ParallelWrapper's field \"" + name
-                    + "\" (DL4J 1.0.0-M2.1); this version has none that it can read", e);
-        }
-    }
-
-    private static void set(ParallelWrapper wrapper, String name, Object value) {
-        try {
-            Field field = ParallelWrapper.class.getDeclaredField(name);
-            field.setAccessible(true);
-            field.set(wrapper, value);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("SyncBatchNorm needs ParallelWrapper's field \"" + name
-                    + "\" (DL4J 1.0.0-M2.1); this version has none that it can set", e);
+            throw new IllegalStateException("SyncBatchNorm needs ParallelWrapper's field " + type.getSimpleName() + " "
+                    + name + " (DL4J 1.0.0-M2.1); this version has none that it can use", e);
         }
     }
 
