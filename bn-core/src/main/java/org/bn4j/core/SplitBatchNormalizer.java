@@ -1,7 +1,5 @@
 package org.bn4j.core;
 
-import java.util.Arrays;
-
 /**
  * Batch normalization of one batch split across workers, each holding a part (synchronized BN, as PyTorch's
  * {@code SyncBatchNorm}): every worker normalizes its part with the statistics of the whole batch, and gets its
@@ -23,6 +21,8 @@ import java.util.Arrays;
  */
 public final class SplitBatchNormalizer {
     private final BatchNormConfig config;
+    /** Validates gamma and beta, or gives the locked constants, as for a whole batch. */
+    private final BatchNormalizer normalizer;
 
     /**
      * @throws IllegalArgumentException if the config has ghost batches or batch renormalization
@@ -36,6 +36,7 @@ public final class SplitBatchNormalizer {
                     + "cannot be combined with " + (config.renorm() != null ? "batch renormalization" : "ghost batches"));
         }
         this.config = config;
+        this.normalizer = new BatchNormalizer(config, Parallelism.serial());
     }
 
     public BatchNormConfig config() {
@@ -93,8 +94,8 @@ public final class SplitBatchNormalizer {
         requireLength("x", x, shape);
         requireLength("y", y, shape);
         requireGlobal(global, shape);
-        double[] g = parameter("gamma", gamma, config.lockedGamma(), shape);
-        double[] b = parameter("beta", beta, config.lockedBeta(), shape);
+        double[] g = normalizer.gammaFor(gamma, shape);
+        double[] b = normalizer.betaFor(beta, shape);
         double[] scale = new double[g.length];
         for (int ch = 0; ch < scale.length; ch++) {
             scale[ch] = g[ch] * global.invStd[ch];
@@ -149,7 +150,7 @@ public final class SplitBatchNormalizer {
         if (share == null || whole == null || share.channels() != c || whole.channels() != c) {
             throw new IllegalArgumentException("gradient sums must have " + c + " channels, as " + shape + " has");
         }
-        double[] g = parameter("gamma", gamma, config.lockedGamma(), shape);
+        double[] g = normalizer.gammaFor(gamma, shape);
         double m = global.count;
         double[] dyScale = new double[c];
         double[] xcScale = new double[c];
@@ -202,22 +203,5 @@ public final class SplitBatchNormalizer {
                 throw new NonFiniteInputException(name, i, values[i], shape);
             }
         }
-    }
-
-    private double[] parameter(String name, double[] given, double locked, Shape shape) {
-        int c = shape.channels();
-        if (config.isGammaBetaLocked()) {
-            if (given != null) {
-                throw new IllegalArgumentException(name + " is locked to " + locked + " by the config; pass null");
-            }
-            double[] constant = new double[c];
-            Arrays.fill(constant, locked);
-            return constant;
-        }
-        if (given == null || given.length != c) {
-            throw new IllegalArgumentException(name + (given == null ? " is null" : " has " + given.length + " values")
-                    + " but " + shape + " has " + c + " channels");
-        }
-        return given;
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.dl4j.BatchNorm;
@@ -33,6 +34,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -59,6 +61,9 @@ class SparkSharedTrainingTest {
 
     @BeforeAll
     static void startSpark() {
+        // nd4j-parameter-server's embedded Aeron media driver sets a 30 s client liveness timeout, and the Aeron on
+        // the classpath refuses to start unless the publication unblock timeout (default 15 s) exceeds it.
+        System.setProperty("aeron.publication.unblock.timeout", "60000000000");
         SparkConf conf = new SparkConf().setMaster("local[" + WORKERS + "]").setAppName("bn4j-spark-shared-test")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
@@ -75,6 +80,7 @@ class SparkSharedTrainingTest {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void gradientSharingTrainsAndTheDriverRefusesInferenceUntilItsStatisticsAreRecomputed(@TempDir Path dir)
             throws IOException {
         MultiLayerNetwork net = network(new BatchNorm.Builder().build());
@@ -116,6 +122,7 @@ class SparkSharedTrainingTest {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void gradientSharingLeavesTheBuiltInLayersDriverStatisticsNearTheirInitialValues() {
         MultiLayerNetwork trained = fit(network(new BatchNormalization.Builder().useLogStd(false).build()),
                 minibatches(16, 22), 4);
@@ -142,9 +149,11 @@ class SparkSharedTrainingTest {
     private static MultiLayerNetwork fit(MultiLayerNetwork net, List<DataSet> minibatches, int epochs) {
         VoidConfiguration voidConfiguration = VoidConfiguration.builder().unicastPort(40123)
                 .controllerAddress("127.0.0.1").build();
+        // One trainer per Spark executor: with workersPerNode(2), local mode hung in EncodedGradientsAccumulator
+        // (one ParallelWrapper worker waiting for a consumer that never came), observed with DL4J 1.0.0-M2.
         SharedTrainingMaster master = new SharedTrainingMaster.Builder(voidConfiguration, WORKERS,
                 new AdaptiveThresholdAlgorithm(1e-3), BATCH)
-                .batchSizePerWorker(BATCH).workersPerNode(WORKERS).rngSeed(12345)
+                .batchSizePerWorker(BATCH).workersPerNode(1).rngSeed(12345)
                 .rddTrainingApproach(RDDTrainingApproach.Direct).build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(spark, net, master);
         try {
