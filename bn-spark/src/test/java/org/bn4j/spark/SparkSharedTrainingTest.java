@@ -1,7 +1,6 @@
 package org.bn4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,19 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.dl4j.BatchNorm;
 import org.bn4j.dl4j.BatchNormParamInitializer;
 import org.bn4j.dl4j.PreciseStatistics;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -36,13 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 
 /**
@@ -64,19 +52,12 @@ class SparkSharedTrainingTest {
         // nd4j-parameter-server's embedded Aeron media driver sets a 30 s client liveness timeout, and the Aeron on
         // the classpath refuses to start unless the publication unblock timeout (default 15 s) exceeds it.
         System.setProperty("aeron.publication.unblock.timeout", "60000000000");
-        SparkConf conf = new SparkConf().setMaster("local[" + WORKERS + "]").setAppName("bn4j-spark-shared-test")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1");
-        spark = new JavaSparkContext(conf);
+        spark = LocalSpark.start("bn4j-spark-shared-test", WORKERS);
     }
 
     @AfterAll
     static void stopSpark() {
-        if (spark != null) {
-            spark.stop();
-            spark = null;
-        }
+        spark = LocalSpark.stop(spark);
     }
 
     @Test
@@ -166,18 +147,8 @@ class SparkSharedTrainingTest {
         }
     }
 
-    /** Dense (no bias) -> BN -> tanh -> softmax output, double precision, plain SGD. */
     private static MultiLayerNetwork network(Layer bn) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(12345)
-                .dataType(DataType.DOUBLE).updater(new Sgd(0.2)).list()
-                .layer(new DenseLayer.Builder().nOut(CHANNELS).hasBias(false).activation(Activation.IDENTITY).build())
-                .layer(bn)
-                .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(FEATURES)).build());
-        net.init();
-        return net;
+        return SmallNetwork.of(bn, FEATURES, CHANNELS);
     }
 
     /** Minibatches of {@link #BATCH}: features uniform in [1, 3) (so the linear layer's outputs have a nonzero mean). */
