@@ -594,11 +594,13 @@ public final class BatchNormalizer {
         }
     }
 
-    private double[] gammaFor(double[] gamma, Shape shape) {
+    /** @return gamma as given (validated), or the locked constant per channel; also for {@link SplitBatchNormalizer} */
+    double[] gammaFor(double[] gamma, Shape shape) {
         return parameterFor("gamma", gamma, config.lockedGamma(), shape);
     }
 
-    private double[] betaFor(double[] beta, Shape shape) {
+    /** @return beta as given (validated), or the locked constant per channel; also for {@link SplitBatchNormalizer} */
+    double[] betaFor(double[] beta, Shape shape) {
         return parameterFor("beta", beta, config.lockedBeta(), shape);
     }
 

@@ -74,7 +74,7 @@ public final class RunningStats {
      *
      * <pre>
      * EXPONENTIAL: running = decay * running + (1 - decay) * batch
-     * CUMULATIVE:  running = running + (batch - running) / (batches + 1)
+     * CUMULATIVE:  running = (1 - w) * running + w * batch,  w = 1 / (batches + 1)
      * </pre>
      * The batch variance is the biased or the unbiased estimate, as {@link BatchNormConfig#runningVariance()} says.
      *
@@ -97,9 +97,11 @@ public final class RunningStats {
             }
         } else {
             double weight = 1.0 / (batches + 1);
+            // (1 - w) * running + w * batch rather than running + (batch - running) * w: the first batch (w = 1)
+            // then replaces the initial values exactly, however small its statistics (1 + (1e-60 - 1) is 0).
             for (int ch = 0; ch < mean.length; ch++) {
-                nextMean[ch] = mean[ch] + (batch.mean[ch] - mean[ch]) * weight;
-                nextVar[ch] = var[ch] + (batchVar[ch] - var[ch]) * weight;
+                nextMean[ch] = (1 - weight) * mean[ch] + weight * batch.mean[ch];
+                nextVar[ch] = (1 - weight) * var[ch] + weight * batchVar[ch];
             }
         }
         return new RunningStats(nextMean, nextVar, batches + 1);

@@ -44,8 +44,9 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * </pre>
  *
  * <p>Parameters, in this order in the flattened view: {@code gamma}, {@code beta} (absent when locked),
- * {@code mean}, {@code var}, each of length {@code nOut}. The running statistics are updated through the
- * gradient with a no-op updater, as DL4J's own layer does, so that parameter averaging averages them too.
+ * {@code mean}, {@code var}, each of length {@code nOut}. The running statistics are written in place by the layer
+ * (zero gradient, no-op updater), so that gradient sharing cannot hold them back, and parameter averaging averages
+ * them as parameters. See {@link SyncBatchNorm} for statistics synchronized across ParallelWrapper's workers.
  *
  * <p>Defaults: eps {@value BatchNormConfig#DEFAULT_EPS}, decay {@value BatchNormConfig#DEFAULT_DECAY} (weight of
  * the old running value), exponential running average of the biased variance, non-finite inputs rejected.

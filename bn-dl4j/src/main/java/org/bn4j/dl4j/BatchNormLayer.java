@@ -28,9 +28,9 @@ import static org.bn4j.dl4j.BatchNormParamInitializer.VAR;
  *
  * <p>Training-mode forward passes normalize with the batch's statistics and remember them for backprop;
  * inference-mode passes use the running statistics and change nothing. Backprop writes the gradients of gamma
- * and beta, and the running-statistic updates ({@code old - new}, applied by a no-op updater), into the network's
- * gradient views. After an inference-mode forward pass (as in {@code FrozenLayerWithBackprop}) backprop gives the
- * gradient of that pass, with the statistics held constant, and leaves the running statistics alone. With
+ * and beta into the network's gradient views, and the new running statistics straight into the MEAN and VAR
+ * parameters (their gradient is zero), so that gradient sharing cannot hold them back. After an inference-mode
+ * forward pass (as in {@code FrozenLayerWithBackprop}) backprop gives the gradient of that pass, with the statistics held constant, and leaves the running statistics alone. With
  * {@code frozenStatistics} training-mode passes behave the same way; with {@code frozenGammaBeta} the gradients of
  * gamma and beta are zero (and their updater a no-op).
  *
@@ -100,7 +100,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 if (batchStatistics) {
                     throw new IllegalArgumentException("the mask keeps no position, so there are no batch statistics");
                 }
-                lastForward = new LastForward(shape, normalized, mask, null, runningStats());
+                lastForward = new LastForward(shape, normalized, mask, null, runningStats(), null);
                 return output.assign(0);
             }
             INDArray x = mask == null ? input : mask.gather(input, shape);
@@ -109,13 +109,19 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             double outputBound;
             if (batchStatistics) {
                 RunningStats running = bn.config().renorm() == null ? null : runningStats();
-                BatchStats stats = precision().forwardTraining(bn, x, normalized, gamma, beta, running, y);
-                pass = new LastForward(shape, normalized, mask, stats, null);
+                WorkerGroup.Member member = WorkerGroup.current();
+                BatchStats stats = member != null
+                        ? SyncStep.forward(member, where(), bn.config(), x, normalized, gamma, beta, y)
+                        : precision().forwardTraining(bn, x, normalized, gamma, beta, running, y);
+                pass = new LastForward(shape, normalized, mask, stats, null, member);
                 outputBound = bn.trainingOutputBound(stats, gamma, beta);
             } else {
                 RunningStats running = runningStats();
+                if (!training) {
+                    requireTrainedStatistics(running);
+                }
                 outputBound = precision().forwardInference(bn, x, normalized, gamma, beta, running, y);
-                pass = new LastForward(shape, normalized, mask, null, running);
+                pass = new LastForward(shape, normalized, mask, null, running, null);
             }
             if (mask != null) {
                 mask.scatter(y, shape, output);
@@ -160,7 +166,10 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 INDArray dy = mask == null ? epsilon : mask.gather(epsilon, lastForward.shape);
                 INDArray dxKept = mask == null ? dx : x.ulike();
                 if (lastForward.trained()) {
-                    grads = precision().backward(bn, x, dy, normalized, gamma, lastForward.stats, dxKept);
+                    grads = lastForward.member != null
+                            ? SyncStep.backward(lastForward.member, where(), bn.config(), x, dy, normalized, gamma,
+                                    lastForward.stats, dxKept)
+                            : precision().backward(bn, x, dy, normalized, gamma, lastForward.stats, dxKept);
                     after = before.updated(lastForward.stats, bn.config());
                 } else {
                     grads = precision().backwardInference(bn, x, dy, normalized, gamma, lastForward.running, dxKept);
@@ -182,12 +191,9 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             GammaBetaGradientNormalization.apply(layerConf().getGradientNormalization(),
                     layerConf().getGradientNormalizationThreshold(), minibatch, dGamma, dBeta);
         }
-        // The optimizer applies params -= gradient: a gradient of (old - new) moves the statistics to new.
-        double[] dMean = difference(before.mean(), after.mean());
-        double[] dVar = difference(before.var(), after.var());
         if (rejectsNonFinite()) {
             try {
-                requireStorable(dGamma, dBeta, after, dMean, dVar, grads.inputGradientBound(), dx);
+                requireStorable(dGamma, dBeta, after, grads.inputGradientBound(), dx);
             } catch (IllegalArgumentException e) {
                 throw named(e);
             }
@@ -198,17 +204,56 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             gradient.setGradientFor(GAMMA, NdBuffers.write(gradientViews.get(GAMMA), dGamma));
             gradient.setGradientFor(BETA, NdBuffers.write(gradientViews.get(BETA), dBeta));
         }
-        gradient.setGradientFor(MEAN, NdBuffers.write(gradientViews.get(MEAN), dMean));
-        gradient.setGradientFor(VAR, NdBuffers.write(gradientViews.get(VAR), dVar));
+        storeRunningStats(after, gradient);
         return new Pair<>(gradient, dx);
+    }
+
+    // --- running statistics: written in place, never sent as a gradient ---
+
+    /**
+     * Refuses inference with running statistics that were never updated (mean exactly 0 and variance exactly 1 in
+     * every channel) in a network that has been trained (its iteration or epoch count is not 0). That is what Spark's
+     * {@code SharedTrainingMaster} leaves on the driver: its workers update their own copies of the statistics, and
+     * the driver's network changes only through the encoded gradient, which does not carry them.
+     */
+    private void requireTrainedStatistics(RunningStats running) {
+        if (layerConf().isFrozenStatistics() || getIterationCount() + getEpochCount() == 0) {
+            return;
+        }
+        double[] mean = running.mean();
+        double[] var = running.var();
+        for (int ch = 0; ch < mean.length; ch++) {
+            if (mean[ch] != 0 || var[ch] != 1) {
+                return;
+            }
+        }
+        throw new IllegalStateException(where() + ": the network has been trained (iteration " + getIterationCount()
+                + ", epoch " + getEpochCount() + ") but its running statistics were never updated (mean 0, variance 1 "
+                + "in every channel), as with Spark's SharedTrainingMaster, whose driver never sees the workers' "
+                + "statistics. Recompute them from training data first: PreciseStatistics.builder().build()"
+                + ".recompute(net, data)");
+    }
+
+    /**
+     * Writes the new running statistics into the MEAN and VAR parameters and hands DL4J a zero "gradient" for them
+     * (their updater is a no-op). They used to travel as the gradient {@code old - new}; under gradient sharing
+     * (ParallelWrapper {@code SHARED_GRADIENTS}, Spark {@code SharedTrainingMaster}) that gradient is threshold
+     * encoded, at most one threshold per element and step, and the statistics stayed near their initial values.
+     * Written here they are exact in every mode; parameter averaging still averages them as parameters. Called last
+     * in backprop, after every check, so a step this layer refuses changes nothing.
+     */
+    private void storeRunningStats(RunningStats after, Gradient gradient) {
+        NdBuffers.write(getParam(MEAN), after.mean());
+        NdBuffers.write(getParam(VAR), after.var());
+        gradient.setGradientFor(MEAN, gradientViews.get(MEAN).assign(0));
+        gradient.setGradientFor(VAR, gradientViews.get(VAR).assign(0));
     }
 
     /**
      * Everything backprop hands DL4J must fit the network's data type, or a parameter would become infinite. dx is
      * scanned only when bn-core's bound on it does not prove that it fits (in training it nearly always does).
      */
-    private void requireStorable(double[] dGamma, double[] dBeta, RunningStats after, double[] dMean, double[] dVar,
-                                 double dxBound, INDArray dx) {
+    private void requireStorable(double[] dGamma, double[] dBeta, RunningStats after, double dxBound, INDArray dx) {
         Representable fits = representable();
         if (!layerConf().isLockGammaBeta()) {
             fits.requireChannels("the gamma gradient", dGamma);
@@ -216,8 +261,6 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
         fits.requireChannels("the running mean", after.mean());
         fits.requireChannels("the running variance", after.var());
-        fits.requireChannels("the running mean update", dMean);
-        fits.requireChannels("the running variance update", dVar);
         // Half the largest value leaves room for the rounding of dx itself.
         if (!(dxBound <= fits.largest() / 2)) {
             fits.requireFinite("the gradient with respect to the input", dx);
@@ -267,14 +310,6 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         return layerConf().isLockGammaBeta() ? null : NdBuffers.read(getParam(key));
     }
 
-    private static double[] difference(double[] a, double[] b) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i] - b[i];
-        }
-        return d;
-    }
-
     String where() {
         return "BatchNorm layer \"" + layerConf().getLayerName() + "\" (index " + getIndex() + ")";
     }
@@ -295,13 +330,17 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         final StepMask mask;
         final BatchStats stats;
         final RunningStats running;
+        /** The worker whose group the statistics were synchronized with ({@link SyncBatchNorm}), or null. */
+        final WorkerGroup.Member member;
 
-        LastForward(Shape shape, Shape normalized, StepMask mask, BatchStats stats, RunningStats running) {
+        LastForward(Shape shape, Shape normalized, StepMask mask, BatchStats stats, RunningStats running,
+                    WorkerGroup.Member member) {
             this.shape = shape;
             this.normalized = normalized;
             this.mask = mask;
             this.stats = stats;
             this.running = running;
+            this.member = member;
         }
 
         boolean trained() {

@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -19,7 +14,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelWrapper;
-import org.deeplearning4j.parallelism.trainer.DefaultTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,7 +22,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -43,7 +36,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * running mean and variance) and the updater states are averaged and copied back to every worker. So each worker
  * normalizes with the statistics of its own minibatch, and the running statistics are the average of the
  * workers'. Which worker gets which minibatch is positional and averaging waits for every worker, so once the
- * workers start from the same parameters (see {@link #awaitWorkersPolling()}) the result is exact to the last bit,
+ * workers start from the same parameters (see {@link ParallelTraining#awaitWorkersPolling(int)}) the result is exact to the last bit,
  * with and without workspaces and prefetching, and is asserted that way.
  *
  * <p>Tolerances elsewhere are 1e-12 on values of order 1 in double precision: the differences measured are rounding
@@ -176,72 +169,7 @@ class ParallelWrapperTest {
 
     private static void trainInParallel(MultiLayerNetwork net, List<DataSet> minibatches, WorkspaceMode workspaces,
                                         int prefetch) {
-        List<DataSet> copies = new ArrayList<>();
-        for (DataSet minibatch : minibatches) {
-            copies.add(minibatch.copy());
-        }
-        DataSetIterator iterator = new ExistingDataSetIterator(copies) {
-            private boolean started;
-
-            // ExistingDataSetIterator refuses asynchronous prefetching; say yes so that prefetchBuffer takes effect.
-            @Override
-            public boolean asyncSupported() {
-                return prefetch > 0;
-            }
-
-            @Override
-            public DataSet next() {
-                if (!started) {
-                    awaitWorkersPolling();
-                    started = true;
-                }
-                return super.next();
-            }
-        };
-        ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net).workers(WORKERS).averagingFrequency(1)
-                .prefetchBuffer(prefetch).workspaceMode(workspaces).build();
-        try {
-            wrapper.fit(iterator);
-        } finally {
-            wrapper.shutdown();
-        }
-    }
-
-
-    /**
-     * Holds the first minibatch back until every worker waits for data. ParallelWrapper 1.0.0-M2.1 starts its
-     * worker threads and feeds them at once; a worker other than 0 first builds its copy of the network and then
-     * copies the caller's parameters, which worker 0 may already be training. Without this wait, worker 1 starts
-     * from the parameters before or after worker 0's first step, whichever comes first (both were observed).
-     */
-    private static void awaitWorkersPolling() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (workersPolling() < WORKERS) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("ParallelWrapper's workers did not start within 30 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
-
-    /** @return how many ParallelWrapper worker threads are in their loop, waiting for a minibatch */
-    private static int workersPolling() {
-        int polling = 0;
-        for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
-            if (!thread.getKey().getName().startsWith("ParallelWrapper training thread")) {
-                continue;
-            }
-            boolean inTrainerLoop = false;
-            boolean waitingForData = false;
-            for (StackTraceElement frame : thread.getValue()) {
-                inTrainerLoop |= frame.getClassName().equals(DefaultTrainer.class.getName())
-                        && frame.getMethodName().equals("run");
-                waitingForData |= frame.getClassName().equals(LinkedBlockingQueue.class.getName())
-                        && frame.getMethodName().equals("poll");
-            }
-            polling += inTrainerLoop && waitingForData ? 1 : 0;
-        }
-        return polling;
+        ParallelTraining.fit(net, minibatches, ParallelWrapper.TrainingMode.AVERAGING, WORKERS, workspaces, prefetch);
     }
 
     /** Dense (no bias) -> bn4j BatchNorm -> tanh -> softmax output, in double precision, plain SGD. */

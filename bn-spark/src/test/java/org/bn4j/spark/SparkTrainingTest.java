@@ -10,16 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.dl4j.BatchNorm;
 import org.bn4j.dl4j.BatchNormParamInitializer;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -29,13 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * bn4j's layer trained by dl4j-spark's {@link ParameterAveragingTrainingMaster} on 2 workers in Spark local mode.
@@ -53,19 +44,12 @@ class SparkTrainingTest {
 
     @BeforeAll
     static void startSpark() {
-        SparkConf conf = new SparkConf().setMaster("local[" + WORKERS + "]").setAppName("bn4j-spark-test")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1");
-        spark = new JavaSparkContext(conf);
+        spark = LocalSpark.start("bn4j-spark-test", WORKERS);
     }
 
     @AfterAll
     static void stopSpark() {
-        if (spark != null) {
-            spark.stop();
-            spark = null;
-        }
+        spark = LocalSpark.stop(spark);
     }
 
     @Test
@@ -134,18 +118,9 @@ class SparkTrainingTest {
                 .rddTrainingApproach(RDDTrainingApproach.Direct).build();
     }
 
-    /** Dense (no bias) -> bn4j BatchNorm -> tanh -> softmax output, double precision, plain SGD. */
+    /** {@link SmallNetwork} with bn4j's BN. */
     private static MultiLayerNetwork network() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(12345)
-                .dataType(DataType.DOUBLE).updater(new Sgd(0.2)).list()
-                .layer(new DenseLayer.Builder().nOut(CHANNELS).hasBias(false).activation(Activation.IDENTITY).build())
-                .layer(new BatchNorm.Builder().decay(DECAY).build())
-                .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(FEATURES)).build());
-        net.init();
-        return net;
+        return SmallNetwork.of(new BatchNorm.Builder().decay(DECAY).build(), FEATURES, CHANNELS);
     }
 
     /** Single-example data sets: features uniform in [0, 2) (so the linear layer's outputs have a nonzero mean). */
