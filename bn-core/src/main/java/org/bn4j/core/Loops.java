@@ -76,6 +76,12 @@ interface Loops {
     void gradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo, double[] k,
                        double[] q, double[] r);
 
+    /**
+     * @return what runs the loops, {@code scalar} or {@code vector-<bits>}: results are reproducible bit for bit
+     * between JVMs with the same description
+     */
+    String description();
+
     /** @return the largest {@code |a[i]|} over {@code [from, to)}, 0 for none: infinite when one is, NaN when one is */
     double largestMagnitude(float[] a, int from, int to);
 

@@ -6,6 +6,11 @@ package org.bn4j.core;
  */
 final class ScalarLoops implements Loops {
     @Override
+    public String description() {
+        return "scalar";
+    }
+
+    @Override
     public void moments(float[] a, int from, int to, Moments into) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = from;

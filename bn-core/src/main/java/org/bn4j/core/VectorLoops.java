@@ -23,6 +23,11 @@ final class VectorLoops implements Loops {
     private final ScalarLoops scalar = new ScalarLoops();
 
     @Override
+    public String description() {
+        return "vector-" + FLOATS.vectorBitSize();
+    }
+
+    @Override
     public void moments(float[] a, int from, int to, Moments into) {
         if (to - from < MIN_VECTOR_VALUES) {
             scalar.moments(a, from, to, into);

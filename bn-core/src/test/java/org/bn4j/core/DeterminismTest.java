@@ -17,6 +17,32 @@ class DeterminismTest {
                 Shape.of(Layout.NCHW, 40, 25, 14, 14));
     }
 
+    /** The off-heap path loads and stores in place where arrays are used in place: the same arithmetic, the same bits. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largeShapes")
+    void offHeapFloatResultsAreBitwiseThoseOfArrays(Shape shape) {
+        TestData.Inputs in = TestData.Inputs.of(shape);
+        double[] x = in.x();
+        double[] dy = in.dy();
+        double[] gamma = in.gamma();
+        double[] beta = in.beta();
+        RunningStats running = in.running();
+        BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults(), Parallelism.threads(2));
+
+        DataType.Forward arrays = DataType.FLOAT.forwardTraining(bn, x, shape, gamma, beta);
+        DataType.Forward offHeap = DataType.FLOAT_DIRECT_MEMORY.forwardTraining(bn, x, shape, gamma, beta);
+        assertArrayEquals(arrays.y(), offHeap.y());
+        assertArrayEquals(arrays.stats().mean(), offHeap.stats().mean());
+        assertArrayEquals(arrays.stats().biasedVar(), offHeap.stats().biasedVar());
+        DataType.Backward arraysBack = DataType.FLOAT.backward(bn, x, dy, shape, gamma, arrays.stats());
+        DataType.Backward offHeapBack = DataType.FLOAT_DIRECT_MEMORY.backward(bn, x, dy, shape, gamma, arrays.stats());
+        assertArrayEquals(arraysBack.dx(), offHeapBack.dx());
+        assertArrayEquals(arraysBack.grads().dGamma(), offHeapBack.grads().dGamma());
+        assertArrayEquals(arraysBack.grads().dBeta(), offHeapBack.grads().dBeta());
+        assertArrayEquals(DataType.FLOAT.forwardInference(bn, x, shape, gamma, beta, running),
+                DataType.FLOAT_DIRECT_MEMORY.forwardInference(bn, x, shape, gamma, beta, running));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("largeShapes")
     void floatResultsAreBitwiseIdenticalForEveryThreadCount(Shape shape) {

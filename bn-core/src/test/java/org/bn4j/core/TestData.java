@@ -65,4 +65,13 @@ final class TestData {
         }
         return d;
     }
+
+    /** Seeded inputs of every pass for one shape: activations, output gradients, gamma, beta, running statistics. */
+    record Inputs(double[] x, double[] dy, double[] gamma, double[] beta, RunningStats running) {
+        static Inputs of(Shape shape) {
+            return new Inputs(activations(shape, SEED), uniform(shape.size(), -1, 1, 5),
+                    uniform(shape.channels(), 0.5, 2, 1), uniform(shape.channels(), -1, 1, 2),
+                    RunningStats.of(uniform(shape.channels(), -1, 1, 3), uniform(shape.channels(), 0.5, 2, 4), 1));
+        }
+    }
 }
