@@ -41,7 +41,7 @@ final class VectorLoops implements Loops {
             s0 = s0.add(low(v));
             s1 = s1.add(high(v));
         }
-        double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double sum = sumOfLanes(s0.add(s1));
         for (; i < to; i++) {
             sum += a[i];
         }
@@ -56,8 +56,8 @@ final class VectorLoops implements Loops {
             q0 = e0.fma(e0, q0);
             q1 = e1.fma(e1, q1);
         }
-        double sumD = d0.add(d1).reduceLanes(VectorOperators.ADD);
-        double sumD2 = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        double sumD = sumOfLanes(d0.add(d1));
+        double sumD2 = sumOfLanes(q0.add(q1));
         for (; i < to; i++) {
             double e = a[i] - m;
             sumD += e;
@@ -80,7 +80,7 @@ final class VectorLoops implements Loops {
             s0 = s0.add(DoubleVector.fromArray(DOUBLE_DATA, a, i));
             s1 = s1.add(DoubleVector.fromArray(DOUBLE_DATA, a, i + DOUBLE_DATA.length()));
         }
-        double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double sum = sumOfLanes(s0.add(s1));
         for (; i < to; i++) {
             sum += a[i];
         }
@@ -95,8 +95,8 @@ final class VectorLoops implements Loops {
             q0 = e0.fma(e0, q0);
             q1 = e1.fma(e1, q1);
         }
-        double sumD = d0.add(d1).reduceLanes(VectorOperators.ADD);
-        double sumD2 = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        double sumD = sumOfLanes(d0.add(d1));
+        double sumD2 = sumOfLanes(q0.add(q1));
         for (; i < to; i++) {
             double e = a[i] - m;
             sumD += e;
@@ -126,9 +126,9 @@ final class VectorLoops implements Loops {
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }
-        double g = g0.add(g1).reduceLanes(VectorOperators.ADD);
-        double p = p0.add(p1).reduceLanes(VectorOperators.ADD);
-        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double g = sumOfLanes(g0.add(g1));
+        double p = sumOfLanes(p0.add(p1));
+        double s = sumOfLanes(s0.add(s1));
         for (; j < to; j++) {
             final double d = dy[j];
             g += d;
@@ -156,9 +156,9 @@ final class VectorLoops implements Loops {
             p0 = ga.fma(DoubleVector.fromArray(DOUBLE_DATA, x, j).sub(m), p0);
             s0 = ga.fma(ga, s0);
         }
-        double g = g0.reduceLanes(VectorOperators.ADD);
-        double p = p0.reduceLanes(VectorOperators.ADD);
-        double s = s0.reduceLanes(VectorOperators.ADD);
+        double g = sumOfLanes(g0);
+        double p = sumOfLanes(p0);
+        double s = sumOfLanes(s0);
         for (; j < to; j++) {
             final double d = dy[j];
             g += d;
@@ -437,6 +437,18 @@ final class VectorLoops implements Loops {
         for (; j < n; j++) {
             dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
         }
+    }
+
+    /**
+     * @return the lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order to the JDK, and
+     * JDK 17 and JDK 25 add in different orders (a different last bit, measured), so results would depend on the JDK.
+     */
+    private static double sumOfLanes(DoubleVector v) {
+        double sum = 0;
+        for (int lane = 0; lane < v.length(); lane++) {
+            sum += v.lane(lane);
+        }
+        return sum;
     }
 
     private static DoubleVector low(FloatVector v) {
