@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bn4j", mixinStandardHelpOptions = true, version = "bn4j 0.1.0",
         description = "Reruns the experiments of the Batch Normalization paper with bn4j's BatchNorm layer and writes a "
                 + "Markdown report with PNG plots and CSV. Without a subcommand: mnist, inception and speed, in that order.",
-        subcommands = {MnistCommand.class, InceptionCommand.class, SpeedCommand.class})
+        subcommands = {MnistCommand.class, InceptionCommand.class, SpeedCommand.class, FullCommand.class})
 public final class Bn4j implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();

@@ -4,7 +4,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar on standard error with rate and time left, or nothing at all when progress is off. */
+/** A progress bar on standard error with rate and time left, or nothing at all when progress is off. Thread-safe. */
 public final class Progress implements AutoCloseable {
     private final ProgressBar bar;
 
@@ -26,6 +26,20 @@ public final class Progress implements AutoCloseable {
     public void step() {
         if (bar != null) {
             bar.step();
+        }
+    }
+
+    /** Counts {@code steps} at once, for example those of a run that an earlier invocation finished. */
+    public void stepBy(long steps) {
+        if (bar != null) {
+            bar.stepBy(steps);
+        }
+    }
+
+    /** Changes what makes 100%, for example when a run stops early; the time left follows. */
+    public void resize(long total) {
+        if (bar != null) {
+            bar.maxHint(total);
         }
     }
 
