@@ -44,14 +44,14 @@ public final class FullCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "3", description = "Figures 2, 3: seeds per variant, --seed and the next ones (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--max-steps", defaultValue = "6000", description = "Figures 2, 3: the baseline's step cap and the "
+    @Option(names = "--max-steps", defaultValue = "2500", description = "Figures 2, 3: the baseline's step cap and the "
             + "learning-rate schedules' horizon (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
     @Option(names = "--eval-every", defaultValue = "250", description = "Figures 2, 3: measure every this many steps (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
-    @Option(names = "--patience", defaultValue = "6", description = "Figures 2, 3: the baseline stops after this many "
+    @Option(names = "--patience", defaultValue = "4", description = "Figures 2, 3: the baseline stops after this many "
             + "measurements without a new best (default: ${DEFAULT-VALUE}).")
     int patience;
 
@@ -61,7 +61,7 @@ public final class FullCommand implements Callable<Integer> {
     @Option(names = "--l2", defaultValue = "1e-4", description = "Figures 2, 3: the baseline's L2; the accelerated variants use a fifth (default: ${DEFAULT-VALUE}).")
     double l2;
 
-    @Option(names = "--width", defaultValue = "1", description = "Figures 2, 3: channel multiplier of the Inception-style network (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", defaultValue = "0.5", description = "Figures 2, 3: channel multiplier of the Inception-style network (default: ${DEFAULT-VALUE}).")
     double width;
 
     @Option(names = "--train-examples", defaultValue = "0", description = "Use only the first this many training images; 0 for all (default: ${DEFAULT-VALUE}).")
