@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
-import org.bn4j.core.BatchNormalizer;
 import org.bn4j.examples.data.Checksums;
 import org.bn4j.examples.data.Examples;
 import org.bn4j.examples.data.FashionMnist;
@@ -19,18 +18,21 @@ import org.bn4j.examples.experiments.RunStore;
 import org.bn4j.examples.report.MarkdownReport;
 import org.bn4j.examples.report.Provenance;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
-@Command(name = "full", mixinStandardHelpOptions = true,
+@Command(name = "full", mixinStandardHelpOptions = true, versionProvider = Bn4j.Version.class,
         description = {"The paper's experiments at its scale on Fashion-MNIST: Figure 1 (the sigmoid MLP, 60,000 images, "
                 + "50,000 steps of 60, with and without BN) and Figures 2 and 3 (the five Inception variants, several seeds, "
                 + "trained until the Inception baseline stops improving).",
                 "Finished runs are kept in <output-dir>/runs; run the same command again to resume: finished runs with the "
                         + "same settings are skipped, a run that was interrupted starts over."})
 public final class FullCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common = new CommonOptions();
+    @ParentCommand
+    private Bn4j top;
+
+    /** The top command's options, which picocli fills wherever on the command line they stand. */
+    private CommonOptions common;
 
     @Option(names = "--mlp-steps", defaultValue = "50000", description = "Figure 1: training steps per network (default: ${DEFAULT-VALUE}, as the paper).")
     int mlpSteps;
@@ -94,16 +96,17 @@ public final class FullCommand implements Callable<Integer> {
         m.put("Figures 2, 3", inception());
         m.put("parallel runs", parallel);
         m.put("ND4J and OpenBLAS threads per run", nd4jThreads);
-        m.put("bn-core Vector API", BatchNormalizer.usesVectorApi() ? "on" : "off");
         return m;
     }
 
     @Override
     public Integer call() throws Exception {
+        common = top.common;
         long start = System.nanoTime();
         Path dir = common.outputDir;
         Files.createDirectories(dir);
         Map<String, Object> settings = new LinkedHashMap<>(Experiment.commonSettings(common));
+        settings.put("data", FashionMnist.locate(common.dataDir));
         settings.putAll(settings());
         List<String> digests = new ArrayList<>();
         for (Path file : FashionMnist.files(common.dataDir)) {

@@ -14,28 +14,28 @@ import picocli.CommandLine.Option;
 @Command(name = "inception", mixinStandardHelpOptions = true,
         description = "Paper section 4.2: the five Inception variants of Figure 3 (Inception, BN-Baseline, BN-x5, BN-x30, BN-x5-Sigmoid).")
 public final class InceptionCommand extends ExperimentCommand {
-    @Option(names = "--steps", defaultValue = "200", description = "Training steps per network (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", converter = Checked.PositiveInt.class, defaultValue = "200", description = "Training steps per network (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}, as the paper).")
+    @Option(names = "--batch-size", converter = Checked.PositiveInt.class, defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}, as the paper).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.01", description = "The baseline's learning rate; BN-x5 uses 5x, BN-x30 30x (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", converter = Checked.PositiveDouble.class, defaultValue = "0.01", description = "The baseline's learning rate; BN-x5 uses 5x, BN-x30 30x (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--l2", defaultValue = "1e-4", description = "The baseline's L2; the accelerated variants use a fifth (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--l2", converter = Checked.NonNegativeDouble.class, defaultValue = "1e-4", description = "The baseline's L2; the accelerated variants use a fifth (default: ${DEFAULT-VALUE}).")
     double l2;
 
-    @Option(names = "--eval-every", defaultValue = "20", description = "Measure every this many steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", converter = Checked.PositiveInt.class, defaultValue = "20", description = "Measure every this many steps (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
-    @Option(names = "--image-size", defaultValue = "16", description = "Side of the generated images, a multiple of 4 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--image-size", converter = Checked.PositiveMultipleOfFour.class, defaultValue = "16", description = "Side of the generated images, a multiple of 4 (default: ${DEFAULT-VALUE}).")
     int imageSize;
 
-    @Option(names = "--train-examples", defaultValue = "4000", description = "Generated training images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train-examples", converter = Checked.PositiveInt.class, defaultValue = "4000", description = "Generated training images (default: ${DEFAULT-VALUE}).")
     int trainExamples;
 
-    @Option(names = "--test-examples", defaultValue = "1000", description = "Generated test images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-examples", converter = Checked.PositiveInt.class, defaultValue = "1000", description = "Generated test images (default: ${DEFAULT-VALUE}).")
     int testExamples;
 
     @Override
@@ -61,6 +61,16 @@ public final class InceptionCommand extends ExperimentCommand {
         }
         return common.dataDir == null ? Shapes.generate(imageSize, trainExamples, testExamples, common.seed)
                 : Cifar10.fromDirectory(common.dataDir);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (given("--data-dir")) {
+            for (String generatedOnly : new String[] {"--image-size", "--train-examples", "--test-examples"}) {
+                refuseIfGiven(generatedOnly, "applies to generated images only, not with --data-dir (CIFAR-10)");
+            }
+        }
+        return super.call();
     }
 
     @Override

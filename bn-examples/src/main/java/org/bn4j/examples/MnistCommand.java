@@ -14,25 +14,25 @@ import picocli.CommandLine.Option;
 @Command(name = "mnist", mixinStandardHelpOptions = true,
         description = "Paper section 4.1: the sigmoid MLP on MNIST with and without BN (Figures 1a, 1b, 1c).")
 public final class MnistCommand extends ExperimentCommand {
-    @Option(names = "--steps", defaultValue = "2000", description = "Training steps per network (default: ${DEFAULT-VALUE}; the paper: 50000).")
+    @Option(names = "--steps", converter = Checked.PositiveInt.class, defaultValue = "2000", description = "Training steps per network (default: ${DEFAULT-VALUE}; the paper: 50000).")
     int steps;
 
-    @Option(names = "--batch-size", defaultValue = "60", description = "Examples per step (default: ${DEFAULT-VALUE}, as the paper).")
+    @Option(names = "--batch-size", converter = Checked.PositiveInt.class, defaultValue = "60", description = "Examples per step (default: ${DEFAULT-VALUE}, as the paper).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.5", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", converter = Checked.PositiveDouble.class, defaultValue = "0.5", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--high-lr", defaultValue = "30", description = "A learning rate at which the plain sigmoid net fails (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--high-lr", converter = Checked.PositiveDouble.class, defaultValue = "30", description = "A learning rate at which the plain sigmoid net fails (default: ${DEFAULT-VALUE}).")
     double highLearningRate;
 
-    @Option(names = "--init-std", defaultValue = "0.1", description = "Std of the Gaussian initial weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--init-std", converter = Checked.PositiveDouble.class, defaultValue = "0.1", description = "Std of the Gaussian initial weights (default: ${DEFAULT-VALUE}).")
     double initStd;
 
-    @Option(names = "--eval-every", defaultValue = "100", description = "Measure every this many steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", converter = Checked.PositiveInt.class, defaultValue = "100", description = "Measure every this many steps (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
-    @Option(names = "--nd4j-threads", defaultValue = "1", description = "ND4J's OpenMP threads: on this small net, "
+    @Option(names = "--nd4j-threads", converter = Checked.PositiveInt.class, defaultValue = "1", description = "ND4J's OpenMP threads: on this small net, "
             + "per-op thread overhead outweighs parallel work (default: ${DEFAULT-VALUE}).")
     int nd4jThreads;
 

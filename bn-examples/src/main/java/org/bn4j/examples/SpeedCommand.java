@@ -12,16 +12,16 @@ import picocli.CommandLine.Option;
 @Command(name = "speed", mixinStandardHelpOptions = true,
         description = "Time per training step of the Inception-style net with bn4j's BN against DL4J's built-in BN.")
 public final class SpeedCommand extends ExperimentCommand {
-    @Option(names = "--steps", defaultValue = "20", description = "Timed steps per network (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", converter = Checked.PositiveInt.class, defaultValue = "20", description = "Timed steps per network (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", converter = Checked.NonNegativeInt.class, defaultValue = "5", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", converter = Checked.PositiveInt.class, defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--image-size", defaultValue = "32", description = "Side of the generated images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--image-size", converter = Checked.PositiveMultipleOfFour.class, defaultValue = "32", description = "Side of the generated images (default: ${DEFAULT-VALUE}).")
     int imageSize;
 
     @Override
@@ -35,6 +35,15 @@ public final class SpeedCommand extends ExperimentCommand {
         m.put("speed steps", steps + " timed after " + warmup + " warm-up");
         m.put("speed batch size", batchSize);
         return m;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        refuseIfGiven("--bn", "does not apply to speed, which times both bn4j's BatchNorm and DL4J's BatchNormalization");
+        if (given("--data-dir")) {
+            refuseIfGiven("--image-size", "does not apply with --data-dir: CIFAR-10's images are 32x32");
+        }
+        return super.call();
     }
 
     @Override

@@ -19,7 +19,10 @@ public final class Provenance {
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         p.put("processors", String.valueOf(Runtime.getRuntime().availableProcessors()));
         p.put("nd4j threads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
-        p.put("dl4j", "1.0.0-M2.1");
+        Versions versions = Versions.current();
+        p.put("bn4j", versions.bn4j() + ", commit " + versions.commit());
+        p.put("dl4j", versions.dl4j() + " (deeplearning4j-nn), nd4j-native " + versions.nd4j());
+        p.put("Vector API", versions.vectorApiState());
         return p;
     }
 }

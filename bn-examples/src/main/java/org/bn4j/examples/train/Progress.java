@@ -1,10 +1,15 @@
 package org.bn4j.examples.train;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar on standard error with rate and time left, or nothing at all when progress is off. Thread-safe. */
+/**
+ * A progress bar on standard error with rate and time left, or nothing at all when progress is off. It draws on
+ * {@link System#err} as set when the bar starts (the library's default writes to file descriptor 2, past any
+ * redirection), so that tests can see whether bars were drawn. Thread-safe.
+ */
 public final class Progress implements AutoCloseable {
     private final ProgressBar bar;
 
@@ -20,7 +25,7 @@ public final class Progress implements AutoCloseable {
      */
     public static Progress start(boolean enabled, String name, int total, String unit) {
         return new Progress(enabled ? new ProgressBarBuilder().setTaskName(name).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(unit, 1).setUpdateIntervalMillis(500).build() : null);
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(unit, 1).setUpdateIntervalMillis(500).build() : null);
     }
 
     public void step() {
