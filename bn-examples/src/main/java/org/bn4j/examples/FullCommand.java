@@ -34,48 +34,48 @@ public final class FullCommand implements Callable<Integer> {
     /** The top command's options, which picocli fills wherever on the command line they stand. */
     private CommonOptions common;
 
-    @Option(names = "--mlp-steps", defaultValue = "50000", description = "Figure 1: training steps per network (default: ${DEFAULT-VALUE}, as the paper).")
+    @Option(names = "--mlp-steps", converter = Checked.PositiveInt.class, defaultValue = "50000", description = "Figure 1: training steps per network (default: ${DEFAULT-VALUE}, as the paper).")
     int mlpSteps;
 
-    @Option(names = "--mlp-lr", defaultValue = "0.5", description = "Figure 1: SGD learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mlp-lr", converter = Checked.PositiveDouble.class, defaultValue = "0.5", description = "Figure 1: SGD learning rate (default: ${DEFAULT-VALUE}).")
     double mlpLearningRate;
 
-    @Option(names = "--mlp-eval-every", defaultValue = "500", description = "Figure 1: measure every this many steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mlp-eval-every", converter = Checked.PositiveInt.class, defaultValue = "500", description = "Figure 1: measure every this many steps (default: ${DEFAULT-VALUE}).")
     int mlpEvalEvery;
 
-    @Option(names = "--seeds", defaultValue = "3", description = "Figures 2, 3: seeds per variant, --seed and the next ones (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", converter = Checked.PositiveInt.class, defaultValue = "3", description = "Figures 2, 3: seeds per variant, --seed and the next ones (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--max-steps", defaultValue = "2500", description = "Figures 2, 3: the baseline's step cap and the "
+    @Option(names = "--max-steps", converter = Checked.PositiveInt.class, defaultValue = "2500", description = "Figures 2, 3: the baseline's step cap and the "
             + "learning-rate schedules' horizon (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
-    @Option(names = "--eval-every", defaultValue = "250", description = "Figures 2, 3: measure every this many steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", converter = Checked.PositiveInt.class, defaultValue = "250", description = "Figures 2, 3: measure every this many steps (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
-    @Option(names = "--patience", defaultValue = "4", description = "Figures 2, 3: the baseline stops after this many "
+    @Option(names = "--patience", converter = Checked.PositiveInt.class, defaultValue = "4", description = "Figures 2, 3: the baseline stops after this many "
             + "measurements without a new best (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--lr", defaultValue = "0.01", description = "Figures 2, 3: the baseline's learning rate; BN-x5 uses 5x, BN-x30 30x (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", converter = Checked.PositiveDouble.class, defaultValue = "0.01", description = "Figures 2, 3: the baseline's learning rate; BN-x5 uses 5x, BN-x30 30x (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--l2", defaultValue = "1e-4", description = "Figures 2, 3: the baseline's L2; the accelerated variants use a fifth (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--l2", converter = Checked.NonNegativeDouble.class, defaultValue = "1e-4", description = "Figures 2, 3: the baseline's L2; the accelerated variants use a fifth (default: ${DEFAULT-VALUE}).")
     double l2;
 
-    @Option(names = "--width", defaultValue = "0.5", description = "Figures 2, 3: channel multiplier of the Inception-style network (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", converter = Checked.PositiveDouble.class, defaultValue = "0.5", description = "Figures 2, 3: channel multiplier of the Inception-style network (default: ${DEFAULT-VALUE}).")
     double width;
 
-    @Option(names = "--train-examples", defaultValue = "0", description = "Use only the first this many training images; 0 for all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train-examples", converter = Checked.NonNegativeInt.class, defaultValue = "0", description = "Use only the first this many training images; 0 for all (default: ${DEFAULT-VALUE}).")
     int trainExamples;
 
-    @Option(names = "--test-examples", defaultValue = "0", description = "Use only the first this many test images; 0 for all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-examples", converter = Checked.NonNegativeInt.class, defaultValue = "0", description = "Use only the first this many test images; 0 for all (default: ${DEFAULT-VALUE}).")
     int testExamples;
 
-    @Option(names = "--parallel", defaultValue = "2", description = "Runs trained at the same time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallel", converter = Checked.PositiveInt.class, defaultValue = "2", description = "Runs trained at the same time (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = "--nd4j-threads", defaultValue = "1", description = "ND4J's and OpenBLAS's threads per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nd4j-threads", converter = Checked.PositiveInt.class, defaultValue = "1", description = "ND4J's and OpenBLAS's threads per run (default: ${DEFAULT-VALUE}).")
     int nd4jThreads;
 
     private static final String TITLE = "the paper's experiments at its scale";

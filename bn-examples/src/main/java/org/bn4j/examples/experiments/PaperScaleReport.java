@@ -1,6 +1,8 @@
 package org.bn4j.examples.experiments;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,7 +155,7 @@ public final class PaperScaleReport {
             double lr = inception.baseLearningRate() * v.lrMultiplier();
             summaryRows.add(List.of(v.name(), lr, mine.size(), toTarget.count(), toTarget.mean(), toTarget.min(), toTarget.max(),
                     best.mean(), best.min(), best.max()));
-            table.add(List.of(v.name(), String.format(Locale.ROOT, "%.4g", lr), toTarget.count() + " of " + mine.size(),
+            table.add(List.of(v.name(), new BigDecimal(lr).round(new MathContext(3)).stripTrailingZeros().toPlainString(), toTarget.count() + " of " + mine.size(),
                     toTarget.format("%,.0f"), best.format("%.2f%%"), stepsRun.format("%,.0f"), String.valueOf(v.paperLr()),
                     v.paperSteps() == null ? "never" : String.format(Locale.ROOT, "%.1fe6", v.paperSteps() / 1e6),
                     String.format(Locale.ROOT, "%.1f%%", v.paperAccuracy())));

@@ -20,12 +20,15 @@ public record Spread(int count, double mean, double min, double max) {
                 Arrays.stream(values).min().orElseThrow(), Arrays.stream(values).max().orElseThrow());
     }
 
-    /** @return for example {@code 5,250 (4,500-6,000)} with the values formatted by {@code format}, or "-" when empty */
+    /**
+     * @return for example {@code 5,250 (4,500-6,000)} with the values formatted by {@code format}; the mean alone when
+     *         every value is the same; "-" when there are none
+     */
     public String format(String format) {
         if (count == 0) {
             return "-";
         }
         String mean = String.format(Locale.ROOT, format, this.mean);
-        return count == 1 ? mean : mean + " (" + String.format(Locale.ROOT, format, min) + "-" + String.format(Locale.ROOT, format, max) + ")";
+        return min == max ? mean : mean + " (" + String.format(Locale.ROOT, format, min) + "-" + String.format(Locale.ROOT, format, max) + ")";
     }
 }

@@ -16,6 +16,11 @@ class SpreadTest {
     }
 
     @Test
+    void equalValuesFormatAsTheirValueAlone() {
+        assertEquals("500", Spread.of(500, 500).format("%,.0f"));
+    }
+
+    @Test
     void noValuesFormatAsADash() {
         assertEquals("-", Spread.of().format("%.2f"));
     }
