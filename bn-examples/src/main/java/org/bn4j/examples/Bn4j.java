@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "The options above work before or after the command's name, with the same effect: "
                 + "bn4j --seed 7 mnist is bn4j mnist --seed 7. Given on both sides, the one after the name wins.",
                 "", "Exit status: 0 done, 1 the run failed (reading data or writing the report), 2 a bad command line."},
-        subcommands = {MnistCommand.class, InceptionCommand.class, SpeedCommand.class})
+        subcommands = {MnistCommand.class, InceptionCommand.class, SpeedCommand.class, FullCommand.class})
 public final class Bn4j implements Callable<Integer> {
     /** The one set of common options: every subcommand inherits them and reads them here. */
     @Mixin

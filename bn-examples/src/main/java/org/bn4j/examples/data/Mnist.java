@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -35,14 +36,28 @@ public final class Mnist {
      *            and {@code t10k-labels-idx1-ubyte}, each possibly with {@code .gz}
      */
     public static Examples fromDirectory(Path dir) throws IOException {
-        DataSet train = dataSet(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte");
-        DataSet test = dataSet(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
-        return new Examples("MNIST from " + dir, train, test, 1, 28, 28, 10);
+        return fromDirectory(dir, "MNIST");
     }
 
-    private static DataSet dataSet(Path dir, String images, String labels) throws IOException {
-        Path imageFile = find(dir, images);
-        Path labelFile = find(dir, labels);
+    /**
+     * @param dir  holds the four files named as in {@link #fromDirectory(Path)}: MNIST, or a set in its format
+     * @param name the set's name, for reports and error messages
+     */
+    static Examples fromDirectory(Path dir, String name) throws IOException {
+        DataSet train = dataSet(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", name);
+        DataSet test = dataSet(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", name);
+        return new Examples(name + " from " + dir, train, test, 1, 28, 28, 10);
+    }
+
+    /** @return the four IDX files of {@code dir}, in the order train images, train labels, test images, test labels */
+    static List<Path> files(Path dir, String name) throws IOException {
+        return List.of(find(dir, "train-images-idx3-ubyte", name), find(dir, "train-labels-idx1-ubyte", name),
+                find(dir, "t10k-images-idx3-ubyte", name), find(dir, "t10k-labels-idx1-ubyte", name));
+    }
+
+    private static DataSet dataSet(Path dir, String images, String labels, String name) throws IOException {
+        Path imageFile = find(dir, images, name);
+        Path labelFile = find(dir, labels, name);
         try (InputStream imageIn = Files.newInputStream(imageFile); InputStream labelIn = Files.newInputStream(labelFile)) {
             return dataSet(imageIn, imageFile.toString(), labelIn, labelFile.toString());
         }
@@ -76,14 +91,14 @@ public final class Mnist {
         return new DataSet(features.castTo(DataType.FLOAT), targets.castTo(DataType.FLOAT));
     }
 
-    private static Path find(Path dir, String name) throws IOException {
+    private static Path find(Path dir, String name, String set) throws IOException {
         for (String candidate : new String[] {name, name + ".gz", name.replace("-idx", ".idx"), name.replace("-idx", ".idx") + ".gz"}) {
             Path file = dir.resolve(candidate);
             if (Files.isRegularFile(file)) {
                 return file;
             }
         }
-        throw new IOException(dir + " has no " + name + " (or " + name + ".gz): point --data-dir at the four MNIST IDX files");
+        throw new IOException(dir + " has no " + name + " (or " + name + ".gz): point --data-dir at the four " + set + " IDX files");
     }
 
     private static InputStream resource(String suffix) throws IOException {

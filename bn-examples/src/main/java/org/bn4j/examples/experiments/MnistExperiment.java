@@ -44,8 +44,8 @@ public final class MnistExperiment {
                          CovariateShiftMonitor monitorWithoutBn, CovariateShiftMonitor monitorWithBn) {
     }
 
-    private static final double[] PERCENTILES = {15, 50, 85};
-    private static final int PROBE = 500;
+    static final double[] PERCENTILES = {15, 50, 85};
+    static final int PROBE = 500;
 
     private final Settings s;
 
@@ -54,7 +54,7 @@ public final class MnistExperiment {
     }
 
     public Result run(Examples data) {
-        INDArray probe = data.test().getFeatures().get(NDArrayIndex.interval(0, Math.min(PROBE, data.test().numExamples())), NDArrayIndex.all());
+        INDArray probe = probe(data);
         Trainer trainer = new Trainer(s.steps(), s.batchSize(), s.evalEvery(), s.seed(), s.progress());
         CovariateShiftMonitor plainMonitor = monitor(probe, false);
         CovariateShiftMonitor bnMonitor = monitor(probe, true);
@@ -66,7 +66,17 @@ public final class MnistExperiment {
     }
 
     private CovariateShiftMonitor monitor(INDArray probe, boolean batchNorm) {
-        return new CovariateShiftMonitor(probe, MnistMlp.lastSigmoidInput(batchNorm), 0, s.evalEvery(), true, PERCENTILES);
+        return monitor(probe, batchNorm, s.evalEvery());
+    }
+
+    /** @return a monitor of unit 0 at the input of the last hidden sigmoid, over the first {@link #PROBE} test examples */
+    static CovariateShiftMonitor monitor(INDArray probe, boolean batchNorm, int every) {
+        return new CovariateShiftMonitor(probe, MnistMlp.lastSigmoidInput(batchNorm), 0, every, true, PERCENTILES);
+    }
+
+    /** @return the examples a monitor feeds through the network */
+    static INDArray probe(Examples data) {
+        return data.test().getFeatures().get(NDArrayIndex.interval(0, Math.min(PROBE, data.test().numExamples())), NDArrayIndex.all());
     }
 
     private Curve train(Trainer trainer, String name, BatchNormImpl bn, double lr, CovariateShiftMonitor monitor, Examples data) {
@@ -116,14 +126,24 @@ public final class MnistExperiment {
     }
 
     private static List<String> shiftRow(String name, CovariateShiftMonitor monitor) {
-        List<CovariateShiftMonitor.Record> records = monitor.records();
+        return shiftRow(name, monitor.records());
+    }
+
+    /** @return a table row: the percentiles at the first and last record, and the largest change of one of them */
+    static List<String> shiftRow(String name, List<CovariateShiftMonitor.Record> records) {
+        return List.of(name, triple(records.get(0).percentiles()), triple(records.get(records.size() - 1).percentiles()),
+                String.format(Locale.ROOT, "%.2f", largestChange(records)));
+    }
+
+    /** @return the largest change of one percentile between the first and the last record */
+    static double largestChange(List<CovariateShiftMonitor.Record> records) {
         double[] first = records.get(0).percentiles();
         double[] last = records.get(records.size() - 1).percentiles();
         double largest = 0;
         for (int k = 0; k < first.length; k++) {
             largest = Math.max(largest, Math.abs(last[k] - first[k]));
         }
-        return List.of(name, triple(first), triple(last), String.format(Locale.ROOT, "%.2f", largest));
+        return largest;
     }
 
     private static String triple(double[] p) {
@@ -138,14 +158,17 @@ public final class MnistExperiment {
     }
 
     /** @return the accuracy measured at {@code step}, or a dash if none was */
-    private static String accuracyAt(Curve c, int step) {
+    static String accuracyAt(Curve c, int step) {
         return c.points().stream().filter(p -> p.step() == step).findFirst().map(p -> MarkdownReport.percent(p.accuracy())).orElse("-");
     }
 
     private static List<Plot.Series> percentileSeries(CovariateShiftMonitor monitor) {
-        List<CovariateShiftMonitor.Record> records = monitor.records();
+        return percentileSeries(monitor.records(), monitor.percentiles());
+    }
+
+    /** @return one line per percentile over the records' iterations */
+    static List<Plot.Series> percentileSeries(List<CovariateShiftMonitor.Record> records, double[] p) {
         List<Plot.Series> out = new ArrayList<>();
-        double[] p = monitor.percentiles();
         for (int k = 0; k < p.length; k++) {
             double[] x = new double[records.size()];
             double[] y = new double[records.size()];

@@ -47,6 +47,11 @@ public final class InceptionNet {
                           double l2Divisor, double decaySpeedup, double paperLr, Double paperSteps, double paperAccuracy) {
     }
 
+    /** The architecture in a sentence, for reports. */
+    public static final String DESCRIPTION = "a stem 3x3 convolution and 2x2 max pooling, an inception module (1x1; 1x1 then "
+            + "3x3; 1x1 then two 3x3 in place of the 5x5; 3x3 average pooling with a 1x1 projection; merged), 2x2 max pooling, "
+            + "a second inception module, global average pooling, dropout (variants with dropout only) and softmax.";
+
     /** The paper's Figure 3, with its measured steps to 72.2% top-1 and best accuracy. */
     public static final List<Variant> FIGURE_3 = List.of(
             new Variant("Inception", false, 1, Activation.RELU, true, 1, 1, 0.0015, 31.0e6, 72.2),
@@ -55,8 +60,23 @@ public final class InceptionNet {
             new Variant("BN-x30", true, 30, Activation.RELU, false, 5, 6, 0.045, 2.7e6, 74.8),
             new Variant("BN-x5-Sigmoid", true, 5, Activation.SIGMOID, false, 5, 6, 0.0075, null, 69.8));
 
-    /** Training settings shared by every variant; the variant scales them. */
-    public record Training(double baseLearningRate, double baseL2, int steps, long seed) {
+    /**
+     * Training settings shared by every variant; the variant scales them.
+     *
+     * @param steps the horizon of the learning-rate schedule: the baseline's rate halves over it
+     * @param width multiplies every layer's channel count (rounded, at least 1)
+     */
+    public record Training(double baseLearningRate, double baseL2, int steps, long seed, double width) {
+        public Training {
+            if (!(width > 0)) {
+                throw new IllegalArgumentException("width must be positive, got " + width);
+            }
+        }
+
+        /** Training at the default widths. */
+        public Training(double baseLearningRate, double baseL2, int steps, long seed) {
+            this(baseLearningRate, baseL2, steps, seed, 1);
+        }
     }
 
     private InceptionNet() {
@@ -79,7 +99,7 @@ public final class InceptionNet {
                 .updater(new Nesterovs(schedule, 0.9)).l2(training.baseL2() / variant.l2Divisor())
                 .weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Same)
                 .graphBuilder().addInputs("image");
-        Builder b = new Builder(g, variant, bn);
+        Builder b = new Builder(g, variant, bn, training.width());
         String x = b.conv("stem", "image", 16, 3);
         x = b.pool("stem_pool", x, PoolingType.MAX, 2, 2);
         x = b.inception("mixed_a", x, 8, 8, 8, 4, 8, 8);
@@ -104,16 +124,18 @@ public final class InceptionNet {
         private final ComputationGraphConfiguration.GraphBuilder g;
         private final Variant variant;
         private final BatchNormImpl bn;
+        private final double width;
 
-        Builder(ComputationGraphConfiguration.GraphBuilder g, Variant variant, BatchNormImpl bn) {
+        Builder(ComputationGraphConfiguration.GraphBuilder g, Variant variant, BatchNormImpl bn, double width) {
             this.g = g;
             this.variant = variant;
             this.bn = bn;
+            this.width = width;
         }
 
         /** conv -> nonlinearity, or conv (no bias) -> BN -> nonlinearity; @return the name of the last vertex */
         String conv(String name, String in, int filters, int kernel) {
-            g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).nOut(filters).hasBias(!variant.batchNorm())
+            g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).nOut(Math.max(1, Math.round(filters * width))).hasBias(!variant.batchNorm())
                     .activation(variant.batchNorm() ? Activation.IDENTITY : variant.activation()).build(), in);
             if (!variant.batchNorm()) {
                 return name;

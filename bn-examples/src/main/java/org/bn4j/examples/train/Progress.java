@@ -8,7 +8,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * A progress bar on standard error with rate and time left, or nothing at all when progress is off. It draws on
  * {@link System#err} as set when the bar starts (the library's default writes to file descriptor 2, past any
- * redirection), so that tests can see whether bars were drawn.
+ * redirection), so that tests can see whether bars were drawn. Thread-safe.
  */
 public final class Progress implements AutoCloseable {
     private final ProgressBar bar;
@@ -31,6 +31,20 @@ public final class Progress implements AutoCloseable {
     public void step() {
         if (bar != null) {
             bar.step();
+        }
+    }
+
+    /** Counts {@code steps} at once, for example those of a run that an earlier invocation finished. */
+    public void stepBy(long steps) {
+        if (bar != null) {
+            bar.stepBy(steps);
+        }
+    }
+
+    /** Changes what makes 100%, for example when a run stops early; the time left follows. */
+    public void resize(long total) {
+        if (bar != null) {
+            bar.maxHint(total);
         }
     }
 

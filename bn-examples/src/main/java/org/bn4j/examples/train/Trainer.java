@@ -45,6 +45,18 @@ public final class Trainer {
 
     /** @return test accuracy against steps; the network is trained in place */
     public Curve train(String name, Model net, DataSet train, DataSet test) {
+        try (Progress bar = Progress.start(progress, name, steps, " steps")) {
+            return train(name, net, train, test, StopRule.NEVER, bar);
+        }
+    }
+
+    /**
+     * Trains until {@code stop} says so after a measurement, or for the whole step budget.
+     *
+     * @param bar counts every step and shows the latest accuracy; may be shared with runs on other threads
+     * @return test accuracy against steps; the network is trained in place
+     */
+    public Curve train(String name, Model net, DataSet train, DataSet test, StopRule stop, Progress bar) {
         int n = train.numExamples();
         if (batchSize > n) {
             throw new IllegalArgumentException("batch size " + batchSize + " exceeds the " + n + " training examples");
@@ -54,26 +66,27 @@ public final class Trainer {
         int cursor = 0;
         List<Curve.Point> points = new ArrayList<>();
         long trainingNanos = 0;
-        try (Progress bar = Progress.start(progress, name, steps, " steps")) {
-            for (int step = 1; step <= steps; step++) {
-                if (cursor + batchSize > n) {
-                    order = shuffled(n, random);
-                    cursor = 0;
+        for (int step = 1; step <= steps; step++) {
+            if (cursor + batchSize > n) {
+                order = shuffled(n, random);
+                cursor = 0;
+            }
+            int[] batch = new int[batchSize];
+            System.arraycopy(order, cursor, batch, 0, batchSize);
+            cursor += batchSize;
+            DataSet minibatch = new DataSet(Nd4j.pullRows(train.getFeatures(), 1, batch),
+                    Nd4j.pullRows(train.getLabels(), 1, batch));
+            long start = System.nanoTime();
+            fit(net, minibatch);
+            trainingNanos += System.nanoTime() - start;
+            bar.step();
+            if (step % evalEvery == 0 || step == steps) {
+                double accuracy = accuracy(net, test);
+                points.add(new Curve.Point(step, accuracy));
+                bar.note(String.format(Locale.ROOT, " %s: test accuracy %.4f", name, accuracy));
+                if (stop.stop(points)) {
+                    break;
                 }
-                int[] batch = new int[batchSize];
-                System.arraycopy(order, cursor, batch, 0, batchSize);
-                cursor += batchSize;
-                DataSet minibatch = new DataSet(Nd4j.pullRows(train.getFeatures(), 1, batch),
-                        Nd4j.pullRows(train.getLabels(), 1, batch));
-                long start = System.nanoTime();
-                fit(net, minibatch);
-                trainingNanos += System.nanoTime() - start;
-                if (step % evalEvery == 0 || step == steps) {
-                    double accuracy = accuracy(net, test);
-                    points.add(new Curve.Point(step, accuracy));
-                    bar.note(String.format(Locale.ROOT, " test accuracy %.4f", accuracy));
-                }
-                bar.step();
             }
         }
         return new Curve(name, points, trainingNanos / 1e9);
