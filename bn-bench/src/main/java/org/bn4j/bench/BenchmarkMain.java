@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,11 +144,6 @@ public final class BenchmarkMain {
         static double median(double[] sorted) {
             int n = sorted.length;
             return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(scores.keySet().toArray());
         }
     }
 }

@@ -26,7 +26,6 @@ final class DirectVectorLoops {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Below this many values the scalar loops are as fast. */
-    /** Below this many values the scalar loops are as fast. */
     private static final int MIN_VECTOR_VALUES = 64;
 
     /** {@code (ByteBuffer) -> memory}: the buffer itself, or a {@code MemorySegment} over it. */

@@ -88,7 +88,6 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         return channelCount(task) * Math.min(part, spatial - (k % partsPerPlane) * part);
     }
 
-    /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
     @Override
     public double largestMagnitude(Data<A> x, int task) {
         double largest = 0;
@@ -98,6 +97,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         return largest;
     }
 
+    /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
     static class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
         OfFloat(Shape shape) {
             super(shape);

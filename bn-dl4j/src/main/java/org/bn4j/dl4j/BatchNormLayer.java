@@ -30,7 +30,8 @@ import static org.bn4j.dl4j.BatchNormParamInitializer.VAR;
  * inference-mode passes use the running statistics and change nothing. Backprop writes the gradients of gamma
  * and beta into the network's gradient views, and the new running statistics straight into the MEAN and VAR
  * parameters (their gradient is zero), so that gradient sharing cannot hold them back. After an inference-mode
- * forward pass (as in {@code FrozenLayerWithBackprop}) backprop gives the gradient of that pass, with the statistics held constant, and leaves the running statistics alone. With
+ * forward pass (as in {@code FrozenLayerWithBackprop}) backprop gives the gradient of that pass, with the statistics
+ * held constant, and leaves the running statistics alone. With
  * {@code frozenStatistics} training-mode passes behave the same way; with {@code frozenGammaBeta} the gradients of
  * gamma and beta are zero (and their updater a no-op).
  *

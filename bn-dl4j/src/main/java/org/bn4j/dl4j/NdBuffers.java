@@ -3,7 +3,6 @@ package org.bn4j.dl4j;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import org.bn4j.core.DirectFloats;
 import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,11 +25,6 @@ final class NdBuffers {
         return a.dataType() == type && isRowMajorContiguous(a) ? a : a.castTo(type).dup('c');
     }
 
-    /** @return a direct buffer over the values of {@code a}, which must be {@link #usable} as FLOAT */
-    static FloatBuffer floats(INDArray a) {
-        return bytes(a).asFloatBuffer();
-    }
-
     /** @return the off-heap memory of {@code a}, which must be {@link #usable} as FLOAT, for bn-core to use in place */
     static DirectFloats directFloats(INDArray a) {
         return DirectFloats.of(bytes(a));
@@ -47,8 +41,7 @@ final class NdBuffers {
      * small layers).
      */
     static INDArray write(INDArray a, double[] values) {
-        boolean inPlace = (a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE) && isRowMajorContiguous(a);
-        if (!inPlace) {
+        if (!isFloatingRun(a)) {
             return a.assign(Nd4j.createFromArray(values).reshape('c', a.shape()));
         }
         ByteBuffer memory = bytes(a);
@@ -68,8 +61,7 @@ final class NdBuffers {
      * array, which costs more than BN itself on small layers.
      */
     static double[] read(INDArray a) {
-        boolean inPlace = (a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE) && isRowMajorContiguous(a);
-        if (!inPlace) {
+        if (!isFloatingRun(a)) {
             return a.dup('c').castTo(DataType.DOUBLE).data().asDouble();
         }
         ByteBuffer memory = bytes(a);
@@ -78,6 +70,11 @@ final class NdBuffers {
             values[i] = a.dataType() == DataType.FLOAT ? memory.getFloat(i * Float.BYTES) : memory.getDouble(i * Double.BYTES);
         }
         return values;
+    }
+
+    /** Float or double values in one run of memory: what {@link #read} and {@link #write} reach in place. */
+    private static boolean isFloatingRun(INDArray a) {
+        return (a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE) && isRowMajorContiguous(a);
     }
 
     /** The bytes of {@code a}'s values, in the platform's order; {@code a} must be row-major contiguous. */
