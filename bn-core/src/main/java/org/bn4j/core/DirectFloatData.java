@@ -1,9 +1,9 @@
 package org.bn4j.core;
 
 /**
- * Float values in {@link DirectFloats}. Reductions stage segments as {@link FloatData} does for a buffer; with the
- * Vector API, {@link #kernel} gives kernels whose elementwise passes read and write the memory in place through
- * {@link DirectVectorLoops}.
+ * Float values in {@link DirectFloats}. Without the Vector API every pass stages segments as {@link FloatData} does
+ * for a buffer; with it, {@link #kernel} gives kernels that read and write the memory in place through
+ * {@link DirectVectorLoops} (all passes of channels-first planes, the elementwise passes of channels-last rows).
  */
 final class DirectFloatData extends Data<float[]> {
     final DirectFloats memory;

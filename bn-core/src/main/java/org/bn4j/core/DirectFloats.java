@@ -7,8 +7,8 @@ import java.nio.FloatBuffer;
 /**
  * Float values in off-heap memory, given as a direct {@link ByteBuffer}: the form in which bn-core reads and writes
  * another library's memory (ND4J's, for one) fastest. With the Vector API (see
- * {@link BatchNormalizer#usesVectorApi()}) the elementwise passes load and store vectors in that memory in place;
- * otherwise, and for the reductions, it is staged a segment at a time as a {@link FloatBuffer} would be.
+ * {@link BatchNormalizer#usesVectorApi()}) the passes load and store vectors in that memory in place (the sums of
+ * channels-last rows excepted); otherwise it is staged a segment at a time as a {@link FloatBuffer} would be.
  *
  * <p>A view, not a copy: it is valid as long as the memory is. Two {@code DirectFloats} count as the same output
  * and input (an in-place call) only when they are the same object; otherwise outputs must not overlap inputs.

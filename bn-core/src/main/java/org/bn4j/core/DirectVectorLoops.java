@@ -6,16 +6,19 @@ import java.lang.invoke.MethodType;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The elementwise loops of float data in {@link DirectFloats}, with vectors loaded from and stored to the off-heap
- * memory in place (staging it through arrays doubled the cost of these passes). They do the scalar operations in the
- * scalar order, without fused multiply-adds, so results equal {@link ScalarLoops}' and {@link VectorLoops}' bit for
- * bit; the largest magnitude is exact in any order. Reductions stay staged: on JDK 17 the widening sums ran at half
- * their speed on arrays when they loaded from off-heap memory (measured), and staging a segment into cache costs less.
+ * The loops of float data in {@link DirectFloats}, with vectors loaded from and stored to the off-heap memory in place
+ * (staging it through arrays doubled the cost of the elementwise passes). Elementwise loops do the scalar operations
+ * in the scalar order, without fused multiply-adds, so results equal {@link ScalarLoops}' and {@link VectorLoops}' bit
+ * for bit; the largest magnitude is exact in any order. The sums of channels-first planes add the same lanes in the
+ * same order as {@link VectorLoops}, so they equal its results bit for bit too. The sums of channels-last rows stay
+ * staged.
  *
  * <p>The Vector API reaches off-heap memory through {@code ByteBuffer}s on JDK 17 to 19 and through
  * {@code java.lang.foreign.MemorySegment}s from JDK 20 on; neither method exists on both. The two are looked up once,
@@ -24,6 +27,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DirectVectorLoops {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    /** Double lanes in the same vector width, and floats in half of it: they widen lane for lane (as in VectorLoops). */
+    private static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
+    private static final VectorSpecies<Float> HALF_FLOATS =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
+    private static final int HALF = HALF_FLOATS.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Below this many values the scalar loops are as fast. */
     private static final int MIN_VECTOR_VALUES = 64;
@@ -82,6 +90,16 @@ final class DirectVectorLoops {
         return Kernel.usesRows(shape) ? new Rows(shape) : new Planes(shape);
     }
 
+    /** @return the half-width float vector at {@code index}, widened to double lane for lane */
+    private static DoubleVector widened(Object memory, long index) {
+        try {
+            FloatVector v = (FloatVector) LOAD.invokeExact(HALF_FLOATS, memory, index * Float.BYTES, ORDER);
+            return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+        } catch (Throwable e) {
+            throw rethrown(e);
+        }
+    }
+
     private static FloatVector load(Object memory, long index) {
         try {
             return (FloatVector) LOAD.invokeExact(FLOATS, memory, index * Float.BYTES, ORDER);
@@ -114,6 +132,99 @@ final class DirectVectorLoops {
 
     private static void put(DirectFloatData d, int i, float v) {
         d.memory.bytes.putFloat((d.base + i) * Float.BYTES, v);
+    }
+
+    /**
+     * Merges the moments of {@code x[start, start + len)} into {@code into}: {@link VectorLoops#moments(float[], int,
+     * int, Moments)} on off-heap memory, the same lanes added in the same order, so the same result bit for bit.
+     * Ranges too short for vectors are staged and handed to {@link Loops#CHOSEN}.
+     */
+    static void moments(DirectFloatData x, int start, int len, Moments into) {
+        if (len < MIN_VECTOR_VALUES) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.moments(x.read(start, len, 0), o, o + len, into);
+            return;
+        }
+        final Object xm = x.memory.vectorMemory();
+        final int from = x.base + start;
+        final int bound = FLOATS.loopBound(len);
+        DoubleVector s0 = DoubleVector.zero(DOUBLES), s1 = s0;
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            s0 = s0.add(widened(xm, from + j));
+            s1 = s1.add(widened(xm, from + j + HALF));
+        }
+        double sum = sumOfLanes(s0.add(s1));
+        for (; j < len; j++) {
+            sum += get(x, start + j);
+        }
+        final double m = sum / len;
+        final DoubleVector mean = DoubleVector.broadcast(DOUBLES, m);
+        DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
+        for (j = 0; j < bound; j += FLOATS.length()) {
+            DoubleVector e0 = widened(xm, from + j).sub(mean), e1 = widened(xm, from + j + HALF).sub(mean);
+            d0 = d0.add(e0);
+            d1 = d1.add(e1);
+            q0 = e0.fma(e0, q0);
+            q1 = e1.fma(e1, q1);
+        }
+        double sumD = sumOfLanes(d0.add(d1));
+        double sumD2 = sumOfLanes(q0.add(q1));
+        for (; j < len; j++) {
+            double e = get(x, start + j) - m;
+            sumD += e;
+            sumD2 += e * e;
+        }
+        into.mergeDeviations(len, m, sumD, sumD2);
+    }
+
+    /**
+     * Adds {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} over {@code [start, start + len)} to
+     * {@code sums[0..2]}: {@link VectorLoops#gradSums(float[], float[], int, int, double, double[])} on off-heap
+     * memory, bit for bit. Ranges too short for vectors are staged.
+     */
+    static void gradSums(DirectFloatData x, DirectFloatData dy, int start, int len, double mean, double[] sums) {
+        if (len < MIN_VECTOR_VALUES) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.gradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, sums);
+            return;
+        }
+        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory();
+        final int xFrom = x.base + start, gFrom = dy.base + start;
+        final int bound = FLOATS.loopBound(len);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            DoubleVector ga = widened(gm, gFrom + j), gb = widened(gm, gFrom + j + HALF);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(widened(xm, xFrom + j).sub(m), p0);
+            p1 = gb.fma(widened(xm, xFrom + j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        double g = sumOfLanes(g0.add(g1));
+        double p = sumOfLanes(p0.add(p1));
+        double s = sumOfLanes(s0.add(s1));
+        for (; j < len; j++) {
+            final double d = get(dy, start + j);
+            g += d;
+            p += d * (get(x, start + j) - mean);
+            s += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += s;
+    }
+
+    /** The lanes added in lane order, as {@link VectorLoops} adds them. */
+    private static double sumOfLanes(DoubleVector v) {
+        double sum = 0;
+        for (int lane = 0; lane < v.length(); lane++) {
+            sum += v.lane(lane);
+        }
+        return sum;
     }
 
     /**
@@ -231,10 +342,50 @@ final class DirectVectorLoops {
         }
     }
 
-    /** Channels-first planes: reductions staged as for any buffer, elementwise passes in place. */
+    /** Channels-first planes: every pass in place, one plane (or part of one) per inner loop. */
     private static final class Planes extends PlanarKernel.OfFloat {
         Planes(Shape shape) {
             super(shape);
+        }
+
+        @Override
+        public void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
+            final DirectFloatData xd = (DirectFloatData) x;
+            final int channels = channelCount(task), slot = firstSlot(task);
+            final Moments[] acc = new Moments[channels];
+            for (int j = 0; j < channels; j++) {
+                acc[j] = new Moments();
+            }
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+                for (int j = 0; j < channels; j++) {
+                    DirectVectorLoops.moments(xd, start + j * run, run, acc[j]);
+                }
+            }
+            for (int j = 0; j < channels; j++) {
+                count[slot + j] = acc[j].count;
+                mean[slot + j] = acc[j].mean;
+                m2[slot + j] = acc[j].m2;
+            }
+        }
+
+        @Override
+        public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy,
+                             double[] sumDyXc, double[] sumDySq) {
+            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy;
+            final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
+            final double[][] sums = new double[channels][3];
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+                for (int j = 0; j < channels; j++) {
+                    DirectVectorLoops.gradSums(xd, gd, start + j * run, run, mean[ch0 + j], sums[j]);
+                }
+            }
+            for (int j = 0; j < channels; j++) {
+                sumDy[slot + j] = sums[j][0];
+                sumDyXc[slot + j] = sums[j][1];
+                sumDySq[slot + j] = sums[j][2];
+            }
         }
 
         @Override
