@@ -22,7 +22,10 @@ import java.util.stream.Stream;
  *   <li>The lines between {@code <!-- generated: path -->} and {@code <!-- end generated -->} must equal that file:
  *       measured numbers are pasted from the file their measuring run wrote, never retyped.</li>
  *   <li>Outside code blocks, inline code and generated regions, a page states no measured time or speed-up: a number
- *       followed by a time unit ({@code 4.83 ms}, {@code 20 minutes}) or a ratio such as {@code 1.19x} is refused.</li>
+ *       followed by a time unit ({@code 4.83 ms}, {@code 20 minutes}) or a ratio such as {@code 1.19x} is refused.
+ *       Two exceptions: the paragraph right after {@code <!-- quoted: path -->} may state such numbers when each one
+ *       appears verbatim in that file (a run's output), and a page whose first line is {@code <!-- written by ... -->}
+ *       is a program's own report of what it measured.</li>
  * </ul>
  *
  * Paths are relative to the repository root. Trailing whitespace is ignored everywhere. Markers and fences indented by
@@ -34,6 +37,8 @@ final class MarkdownChecker {
     private static final Pattern END_GENERATED = Pattern.compile("^\\s*<!--\\s*end generated\\s*-->\\s*$");
     private static final Pattern MEASURED = Pattern.compile(
             "(?<![\\w.])\\d+(?:[.,]\\d+)*\\s?(?:ms|s|sec|seconds?|min|minutes?|h|hours?)\\b|(?<![\\w.])\\d+\\.\\d+x\\b");
+    private static final Pattern QUOTED = Pattern.compile("^ {0,3}<!--\\s*quoted:\\s*(\\S+?)\\s*-->\\s*$");
+    private static final Pattern WRITTEN_BY = Pattern.compile("^<!--\\s*written by\\s.*-->\\s*$");
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(```+|~~~+)\\s*([\\w+-]*).*$");
 
     private final Path root;
@@ -70,9 +75,23 @@ final class MarkdownChecker {
         List<String> problems = new ArrayList<>();
         String pendingMarker = null;
         int markerLine = 0;
+        boolean programOutput = !lines.isEmpty() && WRITTEN_BY.matcher(lines.get(0)).matches();
+        String quotedPath = null;
+        String quotedText = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             String where = page + ":" + (i + 1);
+            if (line.isBlank()) {
+                quotedPath = null;
+                quotedText = null;
+            }
+            Matcher quoted = QUOTED.matcher(line);
+            if (quoted.matches()) {
+                quotedPath = quoted.group(1);
+                List<String> source = generatedFile(quotedPath, where, problems);
+                quotedText = source == null ? "" : String.join("\n", source);
+                continue;
+            }
             Matcher snippet = SNIPPET.matcher(line);
             Matcher generated = GENERATED.matcher(line);
             Matcher fence = FENCE.matcher(line);
@@ -108,11 +127,18 @@ final class MarkdownChecker {
                 }
                 pendingMarker = null;
                 i = end;
-            } else if (MEASURED.matcher(withoutInlineCode(line)).find()) {
+            } else if (!programOutput && MEASURED.matcher(withoutInlineCode(line)).find()) {
                 Matcher m = MEASURED.matcher(withoutInlineCode(line));
-                m.find();
-                problems.add(where + ": \"" + m.group() + "\" looks measured; paste it from a generated file "
-                        + "(<!-- generated: path -->) or link to that file");
+                while (m.find()) {
+                    if (quotedText == null) {
+                        problems.add(where + ": \"" + m.group() + "\" looks measured; paste it from a generated file "
+                                + "(<!-- generated: path -->) or link to that file");
+                        break;
+                    }
+                    if (!quotedText.contains(m.group())) {
+                        problems.add(where + ": \"" + m.group() + "\" is not in " + quotedPath + ", which it quotes");
+                    }
+                }
                 if (pendingMarker != null && !line.isBlank()) {
                     problems.add(page + ":" + markerLine + ": snippet marker is not followed by a code block");
                     pendingMarker = null;

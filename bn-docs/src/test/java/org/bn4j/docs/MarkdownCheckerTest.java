@@ -124,4 +124,25 @@ class MarkdownCheckerTest {
         assertEquals(List.of(Path.of("README.md"), Path.of("docs/experiments/mnist.md"), Path.of("docs/guide.md")),
                 new MarkdownChecker(root).pages());
     }
+
+    @Test
+    @DisplayName("accepts measured numbers in the paragraph after a quoted marker when its file holds each of them")
+    void acceptsNumbersQuotedFromARunsOutput() throws IOException {
+        Files.writeString(root.resolve("report.md"), "| wall time | 5012 s |\n| speed-up | 1.19x |");
+
+        assertEquals(List.of(), check("<!-- quoted: report.md -->", "The full run took 5012 s,", "a 1.19x speed-up."));
+        assertEquals(List.of("page.md:2: \"4000 s\" is not in report.md, which it quotes"),
+                check("<!-- quoted: report.md -->", "The full run took 4000 s."));
+        assertEquals(1, check("<!-- quoted: report.md -->", "The full run took 5012 s.", "", "Later: 5012 s.").size(),
+                "a quote covers one paragraph");
+    }
+
+    @Test
+    @DisplayName("leaves the measurements of a page that a program wrote, and still checks its regions")
+    void acceptsMeasurementsOnAProgramsOwnReport() throws IOException {
+        assertEquals(List.of(), check("<!-- written by bn4j full -->", "| wall time | 5012 s |"));
+        assertEquals(1, check("<!-- written by bn4j full -->", "```java", "int x = 1;", "```").size());
+        assertEquals(1, check("", "<!-- written by bn4j full -->", "| wall time | 5012 s |").size(),
+                "only as the first line");
+    }
 }

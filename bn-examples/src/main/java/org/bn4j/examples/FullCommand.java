@@ -127,7 +127,7 @@ public final class FullCommand implements Callable<Integer> {
                 + result.inception().values().stream().flatMap(List::stream).mapToDouble(c -> c.seconds()).sum();
         provenance.put("wall time of this invocation", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - start) / 1e9));
         provenance.put("training time summed over runs", String.format(Locale.ROOT, "%.0f s (evaluation excluded; runs overlap when parallel > 1)", trainingSeconds));
-        MarkdownReport report = new MarkdownReport().heading(1, "bn4j: " + TITLE)
+        MarkdownReport report = new MarkdownReport().writtenBy("bn4j full").heading(1, "bn4j: " + TITLE)
                 .paragraph("Batch Normalization (Ioffe & Szegedy 2015, arXiv 1502.03167), Figures 1 to 3 rerun on real images "
                         + "with bn4j's BatchNorm layer for DL4J. Every number below is read from this run's files.")
                 .heading(2, "Run").keyValues(provenance).append(body);

@@ -65,6 +65,7 @@ class PaperScalePipelineTest {
     void theReportStartsWithProvenanceAndShowsEveryFigure() throws Exception {
         String report = Files.readString(out.resolve("report.md"));
 
+        assertTrue(report.startsWith("<!-- written by bn4j full;"), "marked as a program's report for the docs check");
         assertTrue(report.indexOf("- sha256 of ") < report.indexOf("## Figure 1"), "checksums before the results");
         assertTrue(report.indexOf("- wall time of this invocation: ") < report.indexOf("## Figure 1"), "wall time before the results");
         for (InceptionNet.Variant v : InceptionNet.FIGURE_3) {
