@@ -4,6 +4,16 @@ package org.bn4j.core;
 interface FloatKernel extends Kernel<float[]> {
     @Override
     default float[] narrow(double[] v) {
+        return narrowed(v);
+    }
+
+    @Override
+    default float[] residual(double[] v) {
+        return residuals(v);
+    }
+
+    /** @return {@code v} rounded to float, one value per channel */
+    static float[] narrowed(double[] v) {
         float[] out = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = (float) v[i];
@@ -11,8 +21,8 @@ interface FloatKernel extends Kernel<float[]> {
         return out;
     }
 
-    @Override
-    default float[] residual(double[] v) {
+    /** @return {@code v - (float) v} rounded to float, one value per channel */
+    static float[] residuals(double[] v) {
         float[] out = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = (float) (v[i] - (float) v[i]);

@@ -246,8 +246,9 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     private void storeRunningStats(RunningStats after, Gradient gradient) {
         NdBuffers.write(getParam(MEAN), after.mean());
         NdBuffers.write(getParam(VAR), after.var());
-        gradient.setGradientFor(MEAN, gradientViews.get(MEAN).assign(0));
-        gradient.setGradientFor(VAR, gradientViews.get(VAR).assign(0));
+        double[] zero = new double[after.channels()];
+        gradient.setGradientFor(MEAN, NdBuffers.write(gradientViews.get(MEAN), zero));
+        gradient.setGradientFor(VAR, NdBuffers.write(gradientViews.get(VAR), zero));
     }
 
     /**
