@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -32,6 +33,7 @@ final class DirectVectorLoops {
     private static final VectorSpecies<Float> HALF_FLOATS =
             VectorSpecies.of(float.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
     private static final int HALF = HALF_FLOATS.length();
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Below this many values the scalar loops are as fast. */
     private static final int MIN_VECTOR_VALUES = 64;
@@ -228,12 +230,12 @@ final class DirectVectorLoops {
                                 float[] lo, float[] a, float[] b) {
         final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
         final int vectorChannels = c - c % FLOATS.length();
-        FloatVector largest = FloatVector.zero(FLOATS);
+        IntVector largest = IntVector.zero(INTS);
         double result = 0;
         for (int r = 0, row = start; r < rows; r++, row += c) {
             for (int ch = 0; ch < vectorChannels; ch += FLOATS.length()) {
                 FloatVector v = load(xm, x.base + row + ch);
-                largest = largest.max(v.abs());   // lanewise Math.max: carries NaN
+                largest = largest.max(VectorLoops.magnitudeBits(v));
                 store(v.sub(FloatVector.fromArray(FLOATS, hi, ch)).sub(FloatVector.fromArray(FLOATS, lo, ch))
                         .mul(FloatVector.fromArray(FLOATS, a, ch)).add(FloatVector.fromArray(FLOATS, b, ch)), ym,
                         y.base + row + ch);
@@ -244,7 +246,7 @@ final class DirectVectorLoops {
                 put(y, row + ch, ((v - hi[ch]) - lo[ch]) * a[ch] + b[ch]);
             }
         }
-        return Math.max(result, largest.reduceLanes(VectorOperators.MAX));
+        return Math.max(result, VectorLoops.largestOf(largest));
     }
 
     /** Rows, as {@link #normalizeRows}: {@code dx[i] = k[ch] * dy[i] + q[ch] * ((x[i] - hi[ch]) - lo[ch]) + r[ch]}. */
@@ -289,14 +291,14 @@ final class DirectVectorLoops {
         final int bound = start + FLOATS.loopBound(len);
         final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
         final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
-        FloatVector largest = FloatVector.zero(FLOATS);
+        IntVector largest = IntVector.zero(INTS);
         int i = start;
         for (; i < bound; i += FLOATS.length()) {
             FloatVector v = load(xm, x.base + i);
-            largest = largest.max(v.abs());   // lanewise Math.max: carries NaN
+            largest = largest.max(VectorLoops.magnitudeBits(v));
             store(v.sub(vh).sub(vl).mul(va).add(vb), ym, y.base + i);
         }
-        double result = largest.reduceLanes(VectorOperators.MAX);
+        double result = VectorLoops.largestOf(largest);
         for (; i < end; i++) {
             float v = get(x, i);
             result = Math.max(result, Math.abs(v));
@@ -310,12 +312,12 @@ final class DirectVectorLoops {
         final Object xm = x.memory.vectorMemory();
         final int end = start + len;
         final int bound = len < MIN_VECTOR_VALUES ? start : start + FLOATS.loopBound(len);
-        FloatVector largest = FloatVector.zero(FLOATS);
+        IntVector largest = IntVector.zero(INTS);
         int i = start;
         for (; i < bound; i += FLOATS.length()) {
-            largest = largest.max(load(xm, x.base + i).abs());   // lanewise Math.max: carries NaN
+            largest = largest.max(VectorLoops.magnitudeBits(load(xm, x.base + i)));
         }
-        double result = i > start ? largest.reduceLanes(VectorOperators.MAX) : 0;
+        double result = VectorLoops.largestOf(largest);
         for (; i < end; i++) {
             result = Math.max(result, Math.abs(get(x, i)));
         }
