@@ -38,7 +38,9 @@ public final class BenchmarkMain {
     }
 
     public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
-        List<String> arguments = List.of(args);
+        // exec:exec@bench hands -Dbench.args="--out docs/performance" over as one argument: split it into words.
+        List<String> arguments = java.util.Arrays.stream(args).flatMap(a -> java.util.Arrays.stream(a.trim().split("\\s+")))
+                .filter(a -> !a.isEmpty()).toList();
         Path out = Path.of(arguments.contains("--out") ? arguments.get(arguments.indexOf("--out") + 1) : "bn4j-output");
         Files.createDirectories(out);
         if (arguments.contains("--fold")) {

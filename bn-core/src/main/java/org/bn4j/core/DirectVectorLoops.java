@@ -220,55 +220,6 @@ final class DirectVectorLoops {
         sums[2] += s;
     }
 
-    /**
-     * Rows of {@code c >= FLOATS.length()} channels: {@code y[i] = ((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch]} with
-     * {@code i = start + r * c + ch}, row by row, the coefficients indexed by channel (no arrays tiled per row to build).
-     *
-     * @return the largest {@code |x|}: infinite when one is, NaN when one is
-     */
-    static double normalizeRows(DirectFloatData x, DirectFloatData y, int start, int rows, int c, float[] hi,
-                                float[] lo, float[] a, float[] b) {
-        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
-        final int vectorChannels = c - c % FLOATS.length();
-        IntVector largest = IntVector.zero(INTS);
-        double result = 0;
-        for (int r = 0, row = start; r < rows; r++, row += c) {
-            for (int ch = 0; ch < vectorChannels; ch += FLOATS.length()) {
-                FloatVector v = load(xm, x.base + row + ch);
-                largest = largest.max(VectorLoops.magnitudeBits(v));
-                store(v.sub(FloatVector.fromArray(FLOATS, hi, ch)).sub(FloatVector.fromArray(FLOATS, lo, ch))
-                        .mul(FloatVector.fromArray(FLOATS, a, ch)).add(FloatVector.fromArray(FLOATS, b, ch)), ym,
-                        y.base + row + ch);
-            }
-            for (int ch = vectorChannels; ch < c; ch++) {
-                float v = get(x, row + ch);
-                result = Math.max(result, Math.abs(v));
-                put(y, row + ch, ((v - hi[ch]) - lo[ch]) * a[ch] + b[ch]);
-            }
-        }
-        return Math.max(result, VectorLoops.largestOf(largest));
-    }
-
-    /** Rows, as {@link #normalizeRows}: {@code dx[i] = k[ch] * dy[i] + q[ch] * ((x[i] - hi[ch]) - lo[ch]) + r[ch]}. */
-    static void gradApplyRows(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int rows, int c,
-                              float[] hi, float[] lo, float[] k, float[] q, float[] r) {
-        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
-        final int vectorChannels = c - c % FLOATS.length();
-        for (int n = 0, row = start; n < rows; n++, row += c) {
-            for (int ch = 0; ch < vectorChannels; ch += FLOATS.length()) {
-                FloatVector xc = load(xm, x.base + row + ch).sub(FloatVector.fromArray(FLOATS, hi, ch))
-                        .sub(FloatVector.fromArray(FLOATS, lo, ch));
-                FloatVector g = FloatVector.fromArray(FLOATS, k, ch).mul(load(gm, dy.base + row + ch));
-                store(g.add(FloatVector.fromArray(FLOATS, q, ch).mul(xc)).add(FloatVector.fromArray(FLOATS, r, ch)), dm,
-                        dx.base + row + ch);
-            }
-            for (int ch = vectorChannels; ch < c; ch++) {
-                int i = row + ch;
-                put(dx, i, k[ch] * get(dy, i) + q[ch] * ((get(x, i) - hi[ch]) - lo[ch]) + r[ch]);
-            }
-        }
-    }
-
     /** The lanes added in lane order, as {@link VectorLoops} adds them. */
     private static double sumOfLanes(DoubleVector v) {
         double sum = 0;
@@ -484,37 +435,10 @@ final class DirectVectorLoops {
         }
     }
 
-    /**
-     * Channels-last rows: reductions staged as for any buffer, elementwise passes in place. With at least a vector of
-     * channels they run row by row with coefficients per channel; with fewer, a tile of rows at a time with coefficients
-     * repeated per row, so that vectors span rows.
-     */
+    /** Channels-last rows: reductions staged as for any buffer, elementwise passes in place, a tile at a time. */
     private static final class Rows extends RowKernel.OfFloat {
-        private final boolean rowByRow;
-
         Rows(Shape shape) {
             super(shape);
-            this.rowByRow = c >= FLOATS.length();
-        }
-
-        @Override
-        public float[] narrow(double[] v) {
-            return rowByRow ? FloatKernel.narrowed(v) : super.narrow(v);
-        }
-
-        @Override
-        public float[] residual(double[] v) {
-            return rowByRow ? FloatKernel.residuals(v) : super.residual(v);
-        }
-
-        @Override
-        public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                         float[] centerLo, float[] scale, float[] shift) {
-            if (!rowByRow) {
-                return super.normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift);
-            }
-            return DirectVectorLoops.normalizeRows((DirectFloatData) x, (DirectFloatData) y, start(task),
-                    rowCount(task), c, centerHi, centerLo, scale, shift);
         }
 
         @Override
@@ -522,10 +446,6 @@ final class DirectVectorLoops {
                               float[] scale, float[] shift) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int start = start(task), rowCount = rowCount(task);
-            if (rowByRow) {
-                DirectVectorLoops.normalizeRows(xd, yd, start, rowCount, c, centerHi, centerLo, scale, shift);
-                return;
-            }
             for (int r = 0; r < rowCount; r += tileRows) {
                 DirectVectorLoops.normalizeTile(xd, yd, start + r * c, Math.min(tileRows, rowCount - r) * c,
                         centerHi, centerLo, scale, shift);
@@ -537,11 +457,6 @@ final class DirectVectorLoops {
                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
             final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
             final int start = start(task), rowCount = rowCount(task);
-            if (rowByRow) {
-                DirectVectorLoops.gradApplyRows(xd, gd, dd, start, rowCount, c, centerHi, centerLo, dyScale, xcScale,
-                        offset);
-                return;
-            }
             for (int r = 0; r < rowCount; r += tileRows) {
                 DirectVectorLoops.gradApplyTile(xd, gd, dd, start + r * c, Math.min(tileRows, rowCount - r) * c,
                         centerHi, centerLo, dyScale, xcScale, offset);
