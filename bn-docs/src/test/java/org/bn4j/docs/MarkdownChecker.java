@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  *       Two exceptions: the paragraph right after {@code <!-- quoted: path -->} may state such numbers when each one
  *       appears verbatim in that file (a run's output), and a page whose first line is {@code <!-- written by ... -->}
  *       is a program's own report of what it measured.</li>
+ *   <li>In a quoted paragraph, every other number with a decimal point, a percent sign or thousands separators
+ *       ({@code 83.85%}, {@code 2,417}) must appear verbatim in the quoted file too.</li>
  * </ul>
  *
  * Paths are relative to the repository root. Trailing whitespace is ignored everywhere. Markers and fences indented by
@@ -37,6 +39,8 @@ final class MarkdownChecker {
     private static final Pattern END_GENERATED = Pattern.compile("^\\s*<!--\\s*end generated\\s*-->\\s*$");
     private static final Pattern MEASURED = Pattern.compile(
             "(?<![\\w.])\\d+(?:[.,]\\d+)*\\s?(?:ms|s|sec|seconds?|min|minutes?|h|hours?)\\b|(?<![\\w.])\\d+\\.\\d+x\\b");
+    private static final Pattern RESULT = Pattern.compile(
+            "(?<![\\w.,])\\d+(?:,\\d{3})*(?:\\.\\d+)?%|(?<![\\w.,])\\d+(?:,\\d{3})*\\.\\d+|(?<![\\w.,])\\d{1,3}(?:,\\d{3})+");
     private static final Pattern QUOTED = Pattern.compile("^ {0,3}<!--\\s*quoted:\\s*(\\S+?)\\s*-->\\s*$");
     private static final Pattern WRITTEN_BY = Pattern.compile("^<!--\\s*written by\\s.*-->\\s*$");
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(```+|~~~+)\\s*([\\w+-]*).*$");
@@ -91,6 +95,14 @@ final class MarkdownChecker {
                 List<String> source = generatedFile(quotedPath, where, problems);
                 quotedText = source == null ? "" : String.join("\n", source);
                 continue;
+            }
+            if (quotedText != null) {
+                Matcher result = RESULT.matcher(withoutInlineCode(line));
+                while (result.find()) {
+                    if (!quotedText.contains(result.group())) {
+                        problems.add(where + ": \"" + result.group() + "\" is not in " + quotedPath + ", which it quotes");
+                    }
+                }
             }
             Matcher snippet = SNIPPET.matcher(line);
             Matcher generated = GENERATED.matcher(line);

@@ -145,4 +145,15 @@ class MarkdownCheckerTest {
         assertEquals(1, check("", "<!-- written by bn4j full -->", "| wall time | 5012 s |").size(),
                 "only as the first line");
     }
+
+    @Test
+    @DisplayName("in a quoted paragraph, refuses a result that its file does not hold")
+    void refusesAResultMissingFromTheQuotedFile() throws IOException {
+        Files.writeString(root.resolve("report.md"), "| BN-x5 | 83.85% | 2,417 | 0.05 |");
+
+        assertEquals(List.of(), check("<!-- quoted: report.md -->", "BN-x5 reached 83.85% after 2,417 steps at 0.05."));
+        assertEquals(List.of("page.md:2: \"83.86%\" is not in report.md, which it quotes",
+                "page.md:2: \"2,418\" is not in report.md, which it quotes"),
+                check("<!-- quoted: report.md -->", "BN-x5 reached 83.86% after 2,418 steps, 5 seeds."));
+    }
 }
