@@ -351,43 +351,13 @@ final class DirectVectorLoops {
         }
 
         @Override
-        public void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
-            final DirectFloatData xd = (DirectFloatData) x;
-            final int channels = channelCount(task), slot = firstSlot(task);
-            final Moments[] acc = new Moments[channels];
-            for (int j = 0; j < channels; j++) {
-                acc[j] = new Moments();
-            }
-            for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int j = 0; j < channels; j++) {
-                    DirectVectorLoops.moments(xd, start + j * run, run, acc[j]);
-                }
-            }
-            for (int j = 0; j < channels; j++) {
-                count[slot + j] = acc[j].count;
-                mean[slot + j] = acc[j].mean;
-                m2[slot + j] = acc[j].m2;
-            }
+        void runMoments(Data<float[]> x, int start, int len, Moments acc) {
+            DirectVectorLoops.moments((DirectFloatData) x, start, len, acc);
         }
 
         @Override
-        public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy,
-                             double[] sumDyXc, double[] sumDySq) {
-            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy;
-            final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
-            final double[][] sums = new double[channels][3];
-            for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int j = 0; j < channels; j++) {
-                    DirectVectorLoops.gradSums(xd, gd, start + j * run, run, mean[ch0 + j], sums[j]);
-                }
-            }
-            for (int j = 0; j < channels; j++) {
-                sumDy[slot + j] = sums[j][0];
-                sumDyXc[slot + j] = sums[j][1];
-                sumDySq[slot + j] = sums[j][2];
-            }
+        void runGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean, double[] sums) {
+            DirectVectorLoops.gradSums((DirectFloatData) x, (DirectFloatData) dy, start, len, mean, sums);
         }
 
         @Override

@@ -111,11 +111,9 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 acc[j] = new Moments();
             }
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
-                final float[] xa = x.read(start, len, 0);
-                final int o = x.offset(start);
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int j = 0; j < channels; j++) {
-                    Loops.CHOSEN.moments(xa, o + j * run, o + (j + 1) * run, acc[j]);
+                    runMoments(x, start + j * run, run, acc[j]);
                 }
             }
             for (int j = 0; j < channels; j++) {
@@ -123,6 +121,18 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 mean[slot + j] = acc[j].mean;
                 m2[slot + j] = acc[j].m2;
             }
+        }
+
+        /** Merges the moments of the run {@code x[start, start + len)} (one plane or part of one) into {@code acc}. */
+        void runMoments(Data<float[]> x, int start, int len, Moments acc) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.moments(x.read(start, len, 0), o, o + len, acc);
+        }
+
+        /** Adds the gradient sums of the run {@code [start, start + len)} to {@code sums[0..2]}. */
+        void runGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean, double[] sums) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.gradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, sums);
         }
 
         @Override
@@ -151,12 +161,9 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
             final double[][] sums = new double[channels][3];
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
-                final float[] xa = x.read(start, len, 0);
-                final float[] ga = dy.read(start, len, 1);
-                final int o = x.offset(start);
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int j = 0; j < channels; j++) {
-                    Loops.CHOSEN.gradSums(xa, ga, o + j * run, o + (j + 1) * run, mean[ch0 + j], sums[j]);
+                    runGradSums(x, dy, start + j * run, run, mean[ch0 + j], sums[j]);
                 }
             }
             for (int j = 0; j < channels; j++) {
@@ -201,11 +208,9 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 acc[j] = new Moments();
             }
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
-                final double[] xa = x.read(start, len, 0);
-                final int o = x.offset(start);
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int j = 0; j < channels; j++) {
-                    Loops.CHOSEN.moments(xa, o + j * run, o + (j + 1) * run, acc[j]);
+                    runMoments(x, start + j * run, run, acc[j]);
                 }
             }
             for (int j = 0; j < channels; j++) {
@@ -213,6 +218,18 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                 mean[slot + j] = acc[j].mean;
                 m2[slot + j] = acc[j].m2;
             }
+        }
+
+        /** Merges the moments of the run {@code x[start, start + len)} (one plane or part of one) into {@code acc}. */
+        void runMoments(Data<double[]> x, int start, int len, Moments acc) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.moments(x.read(start, len, 0), o, o + len, acc);
+        }
+
+        /** Adds the gradient sums of the run {@code [start, start + len)} to {@code sums[0..2]}. */
+        void runGradSums(Data<double[]> x, Data<double[]> dy, int start, int len, double mean, double[] sums) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.gradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, sums);
         }
 
         @Override
@@ -241,12 +258,9 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
             final double[][] sums = new double[channels][3];
             for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
-                final double[] xa = x.read(start, len, 0);
-                final double[] ga = dy.read(start, len, 1);
-                final int o = x.offset(start);
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int j = 0; j < channels; j++) {
-                    Loops.CHOSEN.gradSums(xa, ga, o + j * run, o + (j + 1) * run, mean[ch0 + j], sums[j]);
+                    runGradSums(x, dy, start + j * run, run, mean[ch0 + j], sums[j]);
                 }
             }
             for (int j = 0; j < channels; j++) {
