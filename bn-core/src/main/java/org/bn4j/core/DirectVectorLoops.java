@@ -10,7 +10,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,12 +27,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DirectVectorLoops {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-    /** Double lanes in the same vector width, and floats in half of it: they widen lane for lane (as in VectorLoops). */
-    private static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
-    private static final VectorSpecies<Float> HALF_FLOATS =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
-    private static final int HALF = HALF_FLOATS.length();
-    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
+    /** The species of {@link VectorLoops}' sums and magnitudes: off-heap sums must widen exactly as array sums do. */
+    private static final VectorSpecies<Double> DOUBLES = VectorLoops.DOUBLES;
+    private static final VectorSpecies<Float> HALF_FLOATS = VectorLoops.HALF_FLOATS;
+    private static final int HALF = VectorLoops.HALF;
+    private static final VectorSpecies<Integer> INTS = VectorLoops.INTS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Below this many values the scalar loops are as fast. */
     private static final int MIN_VECTOR_VALUES = 64;
@@ -156,7 +154,7 @@ final class DirectVectorLoops {
             s0 = s0.add(widened(xm, from + j));
             s1 = s1.add(widened(xm, from + j + HALF));
         }
-        double sum = sumOfLanes(s0.add(s1));
+        double sum = VectorLoops.sumOfLanes(s0.add(s1));
         for (; j < len; j++) {
             sum += get(x, start + j);
         }
@@ -170,8 +168,8 @@ final class DirectVectorLoops {
             q0 = e0.fma(e0, q0);
             q1 = e1.fma(e1, q1);
         }
-        double sumD = sumOfLanes(d0.add(d1));
-        double sumD2 = sumOfLanes(q0.add(q1));
+        double sumD = VectorLoops.sumOfLanes(d0.add(d1));
+        double sumD2 = VectorLoops.sumOfLanes(q0.add(q1));
         for (; j < len; j++) {
             double e = get(x, start + j) - m;
             sumD += e;
@@ -206,9 +204,9 @@ final class DirectVectorLoops {
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }
-        double g = sumOfLanes(g0.add(g1));
-        double p = sumOfLanes(p0.add(p1));
-        double s = sumOfLanes(s0.add(s1));
+        double g = VectorLoops.sumOfLanes(g0.add(g1));
+        double p = VectorLoops.sumOfLanes(p0.add(p1));
+        double s = VectorLoops.sumOfLanes(s0.add(s1));
         for (; j < len; j++) {
             final double d = get(dy, start + j);
             g += d;
@@ -218,15 +216,6 @@ final class DirectVectorLoops {
         sums[0] += g;
         sums[1] += p;
         sums[2] += s;
-    }
-
-    /** The lanes added in lane order, as {@link VectorLoops} adds them. */
-    private static double sumOfLanes(DoubleVector v) {
-        double sum = 0;
-        for (int lane = 0; lane < v.length(); lane++) {
-            sum += v.lane(lane);
-        }
-        return sum;
     }
 
     /**

@@ -4,16 +4,6 @@ package org.bn4j.core;
 interface FloatKernel extends Kernel<float[]> {
     @Override
     default float[] narrow(double[] v) {
-        return narrowed(v);
-    }
-
-    @Override
-    default float[] residual(double[] v) {
-        return residuals(v);
-    }
-
-    /** @return {@code v} rounded to float, one value per channel */
-    static float[] narrowed(double[] v) {
         float[] out = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = (float) v[i];
@@ -21,8 +11,8 @@ interface FloatKernel extends Kernel<float[]> {
         return out;
     }
 
-    /** @return {@code v - (float) v} rounded to float, one value per channel */
-    static float[] residuals(double[] v) {
+    @Override
+    default float[] residual(double[] v) {
         float[] out = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = (float) (v[i] - (float) v[i]);

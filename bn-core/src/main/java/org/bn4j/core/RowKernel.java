@@ -89,12 +89,12 @@ abstract class RowKernel<A> implements Kernel<A> {
 
         @Override
         public float[] narrow(double[] v) {
-            return tiled(FloatKernel.narrowed(v), new float[tile]);
+            return tiled(FloatKernel.super.narrow(v), new float[tile]);
         }
 
         @Override
         public float[] residual(double[] v) {
-            return tiled(FloatKernel.residuals(v), new float[tile]);
+            return tiled(FloatKernel.super.residual(v), new float[tile]);
         }
 
         @Override
@@ -164,12 +164,12 @@ abstract class RowKernel<A> implements Kernel<A> {
 
         @Override
         public double[] narrow(double[] v) {
-            return tiled(DoubleKernel.narrowed(v), new double[tile]);
+            return tiled(DoubleKernel.super.narrow(v), new double[tile]);
         }
 
         @Override
         public double[] residual(double[] v) {
-            return tiled(DoubleKernel.residuals(v), new double[tile]);
+            return tiled(DoubleKernel.super.residual(v), new double[tile]);
         }
 
         @Override

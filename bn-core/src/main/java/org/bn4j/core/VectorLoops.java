@@ -18,13 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLoops implements Loops {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     /** Double lanes in the same vector width: a float vector widens into exactly two of them. */
-    private static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
+    static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
     /** Floats in half that width: as many lanes as {@link #DOUBLES}, so they widen lane for lane. */
-    private static final VectorSpecies<Float> HALF_FLOATS =
+    static final VectorSpecies<Float> HALF_FLOATS =
             VectorSpecies.of(float.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
-    private static final int HALF = HALF_FLOATS.length();
+    static final int HALF = HALF_FLOATS.length();
     /** The bits of {@link #FLOATS}, and below of {@link #DOUBLE_DATA}, as integers, for magnitudes. */
-    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
+    static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     private static final VectorSpecies<Double> DOUBLE_DATA = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, DOUBLE_DATA.vectorShape());
     /** Below this many values the scalar loops are as fast and need no warm-up. */
@@ -461,7 +461,7 @@ final class VectorLoops implements Loops {
      * @return the lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order to the JDK, and
      * JDK 17 and JDK 25 add in different orders (a different last bit, measured), so results would depend on the JDK.
      */
-    private static double sumOfLanes(DoubleVector v) {
+    static double sumOfLanes(DoubleVector v) {
         double sum = 0;
         for (int lane = 0; lane < v.length(); lane++) {
             sum += v.lane(lane);
