@@ -26,19 +26,24 @@ final class Passes<A> {
         double[] m2 = new double[slots];
         parallelism.forEach(kernel.tasks(), elements, task -> kernel.moments(x, task, count, mean, m2));
 
+        // Group by group, each over every channel: the channels' merges are independent, so they overlap in the
+        // pipeline, where a channel's own chain of merges waits on each division in turn.
+        Moments[] merged = new Moments[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            merged[ch] = new Moments();
+        }
+        for (int first = 0; first < slots; first += channels) {
+            for (int ch = 0; ch < channels; ch++) {
+                merged[ch].merge(count[first + ch], mean[first + ch], m2[first + ch]);
+            }
+        }
         double[] channelMean = new double[channels];
         double[] biasedVar = new double[channels];
-        double total = 0;
         for (int ch = 0; ch < channels; ch++) {
-            Moments merged = new Moments();
-            for (int slot = ch; slot < slots; slot += channels) {
-                merged.merge(count[slot], mean[slot], m2[slot]);
-            }
-            channelMean[ch] = merged.mean;
-            biasedVar[ch] = merged.m2 / merged.count;
-            total = merged.count;
+            channelMean[ch] = merged[ch].mean;
+            biasedVar[ch] = merged[ch].m2 / merged[ch].count;
         }
-        return new BatchStats(channelMean, biasedVar, eps, (long) total);
+        return new BatchStats(channelMean, biasedVar, eps, (long) merged[channels - 1].count);
     }
 
     /** @return the largest {@code |x|}: infinite or NaN when x holds one */
@@ -93,12 +98,10 @@ final class Passes<A> {
 
         double[][] perChannel = new double[3][channels];
         for (int sum = 0; sum < 3; sum++) {
-            for (int ch = 0; ch < channels; ch++) {
-                double total = 0;
-                for (int slot = ch; slot < slots; slot += channels) {
-                    total += perSlot[sum][slot];
+            for (int first = 0; first < slots; first += channels) {
+                for (int ch = 0; ch < channels; ch++) {
+                    perChannel[sum][ch] += perSlot[sum][first + ch];
                 }
-                perChannel[sum][ch] = total;
             }
         }
         return perChannel;

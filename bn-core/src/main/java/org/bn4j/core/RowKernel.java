@@ -5,11 +5,11 @@ package org.bn4j.core;
  * channels-first ones with one value per plane: element {@code (row, ch)} sits at {@code row * C + ch}, with
  * {@code N * spatial} rows.
  *
- * <p>A task is a group of consecutive rows, about {@link Kernel#BLOCK_VALUES} values and one contiguous
- * segment, that owns one partial slot per channel; the second statistics pass reads cache, not memory. Sums run
- * down the rows per channel; elementwise loops run over a tile of {@code tileRows} rows at once, about
- * {@link #TILE_VALUES} values, with per-channel coefficients repeated once per row of the tile (both through
- * {@link Loops}). Passes over memory as in {@link PlanarKernel}.
+ * <p>A task is a group of consecutive rows, about {@link Kernel#BLOCK_VALUES} values (at least
+ * {@link #MIN_GROUP_ROWS} rows) and one contiguous segment, that owns one partial slot per channel; the second
+ * statistics pass reads cache, not memory. Sums run down the rows per channel; elementwise loops run over a tile of
+ * {@code tileRows} rows at once, about {@link #TILE_VALUES} values, with per-channel coefficients repeated once per
+ * row of the tile (both through {@link Loops}). Passes over memory as in {@link PlanarKernel}.
  */
 abstract class RowKernel<A> implements Kernel<A> {
     final int c;
@@ -23,10 +23,18 @@ abstract class RowKernel<A> implements Kernel<A> {
     /** Target number of values in one inner loop. */
     static final int TILE_VALUES = 1024;
 
+    /**
+     * Fewest rows per group. Each (group, channel) slot costs a few divisions to finish and merge; with wide rows
+     * (C = 1024: 16 rows per {@link Kernel#BLOCK_VALUES}) those made up a third of the forward pass. 64 rows ran the
+     * forward pass of NC 256x1024 in two thirds of the time, and 128 rows slowed the backward pass (its group no
+     * longer fits the core's cache) (probe, JDK 17).
+     */
+    static final int MIN_GROUP_ROWS = 64;
+
     RowKernel(Shape shape) {
         this.rows = shape.batch() * shape.spatial();
         this.c = shape.channels();
-        this.rowsPerGroup = Math.max(1, BLOCK_VALUES / c);
+        this.rowsPerGroup = Math.max(MIN_GROUP_ROWS, BLOCK_VALUES / c);
         this.groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         this.tileRows = Math.max(1, Math.min(rowsPerGroup, TILE_VALUES / c));
         this.tile = tileRows * c;

@@ -14,12 +14,13 @@ class DeterminismTest {
     static Stream<Shape> largeShapes() {
         return Stream.of(Shape.of(Layout.NCHW, 8, 16, 40, 40), Shape.of(Layout.NHWC, 8, 40, 40, 16),
                 Shape.of(Layout.NC, 4099, 48), Shape.of(Layout.NCW, 64, 3, 1001),
-                Shape.of(Layout.NCHW, 40, 25, 14, 14));
+                Shape.of(Layout.NCHW, 40, 25, 14, 14), Shape.of(Layout.NC, 200, 300));
     }
 
     /**
-     * Large shapes; planes too short for vectors, or longer than one block (split into parts with a tail); rows with
-     * channels past the last whole vector, or fewer channels than one vector.
+     * Large shapes (among them rows so wide that a group holds its fewest rows); planes too short for vectors, or
+     * longer than one block (split into parts with a tail); rows with channels past the last whole vector, or fewer
+     * channels than one vector.
      */
     static Stream<Shape> everyBlockGeometry() {
         return Stream.concat(largeShapes(), Stream.of(Shape.of(Layout.NCHW, 48, 40, 7, 9), Shape.of(Layout.NCW, 3, 2, 40001),

@@ -7,8 +7,8 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Shapes for parameterized tests: every layout, with 1 channel, odd and prime sizes, spatial size 1,
- * planes larger than a kernel block, planes small enough to be grouped by channel, large N, and tensors big enough
- * for the parallel path.
+ * planes larger than a kernel block, planes small enough to be grouped by channel, wide rows, large N, and tensors
+ * big enough for the parallel path.
  */
 final class Shapes {
     private Shapes() {
@@ -21,6 +21,7 @@ final class Shapes {
         shapes.add(Shape.of(Layout.NC, 7, 3));
         shapes.add(Shape.of(Layout.NC, 13, 29));
         shapes.add(Shape.of(Layout.NC, 4099, 17));      // large N, parallel path, C not a multiple of 8
+        shapes.add(Shape.of(Layout.NC, 150, 300));      // rows so wide that groups hold their fewest rows, the last ragged
         // sequences
         for (Layout layout : new Layout[] {Layout.NCW, Layout.NWC}) {
             shapes.add(Shape.of(layout, 2, 1, 3));
