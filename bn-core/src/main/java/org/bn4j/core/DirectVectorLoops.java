@@ -31,10 +31,9 @@ final class DirectVectorLoops {
     private static final VectorSpecies<Double> DOUBLES = VectorLoops.DOUBLES;
     private static final VectorSpecies<Float> HALF_FLOATS = VectorLoops.HALF_FLOATS;
     private static final int HALF = VectorLoops.HALF;
+    private static final int MIN_VECTOR_VALUES = VectorLoops.MIN_VECTOR_VALUES;
     private static final VectorSpecies<Integer> INTS = VectorLoops.INTS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /** Below this many values the scalar loops are as fast. */
-    private static final int MIN_VECTOR_VALUES = 64;
 
     /** {@code (ByteBuffer) -> memory}: the buffer itself, or a {@code MemorySegment} over it. */
     private static final MethodHandle MEMORY;
@@ -135,15 +134,14 @@ final class DirectVectorLoops {
     }
 
     /**
-     * Merges the moments of {@code x[start, start + len)} into {@code into}: {@link VectorLoops#moments(float[], int,
-     * int, Moments)} on off-heap memory, the same lanes added in the same order, so the same result bit for bit.
-     * Ranges too short for vectors are staged and handed to {@link Loops#CHOSEN}.
+     * @return the sum of {@code x[start, start + len)}: {@link VectorLoops#sum(float[], int, int)} on off-heap memory,
+     * the same lanes added in the same order, so the same result bit for bit. Ranges too short for vectors are staged
+     * and handed to {@link Loops#CHOSEN}.
      */
-    static void moments(DirectFloatData x, int start, int len, Moments into) {
+    static double sum(DirectFloatData x, int start, int len) {
         if (len < MIN_VECTOR_VALUES) {
             final int o = x.offset(start);
-            Loops.CHOSEN.moments(x.read(start, len, 0), o, o + len, into);
-            return;
+            return Loops.CHOSEN.sum(x.read(start, len, 0), o, o + len);
         }
         final Object xm = x.memory.vectorMemory();
         final int from = x.base + start;
@@ -158,10 +156,27 @@ final class DirectVectorLoops {
         for (; j < len; j++) {
             sum += get(x, start + j);
         }
-        final double m = sum / len;
+        return sum;
+    }
+
+    /**
+     * Adds {@code sum(x - m)} and {@code sum((x - m)^2)} over {@code [start, start + len)} to {@code deviations[0..1]}:
+     * {@link VectorLoops#addDeviations(float[], int, int, double, double[])} on off-heap memory, bit for bit. Ranges
+     * too short for vectors are staged.
+     */
+    static void addDeviations(DirectFloatData x, int start, int len, double m, double[] deviations) {
+        if (len < MIN_VECTOR_VALUES) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.addDeviations(x.read(start, len, 0), o, o + len, m, deviations);
+            return;
+        }
+        final Object xm = x.memory.vectorMemory();
+        final int from = x.base + start;
+        final int bound = FLOATS.loopBound(len);
         final DoubleVector mean = DoubleVector.broadcast(DOUBLES, m);
         DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
-        for (j = 0; j < bound; j += FLOATS.length()) {
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
             DoubleVector e0 = widened(xm, from + j).sub(mean), e1 = widened(xm, from + j + HALF).sub(mean);
             d0 = d0.add(e0);
             d1 = d1.add(e1);
@@ -175,7 +190,8 @@ final class DirectVectorLoops {
             sumD += e;
             sumD2 += e * e;
         }
-        into.mergeDeviations(len, m, sumD, sumD2);
+        deviations[0] += sumD;
+        deviations[1] += sumD2;
     }
 
     /**
@@ -340,8 +356,13 @@ final class DirectVectorLoops {
         }
 
         @Override
-        void runMoments(Data<float[]> x, int start, int len, Moments acc) {
-            DirectVectorLoops.moments((DirectFloatData) x, start, len, acc);
+        double runSum(Data<float[]> x, int start, int len) {
+            return DirectVectorLoops.sum((DirectFloatData) x, start, len);
+        }
+
+        @Override
+        void runDeviations(Data<float[]> x, int start, int len, double m, double[] deviations) {
+            DirectVectorLoops.addDeviations((DirectFloatData) x, start, len, m, deviations);
         }
 
         @Override

@@ -18,11 +18,20 @@ interface Loops {
     /** The implementation the kernels use, chosen once per JVM (see {@link BatchNormalizer#usesVectorApi()}). */
     Loops CHOSEN = choose();
 
-    /** Merges the count, mean and {@code M2} of {@code a[from, to)} into {@code into}. */
-    void moments(float[] a, int from, int to, Moments into);
+    /** @return the sum of {@code a[from, to)} */
+    double sum(float[] a, int from, int to);
 
-    /** As {@link #moments(float[], int, int, Moments)}, for double values. */
-    void moments(double[] a, int from, int to, Moments into);
+    /** As {@link #sum(float[], int, int)}, for double values. */
+    double sum(double[] a, int from, int to);
+
+    /**
+     * Adds {@code sum(a - m)} and {@code sum((a - m)^2)} over {@code [from, to)} to {@code deviations[0..1]}: the
+     * second pass of the two-pass moments, {@code m} the mean from the first.
+     */
+    void addDeviations(float[] a, int from, int to, double m, double[] deviations);
+
+    /** As {@link #addDeviations(float[], int, int, double, double[])}, for double values. */
+    void addDeviations(double[] a, int from, int to, double m, double[] deviations);
 
     /**
      * Adds {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} over {@code [from, to)} to

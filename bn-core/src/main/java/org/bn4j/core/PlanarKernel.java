@@ -10,8 +10,9 @@ package org.bn4j.core;
  * of its channels as one contiguous segment: one channel per block when planes are large (a plane longer than
  * {@link Kernel#BLOCK_VALUES} is split into several segments), several when they are small, so that buffer-backed
  * data is staged in runs of at least {@link #MIN_SEGMENT_VALUES} values rather than plane by plane (14x14 planes
- * made staging cost more than the arithmetic). Statistics are exact two-pass per plane or part (the second pass
- * reads cache) and merged in example order. Passes over memory: moments 1 read, normalize 1 read and 1 write,
+ * made staging cost more than the arithmetic). Statistics are exact two-pass over each channel's planes in the
+ * task (the second pass reads cache): one mean and one set of deviation sums per slot, where a merge per plane cost
+ * more than the arithmetic of short planes (NCW, 50 values per plane). Passes over memory: moments 1 read, normalize 1 read and 1 write,
  * gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run along a plane with the channel's coefficients in
  * locals.
  */
@@ -105,28 +106,45 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
         @Override
         public void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
-            final int channels = channelCount(task), slot = firstSlot(task);
-            final Moments[] acc = new Moments[channels];
-            for (int j = 0; j < channels; j++) {
-                acc[j] = new Moments();
-            }
-            for (int k = 0, segments = segments(task); k < segments; k++) {
+            final int channels = channelCount(task), slot = firstSlot(task), segments = segments(task);
+            final double[] m = new double[channels];
+            double n = 0;
+            for (int k = 0; k < segments; k++) {
                 final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int j = 0; j < channels; j++) {
-                    runMoments(x, start + j * run, run, acc[j]);
+                    m[j] += runSum(x, start + j * run, run);
+                }
+                n += run;
+            }
+            final double[][] deviations = new double[channels][2];
+            for (int j = 0; j < channels; j++) {
+                m[j] /= n;
+            }
+            for (int k = 0; k < segments; k++) {
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+                for (int j = 0; j < channels; j++) {
+                    runDeviations(x, start + j * run, run, m[j], deviations[j]);
                 }
             }
             for (int j = 0; j < channels; j++) {
-                count[slot + j] = acc[j].count;
-                mean[slot + j] = acc[j].mean;
-                m2[slot + j] = acc[j].m2;
+                Moments moments = new Moments();
+                moments.mergeDeviations(n, m[j], deviations[j][0], deviations[j][1]);
+                count[slot + j] = moments.count;
+                mean[slot + j] = moments.mean;
+                m2[slot + j] = moments.m2;
             }
         }
 
-        /** Merges the moments of the run {@code x[start, start + len)} (one plane or part of one) into {@code acc}. */
-        void runMoments(Data<float[]> x, int start, int len, Moments acc) {
+        /** @return the sum of the run {@code x[start, start + len)} (one plane or part of one) */
+        double runSum(Data<float[]> x, int start, int len) {
             final int o = x.offset(start);
-            Loops.CHOSEN.moments(x.read(start, len, 0), o, o + len, acc);
+            return Loops.CHOSEN.sum(x.read(start, len, 0), o, o + len);
+        }
+
+        /** Adds the run's deviations from {@code m} and their squares to {@code deviations[0..1]}. */
+        void runDeviations(Data<float[]> x, int start, int len, double m, double[] deviations) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.addDeviations(x.read(start, len, 0), o, o + len, m, deviations);
         }
 
         /** Adds the gradient sums of the run {@code [start, start + len)} to {@code sums[0..2]}. */
@@ -202,28 +220,45 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
         @Override
         public void moments(Data<double[]> x, int task, double[] count, double[] mean, double[] m2) {
-            final int channels = channelCount(task), slot = firstSlot(task);
-            final Moments[] acc = new Moments[channels];
-            for (int j = 0; j < channels; j++) {
-                acc[j] = new Moments();
-            }
-            for (int k = 0, segments = segments(task); k < segments; k++) {
+            final int channels = channelCount(task), slot = firstSlot(task), segments = segments(task);
+            final double[] m = new double[channels];
+            double n = 0;
+            for (int k = 0; k < segments; k++) {
                 final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int j = 0; j < channels; j++) {
-                    runMoments(x, start + j * run, run, acc[j]);
+                    m[j] += runSum(x, start + j * run, run);
+                }
+                n += run;
+            }
+            final double[][] deviations = new double[channels][2];
+            for (int j = 0; j < channels; j++) {
+                m[j] /= n;
+            }
+            for (int k = 0; k < segments; k++) {
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+                for (int j = 0; j < channels; j++) {
+                    runDeviations(x, start + j * run, run, m[j], deviations[j]);
                 }
             }
             for (int j = 0; j < channels; j++) {
-                count[slot + j] = acc[j].count;
-                mean[slot + j] = acc[j].mean;
-                m2[slot + j] = acc[j].m2;
+                Moments moments = new Moments();
+                moments.mergeDeviations(n, m[j], deviations[j][0], deviations[j][1]);
+                count[slot + j] = moments.count;
+                mean[slot + j] = moments.mean;
+                m2[slot + j] = moments.m2;
             }
         }
 
-        /** Merges the moments of the run {@code x[start, start + len)} (one plane or part of one) into {@code acc}. */
-        void runMoments(Data<double[]> x, int start, int len, Moments acc) {
+        /** @return the sum of the run {@code x[start, start + len)} (one plane or part of one) */
+        double runSum(Data<double[]> x, int start, int len) {
             final int o = x.offset(start);
-            Loops.CHOSEN.moments(x.read(start, len, 0), o, o + len, acc);
+            return Loops.CHOSEN.sum(x.read(start, len, 0), o, o + len);
+        }
+
+        /** Adds the run's deviations from {@code m} and their squares to {@code deviations[0..1]}. */
+        void runDeviations(Data<double[]> x, int start, int len, double m, double[] deviations) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.addDeviations(x.read(start, len, 0), o, o + len, m, deviations);
         }
 
         /** Adds the gradient sums of the run {@code [start, start + len)} to {@code sums[0..2]}. */

@@ -11,7 +11,7 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void moments(float[] a, int from, int to, Moments into) {
+    public double sum(float[] a, int from, int to) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = from;
         for (; i + 3 < to; i += 4) {
@@ -23,44 +23,13 @@ final class ScalarLoops implements Loops {
         for (; i < to; i++) {
             s0 += a[i];
         }
-        double m = ((s0 + s1) + (s2 + s3)) / (to - from);
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-        i = from;
-        for (; i + 3 < to; i += 4) {
-            double e0 = a[i] - m, e1 = a[i + 1] - m, e2 = a[i + 2] - m, e3 = a[i + 3] - m;
-            d0 += e0;
-            d1 += e1;
-            d2 += e2;
-            d3 += e3;
-            q0 += e0 * e0;
-            q1 += e1 * e1;
-            q2 += e2 * e2;
-            q3 += e3 * e3;
-        }
-        for (; i < to; i++) {
-            double e = a[i] - m;
-            d0 += e;
-            q0 += e * e;
-        }
-        into.mergeDeviations(to - from, m, (d0 + d1) + (d2 + d3), (q0 + q1) + (q2 + q3));
+        return (s0 + s1) + (s2 + s3);
     }
 
     @Override
-    public void moments(double[] a, int from, int to, Moments into) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            s0 += a[i];
-            s1 += a[i + 1];
-            s2 += a[i + 2];
-            s3 += a[i + 3];
-        }
-        for (; i < to; i++) {
-            s0 += a[i];
-        }
-        double m = ((s0 + s1) + (s2 + s3)) / (to - from);
+    public void addDeviations(float[] a, int from, int to, double m, double[] deviations) {
         double d0 = 0, d1 = 0, d2 = 0, d3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-        i = from;
+        int i = from;
         for (; i + 3 < to; i += 4) {
             double e0 = a[i] - m, e1 = a[i + 1] - m, e2 = a[i + 2] - m, e3 = a[i + 3] - m;
             d0 += e0;
@@ -77,7 +46,48 @@ final class ScalarLoops implements Loops {
             d0 += e;
             q0 += e * e;
         }
-        into.mergeDeviations(to - from, m, (d0 + d1) + (d2 + d3), (q0 + q1) + (q2 + q3));
+        deviations[0] += (d0 + d1) + (d2 + d3);
+        deviations[1] += (q0 + q1) + (q2 + q3);
+    }
+
+    @Override
+    public double sum(double[] a, int from, int to) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+        }
+        for (; i < to; i++) {
+            s0 += a[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void addDeviations(double[] a, int from, int to, double m, double[] deviations) {
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            double e0 = a[i] - m, e1 = a[i + 1] - m, e2 = a[i + 2] - m, e3 = a[i + 3] - m;
+            d0 += e0;
+            d1 += e1;
+            d2 += e2;
+            d3 += e3;
+            q0 += e0 * e0;
+            q1 += e1 * e1;
+            q2 += e2 * e2;
+            q3 += e3 * e3;
+        }
+        for (; i < to; i++) {
+            double e = a[i] - m;
+            d0 += e;
+            q0 += e * e;
+        }
+        deviations[0] += (d0 + d1) + (d2 + d3);
+        deviations[1] += (q0 + q1) + (q2 + q3);
     }
 
     @Override

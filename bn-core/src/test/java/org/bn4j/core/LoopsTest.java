@@ -60,18 +60,39 @@ class LoopsTest {
             a[i] = (float) values[i];
             values[i] = a[i];
         }
-        Moments moments = new Moments();
-        reductions.moments(a, from, from + length, moments);
-        assertMoments(values, from, length, moments);
+        double m = reductions.sum(a, from, from + length) / length;
+        double[] deviations = new double[2];
+        reductions.addDeviations(a, from, from + length, m, deviations);
+        assertMoments(values, from, length, twoPass(length, m, deviations));
     }
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
     @MethodSource("segments")
     void doubleMomentsMatchTheExactOnes(String name, Loops reductions, int from, int length) {
         double[] a = gaussian(from + length + 5, -3e6, 0.5, length);
+        double m = reductions.sum(a, from, from + length) / length;
+        double[] deviations = new double[2];
+        reductions.addDeviations(a, from, from + length, m, deviations);
+        assertMoments(a, from, length, twoPass(length, m, deviations));
+    }
+
+    @ParameterizedTest(name = "{0} from {2}, {3} values")
+    @MethodSource("segments")
+    void deviationsAreAddedToWhatIsThere(String name, Loops reductions, int from, int length) {
+        double[] a = gaussian(from + length + 5, 4, 2, length);
+        double[] fresh = new double[2];
+        reductions.addDeviations(a, from, from + length, 3.5, fresh);
+        double[] added = {1, 2};
+        reductions.addDeviations(a, from, from + length, 3.5, added);
+        assertEquals(1 + fresh[0], added[0], 0.0);
+        assertEquals(2 + fresh[1], added[1], 0.0);
+    }
+
+    /** The moments of the corrected two-pass algorithm, from the mean of the first pass and the second's sums. */
+    private static Moments twoPass(int length, double m, double[] deviations) {
         Moments moments = new Moments();
-        reductions.moments(a, from, from + length, moments);
-        assertMoments(a, from, length, moments);
+        moments.mergeDeviations(length, m, deviations[0], deviations[1]);
+        return moments;
     }
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
