@@ -3,7 +3,8 @@ package org.bn4j.core;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -11,7 +12,8 @@ import java.util.function.IntConsumer;
  * shape only, never on the thread count, so results are bitwise identical for every {@code Parallelism}.
  *
  * <p>Tensors below {@link #SERIAL_BELOW} elements run on the calling thread: forking costs more than it saves.
- * Pools are shared per thread count and made of daemon threads. Thread-safe.
+ * The calling thread works alongside {@code threads - 1} helpers from a pool of daemon threads shared per thread
+ * count. Thread-safe.
  */
 public final class Parallelism {
     /** Element count under which a pass runs serially. */
@@ -48,7 +50,10 @@ public final class Parallelism {
         return threads;
     }
 
-    /** Runs {@code task.accept(t)} for every t in {@code [0, tasks)}, in parallel when worthwhile; returns when all are done. */
+    /**
+     * Runs {@code task.accept(t)} for every t in {@code [0, tasks)}, in parallel when worthwhile; returns when all are
+     * done, rethrowing the first exception a task threw.
+     */
     void forEach(int tasks, long elements, IntConsumer task) {
         if (threads == 1 || tasks == 1 || elements < SERIAL_BELOW) {
             for (int t = 0; t < tasks; t++) {
@@ -56,8 +61,13 @@ public final class Parallelism {
             }
             return;
         }
-        int grain = Math.max(1, tasks / (threads * 4));
-        POOLS.computeIfAbsent(threads, ForkJoinPool::new).invoke(new Range(task, 0, tasks, grain));
+        SharedTasks work = new SharedTasks(task, tasks);
+        ForkJoinPool helpers = POOLS.computeIfAbsent(threads - 1, ForkJoinPool::new);
+        for (int h = Math.min(threads, tasks) - 1; h > 0; h--) {
+            helpers.execute(work::run);
+        }
+        work.run();
+        work.awaitDone();
     }
 
     @Override
@@ -65,29 +75,56 @@ public final class Parallelism {
         return "Parallelism{threads=" + threads + "}";
     }
 
-    private static final class Range extends RecursiveAction {
+    /**
+     * Tasks claimed one at a time by the calling thread and the helpers alike. The caller works too and then waits only
+     * for tasks already claimed, never for a helper to be scheduled: with the caller blocked while pool threads did all
+     * the work, a 1 MB inference pass on 2 shared cores took from 0.15 to 7 ms per call (JMH, NC 256x1024), against
+     * 0.1 ms on one thread.
+     */
+    private static final class SharedTasks {
+        private static final int SPINS = 1 << 10;
         private final IntConsumer task;
-        private final int from;
-        private final int to;
-        private final int grain;
+        private final int tasks;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Range(IntConsumer task, int from, int to, int grain) {
+        SharedTasks(IntConsumer task, int tasks) {
             this.task = task;
-            this.from = from;
-            this.to = to;
-            this.grain = grain;
+            this.tasks = tasks;
         }
 
-        @Override
-        protected void compute() {
-            if (to - from <= grain) {
-                for (int t = from; t < to; t++) {
+        void run() {
+            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                try {
                     task.accept(t);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.incrementAndGet();
                 }
-                return;
             }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Range(task, from, mid, grain), new Range(task, mid, to, grain));
+        }
+
+        /** Waits for the claimed tasks: spinning briefly, then yielding the core, perhaps to the thread it waits for. */
+        void awaitDone() {
+            for (int spins = 0; done.get() < tasks; spins++) {
+                if (spins < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+            if (e != null) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }
