@@ -19,6 +19,12 @@ public final class Parallelism {
     /** Element count under which a pass runs serially. */
     public static final int SERIAL_BELOW = 1 << 16;
 
+    /**
+     * Claims of consecutive tasks per thread and pass: runs of consecutive blocks keep each thread's memory stream
+     * sequential (claiming one block at a time ran large inference passes about a sixth slower, JMH), and several
+     * claims per thread even out threads that start late or run slower.
+     */
+    private static final int CLAIMS_PER_THREAD = 8;
     private static final Map<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
     private static final Parallelism SERIAL = new Parallelism(1);
 
@@ -61,7 +67,7 @@ public final class Parallelism {
             }
             return;
         }
-        SharedTasks work = new SharedTasks(task, tasks);
+        SharedTasks work = new SharedTasks(task, tasks, Math.max(1, tasks / (threads * CLAIMS_PER_THREAD)));
         ForkJoinPool helpers = POOLS.computeIfAbsent(threads - 1, ForkJoinPool::new);
         for (int h = Math.min(threads, tasks) - 1; h > 0; h--) {
             helpers.execute(work::run);
@@ -85,23 +91,29 @@ public final class Parallelism {
         private static final int SPINS = 1 << 10;
         private final IntConsumer task;
         private final int tasks;
+        private final int chunk;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger done = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        SharedTasks(IntConsumer task, int tasks) {
+        /** @param chunk consecutive tasks per claim */
+        SharedTasks(IntConsumer task, int tasks, int chunk) {
             this.task = task;
             this.tasks = tasks;
+            this.chunk = chunk;
         }
 
         void run() {
-            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
-                try {
-                    task.accept(t);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done.incrementAndGet();
+            for (int first = next.getAndAdd(chunk); first < tasks; first = next.getAndAdd(chunk)) {
+                final int end = Math.min(tasks, first + chunk);
+                for (int t = first; t < end; t++) {
+                    try {
+                        task.accept(t);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        done.incrementAndGet();
+                    }
                 }
             }
         }
