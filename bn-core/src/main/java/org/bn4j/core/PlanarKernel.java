@@ -12,9 +12,10 @@ package org.bn4j.core;
  * data is staged in runs of at least {@link #MIN_SEGMENT_VALUES} values rather than plane by plane (14x14 planes
  * made staging cost more than the arithmetic). Statistics are exact two-pass over each channel's planes in the
  * task (the second pass reads cache): one mean and one set of deviation sums per slot, where a merge per plane cost
- * more than the arithmetic of short planes (NCW, 50 values per plane). Passes over memory: moments 1 read, normalize 1 read and 1 write,
- * gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run along a plane with the channel's coefficients in
- * locals.
+ * more than the arithmetic of short planes (NCW, 50 values per plane). Passes over memory: moments 1 read,
+ * normalize 1 read and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run along a plane with
+ * the channel's coefficients in locals; the runs' sums go through the hooks {@link #runSum} and
+ * {@link #runDeviations}, which off-heap data overrides to load in place.
  */
 abstract class PlanarKernel<A> implements Kernel<A> {
     /** Shortest contiguous run a segment should cover when planes are small. */
@@ -98,6 +99,43 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         return largest;
     }
 
+    @Override
+    public final void moments(Data<A> x, int task, double[] count, double[] mean, double[] m2) {
+        final int channels = channelCount(task), slot = firstSlot(task), segments = segments(task);
+        final double[] m = new double[channels];
+        double n = 0;
+        for (int k = 0; k < segments; k++) {
+            final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+            for (int j = 0; j < channels; j++) {
+                m[j] += runSum(x, start + j * run, run);
+            }
+            n += run;
+        }
+        final double[][] deviations = new double[channels][2];
+        for (int j = 0; j < channels; j++) {
+            m[j] /= n;
+        }
+        for (int k = 0; k < segments; k++) {
+            final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+            for (int j = 0; j < channels; j++) {
+                runDeviations(x, start + j * run, run, m[j], deviations[j]);
+            }
+        }
+        for (int j = 0; j < channels; j++) {
+            Moments moments = new Moments();
+            moments.mergeDeviations(n, m[j], deviations[j][0], deviations[j][1]);
+            count[slot + j] = moments.count;
+            mean[slot + j] = moments.mean;
+            m2[slot + j] = moments.m2;
+        }
+    }
+
+    /** @return the sum of the run {@code x[start, start + len)} (one plane or part of one) */
+    abstract double runSum(Data<A> x, int start, int len);
+
+    /** Adds the run's deviations from {@code m} and their squares to {@code deviations[0..1]}. */
+    abstract void runDeviations(Data<A> x, int start, int len, double m, double[] deviations);
+
     /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
     static class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
         OfFloat(Shape shape) {
@@ -105,43 +143,12 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
-            final int channels = channelCount(task), slot = firstSlot(task), segments = segments(task);
-            final double[] m = new double[channels];
-            double n = 0;
-            for (int k = 0; k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int j = 0; j < channels; j++) {
-                    m[j] += runSum(x, start + j * run, run);
-                }
-                n += run;
-            }
-            final double[][] deviations = new double[channels][2];
-            for (int j = 0; j < channels; j++) {
-                m[j] /= n;
-            }
-            for (int k = 0; k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int j = 0; j < channels; j++) {
-                    runDeviations(x, start + j * run, run, m[j], deviations[j]);
-                }
-            }
-            for (int j = 0; j < channels; j++) {
-                Moments moments = new Moments();
-                moments.mergeDeviations(n, m[j], deviations[j][0], deviations[j][1]);
-                count[slot + j] = moments.count;
-                mean[slot + j] = moments.mean;
-                m2[slot + j] = moments.m2;
-            }
-        }
-
-        /** @return the sum of the run {@code x[start, start + len)} (one plane or part of one) */
         double runSum(Data<float[]> x, int start, int len) {
             final int o = x.offset(start);
             return Loops.CHOSEN.sum(x.read(start, len, 0), o, o + len);
         }
 
-        /** Adds the run's deviations from {@code m} and their squares to {@code deviations[0..1]}. */
+        @Override
         void runDeviations(Data<float[]> x, int start, int len, double m, double[] deviations) {
             final int o = x.offset(start);
             Loops.CHOSEN.addDeviations(x.read(start, len, 0), o, o + len, m, deviations);
@@ -219,43 +226,12 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void moments(Data<double[]> x, int task, double[] count, double[] mean, double[] m2) {
-            final int channels = channelCount(task), slot = firstSlot(task), segments = segments(task);
-            final double[] m = new double[channels];
-            double n = 0;
-            for (int k = 0; k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int j = 0; j < channels; j++) {
-                    m[j] += runSum(x, start + j * run, run);
-                }
-                n += run;
-            }
-            final double[][] deviations = new double[channels][2];
-            for (int j = 0; j < channels; j++) {
-                m[j] /= n;
-            }
-            for (int k = 0; k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int j = 0; j < channels; j++) {
-                    runDeviations(x, start + j * run, run, m[j], deviations[j]);
-                }
-            }
-            for (int j = 0; j < channels; j++) {
-                Moments moments = new Moments();
-                moments.mergeDeviations(n, m[j], deviations[j][0], deviations[j][1]);
-                count[slot + j] = moments.count;
-                mean[slot + j] = moments.mean;
-                m2[slot + j] = moments.m2;
-            }
-        }
-
-        /** @return the sum of the run {@code x[start, start + len)} (one plane or part of one) */
         double runSum(Data<double[]> x, int start, int len) {
             final int o = x.offset(start);
             return Loops.CHOSEN.sum(x.read(start, len, 0), o, o + len);
         }
 
-        /** Adds the run's deviations from {@code m} and their squares to {@code deviations[0..1]}. */
+        @Override
         void runDeviations(Data<double[]> x, int start, int len, double m, double[] deviations) {
             final int o = x.offset(start);
             Loops.CHOSEN.addDeviations(x.read(start, len, 0), o, o + len, m, deviations);
