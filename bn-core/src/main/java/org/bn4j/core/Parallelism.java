@@ -82,10 +82,10 @@ public final class Parallelism {
     }
 
     /**
-     * Tasks claimed one at a time by the calling thread and the helpers alike. The caller works too and then waits only
-     * for tasks already claimed, never for a helper to be scheduled: with the caller blocked while pool threads did all
-     * the work, a 1 MB inference pass on 2 shared cores took from 0.15 to 7 ms per call (JMH, NC 256x1024), against
-     * 0.1 ms on one thread.
+     * Tasks claimed in runs of {@code chunk} by the calling thread and the helpers alike. The caller works too and then
+     * waits only for tasks already claimed, never for a helper to be scheduled: with the caller blocked while pool
+     * threads did all the work, a 1 MB inference pass on 2 shared cores took from 0.15 to 7 ms per call (JMH,
+     * NC 256x1024), against 0.1 ms on one thread.
      */
     private static final class SharedTasks {
         private static final int SPINS = 1 << 10;

@@ -14,8 +14,8 @@ package org.bn4j.core;
  * task (the second pass reads cache): one mean and one set of deviation sums per slot, where a merge per plane cost
  * more than the arithmetic of short planes (NCW, 50 values per plane). Passes over memory: moments 1 read,
  * normalize 1 read and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run along a plane with
- * the channel's coefficients in locals; the runs' sums go through the hooks {@link #runSum} and
- * {@link #runDeviations}, which off-heap data overrides to load in place.
+ * the channel's coefficients in locals; the runs' sums go through the hooks {@link #runSum},
+ * {@link #runDeviations} and {@link #runGradSums}, which off-heap data overrides to load in place.
  */
 abstract class PlanarKernel<A> implements Kernel<A> {
     /** Shortest contiguous run a segment should cover when planes are small. */
@@ -136,6 +136,27 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     /** Adds the run's deviations from {@code m} and their squares to {@code deviations[0..1]}. */
     abstract void runDeviations(Data<A> x, int start, int len, double m, double[] deviations);
 
+    @Override
+    public final void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
+                               double[] sumDySq) {
+        final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
+        final double[][] sums = new double[channels][3];
+        for (int k = 0, segments = segments(task); k < segments; k++) {
+            final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+            for (int j = 0; j < channels; j++) {
+                runGradSums(x, dy, start + j * run, run, mean[ch0 + j], sums[j]);
+            }
+        }
+        for (int j = 0; j < channels; j++) {
+            sumDy[slot + j] = sums[j][0];
+            sumDyXc[slot + j] = sums[j][1];
+            sumDySq[slot + j] = sums[j][2];
+        }
+    }
+
+    /** Adds the gradient sums of the run {@code [start, start + len)} to {@code sums[0..2]}. */
+    abstract void runGradSums(Data<A> x, Data<A> dy, int start, int len, double mean, double[] sums);
+
     /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
     static class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
         OfFloat(Shape shape) {
@@ -154,7 +175,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             Loops.CHOSEN.addDeviations(x.read(start, len, 0), o, o + len, m, deviations);
         }
 
-        /** Adds the gradient sums of the run {@code [start, start + len)} to {@code sums[0..2]}. */
+        @Override
         void runGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean, double[] sums) {
             final int o = x.offset(start);
             Loops.CHOSEN.gradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, sums);
@@ -177,24 +198,6 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                     }
                 }
                 y.written(start, len, ya);
-            }
-        }
-
-        @Override
-        public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
-                             double[] sumDySq) {
-            final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
-            final double[][] sums = new double[channels][3];
-            for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int j = 0; j < channels; j++) {
-                    runGradSums(x, dy, start + j * run, run, mean[ch0 + j], sums[j]);
-                }
-            }
-            for (int j = 0; j < channels; j++) {
-                sumDy[slot + j] = sums[j][0];
-                sumDyXc[slot + j] = sums[j][1];
-                sumDySq[slot + j] = sums[j][2];
             }
         }
 
@@ -237,7 +240,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             Loops.CHOSEN.addDeviations(x.read(start, len, 0), o, o + len, m, deviations);
         }
 
-        /** Adds the gradient sums of the run {@code [start, start + len)} to {@code sums[0..2]}. */
+        @Override
         void runGradSums(Data<double[]> x, Data<double[]> dy, int start, int len, double mean, double[] sums) {
             final int o = x.offset(start);
             Loops.CHOSEN.gradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, sums);
@@ -260,24 +263,6 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                     }
                 }
                 y.written(start, len, ya);
-            }
-        }
-
-        @Override
-        public void gradSums(Data<double[]> x, Data<double[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
-                             double[] sumDySq) {
-            final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
-            final double[][] sums = new double[channels][3];
-            for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int j = 0; j < channels; j++) {
-                    runGradSums(x, dy, start + j * run, run, mean[ch0 + j], sums[j]);
-                }
-            }
-            for (int j = 0; j < channels; j++) {
-                sumDy[slot + j] = sums[j][0];
-                sumDyXc[slot + j] = sums[j][1];
-                sumDySq[slot + j] = sums[j][2];
             }
         }
 
