@@ -46,7 +46,7 @@ public final class FullCommand implements Callable<Integer> {
     @Option(names = "--seeds", converter = Checked.PositiveInt.class, defaultValue = "3", description = "Figures 2, 3: seeds per variant, --seed and the next ones (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--max-steps", converter = Checked.PositiveInt.class, defaultValue = "2500", description = "Figures 2, 3: the baseline's step cap and the "
+    @Option(names = "--max-steps", converter = Checked.PositiveInt.class, defaultValue = "4000", description = "Figures 2, 3: the baseline's step cap and the "
             + "learning-rate schedules' horizon (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
@@ -57,7 +57,12 @@ public final class FullCommand implements Callable<Integer> {
             + "measurements without a new best (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--lr", converter = Checked.PositiveDouble.class, defaultValue = "0.01", description = "Figures 2, 3: the baseline's learning rate; BN-x5 uses 5x, BN-x30 30x (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-gain", converter = Checked.NonNegativeDouble.class, defaultValue = "0.005", description = "Figures 2, 3: how much "
+            + "a measurement must beat the baseline's best test accuracy to count as a new best, as a fraction (default: ${DEFAULT-VALUE}, "
+            + "half a percentage point).")
+    double minGain;
+
+    @Option(names = "--lr", converter = Checked.PositiveDouble.class, defaultValue = "0.03", description = "Figures 2, 3: the baseline's learning rate; BN-x5 uses 5x, BN-x30 30x (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--l2", converter = Checked.NonNegativeDouble.class, defaultValue = "1e-4", description = "Figures 2, 3: the baseline's L2; the accelerated variants use a fifth (default: ${DEFAULT-VALUE}).")
@@ -86,7 +91,7 @@ public final class FullCommand implements Callable<Integer> {
 
     PaperScaleExperiment.Inception inception() {
         List<Long> seedList = LongStream.range(common.seed, common.seed + seeds).boxed().toList();
-        return new PaperScaleExperiment.Inception(seedList, maxSteps, 32, learningRate, l2, evalEvery, patience, width);
+        return new PaperScaleExperiment.Inception(seedList, maxSteps, 32, learningRate, l2, evalEvery, patience, minGain, width);
     }
 
     /** @return the options, for the report's provenance */

@@ -57,10 +57,12 @@ public final class PaperScaleExperiment {
      * @param baseL2           the baseline's L2; the accelerated variants divide it by 5
      * @param evalEvery        measure test accuracy every this many steps
      * @param patience         the baseline stops after this many measurements without a new best
+     * @param minGain          how much a measurement must beat the best so far to count as a new best (a fraction:
+     *                         0.005 is half a percentage point of accuracy)
      * @param width            channel multiplier of the network (1: {@link InceptionNet}'s default widths)
      */
     public record Inception(List<Long> seeds, int maxSteps, int batchSize, double baseLearningRate, double baseL2,
-                            int evalEvery, int patience, double width) {
+                            int evalEvery, int patience, double minGain, double width) {
         public Inception {
             seeds = List.copyOf(seeds);
         }
@@ -213,8 +215,8 @@ public final class PaperScaleExperiment {
         settings.put("variant", v.name());
         settings.put("bn", v.batchNorm() ? bn.toString() : "none");
         settings.put("seed", String.valueOf(seed));
-        settings.put("steps", steps < 0 ? "until " + inception.patience() + " measurements without a new best, at most "
-                + inception.maxSteps() : String.valueOf(steps));
+        settings.put("steps", steps < 0 ? "until " + inception.patience() + " measurements without a gain of more than "
+                + inception.minGain() + " over the best, at most " + inception.maxSteps() : String.valueOf(steps));
         settings.put("schedule horizon", String.valueOf(inception.maxSteps()));
         settings.put("batch", String.valueOf(inception.batchSize()));
         settings.put("base learning rate", String.valueOf(inception.baseLearningRate()));
@@ -233,7 +235,7 @@ public final class PaperScaleExperiment {
         var net = InceptionNet.build(v, bn, data.channels(), data.height(), data.classes(), training);
         Trainer trainer = new Trainer(steps < 0 ? inception.maxSteps() : steps, inception.batchSize(), inception.evalEvery(), seed, false);
         Curve curve = trainer.train(v.name() + " seed " + seed, net, data.train(), data.test(),
-                steps < 0 ? new Patience(inception.patience(), 0) : StopRule.NEVER, bar);
+                steps < 0 ? new Patience(inception.patience(), inception.minGain()) : StopRule.NEVER, bar);
         store.save(spec, curve);
         return store.finished(spec, v.name()).orElseThrow();
     }

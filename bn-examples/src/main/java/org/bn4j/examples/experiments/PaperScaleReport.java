@@ -173,11 +173,12 @@ public final class PaperScaleReport {
                 + "and 30 times, drop dropout, divide L2 by 5 and decay the learning rate 6 times faster; BN-x5-Sigmoid uses "
                 + "sigmoid instead of ReLU.");
         md.paragraph(String.format(Locale.ROOT, "Run length: test accuracy on the whole test set every %d steps; for each seed "
-                + "the Inception baseline stops after %d measurements in a row without a new best (%,d steps after its best), "
+                + "the Inception baseline stops after %d measurements in a row that do not beat its best by more than %.1f "
+                + "percentage points (%,d steps after its last such gain), "
                 + "or at %,d steps; the four other variants then train for as many steps as the baseline of their seed did. "
                 + "Seeds: %s. A variant's target is the best accuracy of the Inception baseline with the same seed; \"steps to "
                 + "Inception's best\" is the first measured step at or above it, averaged over the seeds that reached it. "
-                + "Spreads are mean (min-max) over seeds.", inception.evalEvery(), inception.patience(),
+                + "Spreads are mean (min-max) over seeds.", inception.evalEvery(), inception.patience(), 100 * inception.minGain(),
                 inception.patience() * inception.evalEvery(), inception.maxSteps(), inception.seeds()));
         md.table(List.of("model", "learning rate", "seeds reaching Inception's best", "steps to Inception's best",
                 "best accuracy", "steps run", "paper: learning rate", "paper: steps to 72.2%", "paper: best accuracy"), table);
