@@ -73,21 +73,87 @@ abstract class RowKernel<A> implements Kernel<A> {
         return out;
     }
 
-    /**
-     * Writes the moments of the task's slots from the provisional means {@code m} and the deviations' sums and squares
-     * about them (see {@link Moments#mergeDeviations}).
-     */
-    final void finishMoments(int task, double cnt, double[] m, double[] sumD, double[] sumD2, double[] count,
-                             double[] mean, double[] m2) {
+    // The passes below stage the task's rows through arrays (Data#read, #writable) and leave the loops to the element
+    // type's hooks, which hand them to Loops.
+
+    @Override
+    public final void moments(Data<A> x, int task, double[] count, double[] mean, double[] m2) {
+        final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
+        final A xa = x.read(start, len, 0);
+        final int o = x.offset(start);
+        final double[] m = new double[c];
+        addRows(xa, o, rowCount, m);
+        for (int ch = 0; ch < c; ch++) {
+            m[ch] /= rowCount;
+        }
+        final double[] sumD = new double[c];
+        final double[] sumD2 = new double[c];
+        addRowDeviations(xa, o, rowCount, m, sumD, sumD2);
         final int slot = task * c;
         for (int ch = 0; ch < c; ch++) {
             Moments moments = new Moments();
-            moments.mergeDeviations(cnt, m[ch], sumD[ch], sumD2[ch]);
+            moments.mergeDeviations(rowCount, m[ch], sumD[ch], sumD2[ch]);
             count[slot + ch] = moments.count;
             mean[slot + ch] = moments.mean;
             m2[slot + ch] = moments.m2;
         }
     }
+
+    @Override
+    public void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift) {
+        final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
+        final A xa = x.read(start, len, 0);
+        final A ya = y.writable(start, len, 1);
+        final int o = x.offset(start);
+        for (int r = 0; r < rowCount; r += tileRows) {
+            normalizeTile(xa, ya, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo, scale, shift);
+        }
+        y.written(start, len, ya);
+    }
+
+    @Override
+    public final void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
+                               double[] sumDySq) {
+        final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
+        final A xa = x.read(start, len, 0);
+        final A ga = dy.read(start, len, 1);
+        final double[][] sums = new double[3][c];
+        addRowGradSums(xa, ga, x.offset(start), rowCount, mean, sums[0], sums[1], sums[2]);
+        System.arraycopy(sums[0], 0, sumDy, slot, c);
+        System.arraycopy(sums[1], 0, sumDyXc, slot, c);
+        System.arraycopy(sums[2], 0, sumDySq, slot, c);
+    }
+
+    @Override
+    public void gradApply(Data<A> x, Data<A> dy, Data<A> dx, int task, A centerHi, A centerLo, A dyScale, A xcScale,
+                          A offset) {
+        final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
+        final A xa = x.read(start, len, 0);
+        final A ga = dy.read(start, len, 1);
+        final A da = dx.writable(start, len, 2);
+        final int o = x.offset(start);
+        for (int r = 0; r < rowCount; r += tileRows) {
+            gradApplyTile(xa, ga, da, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo, dyScale,
+                    xcScale, offset);
+        }
+        dx.written(start, len, da);
+    }
+
+    /** See {@link Loops#addRows(float[], int, int, int, double[])}. */
+    abstract void addRows(A a, int base, int rows, double[] sum);
+
+    /** See {@link Loops#addRowDeviations(float[], int, int, int, double[], double[], double[])}. */
+    abstract void addRowDeviations(A a, int base, int rows, double[] mean, double[] sumD, double[] sumD2);
+
+    /** See {@link Loops#addRowGradSums(float[], float[], int, int, int, double[], double[], double[], double[])}. */
+    abstract void addRowGradSums(A x, A dy, int base, int rows, double[] mean, double[] sumDy, double[] sumDyXc,
+                                 double[] sumDySq);
+
+    /** See {@link Loops#normalizeTile(float[], float[], int, int, float[], float[], float[], float[])}. */
+    abstract void normalizeTile(A x, A y, int base, int n, A hi, A lo, A scale, A shift);
+
+    /** See {@link Loops#gradApplyTile(float[], float[], float[], int, int, float[], float[], float[], float[], float[])}. */
+    abstract void gradApplyTile(A x, A dy, A dx, int base, int n, A hi, A lo, A k, A q, A r);
 
     /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
     static class OfFloat extends RowKernel<float[]> implements FloatKernel {
@@ -106,62 +172,31 @@ abstract class RowKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
-            final float[] xa = x.read(start, len, 0);
-            final int o = x.offset(start);
-            final double[] m = new double[c];
-            Loops.CHOSEN.addRows(xa, o, rowCount, c, m);
-            for (int ch = 0; ch < c; ch++) {
-                m[ch] /= rowCount;
-            }
-            final double[] sumD = new double[c];
-            final double[] sumD2 = new double[c];
-            Loops.CHOSEN.addRowDeviations(xa, o, rowCount, c, m, sumD, sumD2);
-            finishMoments(task, rowCount, m, sumD, sumD2, count, mean, m2);
+        void addRows(float[] a, int base, int rows, double[] sum) {
+            Loops.CHOSEN.addRows(a, base, rows, c, sum);
         }
 
         @Override
-        public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                              float[] scale, float[] shift) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
-            final float[] xa = x.read(start, len, 0);
-            final float[] ya = y.writable(start, len, 1);
-            final int o = x.offset(start);
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.normalizeTile(xa, ya, base, n, centerHi, centerLo, scale, shift);
-            }
-            y.written(start, len, ya);
+        void addRowDeviations(float[] a, int base, int rows, double[] mean, double[] sumD, double[] sumD2) {
+            Loops.CHOSEN.addRowDeviations(a, base, rows, c, mean, sumD, sumD2);
         }
 
         @Override
-        public void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
-                             double[] sumDySq) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
-            final float[] xa = x.read(start, len, 0);
-            final float[] ga = dy.read(start, len, 1);
-            final int o = x.offset(start);
-            final double[][] sums = new double[3][c];
-            Loops.CHOSEN.addRowGradSums(xa, ga, o, rowCount, c, mean, sums[0], sums[1], sums[2]);
-            System.arraycopy(sums[0], 0, sumDy, slot, c);
-            System.arraycopy(sums[1], 0, sumDyXc, slot, c);
-            System.arraycopy(sums[2], 0, sumDySq, slot, c);
+        void addRowGradSums(float[] x, float[] dy, int base, int rows, double[] mean, double[] sumDy,
+                            double[] sumDyXc, double[] sumDySq) {
+            Loops.CHOSEN.addRowGradSums(x, dy, base, rows, c, mean, sumDy, sumDyXc, sumDySq);
         }
 
         @Override
-        public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
-            final float[] xa = x.read(start, len, 0);
-            final float[] ga = dy.read(start, len, 1);
-            final float[] da = dx.writable(start, len, 2);
-            final int o = x.offset(start);
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.gradApplyTile(xa, ga, da, base, n, centerHi, centerLo, dyScale, xcScale, offset);
-            }
-            dx.written(start, len, da);
+        void normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] scale,
+                           float[] shift) {
+            Loops.CHOSEN.normalizeTile(x, y, base, n, hi, lo, scale, shift);
+        }
+
+        @Override
+        void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
+                           float[] q, float[] r) {
+            Loops.CHOSEN.gradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r);
         }
     }
 
@@ -181,62 +216,31 @@ abstract class RowKernel<A> implements Kernel<A> {
         }
 
         @Override
-        public void moments(Data<double[]> x, int task, double[] count, double[] mean, double[] m2) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
-            final double[] xa = x.read(start, len, 0);
-            final int o = x.offset(start);
-            final double[] m = new double[c];
-            Loops.CHOSEN.addRows(xa, o, rowCount, c, m);
-            for (int ch = 0; ch < c; ch++) {
-                m[ch] /= rowCount;
-            }
-            final double[] sumD = new double[c];
-            final double[] sumD2 = new double[c];
-            Loops.CHOSEN.addRowDeviations(xa, o, rowCount, c, m, sumD, sumD2);
-            finishMoments(task, rowCount, m, sumD, sumD2, count, mean, m2);
+        void addRows(double[] a, int base, int rows, double[] sum) {
+            Loops.CHOSEN.addRows(a, base, rows, c, sum);
         }
 
         @Override
-        public void normalize(Data<double[]> x, Data<double[]> y, int task, double[] centerHi, double[] centerLo,
-                              double[] scale, double[] shift) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
-            final double[] xa = x.read(start, len, 0);
-            final double[] ya = y.writable(start, len, 1);
-            final int o = x.offset(start);
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.normalizeTile(xa, ya, base, n, centerHi, centerLo, scale, shift);
-            }
-            y.written(start, len, ya);
+        void addRowDeviations(double[] a, int base, int rows, double[] mean, double[] sumD, double[] sumD2) {
+            Loops.CHOSEN.addRowDeviations(a, base, rows, c, mean, sumD, sumD2);
         }
 
         @Override
-        public void gradSums(Data<double[]> x, Data<double[]> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
-                             double[] sumDySq) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
-            final double[] xa = x.read(start, len, 0);
-            final double[] ga = dy.read(start, len, 1);
-            final int o = x.offset(start);
-            final double[][] sums = new double[3][c];
-            Loops.CHOSEN.addRowGradSums(xa, ga, o, rowCount, c, mean, sums[0], sums[1], sums[2]);
-            System.arraycopy(sums[0], 0, sumDy, slot, c);
-            System.arraycopy(sums[1], 0, sumDyXc, slot, c);
-            System.arraycopy(sums[2], 0, sumDySq, slot, c);
+        void addRowGradSums(double[] x, double[] dy, int base, int rows, double[] mean, double[] sumDy,
+                            double[] sumDyXc, double[] sumDySq) {
+            Loops.CHOSEN.addRowGradSums(x, dy, base, rows, c, mean, sumDy, sumDyXc, sumDySq);
         }
 
         @Override
-        public void gradApply(Data<double[]> x, Data<double[]> dy, Data<double[]> dx, int task, double[] centerHi,
-                              double[] centerLo, double[] dyScale, double[] xcScale, double[] offset) {
-            final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
-            final double[] xa = x.read(start, len, 0);
-            final double[] ga = dy.read(start, len, 1);
-            final double[] da = dx.writable(start, len, 2);
-            final int o = x.offset(start);
-            for (int r = 0; r < rowCount; r += tileRows) {
-                final int base = o + r * c, n = Math.min(tileRows, rowCount - r) * c;
-                Loops.CHOSEN.gradApplyTile(xa, ga, da, base, n, centerHi, centerLo, dyScale, xcScale, offset);
-            }
-            dx.written(start, len, da);
+        void normalizeTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] scale,
+                           double[] shift) {
+            Loops.CHOSEN.normalizeTile(x, y, base, n, hi, lo, scale, shift);
+        }
+
+        @Override
+        void gradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo, double[] k,
+                           double[] q, double[] r) {
+            Loops.CHOSEN.gradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r);
         }
     }
 }
