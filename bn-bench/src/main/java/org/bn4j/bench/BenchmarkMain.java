@@ -45,7 +45,7 @@ public final class BenchmarkMain {
         Files.createDirectories(out);
         if (arguments.contains("--fold")) {
             Timings t = new Timings();
-            run(options(3).include(FoldBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
+            run(options(3).include(FoldBenchmark.class.getSimpleName()).param("net", "inception", "resnet50").jvmArgsAppend(NETWORK_HEAP)
                     .param("impl", "original", "folded").warmupIterations(3).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(3)), t);
             write(out.resolve("fold-benchmarks.md"), new BenchmarkReport(t, List.of(), List.of(), null).foldTable());
@@ -68,7 +68,7 @@ public final class BenchmarkMain {
         run(options(forks).include(MlpStepBenchmark.class.getSimpleName()).param("impl", "bn4j", "none"), t);
         if (!quick) {
             run(options(2).include(NetworkStepBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
-                    .param("impl", "bn4j", "builtin").warmupIterations(2).measurementIterations(3)
+                    .param("impl", "bn4j", "builtin").jvmArgsAppend(NETWORK_HEAP).warmupIterations(2).measurementIterations(3)
                     .measurementTime(TimeValue.seconds(5)), t);
         }
         Files.writeString(out.resolve("benchmarks.csv"), t.csv(), StandardCharsets.UTF_8);
@@ -84,9 +84,19 @@ public final class BenchmarkMain {
         System.out.println(text);
     }
 
+    /**
+     * Each fork's Java heap: fixed and touched before the first iteration. Memory a process touches for the first time
+     * costs about 25 microseconds a page on these machines; a JVM whose young generation grows during the run pays that
+     * on every call in between (bn-core alone, NC 60x100 inference: 4 to 100 microseconds of CPU per call with the
+     * default heap, a steady 4 with this one). PyTorch's allocator is kept from returning memory for the same reason
+     * ({@link PyTorchPeer}). The network steps get a larger heap.
+     */
+    static final String[] HEAP = {"-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"};
+    static final String[] NETWORK_HEAP = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"};
+
     private static ChainedOptionsBuilder options(int forks) {
         return new OptionsBuilder().forks(forks).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(4).measurementTime(TimeValue.seconds(1)).shouldFailOnError(true);
+                .measurementIterations(4).measurementTime(TimeValue.seconds(1)).jvmArgsAppend(HEAP).shouldFailOnError(true);
     }
 
     /** Adds every fork's score of every benchmark in the run, keyed by method and parameters. */
@@ -120,7 +130,8 @@ public final class BenchmarkMain {
                 + ". Machine: " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores; "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; Vector API "
                 + (versions.vectorApi() ? "on" : "off") + "; float; JMH, " + forks
-                + " fork(s) per benchmark, each with 3 warm-up and 4 measured iterations of one second.";
+                + " fork(s) per benchmark, each with 3 warm-up and 4 measured iterations of one second, and a fixed Java heap "
+                + "touched before the first (" + String.join(" ", HEAP) + ").";
     }
 
     /** Every fork's score, milliseconds per call, by benchmark key. */
