@@ -65,7 +65,10 @@ public final class BenchmarkMain {
         String[] builtIn = all.stream().filter(s -> !s.startsWith("NCW")).toArray(String[]::new);
         run(options(1).include(BatchNormBenchmark.class.getSimpleName()).param("shape", builtIn).param("impl", "builtin"), t);
         run(options(forks).include(CopyBenchmark.class.getSimpleName()).param("shape", array(large)), t);
-        run(options(forks).include(MlpStepBenchmark.class.getSimpleName()).param("impl", "bn4j", "none"), t);
+        // The step warms up slowly: in a probe (one ND4J thread), with BN it was still getting faster after ten one-second
+        // iterations, without BN after about eight.
+        run(options(forks).include(MlpStepBenchmark.class.getSimpleName()).param("impl", "bn4j", "none")
+                .warmupIterations(MLP_WARMUP_ITERATIONS), t);
         if (!quick) {
             run(options(2).include(NetworkStepBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
                     .param("impl", "bn4j", "builtin").jvmArgsAppend(NETWORK_HEAP).warmupIterations(2).measurementIterations(3)
@@ -93,6 +96,7 @@ public final class BenchmarkMain {
      */
     static final String[] HEAP = {"-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"};
     static final String[] NETWORK_HEAP = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"};
+    static final int MLP_WARMUP_ITERATIONS = 10;
 
     private static ChainedOptionsBuilder options(int forks) {
         return new OptionsBuilder().forks(forks).warmupIterations(3).warmupTime(TimeValue.seconds(1))
@@ -130,7 +134,8 @@ public final class BenchmarkMain {
                 + ". Machine: " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores; "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; Vector API "
                 + (versions.vectorApi() ? "on" : "off") + "; float; JMH, " + forks
-                + " fork(s) per benchmark, each with 3 warm-up and 4 measured iterations of one second, and a fixed Java heap "
+                + " fork(s) per benchmark, each with 3 warm-up (the MLP step " + MLP_WARMUP_ITERATIONS + ", on one ND4J thread) and 4 "
+                + "measured iterations of one second, and a fixed Java heap "
                 + "touched before the first (" + String.join(" ", HEAP) + ").";
     }
 

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One SGD step of the paper's MNIST network (784-100x3-10 sigmoid, batch 60), with bn4j's BN after each hidden
- * layer or without BN: the per-call cost of BN on small tensors inside a real training step.
+ * layer or without BN, on one ND4J thread: the per-call cost of BN on small tensors inside a real training step.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +35,11 @@ public class MlpStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        // One ND4J and OpenBLAS thread, as `bn4j mnist` trains this network: on 2 cores, OpenMP's threads wait on
+        // each other around every small op of a batch-60 step. Both counts are per calling thread; JMH sets up and
+        // runs this state on the same one.
+        Nd4j.getEnvironment().setMaxThreads(1);
+        Nd4j.factory().blas().setMaxThreads(1);
         BatchNormImpl bn = switch (impl) {
             case "bn4j" -> BatchNormImpl.BN4J;
             case "builtin" -> BatchNormImpl.BUILTIN;
