@@ -45,8 +45,8 @@ public final class BenchmarkMain {
         Files.createDirectories(out);
         if (arguments.contains("--fold")) {
             Timings t = new Timings();
-            run(options(3).include(FoldBenchmark.class.getSimpleName()).param("net", "inception", "resnet50").jvmArgsAppend(NETWORK_HEAP)
-                    .param("impl", "original", "folded").warmupIterations(3).warmupTime(TimeValue.seconds(2))
+            run(options(3).include(FoldBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
+                    .param("impl", "original", "folded").jvmArgsAppend(NETWORK_HEAP).warmupIterations(3).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(3)), t);
             write(out.resolve("fold-benchmarks.md"), new BenchmarkReport(t, List.of(), List.of(), null).foldTable());
             return;

@@ -36,4 +36,18 @@ final class Moments {
     void mergeDeviations(double n, double m, double sumD, double sumD2) {
         merge(n, m + sumD / n, Math.max(0, sumD2 - sumD * sumD / n));
     }
+
+    /** @return the moments of a part measured as {@link #mergeDeviations} takes it */
+    static Moments ofDeviations(double n, double m, double sumD, double sumD2) {
+        Moments moments = new Moments();
+        moments.mergeDeviations(n, m, sumD, sumD2);
+        return moments;
+    }
+
+    /** Writes count, mean and M2 into element {@code i} of the three arrays (a kernel's partial slots). */
+    void writeTo(int i, double[] count, double[] mean, double[] m2) {
+        count[i] = this.count;
+        mean[i] = this.mean;
+        m2[i] = this.m2;
+    }
 }

@@ -122,11 +122,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             }
         }
         for (int j = 0; j < channels; j++) {
-            Moments moments = new Moments();
-            moments.mergeDeviations(n, m[j], deviations[j][0], deviations[j][1]);
-            count[slot + j] = moments.count;
-            mean[slot + j] = moments.mean;
-            m2[slot + j] = moments.m2;
+            Moments.ofDeviations(n, m[j], deviations[j][0], deviations[j][1]).writeTo(slot + j, count, mean, m2);
         }
     }
 

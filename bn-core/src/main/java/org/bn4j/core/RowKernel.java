@@ -91,11 +91,7 @@ abstract class RowKernel<A> implements Kernel<A> {
         addRowDeviations(xa, o, rowCount, m, sumD, sumD2);
         final int slot = task * c;
         for (int ch = 0; ch < c; ch++) {
-            Moments moments = new Moments();
-            moments.mergeDeviations(rowCount, m[ch], sumD[ch], sumD2[ch]);
-            count[slot + ch] = moments.count;
-            mean[slot + ch] = moments.mean;
-            m2[slot + ch] = moments.m2;
+            Moments.ofDeviations(rowCount, m[ch], sumD[ch], sumD2[ch]).writeTo(slot + ch, count, mean, m2);
         }
     }
 

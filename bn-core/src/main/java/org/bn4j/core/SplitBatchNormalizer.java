@@ -73,8 +73,7 @@ public final class SplitBatchNormalizer {
         }
         double[] m2 = new double[c];
         for (int ch = 0; ch < c; ch++) {
-            Moments part = new Moments();
-            part.mergeDeviations(count, mean[ch], sumD[ch], sumD2[ch]);
+            Moments part = Moments.ofDeviations(count, mean[ch], sumD[ch], sumD2[ch]);
             mean[ch] = part.mean;
             m2[ch] = part.m2;
         }
