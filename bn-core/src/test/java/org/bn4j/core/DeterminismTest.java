@@ -20,11 +20,13 @@ class DeterminismTest {
     /**
      * Large shapes (among them rows so wide that a group holds its fewest rows); planes too short for vectors, or
      * longer than one block (split into parts with a tail); rows with channels past the last whole vector, or fewer
-     * channels than one vector.
+     * channels than one vector; rows whose channels divide four vectors (periodic loops), with and without a partial
+     * last period.
      */
     static Stream<Shape> everyBlockGeometry() {
         return Stream.concat(largeShapes(), Stream.of(Shape.of(Layout.NCHW, 48, 40, 7, 9), Shape.of(Layout.NCW, 3, 2, 40001),
-                Shape.of(Layout.NHWC, 4, 30, 30, 21), Shape.of(Layout.NC, 5000, 7)));
+                Shape.of(Layout.NHWC, 4, 30, 30, 21), Shape.of(Layout.NC, 5000, 7), Shape.of(Layout.NHWC, 9, 7, 5, 64),
+                Shape.of(Layout.NWC, 5, 45, 32), Shape.of(Layout.NC, 1001, 8)));
     }
 
     /** The off-heap path loads and stores in place where arrays are used in place: the same arithmetic, the same bits. */
