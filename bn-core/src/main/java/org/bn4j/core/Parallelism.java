@@ -2,7 +2,6 @@ package org.bn4j.core;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
@@ -12,8 +11,8 @@ import java.util.function.IntConsumer;
  * shape only, never on the thread count, so results are bitwise identical for every {@code Parallelism}.
  *
  * <p>Tensors below {@link #SERIAL_BELOW} elements run on the calling thread: forking costs more than it saves.
- * The calling thread works alongside {@code threads - 1} helpers from a pool of daemon threads shared per thread
- * count. Thread-safe.
+ * The calling thread works alongside {@code threads - 1} helpers, daemon threads shared per thread count
+ * ({@link HelperThreads}). Thread-safe.
  */
 public final class Parallelism {
     /** Element count under which a pass runs serially. */
@@ -25,7 +24,7 @@ public final class Parallelism {
      * claims per thread even out threads that start late or run slower.
      */
     private static final int CLAIMS_PER_THREAD = 8;
-    private static final Map<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
+    private static final Map<Integer, HelperThreads> HELPERS = new ConcurrentHashMap<>();
     private static final Parallelism SERIAL = new Parallelism(1);
 
     private final int threads;
@@ -68,11 +67,11 @@ public final class Parallelism {
             return;
         }
         SharedTasks work = new SharedTasks(task, tasks, Math.max(1, tasks / (threads * CLAIMS_PER_THREAD)));
-        ForkJoinPool helpers = POOLS.computeIfAbsent(threads - 1, ForkJoinPool::new);
-        for (int h = Math.min(threads, tasks) - 1; h > 0; h--) {
-            helpers.execute(work::run);
-        }
+        HelperThreads helpers = HELPERS.computeIfAbsent(threads - 1, HelperThreads::new);
+        Runnable join = work::run;
+        helpers.offer(join);
         work.run();
+        helpers.withdraw(join);
         work.awaitDone();
     }
 

@@ -3,7 +3,10 @@ package org.bn4j.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,5 +43,28 @@ class ParallelismTest {
         for (int t = 0; t <= 37; t++) {
             assertEquals(1, runs.get(t), "task " + t);
         }
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {2, 3})
+    void helpersThatHaveParkedJoinTheNextCall(int threads) throws InterruptedException {
+        Parallelism parallelism = Parallelism.threads(threads);
+        parallelism.forEach(10, LARGE, t -> { });
+        Thread.sleep(20 * HelperThreads.SPIN_NANOS / 1_000_000 + 5);
+        Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
+        AtomicIntegerArray runs = new AtomicIntegerArray(200);
+        parallelism.forEach(runs.length(), LARGE, t -> {
+            ranOn.add(Thread.currentThread());
+            runs.incrementAndGet(t);
+            long until = System.nanoTime() + 100_000;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        });
+        for (int t = 0; t < runs.length(); t++) {
+            assertEquals(1, runs.get(t), "task " + t);
+        }
+        ranOn.remove(Thread.currentThread());
+        assertTrue(!ranOn.isEmpty(), "20 ms of tasks all ran on the calling thread: no helper woke up");
     }
 }
