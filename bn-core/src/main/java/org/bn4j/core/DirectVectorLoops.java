@@ -345,9 +345,9 @@ final class DirectVectorLoops {
     }
 
     /**
-     * The first half of {@link #normalizeTile} over {@code [start, start + len)}, a whole number of periods, when the
-     * coefficients repeat every {@link #PERIOD} values: {@code y = (x - hi) - lo}, coefficients in registers, measuring
-     * x as it goes. {@link #scalePeriodic} finishes it (see {@link #centeredGradientPeriodic} for why two passes).
+     * The first half of {@link #normalizeTile} over {@code [start, start + len)}, rows of a group whose coefficients
+     * repeat every {@link #PERIOD} values: {@code y = (x - hi) - lo}, coefficients in registers, measuring x as it
+     * goes. {@link #scalePeriodic} finishes it (see {@link #centeredGradientPeriodic} for why two passes).
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
      */
@@ -356,33 +356,45 @@ final class DirectVectorLoops {
         final int n = FLOATS.length();
         final FloatVector h0 = coefficient(hi, 0), h1 = coefficient(hi, 1), h2 = coefficient(hi, 2), h3 = coefficient(hi, 3);
         final FloatVector l0 = coefficient(lo, 0), l1 = coefficient(lo, 1), l2 = coefficient(lo, 2), l3 = coefficient(lo, 3);
-        IntVector largest = IntVector.zero(INTS);
-        for (int j = 0; j < len; j += PERIOD) {
+        final int whole = len - len % PERIOD;
+        IntVector bits = IntVector.zero(INTS);
+        for (int j = 0; j < whole; j += PERIOD) {
             final long xi = x.base + start + j, yi = y.base + start + j;
             final FloatVector v0 = load(xm, xi), v1 = load(xm, xi + n), v2 = load(xm, xi + 2 * n);
             final FloatVector v3 = load(xm, xi + 3 * n);
-            largest = largest.max(VectorLoops.magnitudeBits(v0).max(VectorLoops.magnitudeBits(v1))
+            bits = bits.max(VectorLoops.magnitudeBits(v0).max(VectorLoops.magnitudeBits(v1))
                     .max(VectorLoops.magnitudeBits(v2).max(VectorLoops.magnitudeBits(v3))));
             store(v0.sub(h0).sub(l0), ym, yi);
             store(v1.sub(h1).sub(l1), ym, yi + n);
             store(v2.sub(h2).sub(l2), ym, yi + 2 * n);
             store(v3.sub(h3).sub(l3), ym, yi + 3 * n);
         }
-        return VectorLoops.largestOf(largest);
+        // The partial last period starts a row, so its coefficients are the tile's first.
+        double largest = VectorLoops.largestOf(bits);
+        for (int j = whole; j < len; j++) {
+            final float v = get(x, start + j);
+            largest = Math.max(largest, Math.abs(v));
+            put(y, start + j, (v - hi[j - whole]) - lo[j - whole]);
+        }
+        return largest;
     }
 
-    /** The second half of {@link #normalizeTile} after {@link #centerPeriodic}: {@code y = y * a + b}. */
+    /** The second half of {@link #normalizeTile} after {@link #centerPeriodic}: {@code y = y * a + b}, same bits. */
     static void scalePeriodic(DirectFloatData y, int start, int len, float[] a, float[] b) {
         final Object ym = y.memory.vectorMemory();
         final int n = FLOATS.length();
         final FloatVector a0 = coefficient(a, 0), a1 = coefficient(a, 1), a2 = coefficient(a, 2), a3 = coefficient(a, 3);
         final FloatVector b0 = coefficient(b, 0), b1 = coefficient(b, 1), b2 = coefficient(b, 2), b3 = coefficient(b, 3);
-        for (int j = 0; j < len; j += PERIOD) {
+        final int whole = len - len % PERIOD;
+        for (int j = 0; j < whole; j += PERIOD) {
             final long yi = y.base + start + j;
             store(load(ym, yi).mul(a0).add(b0), ym, yi);
             store(load(ym, yi + n).mul(a1).add(b1), ym, yi + n);
             store(load(ym, yi + 2 * n).mul(a2).add(b2), ym, yi + 2 * n);
             store(load(ym, yi + 3 * n).mul(a3).add(b3), ym, yi + 3 * n);
+        }
+        for (int j = whole; j < len; j++) {
+            put(y, start + j, get(y, start + j) * a[j - whole] + b[j - whole]);
         }
     }
 
@@ -429,8 +441,8 @@ final class DirectVectorLoops {
     }
 
     /**
-     * The first half of {@link #gradApplyTile} over {@code [start, start + len)}, a whole number of periods, when the
-     * coefficients repeat every {@link #PERIOD} values: {@code dx = q * ((x - hi) - lo)}, coefficients in registers.
+     * The first half of {@link #gradApplyTile} over {@code [start, start + len)}, rows of a group whose coefficients
+     * repeat every {@link #PERIOD} values: {@code dx = q * ((x - hi) - lo)}, coefficients in registers.
      * {@link #addGradientPeriodic} finishes it. Two passes, because the code of one, with twelve loads and stores and
      * twenty coefficient vectors, exceeds C2's inlining budget (a call it does not inline boxes every vector); the
      * second pass finds dx in the core's cache. The same holds for the normalization, measuring included.
@@ -442,12 +454,16 @@ final class DirectVectorLoops {
         final FloatVector h0 = coefficient(hi, 0), h1 = coefficient(hi, 1), h2 = coefficient(hi, 2), h3 = coefficient(hi, 3);
         final FloatVector l0 = coefficient(lo, 0), l1 = coefficient(lo, 1), l2 = coefficient(lo, 2), l3 = coefficient(lo, 3);
         final FloatVector q0 = coefficient(q, 0), q1 = coefficient(q, 1), q2 = coefficient(q, 2), q3 = coefficient(q, 3);
-        for (int j = 0; j < len; j += PERIOD) {
+        final int whole = len - len % PERIOD;
+        for (int j = 0; j < whole; j += PERIOD) {
             final long xi = x.base + start + j, di = dx.base + start + j;
             store(q0.mul(load(xm, xi).sub(h0).sub(l0)), dm, di);
             store(q1.mul(load(xm, xi + n).sub(h1).sub(l1)), dm, di + n);
             store(q2.mul(load(xm, xi + 2 * n).sub(h2).sub(l2)), dm, di + 2 * n);
             store(q3.mul(load(xm, xi + 3 * n).sub(h3).sub(l3)), dm, di + 3 * n);
+        }
+        for (int j = whole; j < len; j++) {
+            put(dx, start + j, q[j - whole] * ((get(x, start + j) - hi[j - whole]) - lo[j - whole]));
         }
     }
 
@@ -460,12 +476,16 @@ final class DirectVectorLoops {
         final int n = FLOATS.length();
         final FloatVector k0 = coefficient(k, 0), k1 = coefficient(k, 1), k2 = coefficient(k, 2), k3 = coefficient(k, 3);
         final FloatVector r0 = coefficient(r, 0), r1 = coefficient(r, 1), r2 = coefficient(r, 2), r3 = coefficient(r, 3);
-        for (int j = 0; j < len; j += PERIOD) {
+        final int whole = len - len % PERIOD;
+        for (int j = 0; j < whole; j += PERIOD) {
             final long gi = dy.base + start + j, di = dx.base + start + j;
             store(k0.mul(load(gm, gi)).add(load(dm, di)).add(r0), dm, di);
             store(k1.mul(load(gm, gi + n)).add(load(dm, di + n)).add(r1), dm, di + n);
             store(k2.mul(load(gm, gi + 2 * n)).add(load(dm, di + 2 * n)).add(r2), dm, di + 2 * n);
             store(k3.mul(load(gm, gi + 3 * n)).add(load(dm, di + 3 * n)).add(r3), dm, di + 3 * n);
+        }
+        for (int j = whole; j < len; j++) {
+            put(dx, start + j, (k[j - whole] * get(dy, start + j) + get(dx, start + j)) + r[j - whole]);
         }
     }
 
@@ -554,13 +574,9 @@ final class DirectVectorLoops {
                 return super.normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift);
             }
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-            final int start = start(task), len = rowCount(task) * c, whole = len - len % PERIOD;
-            double largest = DirectVectorLoops.centerPeriodic(xd, yd, start, whole, centerHi, centerLo);
-            DirectVectorLoops.scalePeriodic(yd, start, whole, scale, shift);
-            if (whole < len) {
-                largest = Math.max(largest, DirectVectorLoops.largestMagnitude(xd, start + whole, len - whole));
-                DirectVectorLoops.normalizeTile(xd, yd, start + whole, len - whole, centerHi, centerLo, scale, shift);
-            }
+            final int start = start(task), len = rowCount(task) * c;
+            final double largest = DirectVectorLoops.centerPeriodic(xd, yd, start, len, centerHi, centerLo);
+            DirectVectorLoops.scalePeriodic(yd, start, len, scale, shift);
             return largest;
         }
 
@@ -585,10 +601,12 @@ final class DirectVectorLoops {
             final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
             final int start = start(task), len = rowCount(task) * c;
             // In place (dx is dy), the first pass would overwrite dy before the second reads it.
-            final int done = periodic && dd.memory != gd.memory ? len - len % PERIOD : 0;
-            DirectVectorLoops.centeredGradientPeriodic(xd, dd, start, done, centerHi, centerLo, xcScale);
-            DirectVectorLoops.addGradientPeriodic(gd, dd, start, done, dyScale, offset);
-            for (int j = done; j < len; j += tile) {
+            if (periodic && dd.memory != gd.memory) {
+                DirectVectorLoops.centeredGradientPeriodic(xd, dd, start, len, centerHi, centerLo, xcScale);
+                DirectVectorLoops.addGradientPeriodic(gd, dd, start, len, dyScale, offset);
+                return;
+            }
+            for (int j = 0; j < len; j += tile) {
                 DirectVectorLoops.gradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi, centerLo,
                         dyScale, xcScale, offset);
             }

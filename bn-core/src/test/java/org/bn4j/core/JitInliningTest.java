@@ -1,0 +1,79 @@
+package org.bn4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The off-heap vector loops are fast only when C2 inlines every load and store in them: a call it does not inline
+ * boxes its vector, and the loop runs many times slower with the same results, so no other test would notice. C2 stops
+ * inlining when the code it has built for a method exceeds a budget, which loops with many loads and stores did. This
+ * runs the kernels hot in a fresh JVM, with the JIT's default (tiered) policy and its inlining log, and fails on any
+ * load or store that C2 did not inline for its budget or the size of the callee's code.
+ */
+class JitInliningTest {
+    private static final List<Shape> SHAPES = List.of(Shape.of(Layout.NHWC, 4, 16, 16, 64),
+            Shape.of(Layout.NC, 256, 1024), Shape.of(Layout.NHWC, 4, 16, 16, 21), Shape.of(Layout.NCHW, 4, 64, 16, 16));
+
+    @Test
+    void c2InlinesEveryOffHeapLoadAndStore() throws IOException, InterruptedException {
+        assumeTrue(BatchNormalizer.usesVectorApi(), "the off-heap vector loops run only with the Vector API");
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.DirectVectorLoops*::*",
+                "-cp", System.getProperty("java.class.path"), HotKernels.class.getName())
+                .redirectErrorStream(true).start();
+        String log = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(jvm.waitFor() == 0, "the hot JVM failed:\n" + log);
+        List<String> accesses = log.lines().filter(JitInliningTest::isLoadOrStore).collect(Collectors.toList());
+        assertFalse(accesses.isEmpty(), "C2's inlining log names no load or store; did the loops compile?\n" + log);
+        // C2's reasons only: the log holds C1's decisions too, and C1's code is replaced once C2 has compiled a loop.
+        List<String> notInlined = accesses.stream()
+                .filter(line -> line.contains("NodeCountInliningCutoff") || line.contains("hot method too big")
+                        || line.contains("already compiled into a big method"))
+                .collect(Collectors.toList());
+        assertTrue(notInlined.isEmpty(), "C2 did not inline:\n" + String.join("\n", notInlined));
+    }
+
+    private static boolean isLoadOrStore(String line) {
+        return line.contains("DirectVectorLoops::load") || line.contains("DirectVectorLoops::store")
+                || line.contains("DirectVectorLoops::widened");
+    }
+
+    /** Runs every pass of every kernel on off-heap memory until C2 has compiled them. */
+    static final class HotKernels {
+        public static void main(String[] args) {
+            BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults(), Parallelism.serial());
+            for (Shape shape : SHAPES) {
+                DirectFloats x = filled(shape.size(), 1), dy = filled(shape.size(), 2);
+                DirectFloats y = filled(shape.size(), 3), dx = filled(shape.size(), 4);
+                double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
+                double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
+                RunningStats running = RunningStats.initial(shape.channels());
+                for (int i = 0; i < 500; i++) {
+                    BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, y);
+                    bn.backward(x, dy, shape, gamma, stats, dx);
+                    bn.forwardInference(x, shape, gamma, beta, running, y);
+                }
+            }
+        }
+
+        private static DirectFloats filled(int n, long seed) {
+            ByteBuffer bytes = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder());
+            double[] v = TestData.uniform(n, -2, 2, seed);
+            for (int i = 0; i < n; i++) {
+                bytes.putFloat(i * Float.BYTES, (float) v[i]);
+            }
+            return DirectFloats.of(bytes);
+        }
+    }
+}
