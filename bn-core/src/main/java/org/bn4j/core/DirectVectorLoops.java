@@ -21,9 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * staged.
  *
  * <p>The Vector API reaches off-heap memory through {@code ByteBuffer}s on JDK 17 to 19 and through
- * {@code java.lang.foreign.MemorySegment}s from JDK 20 on; neither method exists on both. The two are looked up once,
- * as method handles typed over {@code Object}, so one class file runs on every JDK; the JIT inlines a constant
- * method handle like a direct call. Loaded only when the JVM has {@code jdk.incubator.vector}.
+ * {@code java.lang.foreign.MemorySegment}s from JDK 20 on; neither method exists on both. The {@code ByteBuffer}
+ * methods are called directly (linked only when they run) and the {@code MemorySegment} ones through method handles
+ * typed over {@code Object}, looked up once (see {@code SEGMENTS}), so one class file runs on every JDK. Loaded only
+ * when the JVM has {@code jdk.incubator.vector}.
  */
 final class DirectVectorLoops {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
