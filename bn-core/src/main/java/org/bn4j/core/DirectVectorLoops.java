@@ -329,20 +329,32 @@ final class DirectVectorLoops {
         }
     }
 
-    /** {@code y[start + j] = ((x[start + j] - hi[j]) - lo[j]) * a[j] + b[j]} for {@code j < len}. */
-    static void normalizeTile(DirectFloatData x, DirectFloatData y, int start, int len, float[] hi, float[] lo,
-                              float[] a, float[] b) {
+    /**
+     * {@code y[start + j] = ((x[start + j] - hi[j]) - lo[j]) * a[j] + b[j]} for {@code j < len}, measuring x as it
+     * goes (free in a loop that waits on memory).
+     *
+     * @return the largest {@code |x|}: infinite when one is, NaN when one is
+     */
+    static double normalizeTile(DirectFloatData x, DirectFloatData y, int start, int len, float[] hi, float[] lo,
+                                float[] a, float[] b) {
         final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
         final int bound = FLOATS.loopBound(len);
+        IntVector largest = IntVector.zero(INTS);
         int j = 0;
         for (; j < bound; j += FLOATS.length()) {
-            FloatVector v = load(xm, x.base + start + j).sub(FloatVector.fromArray(FLOATS, hi, j))
-                    .sub(FloatVector.fromArray(FLOATS, lo, j));
-            store(v.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j)), ym, y.base + start + j);
+            FloatVector v = load(xm, x.base + start + j);
+            largest = largest.max(VectorLoops.magnitudeBits(v));
+            FloatVector c = v.sub(FloatVector.fromArray(FLOATS, hi, j)).sub(FloatVector.fromArray(FLOATS, lo, j));
+            store(c.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j)), ym,
+                    y.base + start + j);
         }
+        double result = VectorLoops.largestOf(largest);
         for (; j < len; j++) {
-            put(y, start + j, ((get(x, start + j) - hi[j]) - lo[j]) * a[j] + b[j]);
+            final float v = get(x, start + j);
+            result = Math.max(result, Math.abs(v));
+            put(y, start + j, ((v - hi[j]) - lo[j]) * a[j] + b[j]);
         }
+        return result;
     }
 
     /**
@@ -571,29 +583,26 @@ final class DirectVectorLoops {
         @Override
         public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
                                          float[] centerLo, float[] scale, float[] shift) {
-            if (!periodic) {
-                return super.normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift);
-            }
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int start = start(task), len = rowCount(task) * c;
-            final double largest = DirectVectorLoops.centerPeriodic(xd, yd, start, len, centerHi, centerLo);
-            DirectVectorLoops.scalePeriodic(yd, start, len, scale, shift);
+            if (periodic) {
+                final double largest = DirectVectorLoops.centerPeriodic(xd, yd, start, len, centerHi, centerLo);
+                DirectVectorLoops.scalePeriodic(yd, start, len, scale, shift);
+                return largest;
+            }
+            double largest = 0;
+            for (int j = 0; j < len; j += tile) {
+                largest = Math.max(largest, DirectVectorLoops.normalizeTile(xd, yd, start + j, Math.min(tile, len - j),
+                        centerHi, centerLo, scale, shift));
+            }
             return largest;
         }
 
+        /** Measures too: in loops that wait on memory, measuring costs nothing, and one loop of each kind is enough. */
         @Override
         public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
                               float[] scale, float[] shift) {
-            if (periodic) {
-                normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift);
-                return;
-            }
-            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-            final int start = start(task), len = rowCount(task) * c;
-            for (int j = 0; j < len; j += tile) {
-                DirectVectorLoops.normalizeTile(xd, yd, start + j, Math.min(tile, len - j), centerHi, centerLo, scale,
-                        shift);
-            }
+            normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift);
         }
 
         @Override
