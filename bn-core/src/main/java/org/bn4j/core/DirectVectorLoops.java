@@ -30,7 +30,6 @@ final class DirectVectorLoops {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     /** The species of {@link VectorLoops}' sums and magnitudes: off-heap sums must widen exactly as array sums do. */
     private static final VectorSpecies<Double> DOUBLES = VectorLoops.DOUBLES;
-    private static final VectorSpecies<Float> HALF_FLOATS = VectorLoops.HALF_FLOATS;
     private static final int HALF = VectorLoops.HALF;
     private static final int MIN_VECTOR_VALUES = VectorLoops.MIN_VECTOR_VALUES;
     private static final VectorSpecies<Integer> INTS = VectorLoops.INTS;
@@ -107,21 +106,29 @@ final class DirectVectorLoops {
         return Kernel.usesRows(shape) ? new Rows(shape) : new Planes(shape);
     }
 
-    /** @return the half-width float vector at {@code index}, widened to double lane for lane */
+    /**
+     * @return the {@link #HALF} floats from {@code index} widened to double lane for lane: the first half of the whole
+     * float vector from there, which must lie within the memory (see {@code VectorLoops.widened} for why whole)
+     */
     private static DoubleVector widened(Object memory, long index) {
-        return (DoubleVector) load(HALF_FLOATS, memory, index).convertShape(VectorOperators.F2D, DOUBLES, 0);
+        return (DoubleVector) load(memory, index).convertShape(VectorOperators.F2D, DOUBLES, 0);
     }
 
-    private static FloatVector load(Object memory, long index) {
-        return load(FLOATS, memory, index);
+    /** @return the same values as {@link #widened}, lane by lane, from any index of {@code floats} */
+    private static DoubleVector widenedByLane(DirectFloats floats, int index) {
+        final double[] lanes = new double[HALF];
+        for (int k = 0; k < HALF; k++) {
+            lanes[k] = floats.bytes.getFloat((index + k) * Float.BYTES);
+        }
+        return DoubleVector.fromArray(DOUBLES, lanes, 0);
     }
 
     // load and store stay under C1's and C2's size limit for inlining any call (35 bytes): a call that is not inlined
     // boxes its vectors.
 
-    private static FloatVector load(VectorSpecies<Float> species, Object memory, long index) {
-        return SEGMENTS ? loadFromSegment(species, memory, index)
-                : FloatVector.fromByteBuffer(species, (ByteBuffer) memory, (int) (index * Float.BYTES), ORDER);
+    private static FloatVector load(Object memory, long index) {
+        return SEGMENTS ? loadFromSegment(FLOATS, memory, index)
+                : FloatVector.fromByteBuffer(FLOATS, (ByteBuffer) memory, (int) (index * Float.BYTES), ORDER);
     }
 
     private static FloatVector loadFromSegment(VectorSpecies<Float> species, Object memory, long index) {
@@ -179,11 +186,16 @@ final class DirectVectorLoops {
         final Object xm = x.memory.vectorMemory();
         final int from = x.base + start;
         final int bound = FLOATS.loopBound(len);
+        final int whole = VectorLoops.wholeSecondHalvesBound(x.memory.length() - from, 0, bound);
         DoubleVector s0 = DoubleVector.zero(DOUBLES), s1 = s0;
         int j = 0;
-        for (; j < bound; j += FLOATS.length()) {
+        for (; j < whole; j += FLOATS.length()) {
             s0 = s0.add(widened(xm, from + j));
             s1 = s1.add(widened(xm, from + j + HALF));
+        }
+        for (; j < bound; j += FLOATS.length()) {
+            s0 = s0.add(widened(xm, from + j));
+            s1 = s1.add(widenedByLane(x.memory, from + j + HALF));
         }
         double sum = VectorLoops.sumOfLanes(s0.add(s1));
         for (; j < len; j++) {
@@ -206,11 +218,20 @@ final class DirectVectorLoops {
         final Object xm = x.memory.vectorMemory();
         final int from = x.base + start;
         final int bound = FLOATS.loopBound(len);
+        final int whole = VectorLoops.wholeSecondHalvesBound(x.memory.length() - from, 0, bound);
         final DoubleVector mean = DoubleVector.broadcast(DOUBLES, m);
         DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
         int j = 0;
-        for (; j < bound; j += FLOATS.length()) {
+        for (; j < whole; j += FLOATS.length()) {
             DoubleVector e0 = widened(xm, from + j).sub(mean), e1 = widened(xm, from + j + HALF).sub(mean);
+            d0 = d0.add(e0);
+            d1 = d1.add(e1);
+            q0 = e0.fma(e0, q0);
+            q1 = e1.fma(e1, q1);
+        }
+        for (; j < bound; j += FLOATS.length()) {
+            DoubleVector e0 = widened(xm, from + j).sub(mean);
+            DoubleVector e1 = widenedByLane(x.memory, from + j + HALF).sub(mean);
             d0 = d0.add(e0);
             d1 = d1.add(e1);
             q0 = e0.fma(e0, q0);
@@ -241,15 +262,26 @@ final class DirectVectorLoops {
         final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory();
         final int xFrom = x.base + start, gFrom = dy.base + start;
         final int bound = FLOATS.loopBound(len);
+        final int whole = VectorLoops.wholeSecondHalvesBound(
+                Math.min(x.memory.length() - xFrom, dy.memory.length() - gFrom), 0, bound);
         final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
         DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
         int j = 0;
-        for (; j < bound; j += FLOATS.length()) {
+        for (; j < whole; j += FLOATS.length()) {
             DoubleVector ga = widened(gm, gFrom + j), gb = widened(gm, gFrom + j + HALF);
             g0 = g0.add(ga);
             g1 = g1.add(gb);
             p0 = ga.fma(widened(xm, xFrom + j).sub(m), p0);
             p1 = gb.fma(widened(xm, xFrom + j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        for (; j < bound; j += FLOATS.length()) {
+            DoubleVector ga = widened(gm, gFrom + j), gb = widenedByLane(dy.memory, gFrom + j + HALF);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(widened(xm, xFrom + j).sub(m), p0);
+            p1 = gb.fma(widenedByLane(x.memory, xFrom + j + HALF).sub(m), p1);
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }

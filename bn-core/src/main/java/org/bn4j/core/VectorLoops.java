@@ -5,7 +5,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,10 +18,8 @@ final class VectorLoops implements Loops {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     /** Double lanes in the same vector width: a float vector widens into exactly two of them. */
     static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
-    /** Floats in half that width: as many lanes as {@link #DOUBLES}, so they widen lane for lane. */
-    static final VectorSpecies<Float> HALF_FLOATS =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
-    static final int HALF = HALF_FLOATS.length();
+    /** Float lanes per double vector: the floats that one widening converts (see {@link #widened}). */
+    static final int HALF = DOUBLES.length();
     /** The bits of {@link #FLOATS}, and below of {@link #DOUBLE_DATA}, as integers, for magnitudes. */
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     private static final VectorSpecies<Double> DOUBLE_DATA = DoubleVector.SPECIES_PREFERRED;
@@ -46,11 +43,16 @@ final class VectorLoops implements Loops {
             return scalar.sum(a, from, to);
         }
         final int bound = from + FLOATS.loopBound(to - from);
+        final int whole = wholeSecondHalvesBound(a.length, from, bound);
         DoubleVector s0 = DoubleVector.zero(DOUBLES), s1 = s0;
         int i = from;
-        for (; i < bound; i += FLOATS.length()) {
+        for (; i < whole; i += FLOATS.length()) {
             s0 = s0.add(widened(a, i));
             s1 = s1.add(widened(a, i + HALF));
+        }
+        for (; i < bound; i += FLOATS.length()) {
+            s0 = s0.add(widened(a, i));
+            s1 = s1.add(widenedByLane(a, i + HALF));
         }
         double sum = sumOfLanes(s0.add(s1));
         for (; i < to; i++) {
@@ -66,11 +68,19 @@ final class VectorLoops implements Loops {
             return;
         }
         final int bound = from + FLOATS.loopBound(to - from);
+        final int whole = wholeSecondHalvesBound(a.length, from, bound);
         final DoubleVector mean = DoubleVector.broadcast(DOUBLES, m);
         DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
         int i = from;
-        for (; i < bound; i += FLOATS.length()) {
+        for (; i < whole; i += FLOATS.length()) {
             DoubleVector e0 = widened(a, i).sub(mean), e1 = widened(a, i + HALF).sub(mean);
+            d0 = d0.add(e0);
+            d1 = d1.add(e1);
+            q0 = e0.fma(e0, q0);
+            q1 = e1.fma(e1, q1);
+        }
+        for (; i < bound; i += FLOATS.length()) {
+            DoubleVector e0 = widened(a, i).sub(mean), e1 = widenedByLane(a, i + HALF).sub(mean);
             d0 = d0.add(e0);
             d1 = d1.add(e1);
             q0 = e0.fma(e0, q0);
@@ -144,15 +154,25 @@ final class VectorLoops implements Loops {
             return;
         }
         final int bound = from + FLOATS.loopBound(to - from);
+        final int whole = wholeSecondHalvesBound(Math.min(x.length, dy.length), from, bound);
         final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
         DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
         int j = from;
-        for (; j < bound; j += FLOATS.length()) {
+        for (; j < whole; j += FLOATS.length()) {
             DoubleVector ga = widened(dy, j), gb = widened(dy, j + HALF);
             g0 = g0.add(ga);
             g1 = g1.add(gb);
             p0 = ga.fma(widened(x, j).sub(m), p0);
             p1 = gb.fma(widened(x, j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        for (; j < bound; j += FLOATS.length()) {
+            DoubleVector ga = widened(dy, j), gb = widenedByLane(dy, j + HALF);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(widened(x, j).sub(m), p0);
+            p1 = gb.fma(widenedByLane(x, j + HALF).sub(m), p1);
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }
@@ -237,9 +257,15 @@ final class VectorLoops implements Loops {
         final int lanes = FLOATS.length(), half = DOUBLES.length(), vectorChannels = c - c % lanes;
         for (int ch = 0; ch < vectorChannels; ch += lanes) {
             DoubleVector s0 = DoubleVector.zero(DOUBLES), s1 = s0;
-            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+            final int whole = wholeSecondHalves(a.length, base + ch, rows, c);
+            int r = 0, i = base + ch;
+            for (; r < whole; r++, i += c) {
                 s0 = s0.add(widened(a, i));
                 s1 = s1.add(widened(a, i + HALF));
+            }
+            for (; r < rows; r++, i += c) {
+                s0 = s0.add(widened(a, i));
+                s1 = s1.add(widenedByLane(a, i + HALF));
             }
             addInto(sum, ch, s0);
             addInto(sum, ch + half, s1);
@@ -279,8 +305,17 @@ final class VectorLoops implements Loops {
             final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
             final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + half);
             DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
-            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+            final int whole = wholeSecondHalves(a.length, base + ch, rows, c);
+            int r = 0, i = base + ch;
+            for (; r < whole; r++, i += c) {
                 DoubleVector e0 = widened(a, i).sub(m0), e1 = widened(a, i + HALF).sub(m1);
+                d0 = d0.add(e0);
+                d1 = d1.add(e1);
+                q0 = e0.fma(e0, q0);
+                q1 = e1.fma(e1, q1);
+            }
+            for (; r < rows; r++, i += c) {
+                DoubleVector e0 = widened(a, i).sub(m0), e1 = widenedByLane(a, i + HALF).sub(m1);
                 d0 = d0.add(e0);
                 d1 = d1.add(e1);
                 q0 = e0.fma(e0, q0);
@@ -337,12 +372,23 @@ final class VectorLoops implements Loops {
             final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
             final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + half);
             DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
-            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+            final int whole = wholeSecondHalves(Math.min(x.length, dy.length), base + ch, rows, c);
+            int r = 0, i = base + ch;
+            for (; r < whole; r++, i += c) {
                 DoubleVector ga = widened(dy, i), gb = widened(dy, i + HALF);
                 g0 = g0.add(ga);
                 g1 = g1.add(gb);
                 p0 = ga.fma(widened(x, i).sub(m0), p0);
                 p1 = gb.fma(widened(x, i + HALF).sub(m1), p1);
+                s0 = ga.fma(ga, s0);
+                s1 = gb.fma(gb, s1);
+            }
+            for (; r < rows; r++, i += c) {
+                DoubleVector ga = widened(dy, i), gb = widenedByLane(dy, i + HALF);
+                g0 = g0.add(ga);
+                g1 = g1.add(gb);
+                p0 = ga.fma(widened(x, i).sub(m0), p0);
+                p1 = gb.fma(widenedByLane(x, i + HALF).sub(m1), p1);
                 s0 = ga.fma(ga, s0);
                 s1 = gb.fma(gb, s1);
             }
@@ -494,12 +540,42 @@ final class VectorLoops implements Loops {
     }
 
     /**
-     * @return {@code a[i, i + HALF)} widened to double. Loading half a float vector and converting it lane for lane
-     * ran 1.6 times as fast as converting the two halves of a whole one (probe, JDK 17), and a whole one's halves
-     * (a conversion with a part number) fell to a boxed, hundredfold slower path after the JIT had compiled the
-     * elementwise loops first.
+     * @return {@code a[i, i + HALF)} widened to double: the first half of the whole float vector from {@code i},
+     * converted lane for lane. That vector must lie within the array; see {@link #wholeSecondHalves}.
+     *
+     * <p>Not a half-width float vector: a second float species in the JVM left type-check traps in the JDK's shared
+     * vector methods, and C2 adds up the traps of every method it inlines into a compiled loop; past
+     * {@code -XX:PerMethodTrapLimit} (100) it compiled later loops with virtual calls where it needed constants, and
+     * they lost their vector stores (JDK 17: an NHWC input gradient two to five times as slow after channels-first
+     * layers had run in the same JVM). Converting the second half of a whole vector (a part number) ran 1.6 times as
+     * slow and sometimes fell to a boxed, hundredfold slower path (probe, JDK 17).
      */
-    private static DoubleVector widened(float[] a, int i) {
-        return (DoubleVector) FloatVector.fromArray(HALF_FLOATS, a, i).convertShape(VectorOperators.F2D, DOUBLES, 0);
+    static DoubleVector widened(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(FLOATS, a, i).convertShape(VectorOperators.F2D, DOUBLES, 0);
+    }
+
+    /** @return {@code a[i, i + HALF)} widened lane by lane: the same values as {@link #widened}, from any index */
+    static DoubleVector widenedByLane(float[] a, int i) {
+        final double[] lanes = new double[HALF];
+        for (int k = 0; k < HALF; k++) {
+            lanes[k] = a[i + k];
+        }
+        return DoubleVector.fromArray(DOUBLES, lanes, 0);
+    }
+
+    /**
+     * @return how many of the {@code n} blocks from index {@code i}, {@code step} apart, can widen their second half
+     * ({@code i + HALF}) from a whole float vector within {@code length} values; the rest (at the data's end) widen
+     * it lane by lane, in a loop of their own, as a branch in the loop would merge two vectors and box them
+     */
+    static int wholeSecondHalves(int length, int i, int n, int step) {
+        final int last = length - HALF - FLOATS.length();
+        return last < i ? 0 : Math.min(n, (last - i) / step + 1);
+    }
+
+    /** @return the end of the vector blocks in {@code [from, bound)} that {@link #wholeSecondHalves} allows */
+    static int wholeSecondHalvesBound(int length, int from, int bound) {
+        final int lanes = FLOATS.length();
+        return from + wholeSecondHalves(length, from, (bound - from) / lanes, lanes) * lanes;
     }
 }
