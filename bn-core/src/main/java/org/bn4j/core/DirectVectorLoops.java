@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * when the JVM has {@code jdk.incubator.vector}.
  */
 final class DirectVectorLoops {
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = VectorLoops.FLOATS;
     /** The species of {@link VectorLoops}' sums and magnitudes: off-heap sums must widen exactly as array sums do. */
     private static final VectorSpecies<Double> DOUBLES = VectorLoops.DOUBLES;
     private static final int HALF = VectorLoops.HALF;

@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,14 +16,20 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code jdk.incubator.vector}.
  */
 final class VectorLoops implements Loops {
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The float vectors of every vector loop: the JVM's preferred width, or {@code -Dbn4j.vectorBits} (64 to 512). A
+     * width the CPU lacks runs in the Vector API's plain-Java fallback, many times slower but with the same results,
+     * so that one machine can check the results of another's width (see {@code CrossJdkReproducibilityTest}).
+     */
+    static final VectorSpecies<Float> FLOATS = floatSpecies();
     /** Double lanes in the same vector width: a float vector widens into exactly two of them. */
     static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
     /** Float lanes per double vector: the floats that one widening converts (see {@link #widened}). */
     static final int HALF = DOUBLES.length();
     /** The bits of {@link #FLOATS}, and below of {@link #DOUBLE_DATA}, as integers, for magnitudes. */
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
-    private static final VectorSpecies<Double> DOUBLE_DATA = DoubleVector.SPECIES_PREFERRED;
+    /** The vectors of double data: {@link #DOUBLES}, the preferred width for doubles as for floats. */
+    private static final VectorSpecies<Double> DOUBLE_DATA = DOUBLES;
     private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, DOUBLE_DATA.vectorShape());
     /**
      * Below this many values a run takes the scalar loops. At 64, the 50-value planes of NCW 32x128x50 ran the
@@ -31,6 +38,12 @@ final class VectorLoops implements Loops {
     static final int MIN_VECTOR_VALUES = 16;
 
     private final ScalarLoops scalar = new ScalarLoops();
+
+    private static VectorSpecies<Float> floatSpecies() {
+        final String bits = System.getProperty("bn4j.vectorBits");
+        return bits == null ? FloatVector.SPECIES_PREFERRED
+                : VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits)));
+    }
 
     @Override
     public String description() {

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * storages (arrays and off-heap memory, which the Vector API reaches differently on JDK 17 and on JDK 20 and later),
  * equals the digest recorded for the same loops ({@code scalar}, or {@code vector-<bits>}: lanes change the order of
  * sums). Recorded in {@code src/test/resources/result-digests.properties} by running this test with
- * {@code -Dbn4j.recordDigests=true}; a loop implementation with no recorded digest is skipped with a message.
+ * {@code -Dbn4j.recordDigests=true}; a loop implementation with no recorded digest is skipped with a message. The
+ * vector loops of every other recorded width run too, in a JVM started with {@code -Dbn4j.vectorBits}: where the CPU
+ * lacks the width, in the Vector API's plain-Java fallback, which gives the same bits, so any machine checks them all.
  */
 class CrossJdkReproducibilityTest {
     private static final Path DIGESTS = Path.of("src/test/resources/result-digests.properties");
@@ -35,12 +37,7 @@ class CrossJdkReproducibilityTest {
     void everyOutputBitMatchesTheDigestRecordedForTheseLoops() throws IOException {
         String loops = Loops.CHOSEN.description();
         String digest = digestOfAllResults();
-        Properties recorded = new Properties();
-        if (Files.exists(DIGESTS)) {
-            try (Reader in = Files.newBufferedReader(DIGESTS, StandardCharsets.UTF_8)) {
-                recorded.load(in);
-            }
-        }
+        Properties recorded = recordedDigests();
         if (Boolean.getBoolean("bn4j.recordDigests")) {
             recorded.setProperty(loops, digest);
             try (Writer out = Files.newBufferedWriter(DIGESTS, StandardCharsets.UTF_8)) {
@@ -51,6 +48,43 @@ class CrossJdkReproducibilityTest {
                 + "; record one with -Dbn4j.recordDigests=true");
         assertEquals(recorded.getProperty(loops), digest, "results of " + loops + " loops on Java "
                 + System.getProperty("java.version") + " differ from the recorded ones");
+    }
+
+    @Test
+    void vectorLoopsOfEveryOtherRecordedWidthMatchTheirDigest() throws IOException, InterruptedException {
+        assumeTrue(BatchNormalizer.usesVectorApi(), "the vector loops run only with the Vector API");
+        Properties recorded = recordedDigests();
+        for (String loops : recorded.stringPropertyNames()) {
+            if (!loops.startsWith("vector-") || loops.equals(Loops.CHOSEN.description())) {
+                continue;
+            }
+            String bits = loops.substring("vector-".length());
+            Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--add-modules", "jdk.incubator.vector", "-Dbn4j.vectorBits=" + bits,
+                    "-cp", System.getProperty("java.class.path"), Digest.class.getName())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertEquals(0, jvm.waitFor(), "the JVM with " + bits + "-bit vectors failed: " + out);
+            assertEquals(recorded.getProperty(loops), out, "results of " + loops + " loops, run here with "
+                    + "-Dbn4j.vectorBits=" + bits + ", differ from the recorded ones");
+        }
+    }
+
+    /** Prints the digest of this JVM's loops: the other widths' check. */
+    static final class Digest {
+        public static void main(String[] args) {
+            System.out.println(digestOfAllResults());
+        }
+    }
+
+    private static Properties recordedDigests() throws IOException {
+        Properties recorded = new Properties();
+        if (Files.exists(DIGESTS)) {
+            try (Reader in = Files.newBufferedReader(DIGESTS, StandardCharsets.UTF_8)) {
+                recorded.load(in);
+            }
+        }
+        return recorded;
     }
 
     private static String digestOfAllResults() {
