@@ -127,13 +127,13 @@ final class DirectVectorLoops {
     // boxes its vectors.
 
     private static FloatVector load(Object memory, long index) {
-        return SEGMENTS ? loadFromSegment(FLOATS, memory, index)
+        return SEGMENTS ? loadFromSegment(memory, index)
                 : FloatVector.fromByteBuffer(FLOATS, (ByteBuffer) memory, (int) (index * Float.BYTES), ORDER);
     }
 
-    private static FloatVector loadFromSegment(VectorSpecies<Float> species, Object memory, long index) {
+    private static FloatVector loadFromSegment(Object memory, long index) {
         try {
-            return (FloatVector) LOAD.invokeExact(species, memory, index * Float.BYTES, ORDER);
+            return (FloatVector) LOAD.invokeExact(FLOATS, memory, index * Float.BYTES, ORDER);
         } catch (Throwable e) {
             throw rethrown(e);
         }
