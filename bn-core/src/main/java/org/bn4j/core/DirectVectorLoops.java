@@ -376,8 +376,8 @@ final class DirectVectorLoops {
         for (; j < bound; j += FLOATS.length()) {
             FloatVector v = load(xm, x.base + start + j);
             largest = largest.max(VectorLoops.magnitudeBits(v));
-            FloatVector c = v.sub(FloatVector.fromArray(FLOATS, hi, j)).sub(FloatVector.fromArray(FLOATS, lo, j));
-            store(c.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j)), ym,
+            FloatVector xc = v.sub(FloatVector.fromArray(FLOATS, hi, j)).sub(FloatVector.fromArray(FLOATS, lo, j));
+            store(xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j)), ym,
                     y.base + start + j);
         }
         double result = VectorLoops.largestOf(largest);
