@@ -174,37 +174,6 @@ final class DirectVectorLoops {
     }
 
     /**
-     * @return the sum of {@code x[start, start + len)}: {@link VectorLoops#sum(float[], int, int)} on off-heap memory,
-     * the same lanes added in the same order, so the same result bit for bit. Ranges too short for vectors are staged
-     * and handed to {@link Loops#CHOSEN}.
-     */
-    static double sum(DirectFloatData x, int start, int len) {
-        if (len < MIN_VECTOR_VALUES) {
-            final int o = x.offset(start);
-            return Loops.CHOSEN.sum(x.read(start, len, 0), o, o + len);
-        }
-        final Object xm = x.memory.vectorMemory();
-        final int from = x.base + start;
-        final int bound = FLOATS.loopBound(len);
-        final int whole = VectorLoops.wholeSecondHalvesBound(x.memory.length() - from, 0, bound);
-        DoubleVector s0 = DoubleVector.zero(DOUBLES), s1 = s0;
-        int j = 0;
-        for (; j < whole; j += FLOATS.length()) {
-            s0 = s0.add(widened(xm, from + j));
-            s1 = s1.add(widened(xm, from + j + HALF));
-        }
-        for (; j < bound; j += FLOATS.length()) {
-            s0 = s0.add(widened(xm, from + j));
-            s1 = s1.add(widenedByLane(x.memory, from + j + HALF));
-        }
-        double sum = VectorLoops.sumOfLanes(s0.add(s1));
-        for (; j < len; j++) {
-            sum += get(x, start + j);
-        }
-        return sum;
-    }
-
-    /**
      * Adds {@code sum(x - m)} and {@code sum((x - m)^2)} over {@code [start, start + len)} to {@code deviations[0..1]}:
      * {@link VectorLoops#addDeviations(float[], int, int, double, double[])} on off-heap memory, bit for bit. Ranges
      * too short for vectors are staged.
@@ -538,11 +507,6 @@ final class DirectVectorLoops {
     private static final class Planes extends PlanarKernel.OfFloat {
         Planes(Shape shape) {
             super(shape);
-        }
-
-        @Override
-        double runSum(Data<float[]> x, int start, int len) {
-            return DirectVectorLoops.sum((DirectFloatData) x, start, len);
         }
 
         @Override

@@ -18,15 +18,9 @@ interface Loops {
     /** The implementation the kernels use, chosen once per JVM (see {@link BatchNormalizer#usesVectorApi()}). */
     Loops CHOSEN = choose();
 
-    /** @return the sum of {@code a[from, to)} */
-    double sum(float[] a, int from, int to);
-
-    /** As {@link #sum(float[], int, int)}, for double values. */
-    double sum(double[] a, int from, int to);
-
     /**
      * Adds {@code sum(a - m)} and {@code sum((a - m)^2)} over {@code [from, to)} to {@code deviations[0..1]}: the
-     * second pass of the two-pass moments, {@code m} the mean from the first.
+     * statistics' one pass, {@code m} a shift (see {@link Moments#mergeDeviations}).
      */
     void addDeviations(float[] a, int from, int to, double m, double[] deviations);
 
@@ -41,12 +35,6 @@ interface Loops {
 
     /** As {@link #gradSums(float[], float[], int, int, double, double[])}, for double values. */
     void gradSums(double[] x, double[] dy, int from, int to, double mean, double[] sums);
-
-    /** Rows of {@code c} channels: {@code sum[ch] += a[base + r * c + ch]} over rows {@code r < rows}. */
-    void addRows(float[] a, int base, int rows, int c, double[] sum);
-
-    /** As {@link #addRows(float[], int, int, int, double[])}, for double values. */
-    void addRows(double[] a, int base, int rows, int c, double[] sum);
 
     /**
      * Rows of {@code c} channels: with {@code d = a[base + r * c + ch] - mean[ch]}, {@code sumD[ch] += d} and

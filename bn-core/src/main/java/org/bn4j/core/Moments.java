@@ -29,9 +29,12 @@ final class Moments {
     }
 
     /**
-     * Adds a part of {@code n} values measured from a provisional mean {@code m} by a second pass: {@code sumD} is
-     * {@code sum(x - m)} and {@code sumD2} is {@code sum((x - m)^2)}. {@code sumD} absorbs the rounding error of
-     * {@code m} (the corrected two-pass algorithm).
+     * Adds a part of {@code n} values measured from a shift {@code m}: {@code sumD} is {@code sum(x - m)} and
+     * {@code sumD2} is {@code sum((x - m)^2)}. With {@code m} the part's mean from a first pass, this is the corrected
+     * two-pass algorithm ({@code sumD} absorbs the rounding of {@code m}). With {@code m} one of the values, it is the
+     * one-pass shifted algorithm: then {@code (m - mean)^2 <= M2}, so {@code sumD2 <= (n + 1) M2} and the subtraction
+     * loses at most a factor {@code n + 1} of double precision, far below float's; for values within a few standard
+     * deviations of their mean, a small factor.
      */
     void mergeDeviations(double n, double m, double sumD, double sumD2) {
         merge(n, m + sumD / n, Math.max(0, sumD2 - sumD * sumD / n));

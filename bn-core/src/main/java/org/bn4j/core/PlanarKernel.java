@@ -10,12 +10,13 @@ package org.bn4j.core;
  * of its channels as one contiguous segment: one channel per block when planes are large (a plane longer than
  * {@link Kernel#BLOCK_VALUES} is split into several segments), several when they are small, so that buffer-backed
  * data is staged in runs of at least {@link #MIN_SEGMENT_VALUES} values rather than plane by plane (14x14 planes
- * made staging cost more than the arithmetic). Statistics are exact two-pass over each channel's planes in the
- * task (the second pass reads cache): one mean and one set of deviation sums per slot, where a merge per plane cost
- * more than the arithmetic of short planes (NCW, 50 values per plane). Passes over memory: moments 1 read,
+ * made staging cost more than the arithmetic). Statistics take one pass ({@link Moments#ofDeviations}): per slot, the
+ * deviations of each channel's values from its first value in the task, one set of sums over all the channel's
+ * planes, where a merge per plane cost more than the arithmetic of short planes (NCW, 50 values per plane). Passes
+ * over memory: moments 1 read,
  * normalize 1 read and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run along a plane with
- * the channel's coefficients in locals; the runs' sums go through the hooks {@link #runSum},
- * {@link #runDeviations} and {@link #runGradSums}, which off-heap data overrides to load in place.
+ * the channel's coefficients in locals; the runs' sums go through the hooks {@link #runDeviations} and
+ * {@link #runGradSums}, which off-heap data overrides to load in place.
  */
 abstract class PlanarKernel<A> implements Kernel<A> {
     /** Shortest contiguous run a segment should cover when planes are small. */
@@ -102,32 +103,24 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     @Override
     public final void moments(Data<A> x, int task, double[] count, double[] mean, double[] m2) {
         final int channels = channelCount(task), slot = firstSlot(task), segments = segments(task);
-        final double[] m = new double[channels];
+        final int firstRun = segmentLength(task, 0) / channels;
+        final double[] shift = new double[channels];
+        for (int j = 0; j < channels; j++) {
+            shift[j] = x.valueAt(segmentStart(task, 0) + j * firstRun);
+        }
+        final double[][] deviations = new double[channels][2];
         double n = 0;
         for (int k = 0; k < segments; k++) {
             final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
             for (int j = 0; j < channels; j++) {
-                m[j] += runSum(x, start + j * run, run);
+                runDeviations(x, start + j * run, run, shift[j], deviations[j]);
             }
             n += run;
         }
-        final double[][] deviations = new double[channels][2];
         for (int j = 0; j < channels; j++) {
-            m[j] /= n;
-        }
-        for (int k = 0; k < segments; k++) {
-            final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-            for (int j = 0; j < channels; j++) {
-                runDeviations(x, start + j * run, run, m[j], deviations[j]);
-            }
-        }
-        for (int j = 0; j < channels; j++) {
-            Moments.ofDeviations(n, m[j], deviations[j][0], deviations[j][1]).writeTo(slot + j, count, mean, m2);
+            Moments.ofDeviations(n, shift[j], deviations[j][0], deviations[j][1]).writeTo(slot + j, count, mean, m2);
         }
     }
-
-    /** @return the sum of the run {@code x[start, start + len)} (one plane or part of one) */
-    abstract double runSum(Data<A> x, int start, int len);
 
     /** Adds the run's deviations from {@code m} and their squares to {@code deviations[0..1]}. */
     abstract void runDeviations(Data<A> x, int start, int len, double m, double[] deviations);
@@ -157,12 +150,6 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     static class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
         OfFloat(Shape shape) {
             super(shape);
-        }
-
-        @Override
-        double runSum(Data<float[]> x, int start, int len) {
-            final int o = x.offset(start);
-            return Loops.CHOSEN.sum(x.read(start, len, 0), o, o + len);
         }
 
         @Override
@@ -222,12 +209,6 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     static final class OfDouble extends PlanarKernel<double[]> implements DoubleKernel {
         OfDouble(Shape shape) {
             super(shape);
-        }
-
-        @Override
-        double runSum(Data<double[]> x, int start, int len) {
-            final int o = x.offset(start);
-            return Loops.CHOSEN.sum(x.read(start, len, 0), o, o + len);
         }
 
         @Override

@@ -6,8 +6,9 @@ package org.bn4j.core;
  * {@code N * spatial} rows.
  *
  * <p>A task is a group of consecutive rows, about {@link Kernel#BLOCK_VALUES} values (at least
- * {@link #MIN_GROUP_ROWS} rows) and one contiguous segment, that owns one partial slot per channel; the second
- * statistics pass reads cache, not memory. Sums run down the rows per channel; elementwise loops run over a tile of
+ * {@link #MIN_GROUP_ROWS} rows) and one contiguous segment, that owns one partial slot per channel. Statistics take
+ * one pass, the deviations from the task's first row ({@link Moments#ofDeviations}). Sums run down the rows per
+ * channel; elementwise loops run over a tile of
  * {@code tileRows} rows at once, about {@link #TILE_VALUES} values, with per-channel coefficients repeated once per
  * row of the tile (both through {@link Loops}). Passes over memory as in {@link PlanarKernel}.
  */
@@ -80,18 +81,16 @@ abstract class RowKernel<A> implements Kernel<A> {
     public final void moments(Data<A> x, int task, double[] count, double[] mean, double[] m2) {
         final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
         final A xa = x.read(start, len, 0);
-        final int o = x.offset(start);
-        final double[] m = new double[c];
-        addRows(xa, o, rowCount, m);
+        final double[] shift = new double[c];
         for (int ch = 0; ch < c; ch++) {
-            m[ch] /= rowCount;
+            shift[ch] = x.valueAt(start + ch);
         }
         final double[] sumD = new double[c];
         final double[] sumD2 = new double[c];
-        addRowDeviations(xa, o, rowCount, m, sumD, sumD2);
+        addRowDeviations(xa, x.offset(start), rowCount, shift, sumD, sumD2);
         final int slot = task * c;
         for (int ch = 0; ch < c; ch++) {
-            Moments.ofDeviations(rowCount, m[ch], sumD[ch], sumD2[ch]).writeTo(slot + ch, count, mean, m2);
+            Moments.ofDeviations(rowCount, shift[ch], sumD[ch], sumD2[ch]).writeTo(slot + ch, count, mean, m2);
         }
     }
 
@@ -135,9 +134,6 @@ abstract class RowKernel<A> implements Kernel<A> {
         dx.written(start, len, da);
     }
 
-    /** See {@link Loops#addRows(float[], int, int, int, double[])}. */
-    abstract void addRows(A a, int base, int rows, double[] sum);
-
     /** See {@link Loops#addRowDeviations(float[], int, int, int, double[], double[], double[])}. */
     abstract void addRowDeviations(A a, int base, int rows, double[] mean, double[] sumD, double[] sumD2);
 
@@ -165,11 +161,6 @@ abstract class RowKernel<A> implements Kernel<A> {
         @Override
         public float[] residual(double[] v) {
             return tiled(FloatKernel.super.residual(v), new float[tile]);
-        }
-
-        @Override
-        void addRows(float[] a, int base, int rows, double[] sum) {
-            Loops.CHOSEN.addRows(a, base, rows, c, sum);
         }
 
         @Override
@@ -209,11 +200,6 @@ abstract class RowKernel<A> implements Kernel<A> {
         @Override
         public double[] residual(double[] v) {
             return tiled(DoubleKernel.super.residual(v), new double[tile]);
-        }
-
-        @Override
-        void addRows(double[] a, int base, int rows, double[] sum) {
-            Loops.CHOSEN.addRows(a, base, rows, c, sum);
         }
 
         @Override

@@ -11,22 +11,6 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public double sum(float[] a, int from, int to) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            s0 += a[i];
-            s1 += a[i + 1];
-            s2 += a[i + 2];
-            s3 += a[i + 3];
-        }
-        for (; i < to; i++) {
-            s0 += a[i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    @Override
     public void addDeviations(float[] a, int from, int to, double m, double[] deviations) {
         double d0 = 0, d1 = 0, d2 = 0, d3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
         int i = from;
@@ -48,22 +32,6 @@ final class ScalarLoops implements Loops {
         }
         deviations[0] += (d0 + d1) + (d2 + d3);
         deviations[1] += (q0 + q1) + (q2 + q3);
-    }
-
-    @Override
-    public double sum(double[] a, int from, int to) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            s0 += a[i];
-            s1 += a[i + 1];
-            s2 += a[i + 2];
-            s3 += a[i + 3];
-        }
-        for (; i < to; i++) {
-            s0 += a[i];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     @Override
@@ -157,16 +125,6 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void addRows(float[] a, int base, int rows, int c, double[] sum) {
-        for (int r = 0; r < rows; r++) {
-            final int row = base + r * c;
-            for (int ch = 0; ch < c; ch++) {
-                sum[ch] += a[row + ch];
-            }
-        }
-    }
-
-    @Override
     public void addRowDeviations(float[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2) {
         for (int r = 0; r < rows; r++) {
             final int row = base + r * c;
@@ -204,16 +162,6 @@ final class ScalarLoops implements Loops {
                               float[] r) {
         for (int j = 0; j < n; j++) {
             dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
-        }
-    }
-
-    @Override
-    public void addRows(double[] a, int base, int rows, int c, double[] sum) {
-        for (int r = 0; r < rows; r++) {
-            final int row = base + r * c;
-            for (int ch = 0; ch < c; ch++) {
-                sum[ch] += a[row + ch];
-            }
         }
     }
 

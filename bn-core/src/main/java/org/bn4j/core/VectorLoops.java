@@ -51,30 +51,6 @@ final class VectorLoops implements Loops {
     }
 
     @Override
-    public double sum(float[] a, int from, int to) {
-        if (to - from < MIN_VECTOR_VALUES) {
-            return scalar.sum(a, from, to);
-        }
-        final int bound = from + FLOATS.loopBound(to - from);
-        final int whole = wholeSecondHalvesBound(a.length, from, bound);
-        DoubleVector s0 = DoubleVector.zero(DOUBLES), s1 = s0;
-        int i = from;
-        for (; i < whole; i += FLOATS.length()) {
-            s0 = s0.add(widened(a, i));
-            s1 = s1.add(widened(a, i + HALF));
-        }
-        for (; i < bound; i += FLOATS.length()) {
-            s0 = s0.add(widened(a, i));
-            s1 = s1.add(widenedByLane(a, i + HALF));
-        }
-        double sum = sumOfLanes(s0.add(s1));
-        for (; i < to; i++) {
-            sum += a[i];
-        }
-        return sum;
-    }
-
-    @Override
     public void addDeviations(float[] a, int from, int to, double m, double[] deviations) {
         if (to - from < MIN_VECTOR_VALUES) {
             scalar.addDeviations(a, from, to, m, deviations);
@@ -108,26 +84,6 @@ final class VectorLoops implements Loops {
         }
         deviations[0] += sumD;
         deviations[1] += sumD2;
-    }
-
-    @Override
-    public double sum(double[] a, int from, int to) {
-        final int step = 2 * DOUBLE_DATA.length();
-        if (to - from < Math.max(MIN_VECTOR_VALUES, step)) {
-            return scalar.sum(a, from, to);
-        }
-        final int bound = from + (to - from) / step * step;
-        DoubleVector s0 = DoubleVector.zero(DOUBLE_DATA), s1 = s0;
-        int i = from;
-        for (; i < bound; i += step) {
-            s0 = s0.add(DoubleVector.fromArray(DOUBLE_DATA, a, i));
-            s1 = s1.add(DoubleVector.fromArray(DOUBLE_DATA, a, i + DOUBLE_DATA.length()));
-        }
-        double sum = sumOfLanes(s0.add(s1));
-        for (; i < to; i++) {
-            sum += a[i];
-        }
-        return sum;
     }
 
     @Override
@@ -264,52 +220,6 @@ final class VectorLoops implements Loops {
 
     // Row sums run down a block of channel lanes, row after row, with the sums in registers; channels that do not fill
     // a vector run down the rows one at a time.
-
-    @Override
-    public void addRows(float[] a, int base, int rows, int c, double[] sum) {
-        final int lanes = FLOATS.length(), half = DOUBLES.length(), vectorChannels = c - c % lanes;
-        for (int ch = 0; ch < vectorChannels; ch += lanes) {
-            DoubleVector s0 = DoubleVector.zero(DOUBLES), s1 = s0;
-            final int whole = wholeSecondHalves(a.length, base + ch, rows, c);
-            int r = 0, i = base + ch;
-            for (; r < whole; r++, i += c) {
-                s0 = s0.add(widened(a, i));
-                s1 = s1.add(widened(a, i + HALF));
-            }
-            for (; r < rows; r++, i += c) {
-                s0 = s0.add(widened(a, i));
-                s1 = s1.add(widenedByLane(a, i + HALF));
-            }
-            addInto(sum, ch, s0);
-            addInto(sum, ch + half, s1);
-        }
-        for (int ch = vectorChannels; ch < c; ch++) {
-            double s0 = 0;
-            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-                s0 += a[i];
-            }
-            sum[ch] += s0;
-        }
-    }
-
-    @Override
-    public void addRows(double[] a, int base, int rows, int c, double[] sum) {
-        final int lanes = DOUBLE_DATA.length(), vectorChannels = c - c % lanes;
-        for (int ch = 0; ch < vectorChannels; ch += lanes) {
-            DoubleVector s0 = DoubleVector.zero(DOUBLE_DATA);
-            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-                s0 = s0.add(DoubleVector.fromArray(DOUBLE_DATA, a, i));
-            }
-            addInto(sum, ch, s0);
-        }
-        for (int ch = vectorChannels; ch < c; ch++) {
-            double s0 = 0;
-            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-                s0 += a[i];
-            }
-            sum[ch] += s0;
-        }
-    }
 
     @Override
     public void addRowDeviations(float[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2) {

@@ -53,27 +53,25 @@ class LoopsTest {
     @ParameterizedTest(name = "{0} from {2}, {3} values")
     @MethodSource("segments")
     void floatMomentsMatchTheExactOnes(String name, Loops reductions, int from, int length) {
-        // A large offset against the spread: the case the corrected two-pass algorithm exists for.
+        // A large offset against the spread: the case the shift exists for. The kernels shift by the first value.
         double[] values = gaussian(from + length + 5, 1e4, 1, length);
         float[] a = new float[values.length];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) values[i];
             values[i] = a[i];
         }
-        double m = reductions.sum(a, from, from + length) / length;
         double[] deviations = new double[2];
-        reductions.addDeviations(a, from, from + length, m, deviations);
-        assertMoments(values, from, length, twoPass(length, m, deviations));
+        reductions.addDeviations(a, from, from + length, a[from], deviations);
+        assertMoments(values, from, length, shifted(length, a[from], deviations));
     }
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
     @MethodSource("segments")
     void doubleMomentsMatchTheExactOnes(String name, Loops reductions, int from, int length) {
         double[] a = gaussian(from + length + 5, -3e6, 0.5, length);
-        double m = reductions.sum(a, from, from + length) / length;
         double[] deviations = new double[2];
-        reductions.addDeviations(a, from, from + length, m, deviations);
-        assertMoments(a, from, length, twoPass(length, m, deviations));
+        reductions.addDeviations(a, from, from + length, a[from], deviations);
+        assertMoments(a, from, length, shifted(length, a[from], deviations));
     }
 
     @ParameterizedTest(name = "{0} from {2}, {3} values")
@@ -88,8 +86,8 @@ class LoopsTest {
         assertEquals(2 + fresh[1], added[1], 0.0);
     }
 
-    /** The moments of the corrected two-pass algorithm, from the mean of the first pass and the second's sums. */
-    private static Moments twoPass(int length, double m, double[] deviations) {
+    /** The moments of the one-pass shifted algorithm, from the shift and the deviations' sums. */
+    private static Moments shifted(int length, double m, double[] deviations) {
         Moments moments = new Moments();
         moments.mergeDeviations(length, m, deviations[0], deviations[1]);
         return moments;
@@ -188,32 +186,30 @@ class LoopsTest {
         for (boolean floats : new boolean[] {true, false}) {
             double[] x = floats ? TestData.toDouble(xf) : xd;
             double[] g = floats ? TestData.toDouble(gf) : gd;
-            double[][] sums = new double[6][c];
+            double[][] sums = new double[5][c];
             for (double[] sum : sums) {
                 Arrays.fill(sum, 0.5);   // the loops add to what is there
             }
             if (floats) {
-                loops.addRows(xf, base, rows, c, sums[0]);
-                loops.addRowDeviations(xf, base, rows, c, mean, sums[1], sums[2]);
-                loops.addRowGradSums(xf, gf, base, rows, c, mean, sums[3], sums[4], sums[5]);
+                loops.addRowDeviations(xf, base, rows, c, mean, sums[0], sums[1]);
+                loops.addRowGradSums(xf, gf, base, rows, c, mean, sums[2], sums[3], sums[4]);
             } else {
-                loops.addRows(xd, base, rows, c, sums[0]);
-                loops.addRowDeviations(xd, base, rows, c, mean, sums[1], sums[2]);
-                loops.addRowGradSums(xd, gd, base, rows, c, mean, sums[3], sums[4], sums[5]);
+                loops.addRowDeviations(xd, base, rows, c, mean, sums[0], sums[1]);
+                loops.addRowGradSums(xd, gd, base, rows, c, mean, sums[2], sums[3], sums[4]);
             }
             for (int ch = 0; ch < c; ch++) {
-                double[] expected = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
-                double[] magnitude = new double[6];
+                double[] expected = {0.5, 0.5, 0.5, 0.5, 0.5};
+                double[] magnitude = new double[5];
                 for (int r = 0; r < rows; r++) {
                     int i = base + r * c + ch;
                     double d = x[i] - mean[ch];
-                    double[] terms = {x[i], d, d * d, g[i], g[i] * d, g[i] * g[i]};
-                    for (int k = 0; k < 6; k++) {
+                    double[] terms = {d, d * d, g[i], g[i] * d, g[i] * g[i]};
+                    for (int k = 0; k < 5; k++) {
                         expected[k] += terms[k];
                         magnitude[k] += Math.abs(terms[k]);
                     }
                 }
-                for (int k = 0; k < 6; k++) {
+                for (int k = 0; k < 5; k++) {
                     assertEquals(expected[k], sums[k][ch], 1e-14 * (1 + magnitude[k]),
                             (floats ? "float" : "double") + " sum " + k + " of channel " + ch);
                 }

@@ -50,4 +50,29 @@ class NumericalStabilityTest {
         // A single float mean would be off by up to half an ulp of 1e4 (5e-4), 5% of a standard deviation.
         Tolerances.assertClose(expected, y, 1e-4, "y of large-offset data");
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Layout.class, names = {"NC", "NCHW", "NHWC"})
+    void outliersWhereBlocksStartLeaveTheVarianceOfTheDoubleReference(Layout layout) {
+        // The statistics shift a block's values by its first one: an outlier there is the shift's worst case. Outliers
+        // of a million standard deviations start every plane (NCHW) and every 64th row (NC, NHWC), which covers every
+        // block's start.
+        Shape shape = layout == Layout.NC ? Shape.of(layout, 20000, 4)
+                : layout == Layout.NCHW ? Shape.of(layout, 16, 4, 30, 30) : Shape.of(layout, 16, 30, 30, 4);
+        SplittableRandom random = new SplittableRandom(TestData.SEED);
+        double[] x = new double[shape.size()];
+        for (int i = 0; i < x.length; i++) {
+            boolean blockStart = layout == Layout.NCHW ? i % shape.spatial() == 0 : (i / 4) % 64 == 0;
+            x[i] = blockStart ? 1e6 : TestData.gaussian(random);
+        }
+        double[] exact = new ReferenceBatchNorm(shape).biasedVar(x);
+
+        BatchStats stats = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape,
+                new double[] {1, 1, 1, 1}, new double[4], new double[x.length]);
+
+        for (int ch = 0; ch < 4; ch++) {
+            assertEquals(exact[ch], stats.biasedVar()[ch], Tolerances.F64 * exact[ch],
+                    "relative variance error, channel " + ch);
+        }
+    }
 }
