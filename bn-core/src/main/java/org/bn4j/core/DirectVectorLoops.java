@@ -35,20 +35,11 @@ final class DirectVectorLoops {
     private static final VectorSpecies<Integer> INTS = VectorLoops.INTS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /**
-     * Values in one step of the periodic row loops: four vectors. When the channel count divides it, value j of a group
-     * takes the coefficients of tile entry {@code j mod PERIOD}, so the loops hold a period of coefficients in
-     * registers and run over the group as over one plane, where a tile loads four or five coefficient vectors with
-     * every vector of data. Inference of NHWC 32x56x56x64 took 1.45 ms instead of 1.73 to 1.82 (JMH, bn-core alone,
-     * JDK 17, three alternating runs each).
-     */
-    static final int PERIOD = 4 * FLOATS.length();
-
-    /**
      * Whether this JDK reaches off-heap memory through {@code MemorySegment}s (JDK 20 on). Then the loads and stores go
      * through the method handles below; before it, through direct calls to the {@code ByteBuffer} methods, which the
      * class file links only when they run (it is compiled against JDK 17's API). A direct call costs C2 fewer nodes
-     * than a method handle: the periodic row loops, with twelve loads and stores, exceeded C2's inlining budget
-     * through handles, and a call it does not inline boxes every vector.
+     * than a method handle: loops with twelve loads and stores exceeded C2's inlining budget through handles, and a
+     * call it does not inline boxes every vector.
      */
     private static final boolean SEGMENTS;
     /** {@code (ByteBuffer) -> MemorySegment}; null before JDK 20. */
@@ -358,65 +349,6 @@ final class DirectVectorLoops {
         return result;
     }
 
-    /**
-     * The first half of {@link #normalizeTile} over {@code [start, start + len)}, rows of a group whose coefficients
-     * repeat every {@link #PERIOD} values: {@code y = (x - hi) - lo}, coefficients in registers, measuring x as it
-     * goes. {@link #scalePeriodic} finishes it (see {@link #centeredGradientPeriodic} for why two passes).
-     *
-     * @return the largest {@code |x|}: infinite when one is, NaN when one is
-     */
-    static double centerPeriodic(DirectFloatData x, DirectFloatData y, int start, int len, float[] hi, float[] lo) {
-        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
-        final int n = FLOATS.length();
-        final FloatVector h0 = coefficient(hi, 0), h1 = coefficient(hi, 1), h2 = coefficient(hi, 2), h3 = coefficient(hi, 3);
-        final FloatVector l0 = coefficient(lo, 0), l1 = coefficient(lo, 1), l2 = coefficient(lo, 2), l3 = coefficient(lo, 3);
-        final int whole = len - len % PERIOD;
-        IntVector bits = IntVector.zero(INTS);
-        for (int j = 0; j < whole; j += PERIOD) {
-            final long xi = x.base + start + j, yi = y.base + start + j;
-            final FloatVector v0 = load(xm, xi), v1 = load(xm, xi + n), v2 = load(xm, xi + 2 * n);
-            final FloatVector v3 = load(xm, xi + 3 * n);
-            bits = bits.max(VectorLoops.magnitudeBits(v0).max(VectorLoops.magnitudeBits(v1))
-                    .max(VectorLoops.magnitudeBits(v2).max(VectorLoops.magnitudeBits(v3))));
-            store(v0.sub(h0).sub(l0), ym, yi);
-            store(v1.sub(h1).sub(l1), ym, yi + n);
-            store(v2.sub(h2).sub(l2), ym, yi + 2 * n);
-            store(v3.sub(h3).sub(l3), ym, yi + 3 * n);
-        }
-        // The partial last period starts a row, so its coefficients are the tile's first.
-        double largest = VectorLoops.largestOf(bits);
-        for (int j = whole; j < len; j++) {
-            final float v = get(x, start + j);
-            largest = Math.max(largest, Math.abs(v));
-            put(y, start + j, (v - hi[j - whole]) - lo[j - whole]);
-        }
-        return largest;
-    }
-
-    /** The second half of {@link #normalizeTile} after {@link #centerPeriodic}: {@code y = y * a + b}, same bits. */
-    static void scalePeriodic(DirectFloatData y, int start, int len, float[] a, float[] b) {
-        final Object ym = y.memory.vectorMemory();
-        final int n = FLOATS.length();
-        final FloatVector a0 = coefficient(a, 0), a1 = coefficient(a, 1), a2 = coefficient(a, 2), a3 = coefficient(a, 3);
-        final FloatVector b0 = coefficient(b, 0), b1 = coefficient(b, 1), b2 = coefficient(b, 2), b3 = coefficient(b, 3);
-        final int whole = len - len % PERIOD;
-        for (int j = 0; j < whole; j += PERIOD) {
-            final long yi = y.base + start + j;
-            store(load(ym, yi).mul(a0).add(b0), ym, yi);
-            store(load(ym, yi + n).mul(a1).add(b1), ym, yi + n);
-            store(load(ym, yi + 2 * n).mul(a2).add(b2), ym, yi + 2 * n);
-            store(load(ym, yi + 3 * n).mul(a3).add(b3), ym, yi + 3 * n);
-        }
-        for (int j = whole; j < len; j++) {
-            put(y, start + j, get(y, start + j) * a[j - whole] + b[j - whole]);
-        }
-    }
-
-    /** @return vector {@code k} of a period of the tiled coefficients {@code tile} */
-    private static FloatVector coefficient(float[] tile, int k) {
-        return FloatVector.fromArray(FLOATS, tile, k * FLOATS.length());
-    }
-
     /** {@code dx = k * dy + q * ((x - hi) - lo) + r} over {@code [start, start + len)}. */
     static void gradApply(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float hi,
                           float lo, float k, float q, float r) {
@@ -451,55 +383,6 @@ final class DirectVectorLoops {
         }
         for (; j < len; j++) {
             put(dx, start + j, k[j] * get(dy, start + j) + q[j] * ((get(x, start + j) - hi[j]) - lo[j]) + r[j]);
-        }
-    }
-
-    /**
-     * The first half of {@link #gradApplyTile} over {@code [start, start + len)}, rows of a group whose coefficients
-     * repeat every {@link #PERIOD} values: {@code dx = q * ((x - hi) - lo)}, coefficients in registers.
-     * {@link #addGradientPeriodic} finishes it. Two passes, because the code of one, with twelve loads and stores and
-     * twenty coefficient vectors, exceeds C2's inlining budget (a call it does not inline boxes every vector); the
-     * second pass finds dx in the core's cache. The same holds for the normalization, measuring included.
-     */
-    static void centeredGradientPeriodic(DirectFloatData x, DirectFloatData dx, int start, int len, float[] hi,
-                                         float[] lo, float[] q) {
-        final Object xm = x.memory.vectorMemory(), dm = dx.memory.vectorMemory();
-        final int n = FLOATS.length();
-        final FloatVector h0 = coefficient(hi, 0), h1 = coefficient(hi, 1), h2 = coefficient(hi, 2), h3 = coefficient(hi, 3);
-        final FloatVector l0 = coefficient(lo, 0), l1 = coefficient(lo, 1), l2 = coefficient(lo, 2), l3 = coefficient(lo, 3);
-        final FloatVector q0 = coefficient(q, 0), q1 = coefficient(q, 1), q2 = coefficient(q, 2), q3 = coefficient(q, 3);
-        final int whole = len - len % PERIOD;
-        for (int j = 0; j < whole; j += PERIOD) {
-            final long xi = x.base + start + j, di = dx.base + start + j;
-            store(q0.mul(load(xm, xi).sub(h0).sub(l0)), dm, di);
-            store(q1.mul(load(xm, xi + n).sub(h1).sub(l1)), dm, di + n);
-            store(q2.mul(load(xm, xi + 2 * n).sub(h2).sub(l2)), dm, di + 2 * n);
-            store(q3.mul(load(xm, xi + 3 * n).sub(h3).sub(l3)), dm, di + 3 * n);
-        }
-        for (int j = whole; j < len; j++) {
-            put(dx, start + j, q[j - whole] * ((get(x, start + j) - hi[j - whole]) - lo[j - whole]));
-        }
-    }
-
-    /**
-     * The second half of {@link #gradApplyTile} after {@link #centeredGradientPeriodic}: {@code dx = (k * dy + dx) + r},
-     * the operations in the order of the one-pass loops, so the same bits. dx must not be dy.
-     */
-    static void addGradientPeriodic(DirectFloatData dy, DirectFloatData dx, int start, int len, float[] k, float[] r) {
-        final Object gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
-        final int n = FLOATS.length();
-        final FloatVector k0 = coefficient(k, 0), k1 = coefficient(k, 1), k2 = coefficient(k, 2), k3 = coefficient(k, 3);
-        final FloatVector r0 = coefficient(r, 0), r1 = coefficient(r, 1), r2 = coefficient(r, 2), r3 = coefficient(r, 3);
-        final int whole = len - len % PERIOD;
-        for (int j = 0; j < whole; j += PERIOD) {
-            final long gi = dy.base + start + j, di = dx.base + start + j;
-            store(k0.mul(load(gm, gi)).add(load(dm, di)).add(r0), dm, di);
-            store(k1.mul(load(gm, gi + n)).add(load(dm, di + n)).add(r1), dm, di + n);
-            store(k2.mul(load(gm, gi + 2 * n)).add(load(dm, di + 2 * n)).add(r2), dm, di + 2 * n);
-            store(k3.mul(load(gm, gi + 3 * n)).add(load(dm, di + 3 * n)).add(r3), dm, di + 3 * n);
-        }
-        for (int j = whole; j < len; j++) {
-            put(dx, start + j, (k[j - whole] * get(dy, start + j) + get(dx, start + j)) + r[j - whole]);
         }
     }
 
@@ -564,16 +447,10 @@ final class DirectVectorLoops {
         }
     }
 
-    /**
-     * Channels-last rows: reductions staged as for any buffer, elementwise passes in place. When the channel count
-     * divides {@link #PERIOD}, a group's values run as one plane with periodic coefficients; otherwise a tile at a time.
-     */
+    /** Channels-last rows: reductions staged as for any buffer, elementwise passes in place a tile at a time. */
     private static final class Rows extends RowKernel.OfFloat {
-        private final boolean periodic;
-
         Rows(Shape shape) {
             super(shape);
-            this.periodic = PERIOD % c == 0 && tile >= PERIOD;
         }
 
         @Override
@@ -581,11 +458,6 @@ final class DirectVectorLoops {
                                          float[] centerLo, float[] scale, float[] shift) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int start = start(task), len = rowCount(task) * c;
-            if (periodic) {
-                final double largest = DirectVectorLoops.centerPeriodic(xd, yd, start, len, centerHi, centerLo);
-                DirectVectorLoops.scalePeriodic(yd, start, len, scale, shift);
-                return largest;
-            }
             double largest = 0;
             for (int j = 0; j < len; j += tile) {
                 largest = Math.max(largest, DirectVectorLoops.normalizeTile(xd, yd, start + j, Math.min(tile, len - j),
@@ -606,12 +478,6 @@ final class DirectVectorLoops {
                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
             final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
             final int start = start(task), len = rowCount(task) * c;
-            // In place (dx is dy), the first pass would overwrite dy before the second reads it.
-            if (periodic && dd.memory != gd.memory) {
-                DirectVectorLoops.centeredGradientPeriodic(xd, dd, start, len, centerHi, centerLo, xcScale);
-                DirectVectorLoops.addGradientPeriodic(gd, dd, start, len, dyScale, offset);
-                return;
-            }
             for (int j = 0; j < len; j += tile) {
                 DirectVectorLoops.gradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi, centerLo,
                         dyScale, xcScale, offset);

@@ -20,8 +20,7 @@ class DeterminismTest {
     /**
      * Large shapes (among them rows so wide that a group holds its fewest rows); planes too short for vectors, or
      * longer than one block (split into parts with a tail); rows with channels past the last whole vector, or fewer
-     * channels than one vector; rows whose channels divide four vectors (periodic loops), with and without a partial
-     * last period.
+     * channels than one vector; rows of several whole vectors, with and without a partial last tile.
      */
     static Stream<Shape> everyBlockGeometry() {
         return Stream.concat(largeShapes(), Stream.of(Shape.of(Layout.NCHW, 48, 40, 7, 9), Shape.of(Layout.NCW, 3, 2, 40001),
