@@ -1,5 +1,7 @@
 package org.bn4j.bench;
 
+import org.bn4j.core.BatchNormalizer;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bn4j.core.BatchNormalizer;
 import org.bn4j.examples.report.Versions;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
@@ -50,6 +53,11 @@ public final class BenchmarkMain {
                     .measurementIterations(5).measurementTime(TimeValue.seconds(3)), t);
             write(out.resolve("fold-benchmarks.md"), new BenchmarkReport(t, List.of(), List.of(), null).foldTable());
             return;
+        }
+        if (!BatchNormalizer.usesVectorApi()) {
+            // JMH's forks inherit this JVM's options: without the module they would time bn-core's scalar loops.
+            throw new IllegalStateException("bn-core's Vector API loops are off in this JVM: start it with --add-modules "
+                    + "jdk.incubator.vector (as exec:exec@bench does), or the forks measure the scalar loops");
         }
         boolean quick = arguments.contains("--quick");
         List<String> large = quick ? List.of(LARGE[0]) : List.of(LARGE);
@@ -133,10 +141,28 @@ public final class BenchmarkMain {
                 + ": bn4j " + versions.bn4j() + " at commit " + versions.commit() + ", DL4J " + versions.dl4j()
                 + ". Machine: " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores; "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; Vector API "
-                + (versions.vectorApi() ? "on" : "off") + "; float; JMH, " + forks
+                + (versions.vectorApi() ? "on, " + vectorBits() + "-bit vectors" : "off") + "; float; JMH, " + forks
                 + " fork(s) per benchmark, each with 3 warm-up (the MLP step " + MLP_WARMUP_ITERATIONS + ", on one ND4J thread) and 4 "
                 + "measured iterations of one second, and a fixed Java heap "
                 + "touched before the first (" + String.join(" ", HEAP) + ").";
+    }
+
+    /**
+     * @return the width of bn-core's vectors in this JVM: {@code -Dbn4j.vectorBits} when set, else the Vector API's
+     * preferred width (read reflectively: this class compiles without the incubator module)
+     */
+    private static String vectorBits() {
+        String chosen = System.getProperty("bn4j.vectorBits");
+        if (chosen != null) {
+            return chosen;
+        }
+        try {
+            Class<?> species = Class.forName("jdk.incubator.vector.VectorSpecies");
+            Object preferred = Class.forName("jdk.incubator.vector.FloatVector").getField("SPECIES_PREFERRED").get(null);
+            return String.valueOf(species.getMethod("vectorBitSize").invoke(preferred));
+        } catch (ReflectiveOperationException e) {
+            return "unknown";
+        }
     }
 
     /** Every fork's score, milliseconds per call, by benchmark key. */
