@@ -1,7 +1,5 @@
 package org.bn4j.bench;
 
-import org.bn4j.core.BatchNormalizer;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

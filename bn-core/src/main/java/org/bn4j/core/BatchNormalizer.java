@@ -19,8 +19,8 @@ import java.util.Arrays;
  * </pre>
  *
  * <p>Statistics are accumulated in double for float data too, block by block in one pass of deviations from one of
- * the block's own values (shifted sums), so large offsets do not cancel. Results are bitwise identical for every {@link Parallelism}.
- * Outputs may alias inputs ({@code y == x}, {@code dx == dy}).
+ * the block's own values (shifted sums), so large offsets do not cancel. Results are bitwise identical for every
+ * {@link Parallelism}. Outputs may alias inputs ({@code y == x}, {@code dx == dy}).
  *
  * <p>Data comes as arrays, as NIO buffers, or as {@link DirectFloats}; the last two let callers hand over off-heap
  * memory (ND4J's, for one) without copying tensors to the Java heap, and {@link DirectFloats} is the fastest.

@@ -13,10 +13,9 @@ package org.bn4j.core;
  * made staging cost more than the arithmetic). Statistics take one pass ({@link Moments#ofDeviations}): per slot, the
  * deviations of each channel's values from its first value in the task, one set of sums over all the channel's
  * planes, where a merge per plane cost more than the arithmetic of short planes (NCW, 50 values per plane). Passes
- * over memory: moments 1 read,
- * normalize 1 read and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner loops run along a plane with
- * the channel's coefficients in locals; the runs' sums go through the hooks {@link #runDeviations} and
- * {@link #runGradSums}, which off-heap data overrides to load in place.
+ * over memory: moments 1 read, normalize 1 read and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner
+ * loops run along a plane with the channel's coefficients in locals; the runs' sums go through the hooks
+ * {@link #runDeviations} and {@link #runGradSums}, which off-heap data overrides to load in place.
  */
 abstract class PlanarKernel<A> implements Kernel<A> {
     /** Shortest contiguous run a segment should cover when planes are small. */
