@@ -272,12 +272,13 @@ final class DirectVectorLoops {
         final int bound = start + FLOATS.loopBound(len);
         final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
         final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+        final int xBase = x.base, yBase = y.base;
         IntVector largest = IntVector.zero(INTS);
         int i = start;
         for (; i < bound; i += FLOATS.length()) {
-            FloatVector v = load(xm, x.base + i);
+            FloatVector v = load(xm, xBase + i);
             largest = largest.max(VectorLoops.magnitudeBits(v));
-            store(v.sub(vh).sub(vl).mul(va).add(vb), ym, y.base + i);
+            store(v.sub(vh).sub(vl).mul(va).add(vb), ym, yBase + i);
         }
         double result = VectorLoops.largestOf(largest);
         for (; i < end; i++) {
@@ -293,10 +294,11 @@ final class DirectVectorLoops {
         final Object xm = x.memory.vectorMemory();
         final int end = start + len;
         final int bound = len < MIN_VECTOR_VALUES ? start : start + FLOATS.loopBound(len);
+        final int xBase = x.base;
         IntVector largest = IntVector.zero(INTS);
         int i = start;
         for (; i < bound; i += FLOATS.length()) {
-            largest = largest.max(VectorLoops.magnitudeBits(load(xm, x.base + i)));
+            largest = largest.max(VectorLoops.magnitudeBits(load(xm, xBase + i)));
         }
         double result = VectorLoops.largestOf(largest);
         for (; i < end; i++) {
@@ -312,9 +314,10 @@ final class DirectVectorLoops {
         final int bound = start + FLOATS.loopBound(len);
         final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
         final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+        final int xBase = x.base, yBase = y.base;
         int i = start;
         for (; i < bound; i += FLOATS.length()) {
-            store(load(xm, x.base + i).sub(vh).sub(vl).mul(va).add(vb), ym, y.base + i);
+            store(load(xm, xBase + i).sub(vh).sub(vl).mul(va).add(vb), ym, yBase + i);
         }
         for (; i < end; i++) {
             put(y, i, ((get(x, i) - hi) - lo) * a + b);
@@ -331,14 +334,14 @@ final class DirectVectorLoops {
                                 float[] a, float[] b) {
         final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
         final int bound = FLOATS.loopBound(len);
+        final int xFrom = x.base + start, yFrom = y.base + start;
         IntVector largest = IntVector.zero(INTS);
         int j = 0;
         for (; j < bound; j += FLOATS.length()) {
-            FloatVector v = load(xm, x.base + start + j);
+            FloatVector v = load(xm, xFrom + j);
             largest = largest.max(VectorLoops.magnitudeBits(v));
             FloatVector xc = v.sub(FloatVector.fromArray(FLOATS, hi, j)).sub(FloatVector.fromArray(FLOATS, lo, j));
-            store(xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j)), ym,
-                    y.base + start + j);
+            store(xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j)), ym, yFrom + j);
         }
         double result = VectorLoops.largestOf(largest);
         for (; j < len; j++) {
@@ -358,10 +361,11 @@ final class DirectVectorLoops {
         final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
         final FloatVector vk = FloatVector.broadcast(FLOATS, k), vq = FloatVector.broadcast(FLOATS, q);
         final FloatVector vr = FloatVector.broadcast(FLOATS, r);
+        final int xBase = x.base, gBase = dy.base, dBase = dx.base;
         int i = start;
         for (; i < bound; i += FLOATS.length()) {
-            FloatVector xc = load(xm, x.base + i).sub(vh).sub(vl);
-            store(vk.mul(load(gm, dy.base + i)).add(vq.mul(xc)).add(vr), dm, dx.base + i);
+            FloatVector xc = load(xm, xBase + i).sub(vh).sub(vl);
+            store(vk.mul(load(gm, gBase + i)).add(vq.mul(xc)).add(vr), dm, dBase + i);
         }
         for (; i < end; i++) {
             put(dx, i, k * get(dy, i) + q * ((get(x, i) - hi) - lo) + r);
@@ -373,13 +377,14 @@ final class DirectVectorLoops {
                               float[] lo, float[] k, float[] q, float[] r) {
         final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
         final int bound = FLOATS.loopBound(len);
+        final int xFrom = x.base + start, gFrom = dy.base + start, dFrom = dx.base + start;
         int j = 0;
         for (; j < bound; j += FLOATS.length()) {
-            FloatVector xc = load(xm, x.base + start + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+            FloatVector xc = load(xm, xFrom + j).sub(FloatVector.fromArray(FLOATS, hi, j))
                     .sub(FloatVector.fromArray(FLOATS, lo, j));
-            FloatVector g = FloatVector.fromArray(FLOATS, k, j).mul(load(gm, dy.base + start + j));
+            FloatVector g = FloatVector.fromArray(FLOATS, k, j).mul(load(gm, gFrom + j));
             store(g.add(FloatVector.fromArray(FLOATS, q, j).mul(xc)).add(FloatVector.fromArray(FLOATS, r, j)), dm,
-                    dx.base + start + j);
+                    dFrom + j);
         }
         for (; j < len; j++) {
             put(dx, start + j, k[j] * get(dy, start + j) + q[j] * ((get(x, start + j) - hi[j]) - lo[j]) + r[j]);
