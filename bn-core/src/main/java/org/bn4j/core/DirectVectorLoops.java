@@ -25,6 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  * methods are called directly (linked only when they run) and the {@code MemorySegment} ones through method handles
  * typed over {@code Object}, looked up once (see {@code SEGMENTS}), so one class file runs on every JDK. Loaded only
  * when the JVM has {@code jdk.incubator.vector}.
+ *
+ * <p>Loops read the fields they need (such as {@link DirectFloatData#base}) into locals first: on JDK 17 a vector
+ * store into a {@code ByteBuffer} is a store to raw memory, after which C2 reloads every field the loop reads, and
+ * those reloads made the elementwise passes up to a third slower (probe).
  */
 final class DirectVectorLoops {
     private static final VectorSpecies<Float> FLOATS = VectorLoops.FLOATS;
