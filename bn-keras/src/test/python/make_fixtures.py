@@ -177,12 +177,22 @@ def layer_names_of(model_config):
     return [layer['config']['name'] for layer in model_config['config']['layers']]
 
 
-def save_model(name, model_config, weights, x, y, variable_length=False):
+# A compiled model's training configuration: mean squared error, Adam.
+TRAINING_CONFIG = {
+    'loss': 'mse', 'metrics': [], 'weighted_metrics': None, 'loss_weights': None, 'sample_weight_mode': None,
+    'optimizer_config': {'class_name': 'Adam',
+                         'config': {'name': 'Adam', 'learning_rate': 0.01, 'decay': 0.0, 'beta_1': 0.9,
+                                    'beta_2': 0.999, 'epsilon': 1e-07, 'amsgrad': False}}}
+
+
+def save_model(name, model_config, weights, x, y, variable_length=False, compiled=False):
     """As model.save(path): one .h5 with the configuration and the weights; plus the test's input and output."""
     with h5py.File(os.path.join(OUT, name + '.h5'), 'w') as f:
         f.attrs['keras_version'] = text(KERAS_VERSION, variable_length)
         f.attrs['backend'] = text(BACKEND, variable_length)
         f.attrs['model_config'] = text(json.dumps(model_config), variable_length)
+        if compiled:
+            f.attrs['training_config'] = text(json.dumps(TRAINING_CONFIG), variable_length)
         write_weight_groups(f.create_group('model_weights'), layer_names_of(model_config), weights, variable_length)
     save_data(name, x, y)
 
@@ -294,7 +304,7 @@ def main():
     y = dense_infer(bn_infer(dense_infer(x, dense1), bn, 1), dense2)
     model = sequential('seq_dense', [input_config('input', [6]), dense_config('dense1', 4), bn_config('bn', [1]),
                                      dense_config('dense2', 3)])
-    save_model('seq_dense_bn', model, {'dense1': dense1, 'bn': bn, 'dense2': dense2}, x, y)
+    save_model('seq_dense_bn', model, {'dense1': dense1, 'bn': bn, 'dense2': dense2}, x, y, compiled=True)
 
     # Functional: Input -> Conv2D -> BN -> Flatten -> Dense, and Input -> Dense -> BN -> Dense (also as JSON plus a
     # weights file).
@@ -317,7 +327,7 @@ def main():
     layers = [input_config('input', [6]), dense_config('dense1', 4), bn_config('bn', -1, trainable=False),
               dense_config('dense2', 3)]
     model = functional('func_dense', layers, [None, 'input', 'dense1', 'bn'])
-    save_model('func_dense_bn_frozen', model, {'dense1': dense1, 'bn': bn, 'dense2': dense2}, x, y)
+    save_model('func_dense_bn_frozen', model, {'dense1': dense1, 'bn': bn, 'dense2': dense2}, x, y, compiled=True)
     save_json_and_weights('func_dense_bn_frozen', model, {'dense1': dense1, 'bn': bn, 'dense2': dense2}, x, y)
 
 

@@ -76,12 +76,16 @@ final class KerasFileAttributes {
     }
 
     private static String readFixedLength(long attribute, long type, String file, String name) throws IOException {
-        long size = H5Tget_size(type);
-        try (BytePointer bytes = new BytePointer(size + 1)) {
-            bytes.fill(0);
+        byte[] text = new byte[Math.toIntExact(H5Tget_size(type))];
+        try (BytePointer bytes = new BytePointer(text.length)) {
             check(H5Aread(attribute, type, bytes), file, name);
-            return bytes.getString(StandardCharsets.UTF_8);
+            bytes.get(text);
         }
+        int length = 0;
+        while (length < text.length && text[length] != 0) {   // null-padded or null-terminated
+            length++;
+        }
+        return new String(text, 0, length, StandardCharsets.UTF_8);
     }
 
     private static void check(int status, String file, String name) throws IOException {
