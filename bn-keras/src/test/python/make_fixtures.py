@@ -219,7 +219,7 @@ def data(shape):
 # --- the models --------------------------------------------------------------------------------------------------
 
 def bn_alone(name, shape, axis, channel_axis, class_name='BatchNormalization', center=True, scale=True,
-             extra_weights=(), **overrides):
+             extra_weights=(), compiled=False, **overrides):
     """Input -> BN. channel_axis: the axis, or axes, of the full (batch-first) array that axis names."""
     x = data(shape)
     axes = [channel_axis] if isinstance(channel_axis, int) else channel_axis
@@ -232,7 +232,7 @@ def bn_alone(name, shape, axis, channel_axis, class_name='BatchNormalization', c
     layers = [input_layer,
               bn_config('bn', axis, class_name, center=center, scale=scale, **overrides)]
     model = functional(name, layers, [None, 'input'])
-    save_model(name, model, {'bn': weights}, x, bn_infer(x, weights, channel_axis))
+    save_model(name, model, {'bn': weights}, x, bn_infer(x, weights, channel_axis), compiled=compiled)
 
 
 def main():
@@ -253,8 +253,8 @@ def main():
     bn_alone('bn_rank5_first', [3, 2, 3, 4], 1, 1)
 
     # center / scale off: Keras saves no beta / gamma.
-    bn_alone('bn_no_center', [4, 5, 3], -1, 3, center=False)
-    bn_alone('bn_no_scale', [4, 5, 3], -1, 3, scale=False)
+    bn_alone('bn_no_center', [4, 5, 3], -1, 3, center=False, compiled=True)
+    bn_alone('bn_no_scale', [4, 5, 3], -1, 3, scale=False, compiled=True)
     bn_alone('bn_no_center_no_scale', [4, 5, 3], -1, 3, center=False, scale=False)
 
     # Training-only settings: inference is plain BN.

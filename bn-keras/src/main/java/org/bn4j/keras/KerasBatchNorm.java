@@ -72,6 +72,10 @@ public class KerasBatchNorm extends KerasLayer {
         }
         if (!keras.center && !keras.scale) {
             b.lockGammaBeta(true).gamma(1).beta(0);
+        } else if (!keras.scale && keras.trainable) {
+            b.constrainAllParameters(new ConstantParameter(BatchNormParamInitializer.GAMMA, 1));
+        } else if (!keras.center && keras.trainable) {
+            b.constrainAllParameters(new ConstantParameter(BatchNormParamInitializer.BETA, 0));
         }
         if (!keras.trainable) {
             // tf.keras 2: a BN that is not trainable runs in inference mode, and its gamma and beta do not learn.

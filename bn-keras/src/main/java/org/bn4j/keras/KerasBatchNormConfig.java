@@ -77,11 +77,6 @@ final class KerasBatchNormConfig {
             throw new InvalidKerasConfigurationException(where() + ": fused = " + fusedValue + " is not a boolean");
         }
         this.fused = (Boolean) fusedValue;
-        if (trainable && center != scale) {
-            trainingOnly(enforceTrainingConfig, (center ? "scale" : "center") + " = false with the layer trainable: "
-                    + "bn4j cannot keep " + (center ? "gamma at 1" : "beta at 0") + " while "
-                    + (center ? "beta" : "gamma") + " learns (it imports as a trainable parameter at that value)");
-        }
     }
 
     /**

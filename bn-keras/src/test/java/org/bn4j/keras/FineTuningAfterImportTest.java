@@ -13,6 +13,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -80,6 +82,24 @@ class FineTuningAfterImportTest {
         assertNotEquals(denseBefore, net.getLayer("dense1").params());
     }
 
+    /** Keras' scale=False or center=False: that parameter stays at 1 or 0 while the other learns. */
+    @ParameterizedTest
+    @CsvSource({"bn_no_scale, gamma, beta, 1", "bn_no_center, beta, gamma, 0"})
+    void parameterKerasDoesNotUseStaysConstant(String name, String constant, String learned, double value)
+            throws Exception {
+        Fixture f = new Fixture(name);
+        ComputationGraph net = KerasImport.importKerasModelAndWeights(f.h5());
+        Layer bn = net.getLayer("bn");
+        INDArray learnedBefore = bn.getParam(learned).dup();
+        DataSet data = new DataSet(f.input(), f.input().mul(0.5).add(1));
+        for (int i = 0; i < 3; i++) {
+            net.fit(data);
+        }
+        assertEquals(Nd4j.valueArrayOf(bn.getParam(constant).shape(), value, bn.getParam(constant).dataType()),
+                bn.getParam(constant));
+        assertNotEquals(learnedBefore, bn.getParam(learned));
+    }
+
     @Test
     void sequentialModelSavesAndLoads(@TempDir Path dir) throws Exception {
         Fixture f = new Fixture("seq_dense_bn");
@@ -94,9 +114,10 @@ class FineTuningAfterImportTest {
         restored.fit(batch(f, 3));
     }
 
-    @Test
-    void functionalModelSavesAndLoads(@TempDir Path dir) throws Exception {
-        Fixture f = new Fixture("bn_rank4_first");
+    @ParameterizedTest
+    @CsvSource({"bn_rank4_first", "bn_no_scale"})
+    void functionalModelSavesAndLoads(String name, @TempDir Path dir) throws Exception {
+        Fixture f = new Fixture(name);
         ComputationGraph net = KerasImport.importKerasModelAndWeights(f.h5());
         File file = dir.resolve("model.zip").toFile();
         ModelSerializer.writeModel(net, file, true);

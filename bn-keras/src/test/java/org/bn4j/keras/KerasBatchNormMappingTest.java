@@ -83,6 +83,15 @@ class KerasBatchNormMappingTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"bn_no_scale, gamma, 1", "bn_no_center, beta, 0"})
+    void scaleOrCenterAloneOffKeepsThatParameterConstant(String name, String parameter, double value)
+            throws Exception {
+        BatchNorm bn = imported(name, true);
+        assertFalse(bn.isLockGammaBeta());
+        assertEquals(java.util.List.of(new ConstantParameter(parameter, value)), bn.getConstraints());
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "bn_unknown_key | configuration key \"synchronized\"",
             "bn_axis_several | axis [1, 3]",
@@ -99,9 +108,7 @@ class KerasBatchNormMappingTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "bn_regularizers | _regularizer",
-            "bn_renorm | renorm = true",
-            "bn_no_center | center = false",
-            "bn_no_scale | scale = false"})
+            "bn_renorm | renorm = true"})
     void trainingOnlySettingsRefusedWhenTheTrainingConfigurationIsEnforced(String name, String reason)
             throws Exception {
         UnsupportedKerasConfigurationException e = assertThrows(UnsupportedKerasConfigurationException.class,

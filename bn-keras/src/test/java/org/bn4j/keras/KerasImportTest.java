@@ -25,7 +25,7 @@ class KerasImportTest {
     @ParameterizedTest
     @ValueSource(strings = {"bn_rank2_last", "bn_rank2_list", "bn_rank3_last", "bn_rank3_first", "bn_rank4_last",
             "bn_rank4_last_negative", "bn_rank4_first", "bn_rank4_first_negative", "bn_rank5_last", "bn_rank5_first",
-            "bn_no_center_no_scale", "bn_frozen", "bn_virtual_batch", "bn_v1", "bn_sync", "func_conv2d_bn",
+            "bn_no_center_no_scale", "bn_no_center", "bn_no_scale", "bn_frozen", "bn_virtual_batch", "bn_v1", "bn_sync", "func_conv2d_bn",
             "func_conv2d_bn_h5py3", "func_dense_bn_frozen"})
     void functionalModelComputesWhatKerasComputes(String name) throws Exception {
         Fixture f = new Fixture(name);
@@ -43,9 +43,9 @@ class KerasImportTest {
         assertEveryBatchNormIsBn4j(layers(net));
     }
 
-    /** Regularizers, renorm, and center or scale alone off change only training: imported for inference. */
+    /** Regularizers and renorm change only training: imported for inference. */
     @ParameterizedTest
-    @ValueSource(strings = {"bn_regularizers", "bn_renorm", "bn_no_center", "bn_no_scale"})
+    @ValueSource(strings = {"bn_regularizers", "bn_renorm"})
     void trainingOnlySettingsImportForInferenceWithoutTheTrainingConfiguration(String name) throws Exception {
         Fixture f = new Fixture(name);
         ComputationGraph net = KerasImport.importKerasModelAndWeights(f.h5(), false);
