@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,12 +127,7 @@ public final class KerasImport {
     public static ComputationGraph importKerasModelAndWeights(InputStream modelHdf5Stream,
                                                               boolean enforceTrainingConfig)
             throws IOException, UnsupportedKerasConfigurationException, InvalidKerasConfigurationException {
-        File file = toTempFile(modelHdf5Stream);
-        try {
-            return importKerasModelAndWeights(file.getAbsolutePath(), enforceTrainingConfig);
-        } finally {
-            Files.deleteIfExists(file.toPath());
-        }
+        return fromStream(modelHdf5Stream, path -> importKerasModelAndWeights(path, enforceTrainingConfig));
     }
 
     /** @see KerasModelImport#importKerasModelAndWeights(InputStream) */
@@ -144,12 +140,7 @@ public final class KerasImport {
     public static MultiLayerNetwork importKerasSequentialModelAndWeights(InputStream modelHdf5Stream,
                                                                          boolean enforceTrainingConfig)
             throws IOException, InvalidKerasConfigurationException, UnsupportedKerasConfigurationException {
-        File file = toTempFile(modelHdf5Stream);
-        try {
-            return importKerasSequentialModelAndWeights(file.getAbsolutePath(), enforceTrainingConfig);
-        } finally {
-            Files.deleteIfExists(file.toPath());
-        }
+        return fromStream(modelHdf5Stream, path -> importKerasSequentialModelAndWeights(path, enforceTrainingConfig));
     }
 
     /** @see KerasModelImport#importKerasSequentialModelAndWeights(InputStream) */
@@ -259,14 +250,21 @@ public final class KerasImport {
         }
     }
 
-    private static File toTempFile(InputStream stream) throws IOException {
-        File file = Files.createTempFile("bn4j-keras-import", ".h5").toFile();
+    /** An import from a file's path. */
+    private interface FileImport<T> {
+        T from(String path) throws IOException, InvalidKerasConfigurationException,
+                UnsupportedKerasConfigurationException;
+    }
+
+    /** HDF5 reads files only: the stream goes to a temporary file, deleted afterwards. */
+    private static <T> T fromStream(InputStream stream, FileImport<T> fileImport)
+            throws IOException, InvalidKerasConfigurationException, UnsupportedKerasConfigurationException {
+        Path file = Files.createTempFile("bn4j-keras-import", ".h5");
         try {
-            Files.copy(stream, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(file.toPath());
-            throw e;
+            Files.copy(stream, file, StandardCopyOption.REPLACE_EXISTING);
+            return fileImport.from(file.toString());
+        } finally {
+            Files.deleteIfExists(file);
         }
-        return file;
     }
 }
