@@ -298,6 +298,16 @@ def main():
                                       flatten_config('flatten'), dense_config('dense', 2)])
     save_model('seq_conv1d_bn', model, {'conv': conv, 'bn': bn, 'dense': dense}, x, y)
 
+    # Sequential: BN first (it carries the input shape), channels-first images, then Flatten -> Dense.
+    x = data([3, 4, 5])
+    bn, dense = bn_weights(3), dense_weights(3 * 4 * 5, 2)
+    y = dense_infer(bn_infer(x, bn, 1).reshape(4, -1), dense)
+    first = bn_config('bn', 1, fused=None, renorm=False, renorm_clipping=None, renorm_momentum=0.99,
+                      virtual_batch_size=None, adjustment=None)
+    first['config']['batch_input_shape'] = [None, 3, 4, 5]
+    model = sequential('seq_bn_first', [first, flatten_config('flatten'), dense_config('dense', 2)])
+    save_model('seq_bn_first_channels_first', model, {'bn': bn, 'dense': dense}, x, y)
+
     # Sequential: Dense -> BN -> Dense.
     x = data([6])
     dense1, bn, dense2 = dense_weights(6, 4), bn_weights(4), dense_weights(4, 3)

@@ -40,7 +40,11 @@ public class KerasBatchNorm extends KerasLayer {
         this.layer = new BatchNorm.Builder().name(layerName).build();
     }
 
-    /** Resolves the channel axis against the input and builds the layer; the output type is the input's. */
+    /**
+     * Resolves the channel axis against the input and builds the layer. The output type is the input type as DL4J
+     * labelled it, as for DL4J's own BN: the following layers read the array as they would after DL4J's import
+     * (after a channels-first BN, a Keras {@code Flatten} still flattens the array in its stored order).
+     */
     @Override
     public InputType getOutputType(InputType... inputType) throws UnsupportedKerasConfigurationException {
         if (inputType.length != 1 || inputType[0] == null) {
@@ -49,7 +53,7 @@ public class KerasBatchNorm extends KerasLayer {
         }
         input = ChannelAxis.resolve(layerName, keras.axis, inputType[0]);
         this.layer = toBatchNorm(input);
-        return input.inputType();
+        return inputType[0];
     }
 
     private BatchNorm toBatchNorm(ChannelAxis input) {

@@ -122,6 +122,17 @@ class Dl4jImporterComparisonTest {
                     "bn4j");
         }
 
+        /** BN first in a Sequential model, over channels-first images, then Flatten and Dense. */
+        @ParameterizedTest
+        @ValueSource(strings = {"seq_bn_first_channels_first"})
+        void channelsFirstInASequentialModel(String name) throws Exception {
+            Fixture f = new Fixture(name);
+            Outputs.assertFar(f.expected(), Outputs.of(KerasModelImport.importKerasSequentialModelAndWeights(f.h5()),
+                    f.input()), "DL4J");
+            Outputs.assertClose(f.expected(), Outputs.of(KerasImport.importKerasSequentialModelAndWeights(f.h5()),
+                    f.input()), "bn4j");
+        }
+
         /** An axis that is not a channel axis: DL4J answers wrongly, bn4j refuses, naming the layer and the axis. */
         @ParameterizedTest
         @CsvSource({"bn_axis_spatial, axis 2", "bn_axis_batch, axis 0"})
