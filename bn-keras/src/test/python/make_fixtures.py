@@ -308,6 +308,13 @@ def main():
     model = sequential('seq_bn_first', [first, flatten_config('flatten'), dense_config('dense', 2)])
     save_model('seq_bn_first_channels_first', model, {'bn': bn, 'dense': dense}, x, y)
 
+    # The same as a functional model: Input -> BN -> Flatten -> Dense.
+    layers = [input_config('input', [3, 4, 5]), dict(first, config=dict(first['config'])), flatten_config('flatten'),
+              dense_config('dense', 2)]
+    del layers[1]['config']['batch_input_shape']
+    model = functional('func_bn_first', layers, [None, 'input', 'bn', 'flatten'])
+    save_model('func_bn_first_channels_first', model, {'bn': bn, 'dense': dense}, x, y)
+
     # Sequential: Dense -> BN -> Dense.
     x = data([6])
     dense1, bn, dense2 = dense_weights(6, 4), bn_weights(4), dense_weights(4, 3)

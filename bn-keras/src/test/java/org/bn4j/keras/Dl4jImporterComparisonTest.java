@@ -113,7 +113,8 @@ class Dl4jImporterComparisonTest {
     class WhereDl4jIsWrong {
         /** DL4J ignores axis and normalizes channels-last; bn4j normalizes over the channel axis Keras names. */
         @ParameterizedTest
-        @ValueSource(strings = {"bn_rank3_first", "bn_rank4_first", "bn_rank4_first_negative"})
+        @ValueSource(strings = {"bn_rank3_first", "bn_rank4_first", "bn_rank4_first_negative",
+                "func_bn_first_channels_first"})
         void channelsFirst(String name) throws Exception {
             Fixture f = new Fixture(name);
             Outputs.assertFar(f.expected(), Outputs.of(KerasModelImport.importKerasModelAndWeights(f.h5()),

@@ -28,7 +28,8 @@ class KerasImportTest {
             "bn_rank4_last_negative", "bn_rank4_first", "bn_rank4_first_negative", "bn_rank5_last", "bn_rank5_first",
             "bn_no_center_no_scale", "bn_no_center", "bn_no_scale", "bn_frozen", "bn_virtual_batch", "bn_v1",
             "bn_sync", "func_conv2d_bn", "func_conv2d_bn_h5py3", "func_dense_bn_frozen", "seq_conv2d_bn",
-            "seq_conv1d_bn", "seq_dense_bn", "seq_bn_first_channels_first"})
+            "seq_conv1d_bn", "seq_dense_bn", "seq_bn_first_channels_first",
+            "func_bn_first_channels_first"})
     void modelComputesWhatKerasComputes(String name) throws Exception {
         Fixture f = new Fixture(name);
         if (name.startsWith("seq_")) {
