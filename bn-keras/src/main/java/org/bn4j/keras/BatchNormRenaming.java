@@ -9,6 +9,8 @@ import org.nd4j.shade.jackson.core.type.TypeReference;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rewrites a Keras model configuration so that DL4J's importer hands every batch normalization layer to
@@ -23,6 +25,7 @@ final class BatchNormRenaming {
             "SyncBatchNormalization");
     private static final String ORIGINAL_CLASS_NAME = "bn4j_keras_class_name";
     private static final String ENFORCE_TRAINING_CONFIG = "bn4j_enforce_training_config";
+    private static final Logger LOG = LoggerFactory.getLogger(BatchNormRenaming.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
@@ -55,8 +58,12 @@ final class BatchNormRenaming {
             JsonNode className = layer.get("class_name");
             if (className != null && KERAS_CLASS_NAMES.contains(className.asText())) {
                 checkKerasVersion(model, className.asText(), layer);
-                new KerasBatchNormConfig(className.asText(), JSON.convertValue(layer.get("config"), MAP),
-                        enforceTrainingConfig);
+                KerasBatchNormConfig keras = new KerasBatchNormConfig(className.asText(),
+                        JSON.convertValue(layer.get("config"), MAP), enforceTrainingConfig);
+                for (String setting : keras.ignored) {
+                    LOG.warn("{}: {}; ignored, since the training configuration is not enforced", keras.where(),
+                            setting);
+                }
                 ObjectNode entry = (ObjectNode) layer;
                 entry.put(ORIGINAL_CLASS_NAME, className.asText());
                 entry.put(ENFORCE_TRAINING_CONFIG, enforceTrainingConfig);

@@ -146,9 +146,4 @@ public class KerasBatchNorm extends KerasLayer {
         this.weights.put(BatchNormParamInitializer.MEAN, expected.get(MOVING_MEAN));
         this.weights.put(BatchNormParamInitializer.VAR, expected.get(MOVING_VARIANCE));
     }
-
-    /** For messages and tests: the Keras class name this layer was imported from. */
-    String kerasClassName() {
-        return keras.className;
-    }
 }

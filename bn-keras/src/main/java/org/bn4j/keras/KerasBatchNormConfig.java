@@ -1,12 +1,11 @@
 package org.bn4j.keras;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Keras 2 batch normalization layer's {@code config}, every key accounted for: mapped to a bn4j option, irrelevant
@@ -14,7 +13,6 @@ import org.slf4j.LoggerFactory;
  * otherwise dropped with a warning), or refused by name. Missing keys take Keras' defaults.
  */
 final class KerasBatchNormConfig {
-    private static final Logger LOG = LoggerFactory.getLogger(KerasBatchNormConfig.class);
 
     /** Keys that do not change what the layer computes once its weights are loaded. */
     private static final Set<String> IRRELEVANT = Set.of("name", "dtype", "batch_input_shape", "input_shape",
@@ -27,6 +25,8 @@ final class KerasBatchNormConfig {
     private static final Set<String> MAPPED = Set.of("axis", "momentum", "epsilon", "center", "scale", "trainable",
             "virtual_batch_size", "fused", "renorm", "renorm_clipping", "renorm_momentum");
 
+    /** Training-only settings dropped because the training configuration is not enforced, each with why. */
+    final List<String> ignored = new ArrayList<>();
     final String className;
     final String layerName;
     final int axis;
@@ -105,7 +105,7 @@ final class KerasBatchNormConfig {
                     + ". Import with enforceTrainingConfig = false to use the model for inference, where it makes no "
                     + "difference");
         }
-        LOG.warn("{}: {}; ignored for training, since the training configuration is not enforced", where(), what);
+        ignored.add(what);
     }
 
     private int axisOf(Object value) throws UnsupportedKerasConfigurationException, InvalidKerasConfigurationException {

@@ -82,6 +82,30 @@ class KerasBatchNormMappingTest {
         assertEquals(0, bn.getBeta());
     }
 
+    @Test
+    void trainingOnlySettingsIgnoredWithoutTheTrainingConfigurationAreListed() throws Exception {
+        java.util.Map<String, Object> config = new java.util.HashMap<>();
+        config.put("name", "bn");
+        config.put("gamma_regularizer", java.util.Map.of("class_name", "L1L2"));
+        config.put("beta_constraint", null);
+        KerasBatchNormConfig keras = new KerasBatchNormConfig("BatchNormalization", config, false);
+        assertEquals(1, keras.ignored.size(), keras.ignored.toString());
+        assertTrue(keras.ignored.get(0).startsWith("gamma_regularizer"), keras.ignored.toString());
+    }
+
+    @Test
+    void modelWithoutKerasVersionIsRefused() {
+        String json = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [{\"class_name\": "
+                + "\"BatchNormalization\", \"config\": {\"name\": \"bn\"}}]}}";
+        UnsupportedKerasConfigurationException e = assertThrows(UnsupportedKerasConfigurationException.class,
+                () -> BatchNormRenaming.rewrite(json, true));
+        assertTrue(e.getMessage().contains("keras_version"), e.getMessage());
+        String keras2 = json.replace("{\"class_name\": \"Sequential\"",
+                "{\"keras_version\": \"2.4.0\", \"class_name\": \"Sequential\"");
+        assertThrows(UnsupportedKerasConfigurationException.class,
+                () -> BatchNormRenaming.rewrite(keras2.replace("2.4.0", "1.2.2"), true));
+    }
+
     @ParameterizedTest
     @CsvSource({"bn_no_scale, gamma, 1", "bn_no_center, beta, 0"})
     void scaleOrCenterAloneOffKeepsThatParameterConstant(String name, String parameter, double value)
