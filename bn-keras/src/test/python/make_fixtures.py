@@ -3,11 +3,13 @@
 
 No TensorFlow: each file is written with h5py in the layout Keras 2's `model.save(path)` (tf.keras 2.4) writes:
 root attributes `keras_version`, `backend` and `model_config` as fixed-length byte strings (Keras stores
-`str(...).encode('utf8')`, which h5py 2, the version tf.keras 2.4 requires, writes fixed-length), a group `model_weights` with attributes `layer_names`, `backend`, `keras_version`, and
-per layer a group carrying a `weight_names` attribute (an array of fixed-length byte strings, or an empty float array
-for a layer without weights) and the datasets `model_weights/<layer>/<layer>/<weight>:0`. One model is also written
-as `model.to_json()` plus `model.save_weights(path)` write it: the JSON with `keras_version` and `backend` keys, and a
-weights file whose layer groups sit at the root.
+`str(...).encode('utf8')`, which h5py 2, the version tf.keras 2.4 requires, writes fixed-length; one model is also
+written as h5py 3 writes it, with variable-length strings), a group `model_weights` with attributes `layer_names`,
+`backend`, `keras_version`, and per layer a group carrying a `weight_names` attribute (an array of fixed-length
+byte strings, or an empty float array for a layer without weights) and the datasets
+`model_weights/<layer>/<layer>/<weight>:0`. One model is also written as `model.to_json()` plus
+`model.save_weights(path)` write it: the JSON with `keras_version` and `backend` keys, and a weights file whose layer
+groups sit at the root.
 
 Every BN gets random, non-trivial gamma, beta, moving mean and moving variance. For each model `<name>.h5` the inputs
 are in `<name>.x.npy` (float32) and the outputs Keras' inference computes, by numpy in double precision from the

@@ -99,7 +99,8 @@ final class KerasBatchNormConfig {
         return "Keras " + className + " layer \"" + layerName + "\"";
     }
 
-    private void trainingOnly(boolean enforceTrainingConfig, String what) throws UnsupportedKerasConfigurationException {
+    private void trainingOnly(boolean enforceTrainingConfig, String what)
+            throws UnsupportedKerasConfigurationException {
         if (enforceTrainingConfig) {
             throw new UnsupportedBatchNormException(where() + ": " + what
                     + ". Import with enforceTrainingConfig = false to use the model for inference, where it makes no "
