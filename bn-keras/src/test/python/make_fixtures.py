@@ -324,6 +324,7 @@ def main():
     model = sequential('seq_dense', [input_config('input', [6]), dense_config('dense1', 4), bn_config('bn', [1]),
                                      dense_config('dense2', 3)])
     save_model('seq_dense_bn', model, {'dense1': dense1, 'bn': bn, 'dense2': dense2}, x, y, compiled=True)
+    save_json_and_weights('seq_dense_bn', model, {'dense1': dense1, 'bn': bn, 'dense2': dense2}, x, y)
 
     # Functional: Input -> Conv2D -> BN -> Flatten -> Dense, and Input -> Dense -> BN -> Dense (also as JSON plus a
     # weights file).

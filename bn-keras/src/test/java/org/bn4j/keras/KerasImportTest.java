@@ -63,6 +63,16 @@ class KerasImportTest {
     }
 
     @Test
+    void sequentialModelFromJsonAndWeightsFiles() throws Exception {
+        Fixture f = new Fixture("seq_dense_bn");
+        for (MultiLayerNetwork net : List.of(KerasImport.importKerasSequentialModelAndWeights(f.json(), f.weights()),
+                KerasImport.importKerasSequentialModelAndWeights(f.json(), f.weights(), true))) {
+            Outputs.assertClose(f.expected(), Outputs.of(net, f.input()), "JSON and weights");
+            assertEveryBatchNormIsBn4j(layers(net));
+        }
+    }
+
+    @Test
     void modelFromAStream() throws Exception {
         Fixture f = new Fixture("seq_conv2d_bn");
         try (InputStream in = new FileInputStream(f.h5())) {
