@@ -25,9 +25,10 @@ import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
  * {@code backend}, {@code training_config}), read at their stored length, fixed or variable.
  *
  * <p>DL4J 1.0.0-M2.1's {@code Hdf5Archive} reads them into buffers of a guessed size ({@code keras_version} into 5
- * bytes, {@code model_config} first into 2048); a variable-length string, which h5py 3 writes for Keras' byte
- * strings, is copied whole with its terminating zero, past the end of the buffer when longer, which corrupts the
- * native heap.
+ * bytes, {@code model_config} first into 2048). With the variable-length strings h5py 3 writes for Keras' byte
+ * strings, and a configuration longer than 2048 bytes, a JVM that had imported such a file with DL4J's importer
+ * aborted on the next import ({@code free(): invalid size}): the strings appear to be copied whole past those
+ * buffers.
  */
 final class KerasFileAttributes {
     private KerasFileAttributes() {
