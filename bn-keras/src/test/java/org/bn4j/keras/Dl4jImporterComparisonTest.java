@@ -16,8 +16,8 @@ import org.nd4j.linalg.workspace.ND4JWorkspaceException;
 /**
  * bn4j's importer next to DL4J 1.0.0-M2.1's {@link KerasModelImport} on the same files: the same output where DL4J's
  * is right, and DL4J's failure or wrong answer pinned where it is not. Not run with DL4J here: a BN over two axes
- * (its import aborted the JVM in native code) and files with h5py 3's variable-length strings (its reader overruns
- * its buffers; see {@link KerasFileAttributes}).
+ * (its import aborted the JVM in native code) and files with h5py 3's variable-length strings (a JVM aborted after
+ * DL4J imported one; see {@link KerasFileAttributes}).
  */
 class Dl4jImporterComparisonTest {
 
