@@ -42,7 +42,7 @@ final class NdBuffers {
         return a.dataType() == type && isRowMajorContiguous(a) ? a : a.castTo(type).dup('c');
     }
 
-    /** Marks {@code a}, written by bn-core through {@link #directFloats} or {@link #doubles}, as written on the host. */
+    /** Marks {@code a}, written by bn-core through {@link #directFloats} or {@link #doubles}, as host-written. */
     static void written(INDArray a) {
         host.written(a);
     }

@@ -180,7 +180,8 @@ class HostAccessOrderTest {
     void theCheckFailsWhenWritesAreNotMarked() {
         List<String> violations = violationsWithout("written");
 
-        assertTrue(violations.stream().anyMatch(v -> v.contains("not marked written before ND4J op")), violations::toString);
+        assertTrue(violations.stream().anyMatch(v -> v.contains("not marked written before ND4J op")),
+                violations::toString);
     }
 
     @Test

@@ -145,8 +145,8 @@ class ToBuiltInTest {
 
     @Test
     void aNetworkWithoutBn4jLayersIsReturnedAsIs() {
-        MultiLayerNetwork builtIn = Networks.multiLayer(InputKind.FEED_FORWARD, new BatchNormalization.Builder().build(),
-                DataType.FLOAT, new Adam());
+        MultiLayerNetwork builtIn = Networks.multiLayer(InputKind.FEED_FORWARD,
+                new BatchNormalization.Builder().build(), DataType.FLOAT, new Adam());
         assertSame(builtIn, BatchNormSwap.toBuiltIn(builtIn));
     }
 
