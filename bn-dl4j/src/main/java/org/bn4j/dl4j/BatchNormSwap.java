@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -222,21 +223,31 @@ public final class BatchNormSwap {
     static BatchNorm convert(BatchNormalization builtIn) {
         BuiltInLockedGammaBeta locked = builtIn.isLockGammaBeta() ? BuiltInLockedGammaBeta.of(builtIn)
                 : new BuiltInLockedGammaBeta(builtIn.getGamma(), builtIn.getBeta());
-        BatchNorm.Builder b = new BatchNorm.Builder()
+        BatchNorm layer = new BatchNorm.Builder()
                 .eps(builtIn.getEps()).decay(builtIn.getDecay())
                 .lockGammaBeta(builtIn.isLockGammaBeta()).gamma(locked.gamma()).beta(locked.beta())
                 .dataFormat(builtIn.getCnn2DFormat())
-                .nIn(builtIn.getNIn()).nOut(builtIn.getNOut())
-                .updater(builtIn.getIUpdater()).biasUpdater(builtIn.getBiasUpdater())
-                .gradientNormalization(builtIn.getGradientNormalization())
-                .gradientNormalizationThreshold(builtIn.getGradientNormalizationThreshold());
-        if (builtIn.getLayerName() != null) {
-            b.name(builtIn.getLayerName());
-        }
-        BatchNorm layer = b.build();
-        layer.setIDropout(builtIn.getIDropout());
-        layer.setConstraints(builtIn.getConstraints());
-        return layer;
+                .build();
+        return copyLayerOptions(builtIn, layer);
+    }
+
+    /**
+     * Copies what any DL4J layer has from {@code from} to {@code to}: sizes, name, updaters, gradient normalization,
+     * dropout, constraints.
+     *
+     * @return {@code to}
+     */
+    static <T extends FeedForwardLayer> T copyLayerOptions(FeedForwardLayer from, T to) {
+        to.setNIn(from.getNIn());
+        to.setNOut(from.getNOut());
+        to.setLayerName(from.getLayerName());
+        to.setIUpdater(from.getIUpdater());
+        to.setBiasUpdater(from.getBiasUpdater());
+        to.setGradientNormalization(from.getGradientNormalization());
+        to.setGradientNormalizationThreshold(from.getGradientNormalizationThreshold());
+        to.setIDropout(from.getIDropout());
+        to.setConstraints(from.getConstraints());
+        return to;
     }
 
     private static void copyParams(Layer from, Layer to, Direction direction) {

@@ -62,21 +62,12 @@ final class BuiltInForm {
 
     /** @return the built-in layer for {@code bn}, which {@link #whyNot} accepted: the same options otherwise */
     static BatchNormalization of(BatchNorm bn) {
-        BatchNormalization.Builder b = new BatchNormalization.Builder()
+        BatchNormalization layer = new BatchNormalization.Builder()
                 .eps(bn.getEps()).decay(bn.getDecay()).useLogStd(true)
                 .lockGammaBeta(bn.isLockGammaBeta()).gamma(bn.getGamma()).beta(bn.getBeta())
                 .dataFormat(bn.getCnn2DFormat() == null ? CNN2DFormat.NCHW : bn.getCnn2DFormat())
-                .nIn(bn.getNIn()).nOut(bn.getNOut())
-                .updater(bn.getIUpdater()).biasUpdater(bn.getBiasUpdater())
-                .gradientNormalization(bn.getGradientNormalization())
-                .gradientNormalizationThreshold(bn.getGradientNormalizationThreshold());
-        if (bn.getLayerName() != null) {
-            b.name(bn.getLayerName());
-        }
-        BatchNormalization layer = b.build();
-        layer.setIDropout(bn.getIDropout());
-        layer.setConstraints(bn.getConstraints());
-        return layer;
+                .build();
+        return BatchNormSwap.copyLayerOptions(bn, layer);
     }
 
     /**

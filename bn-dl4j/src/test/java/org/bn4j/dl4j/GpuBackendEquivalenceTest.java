@@ -85,6 +85,10 @@ class GpuBackendEquivalenceTest {
         return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
     }
 
+    private static double[] param(Layer bn, String key) {
+        return values(bn.getParam(key));
+    }
+
     private static MultiLayerNetwork trainedTwice(InputKind kind, DataType type) {
         Nd4j.setDefaultDataTypes(type, type);
         MultiLayerNetwork net = Networks.multiLayer(kind, new BatchNorm.Builder().decay(DECAY).build(), type,
@@ -108,12 +112,12 @@ class GpuBackendEquivalenceTest {
 
         double[] in = values(training.get(1));
         ReferenceBatchNorm ref = new ReferenceBatchNorm(training.get(1).shape(), channelAxis(kind));
-        double[] gamma = values(bn.getParam(BatchNormParamInitializer.GAMMA));
-        double[] beta = values(bn.getParam(BatchNormParamInitializer.BETA));
+        double[] gamma = param(bn, BatchNormParamInitializer.GAMMA);
+        double[] beta = param(bn, BatchNormParamInitializer.BETA);
         double eps = ((BatchNorm) bn.conf().getLayer()).getEps();
         assertArrayEquals(ref.forwardTraining(in, gamma, beta, eps), values(training.get(2)), tolerance, "training");
-        assertArrayEquals(ref.normalize(values(inference.get(1)), values(bn.getParam(BatchNormParamInitializer.MEAN)),
-                values(bn.getParam(BatchNormParamInitializer.VAR)), gamma, beta, eps), values(inference.get(2)),
+        assertArrayEquals(ref.normalize(values(inference.get(1)), param(bn, BatchNormParamInitializer.MEAN),
+                param(bn, BatchNormParamInitializer.VAR), gamma, beta, eps), values(inference.get(2)),
                 tolerance, "inference");
     }
 
@@ -123,8 +127,8 @@ class GpuBackendEquivalenceTest {
         MultiLayerNetwork net = trainedTwice(kind, type);
         Layer bn = net.getLayer(1);
         INDArray x = kind.features(type, 8);
-        double[] mean = values(bn.getParam(BatchNormParamInitializer.MEAN));
-        double[] var = values(bn.getParam(BatchNormParamInitializer.VAR));
+        double[] mean = param(bn, BatchNormParamInitializer.MEAN);
+        double[] var = param(bn, BatchNormParamInitializer.VAR);
         INDArray in = net.feedForwardToLayer(0, x, true).get(1);
         ReferenceBatchNorm ref = new ReferenceBatchNorm(in.shape(), channelAxis(kind));
         double[] batchMean = ref.mean(values(in));
@@ -136,8 +140,8 @@ class GpuBackendEquivalenceTest {
             mean[ch] = DECAY * mean[ch] + (1 - DECAY) * batchMean[ch];
             var[ch] = DECAY * var[ch] + (1 - DECAY) * batchVar[ch];
         }
-        assertArrayEquals(mean, values(bn.getParam(BatchNormParamInitializer.MEAN)), tolerance, "running mean");
-        assertArrayEquals(var, values(bn.getParam(BatchNormParamInitializer.VAR)), tolerance, "running variance");
+        assertArrayEquals(mean, param(bn, BatchNormParamInitializer.MEAN), tolerance, "running mean");
+        assertArrayEquals(var, param(bn, BatchNormParamInitializer.VAR), tolerance, "running variance");
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -154,7 +158,7 @@ class GpuBackendEquivalenceTest {
         Pair<Gradient, INDArray> result = bn.backpropGradient(dy, noWorkspaces);
 
         ReferenceBatchNorm ref = new ReferenceBatchNorm(in.shape(), channelAxis(kind));
-        double[] gamma = values(bn.getParam(BatchNormParamInitializer.GAMMA));
+        double[] gamma = param(bn, BatchNormParamInitializer.GAMMA);
         double eps = ((BatchNorm) bn.conf().getLayer()).getEps();
         double[][] expected = ref.backward(values(in), values(dy), gamma, eps);
         assertArrayEquals(expected[0], values(result.getSecond()), tolerance, "input gradient");

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
@@ -41,20 +41,13 @@ class ToBuiltInTest {
         return new BatchNorm.Builder().decay(0.5).activation(Activation.IDENTITY);
     }
 
-    private static MultiLayerNetwork trained(InputKind kind, BatchNorm bn) {
+    /** @return a network around {@code bn} after three Adam steps in float */
+    static MultiLayerNetwork trained(InputKind kind, Layer bn) {
         MultiLayerNetwork net = Networks.multiLayer(kind, bn, DataType.FLOAT, new Adam(0.01));
         for (int step = 0; step < 3; step++) {
             net.fit(kind.features(DataType.FLOAT, step), kind.labels(DataType.FLOAT, step));
         }
         return net;
-    }
-
-    private static int count(Layer[] layers, Class<?> type) {
-        int count = 0;
-        for (Layer layer : layers) {
-            count += type.isInstance(layer.conf().getLayer()) ? 1 : 0;
-        }
-        return count;
     }
 
     @ParameterizedTest
@@ -65,8 +58,8 @@ class ToBuiltInTest {
 
         MultiLayerNetwork builtIn = BatchNormSwap.toBuiltIn(ours);
 
-        assertEquals(0, count(builtIn.getLayers(), BatchNorm.class));
-        assertEquals(1, count(builtIn.getLayers(), BatchNormalization.class));
+        assertEquals(0, BatchNormSwapTest.countLayers(builtIn.getLayers(), BatchNorm.class));
+        assertEquals(1, BatchNormSwapTest.countLayers(builtIn.getLayers(), BatchNormalization.class));
         assertEquals(ours.getIterationCount(), builtIn.getIterationCount());
         assertEquals(paramsBefore, ours.params(), "the original is left alone");
         INDArray x = kind.features(DataType.FLOAT, 50);
@@ -84,7 +77,7 @@ class ToBuiltInTest {
 
         ComputationGraph builtIn = BatchNormSwap.toBuiltIn(ours);
 
-        assertEquals(1, count(builtIn.getLayers(), BatchNormalization.class));
+        assertEquals(1, BatchNormSwapTest.countLayers(builtIn.getLayers(), BatchNormalization.class));
         INDArray x = kind.features(DataType.FLOAT, 51);
         assertClose(ours.outputSingle(false, x), builtIn.outputSingle(false, x), FLOAT_TOLERANCE, "inference output");
     }
@@ -189,7 +182,7 @@ class ToBuiltInTest {
         assertTrue(e.getMessage().contains("BatchNorm layer \"the-bn\" (index 1)"), e.getMessage());
         assertTrue(e.getMessage().contains(reason), e.getMessage());
         assertEquals(paramsBefore, ours.params(), "nothing changed");
-        assertEquals(1, count(ours.getLayers(), BatchNorm.class));
+        assertEquals(1, BatchNormSwapTest.countLayers(ours.getLayers(), BatchNorm.class));
     }
 
     @Test
