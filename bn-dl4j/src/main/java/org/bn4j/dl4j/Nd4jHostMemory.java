@@ -17,10 +17,8 @@ enum Nd4jHostMemory implements HostMemory {
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jHostMemory.class);
 
     static {
-        String notice = backendNotice(Nd4j.getEnvironment().isCPU(),
-                Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
-        if (notice != null) {
-            LOG.warn(notice);
+        if (!Nd4j.getEnvironment().isCPU()) {
+            LOG.warn(backendNotice(false, Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend")));
         }
     }
 

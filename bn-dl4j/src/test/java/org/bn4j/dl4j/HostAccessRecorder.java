@@ -31,7 +31,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       are found by comparing the bytes with those seen when the pointer was taken.</li>
  * </ul>
  * Ops are seen through the executioner's profiling hook, called before every op it runs on arrays; copies ND4J
- * makes without an op ({@code dup}) are not seen.
+ * makes without an op ({@code dup}, {@code pullRows}) are not seen, nor the arrays of a legacy op run with an
+ * {@code OpContext} instead of its own.
  */
 final class HostAccessRecorder implements HostMemory, AutoCloseable {
     private final HostMemory nd4j = Nd4jHostMemory.INSTANCE;
