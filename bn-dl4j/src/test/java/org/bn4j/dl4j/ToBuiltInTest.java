@@ -194,4 +194,14 @@ class ToBuiltInTest {
 
         assertTrue(e.getMessage().contains("layer \"layer1\" (index 1): it wraps bn4j BatchNorm"), e.getMessage());
     }
+
+    @Test
+    void aGraphLayerDl4jCannotRepresentFailsTheCallNamingIt() {
+        ComputationGraph ours = Networks.graph(InputKind.FEED_FORWARD, bn4j().ghostBatchSize(2).build(),
+                DataType.FLOAT, new Adam(0.01));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BatchNormSwap.toBuiltIn(ours));
+
+        assertTrue(e.getMessage().contains("BatchNorm layer \"bn\": it uses ghost batches"), e.getMessage());
+    }
 }
