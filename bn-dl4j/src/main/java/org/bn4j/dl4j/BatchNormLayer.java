@@ -48,6 +48,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     /** What the last forward pass needs to remember for backprop. */
     private transient LastForward lastForward;
+    /** Whether never-updated running statistics would be a fault; see {@link #requireTrainedStatistics}. */
+    private final StatisticsHistory history = new StatisticsHistory();
 
     public BatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -73,6 +75,19 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     @Override
     public TrainingConfig getConfig() {
         return new UpdaterView(layerConf());
+    }
+
+    /** DL4J sets the network's count on every layer, first at the network's {@code init}. */
+    @Override
+    public void setIterationCount(int iterationCount) {
+        super.setIterationCount(iterationCount);
+        history.counts(iterationCount, getEpochCount());
+    }
+
+    @Override
+    public void setEpochCount(int epochCount) {
+        super.setEpochCount(epochCount);
+        history.counts(getIterationCount(), epochCount);
     }
 
     @Override
@@ -115,6 +130,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                         ? SyncStep.forward(member, where(), bn.config(), x, normalized, gamma, beta, y)
                         : precision().forwardTraining(bn, x, normalized, gamma, beta, running, y);
                 pass = new LastForward(shape, normalized, mask, stats, null, member);
+                history.trainingPass();
                 outputBound = bn.trainingOutputBound(stats, gamma, beta);
             } else {
                 RunningStats running = runningStats();
@@ -173,6 +189,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                             : precision().backward(bn, x, dy, normalized, gamma, lastForward.stats, dxKept);
                     after = before.updated(lastForward.stats, bn.config());
                 } else {
+                    history.backpropOfInferencePass();
                     grads = precision().backwardInference(bn, x, dy, normalized, gamma, lastForward.running, dxKept);
                     after = before;
                 }
@@ -213,12 +230,14 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     /**
      * Refuses inference with running statistics that were never updated (mean exactly 0 and variance exactly 1 in
-     * every channel) in a network that has been trained (its iteration or epoch count is not 0). That is what Spark's
+     * every channel) in a network that has been trained since this layer joined it. That is what Spark's
      * {@code SharedTrainingMaster} leaves on the driver: its workers update their own copies of the statistics, and
-     * the driver's network changes only through the encoded gradient, which does not carry them.
+     * the driver's network changes only through the encoded gradient, which does not carry them. Layers that keep
+     * their statistics by design pass: {@code frozenStatistics}, and those {@link StatisticsHistory} recognizes.
      */
     private void requireTrainedStatistics(RunningStats running) {
-        if (layerConf().isFrozenStatistics() || getIterationCount() + getEpochCount() == 0) {
+        boolean shouldBeUpdated = history.inferencePass(getIterationCount(), getEpochCount());
+        if (layerConf().isFrozenStatistics() || !shouldBeUpdated) {
             return;
         }
         double[] mean = running.mean();

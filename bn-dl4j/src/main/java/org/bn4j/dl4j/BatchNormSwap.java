@@ -1,5 +1,7 @@
 package org.bn4j.dl4j;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bn4j.core.RunningStats;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -8,22 +10,25 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Replaces DL4J's built-in {@link BatchNormalization} layers with {@link BatchNorm} in a network, for example a
- * restored saved model. The result is a new network with the same configuration otherwise; parameters, running
- * statistics (the built-in's {@code log10stdev} form converted to a variance), updater state and iteration
- * counts are carried over, so inference gives the same outputs and training continues where it was.
- * The original network is not modified.
+ * Swaps batch normalization layers between DL4J's built-in {@link BatchNormalization} and bn4j's {@link BatchNorm}
+ * in a network, for example a restored saved model. The result is a new network with the same configuration
+ * otherwise; parameters, running statistics (converted between the built-in's {@code log10stdev} and a variance),
+ * updater state and iteration counts are carried over, so inference gives the same outputs and training continues
+ * where it was. The original network is not modified.
  *
  * <pre>
  * MultiLayerNetwork restored = MultiLayerNetwork.load(file, true);
  * MultiLayerNetwork faster = BatchNormSwap.replaceBuiltIn(restored);
+ * MultiLayerNetwork withoutBn4j = BatchNormSwap.toBuiltIn(faster);
  * </pre>
  */
 public final class BatchNormSwap {
@@ -32,54 +37,183 @@ public final class BatchNormSwap {
 
     /** @return a copy of {@code net} with every built-in BN layer replaced; the same network if it has none */
     public static MultiLayerNetwork replaceBuiltIn(MultiLayerNetwork net) {
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
-        boolean replaced = false;
-        for (NeuralNetConfiguration layerConf : conf.getConfs()) {
-            replaced |= replaceIn(layerConf);
-        }
-        if (!replaced) {
-            return net;
-        }
-        MultiLayerNetwork swapped = new MultiLayerNetwork(conf);
-        swapped.init();
-        for (int i = 0; i < net.getnLayers(); i++) {
-            copyParams(net.getLayer(i), swapped.getLayer(i));
-        }
-        copyUpdaterState(net.getUpdater() == null ? null : net.getUpdater().getStateViewArray(),
-                swapped.getUpdater() == null ? null : swapped.getUpdater().getStateViewArray());
-        return swapped;
+        return swap(net, Direction.TO_BN4J);
     }
 
     /** @return a copy of {@code graph} with every built-in BN layer replaced; the same graph if it has none */
     public static ComputationGraph replaceBuiltIn(ComputationGraph graph) {
-        ComputationGraphConfiguration conf = graph.getConfiguration().clone();
-        boolean replaced = false;
-        for (GraphVertex vertex : conf.getVertices().values()) {
-            if (vertex instanceof LayerVertex) {
-                replaced |= replaceIn(((LayerVertex) vertex).getLayerConf());
-            }
-        }
-        if (!replaced) {
-            return graph;
-        }
-        ComputationGraph swapped = new ComputationGraph(conf);
-        swapped.init();
-        for (Layer layer : graph.getLayers()) {
-            copyParams(layer, swapped.getLayer(layer.conf().getLayer().getLayerName()));
-        }
-        copyUpdaterState(graph.getUpdater() == null ? null : graph.getUpdater().getStateViewArray(),
-                swapped.getUpdater() == null ? null : swapped.getUpdater().getStateViewArray());
-        return swapped;
+        return swap(graph, Direction.TO_BN4J);
     }
 
-    private static boolean replaceIn(NeuralNetConfiguration layerConf) {
-        if (!(layerConf.getLayer() instanceof BatchNormalization)) {
-            return false;
+    /**
+     * The way back: replaces every bn4j {@link BatchNorm} layer with DL4J's built-in layer (storing its variance as
+     * {@code log10stdev}, the built-in's default), so the network runs where bn4j is not on the classpath. DL4J's
+     * layer must compute what each one computes, in inference and in training: [N, C] or image input, identity
+     * activation, an exponential average of the biased variance, no renormalization, ghost batches or frozen
+     * options, locked gamma and beta only as DL4J applies them, and no wrapper around the layer.
+     *
+     * @return a copy of {@code net} with every bn4j BN layer replaced; the same network if it has none
+     * @throws IllegalArgumentException naming each layer DL4J's layer cannot stand in for, and why; then nothing
+     *                                  has changed
+     */
+    public static MultiLayerNetwork toBuiltIn(MultiLayerNetwork net) {
+        return swap(net, Direction.TO_BUILT_IN);
+    }
+
+    /**
+     * The way back for a graph.
+     *
+     * @see #toBuiltIn(MultiLayerNetwork)
+     */
+    public static ComputationGraph toBuiltIn(ComputationGraph graph) {
+        return swap(graph, Direction.TO_BUILT_IN);
+    }
+
+    private static MultiLayerNetwork swap(MultiLayerNetwork net, Direction direction) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        List<NeuralNetConfiguration> swapped = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            select(conf.getConf(i), " (index " + i + ")", direction, swapped, refused);
         }
-        layerConf.setLayer(convert((BatchNormalization) layerConf.getLayer()));
-        // The built-in registered its parameter keys here; ours are registered again at init.
-        layerConf.clearVariables();
-        return true;
+        if (!prepare(swapped, refused, direction)) {
+            return net;
+        }
+        MultiLayerNetwork result = new MultiLayerNetwork(conf);
+        result.init();
+        for (int i = 0; i < net.getnLayers(); i++) {
+            copyParams(net.getLayer(i), result.getLayer(i), direction);
+        }
+        copyUpdaterState(net.getUpdater() == null ? null : net.getUpdater().getStateViewArray(),
+                result.getUpdater() == null ? null : result.getUpdater().getStateViewArray());
+        return result;
+    }
+
+    private static ComputationGraph swap(ComputationGraph graph, Direction direction) {
+        ComputationGraphConfiguration conf = graph.getConfiguration().clone();
+        List<NeuralNetConfiguration> swapped = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (GraphVertex vertex : conf.getVertices().values()) {
+            if (vertex instanceof LayerVertex) {
+                select(((LayerVertex) vertex).getLayerConf(), "", direction, swapped, refused);
+            }
+        }
+        if (!prepare(swapped, refused, direction)) {
+            return graph;
+        }
+        ComputationGraph result = new ComputationGraph(conf);
+        result.init();
+        for (Layer layer : graph.getLayers()) {
+            copyParams(layer, result.getLayer(layer.conf().getLayer().getLayerName()), direction);
+        }
+        copyUpdaterState(graph.getUpdater() == null ? null : graph.getUpdater().getStateViewArray(),
+                result.getUpdater() == null ? null : result.getUpdater().getStateViewArray());
+        return result;
+    }
+
+    /** Adds {@code layerConf} to {@code swapped} if {@code direction} converts it, or its reason to {@code refused}. */
+    private static void select(NeuralNetConfiguration layerConf, String index, Direction direction,
+                               List<NeuralNetConfiguration> swapped, List<String> refused) {
+        org.deeplearning4j.nn.conf.layers.Layer layer = layerConf.getLayer();
+        if (!direction.converts(layer)) {
+            return;
+        }
+        String why = direction.whyNot(layer);
+        if (why != null) {
+            refused.add(layer.getClass().getSimpleName() + " layer \"" + layer.getLayerName() + "\"" + index + ": "
+                    + why);
+        } else {
+            swapped.add(layerConf);
+        }
+    }
+
+    /**
+     * Converts the selected layer configurations, after checking that none was refused.
+     *
+     * @return whether there was any to convert
+     */
+    private static boolean prepare(List<NeuralNetConfiguration> swapped, List<String> refused, Direction direction) {
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("DL4J's BatchNormalization cannot stand in for "
+                    + String.join("; ", refused) + ". Nothing was changed.");
+        }
+        for (NeuralNetConfiguration layerConf : swapped) {
+            layerConf.setLayer(direction.convert(layerConf.getLayer()));
+            // The old layer registered its parameter keys here; the new one registers its own at init.
+            layerConf.clearVariables();
+        }
+        return !swapped.isEmpty();
+    }
+
+    /** Which way layers are swapped. */
+    private enum Direction {
+        TO_BN4J {
+            @Override
+            boolean converts(org.deeplearning4j.nn.conf.layers.Layer layer) {
+                return layer instanceof BatchNormalization;
+            }
+
+            @Override
+            String whyNot(org.deeplearning4j.nn.conf.layers.Layer layer) {
+                return null;
+            }
+
+            @Override
+            org.deeplearning4j.nn.conf.layers.Layer convert(org.deeplearning4j.nn.conf.layers.Layer layer) {
+                return BatchNormSwap.convert((BatchNormalization) layer);
+            }
+
+            @Override
+            void copyParams(Layer from, Layer to) {
+                copyBuiltInParams(from, to);
+            }
+        },
+        TO_BUILT_IN {
+            @Override
+            boolean converts(org.deeplearning4j.nn.conf.layers.Layer layer) {
+                return layer instanceof BatchNorm || wrapped(layer) instanceof BatchNorm;
+            }
+
+            @Override
+            String whyNot(org.deeplearning4j.nn.conf.layers.Layer layer) {
+                return layer instanceof BatchNorm ? BuiltInForm.whyNot((BatchNorm) layer)
+                        : "it wraps bn4j BatchNorm \"" + wrapped(layer).getLayerName() + "\"; unwrap it first";
+            }
+
+            @Override
+            org.deeplearning4j.nn.conf.layers.Layer convert(org.deeplearning4j.nn.conf.layers.Layer layer) {
+                return BuiltInForm.of((BatchNorm) layer);
+            }
+
+            @Override
+            void copyParams(Layer from, Layer to) {
+                BuiltInForm.copyParams(from, to);
+            }
+        };
+
+        abstract boolean converts(org.deeplearning4j.nn.conf.layers.Layer layer);
+
+        /** @return why the layer cannot be converted, or null */
+        abstract String whyNot(org.deeplearning4j.nn.conf.layers.Layer layer);
+
+        abstract org.deeplearning4j.nn.conf.layers.Layer convert(org.deeplearning4j.nn.conf.layers.Layer layer);
+
+        abstract void copyParams(Layer from, Layer to);
+
+        /** @return the layer inside DL4J's wrapper layers, or null if {@code layer} is no wrapper */
+        static org.deeplearning4j.nn.conf.layers.Layer wrapped(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            org.deeplearning4j.nn.conf.layers.Layer inner = null;
+            while (true) {
+                if (layer instanceof FrozenLayer) {
+                    inner = ((FrozenLayer) layer).getLayer();
+                } else if (layer instanceof BaseWrapperLayer) {
+                    inner = ((BaseWrapperLayer) layer).getUnderlying();
+                } else {
+                    return inner;
+                }
+                layer = inner;
+            }
+        }
     }
 
     /**
@@ -89,43 +223,54 @@ public final class BatchNormSwap {
     static BatchNorm convert(BatchNormalization builtIn) {
         BuiltInLockedGammaBeta locked = builtIn.isLockGammaBeta() ? BuiltInLockedGammaBeta.of(builtIn)
                 : new BuiltInLockedGammaBeta(builtIn.getGamma(), builtIn.getBeta());
-        BatchNorm.Builder b = new BatchNorm.Builder()
+        BatchNorm layer = new BatchNorm.Builder()
                 .eps(builtIn.getEps()).decay(builtIn.getDecay())
                 .lockGammaBeta(builtIn.isLockGammaBeta()).gamma(locked.gamma()).beta(locked.beta())
                 .dataFormat(builtIn.getCnn2DFormat())
-                .nIn(builtIn.getNIn()).nOut(builtIn.getNOut())
-                .updater(builtIn.getIUpdater()).biasUpdater(builtIn.getBiasUpdater())
-                .gradientNormalization(builtIn.getGradientNormalization())
-                .gradientNormalizationThreshold(builtIn.getGradientNormalizationThreshold());
-        if (builtIn.getLayerName() != null) {
-            b.name(builtIn.getLayerName());
-        }
-        BatchNorm layer = b.build();
-        layer.setIDropout(builtIn.getIDropout());
-        layer.setConstraints(builtIn.getConstraints());
-        return layer;
+                .build();
+        return copyLayerOptions(builtIn, layer);
     }
 
-    private static void copyParams(Layer from, Layer to) {
+    /**
+     * Copies what any DL4J layer has from {@code from} to {@code to}: sizes, name, updaters, gradient normalization,
+     * dropout, constraints.
+     *
+     * @return {@code to}
+     */
+    static <T extends FeedForwardLayer> T copyLayerOptions(FeedForwardLayer from, T to) {
+        to.setNIn(from.getNIn());
+        to.setNOut(from.getNOut());
+        to.setLayerName(from.getLayerName());
+        to.setIUpdater(from.getIUpdater());
+        to.setBiasUpdater(from.getBiasUpdater());
+        to.setGradientNormalization(from.getGradientNormalization());
+        to.setGradientNormalizationThreshold(from.getGradientNormalizationThreshold());
+        to.setIDropout(from.getIDropout());
+        to.setConstraints(from.getConstraints());
+        return to;
+    }
+
+    private static void copyParams(Layer from, Layer to, Direction direction) {
         if (from.numParams() == 0) {
             return;
         }
-        if (!(from.conf().getLayer() instanceof BatchNormalization)) {
+        if (direction.converts(from.conf().getLayer())) {
+            direction.copyParams(from, to);
+        } else {
             to.setParams(from.params());
-            return;
         }
+    }
+
+    /** Copies a built-in layer's parameters into the bn4j layer {@link #convert} made of it. */
+    private static void copyBuiltInParams(Layer from, Layer to) {
         BatchNormalization builtIn = (BatchNormalization) from.conf().getLayer();
         if (!builtIn.isLockGammaBeta()) {
             to.getParam(BatchNormParamInitializer.GAMMA).assign(from.getParam(BatchNormalizationParamInitializer.GAMMA));
             to.getParam(BatchNormParamInitializer.BETA).assign(from.getParam(BatchNormalizationParamInitializer.BETA));
         }
         RunningStats running = BuiltInStatistics.of(from);
-        assign(to.getParam(BatchNormParamInitializer.MEAN), running.mean());
-        assign(to.getParam(BatchNormParamInitializer.VAR), running.var());
-    }
-
-    private static void assign(INDArray param, double[] values) {
-        param.assign(Nd4j.createFromArray(values).reshape(param.shape()).castTo(param.dataType()));
+        BuiltInForm.assign(to.getParam(BatchNormParamInitializer.MEAN), running.mean());
+        BuiltInForm.assign(to.getParam(BatchNormParamInitializer.VAR), running.var());
     }
 
     /** Gamma and beta keep their updater state; running statistics have none on either side, so the layouts agree. */

@@ -10,7 +10,12 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 record BuiltInLockedGammaBeta(double gamma, double beta) {
     /** @param layer a built-in layer with {@code lockGammaBeta} set */
     static BuiltInLockedGammaBeta of(BatchNormalization layer) {
-        boolean applied = layer.getGamma() != 1.0 && layer.getBeta() != 0.0;
-        return applied ? new BuiltInLockedGammaBeta(layer.getGamma(), layer.getBeta()) : new BuiltInLockedGammaBeta(1, 0);
+        return applied(layer.getGamma(), layer.getBeta());
+    }
+
+    /** @return what the built-in applies when configured with locked {@code gamma} and {@code beta} */
+    static BuiltInLockedGammaBeta applied(double gamma, double beta) {
+        boolean applied = gamma != 1.0 && beta != 0.0;
+        return applied ? new BuiltInLockedGammaBeta(gamma, beta) : new BuiltInLockedGammaBeta(1, 0);
     }
 }

@@ -16,15 +16,15 @@ final class BuiltInStatistics {
      *         {@code var}, or {@code (10^log10stdev)^2} under {@code useLogStd}
      */
     static RunningStats of(Layer layer) {
-        double[] mean = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
+        double[] mean = NdBuffers.read(layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
         double[] var;
         if (((BatchNormalization) layer.conf().getLayer()).isUseLogStd()) {
-            var = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).toDoubleVector();
+            var = NdBuffers.read(layer.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD));
             for (int ch = 0; ch < var.length; ch++) {
                 var[ch] = Math.pow(10.0, 2 * var[ch]);
             }
         } else {
-            var = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).toDoubleVector();
+            var = NdBuffers.read(layer.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR));
         }
         return RunningStats.of(mean, var, 0);
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -87,7 +86,7 @@ public final class CovariateShiftMonitor extends BaseTrainingListener {
         INDArray values = output.rank() == 2
                 ? output.get(NDArrayIndex.all(), NDArrayIndex.point(unit))
                 : output.get(NDArrayIndex.all(), NDArrayIndex.point(unit)).reshape(-1);
-        double[] sorted = values.castTo(DataType.DOUBLE).dup().data().asDouble();
+        double[] sorted = NdBuffers.read(values);
         Arrays.sort(sorted);
         double[] result = new double[percentiles.length];
         for (int i = 0; i < percentiles.length; i++) {

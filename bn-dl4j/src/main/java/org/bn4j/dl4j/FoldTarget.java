@@ -94,7 +94,7 @@ final class FoldTarget {
         toW.assign(folded.castTo(toW.dataType()));
 
         INDArray fromB = hasBias(from.conf().getLayer()) ? from.getParam(DefaultParamInitializer.BIAS_KEY) : null;
-        double[] b = fromB == null ? new double[affine.channels()] : fromB.toDoubleVector();
+        double[] b = fromB == null ? new double[affine.channels()] : NdBuffers.read(fromB);
         for (int ch = 0; ch < b.length; ch++) {
             b[ch] = b[ch] * affine.scale()[ch] + affine.shift()[ch];
         }

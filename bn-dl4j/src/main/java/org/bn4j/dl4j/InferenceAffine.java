@@ -49,8 +49,8 @@ final class InferenceAffine {
             BuiltInLockedGammaBeta applied = BuiltInLockedGammaBeta.of(conf);
             core.lockGammaBeta(applied.gamma(), applied.beta());
         } else {
-            gamma = layer.getParam(BatchNormalizationParamInitializer.GAMMA).toDoubleVector();
-            beta = layer.getParam(BatchNormalizationParamInitializer.BETA).toDoubleVector();
+            gamma = NdBuffers.read(layer.getParam(BatchNormalizationParamInitializer.GAMMA));
+            beta = NdBuffers.read(layer.getParam(BatchNormalizationParamInitializer.BETA));
         }
         BatchNormConfig config;
         try {

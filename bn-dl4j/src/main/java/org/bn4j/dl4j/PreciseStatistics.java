@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -286,16 +285,10 @@ public final class PreciseStatistics {
             return population.estimate(layer.layerConf().toCoreConfig().runningVariance());
         }
 
+        /** Writes into the parameter views in place, so that the network's flat parameters see the values. */
         void write(RunningStats estimate) {
-            put(layer.getParam(BatchNormParamInitializer.MEAN), estimate.mean());
-            put(layer.getParam(BatchNormParamInitializer.VAR), estimate.var());
-        }
-
-        /** Writes per-channel values into the parameter view in place, so the network's flat parameters see them. */
-        private static void put(INDArray view, double[] values) {
-            for (int i = 0; i < values.length; i++) {
-                view.putScalar(i, values[i]);
-            }
+            NdBuffers.write(layer.getParam(BatchNormParamInitializer.MEAN), estimate.mean());
+            NdBuffers.write(layer.getParam(BatchNormParamInitializer.VAR), estimate.var());
         }
     }
 }

@@ -107,7 +107,8 @@ enum Precision {
 
     /**
      * Runs {@code call} on arrays bn-core can use in place: the inputs themselves when row-major contiguous in this
-     * type, else ND4J copies; the output itself, or a temporary assigned to it afterwards.
+     * type, else ND4J copies; the output itself, or a temporary assigned to it afterwards. The output is marked as
+     * written on the host before ND4J assigns it or DL4J reads it.
      */
     final <R> R inBuffers(INDArray x, INDArray dy, INDArray destination, Call<R> call) {
         INDArray in = NdBuffers.usable(x, type);
@@ -116,6 +117,7 @@ enum Precision {
                 ? destination : Nd4j.createUninitialized(type, destination.shape(), 'c');
         try {
             R result = call.apply(in, grad, out);
+            NdBuffers.written(out);
             if (out != destination) {
                 destination.assign(out);
             }

@@ -2,7 +2,6 @@ package org.bn4j.dl4j;
 
 import org.bn4j.core.Layout;
 import org.bn4j.core.Shape;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,7 +37,7 @@ final class StepMask {
                     + " but " + shape + " needs one value per " + (layout == Layout.NC ? "example [N]" : "step [N, T]")
                     + " (" + positions + ")");
         }
-        double[] values = mask.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] values = NdBuffers.read(mask);
         int count = 0;
         for (double v : values) {
             count += v != 0 ? 1 : 0;

@@ -8,7 +8,6 @@ import org.bn4j.core.ChannelMoments;
 import org.bn4j.core.ParamGradients;
 import org.bn4j.core.Shape;
 import org.bn4j.core.SplitBatchNormalizer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -50,6 +49,6 @@ final class SyncStep {
     }
 
     private static double[] doubles(INDArray a) {
-        return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        return NdBuffers.read(a);
     }
 }

@@ -34,15 +34,10 @@ class BatchNormSwapTest {
     }
 
     private static MultiLayerNetwork trainedWithBuiltIn(InputKind kind) {
-        MultiLayerNetwork net = Networks.multiLayer(kind, new BatchNormalization.Builder().decay(0.5).build(), DataType.FLOAT,
-                new Adam(0.01));
-        for (int step = 0; step < 3; step++) {
-            net.fit(kind.features(DataType.FLOAT, step), kind.labels(DataType.FLOAT, step));
-        }
-        return net;
+        return ToBuiltInTest.trained(kind, new BatchNormalization.Builder().decay(0.5).build());
     }
 
-    private static int countLayers(Layer[] layers, Class<?> type) {
+    static int countLayers(Layer[] layers, Class<?> type) {
         int count = 0;
         for (Layer layer : layers) {
             count += type.isInstance(layer.conf().getLayer()) ? 1 : 0;

@@ -149,4 +149,23 @@ class LayerGuideTest {
         assertEquals(BatchNorm.class, MultiLayerNetwork.load(file, true).getLayer(1).conf().getLayer().getClass());
         assertTrue(restored.output(x).equalsWithEps(swapped.output(x), 1e-5));
     }
+
+    @Test
+    void wayBackSnippetGivesASavedModelDl4jsOwnLayer() throws Exception {
+        File file = dir.resolve("model.zip").toFile();
+        MultiLayerNetwork original = smallNet(new BatchNorm.Builder().activation(Activation.IDENTITY).build());
+        original.fit(images(4, 8, 3));
+        original.save(file);
+
+        // tag::way-back[]
+        MultiLayerNetwork trained = MultiLayerNetwork.load(file, true);
+        MultiLayerNetwork builtIn = BatchNormSwap.toBuiltIn(trained);   // also for ComputationGraph
+        builtIn.save(file);                                             // loads where bn4j is not installed
+        // end::way-back[]
+
+        INDArray x = images(5, 8, 3).getFeatures();
+        assertEquals(BatchNormalization.class,
+                MultiLayerNetwork.load(file, true).getLayer(1).conf().getLayer().getClass());
+        assertTrue(original.output(x).equalsWithEps(builtIn.output(x), 1e-6));
+    }
 }
