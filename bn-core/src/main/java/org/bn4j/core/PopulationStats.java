@@ -1,5 +1,7 @@
 package org.bn4j.core;
 
+import java.io.Serializable;
+
 /**
  * Population estimates of each channel's mean and variance from the statistics of many training batches: the
  * inference statistics of the paper's Algorithm 2 (Ioffe &amp; Szegedy 2015, steps 8-10), also known as
@@ -19,9 +21,16 @@ package org.bn4j.core;
  * normalized as {@link BatchNormConfig#ghostBatchSize() ghost batches} adds each ghost batch as one of the {@code B},
  * since each was normalized with its own statistics.
  *
- * <p>Accumulates in double. Mutable and not thread-safe; one instance per BN layer.
+ * <p>The batches can be split among workers, each with its own accumulator, and the accumulators
+ * {@link #merge merged}: the estimate is that of one accumulator given every batch, up to rounding (the count-weighted
+ * mean update is the pairwise one of {@link Moments}; the sums of squares add). Serializable, so that a cluster's
+ * workers can send their partial accumulators back (bn-spark).
+ *
+ * <p>Accumulates in double. Mutable and not thread-safe; one instance per BN layer and worker.
  */
-public final class PopulationStats {
+public final class PopulationStats implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Running count-weighted mean of the batch means, per channel. */
     private final double[] mean;
     /** {@code sum(m_b * biasedVar_b)}: the within-batch sum of squared deviations, per channel. */
@@ -64,14 +73,49 @@ public final class PopulationStats {
         batches++;
         for (BatchStats part : batch.parts()) {
             long m = part.count;
-            count += m;
-            normalizedGroups++;
-            // mean += (partMean - mean) * m / N: no large sum of means to cancel against when the data sit far from 0
-            double weight = (double) m / count;
+            double[] partVarSum = new double[mean.length];
             for (int ch = 0; ch < mean.length; ch++) {
-                mean[ch] += (part.mean[ch] - mean[ch]) * weight;
-                varSum[ch] += m * part.biasedVar[ch];
+                partVarSum[ch] = m * part.biasedVar[ch];
             }
+            addGroup(m, part.mean, partVarSum);
+            normalizedGroups++;
+        }
+    }
+
+    /**
+     * Folds in another accumulator's batches, as if each had been {@link #add added} here. Merging partial
+     * accumulators in any order gives the same estimate up to rounding.
+     *
+     * @param other the batches of another worker. Not modified.
+     * @throws IllegalArgumentException if {@code other} has a different channel count
+     */
+    public void merge(PopulationStats other) {
+        if (other == null) {
+            throw new IllegalArgumentException("population statistics to merge must not be null");
+        }
+        if (other.channels() != channels()) {
+            throw new IllegalArgumentException("population statistics to merge have " + other.channels()
+                    + " channels but these have " + channels());
+        }
+        if (other.count == 0) {
+            return;
+        }
+        addGroup(other.count, other.mean, other.varSum);
+        batches += other.batches;
+        normalizedGroups += other.normalizedGroups;
+    }
+
+    /**
+     * Adds {@code m} values per channel with means {@code groupMean} and within-batch sums of squares
+     * {@code groupVarSum}.
+     */
+    private void addGroup(long m, double[] groupMean, double[] groupVarSum) {
+        count += m;
+        // mean += (groupMean - mean) * m / N: no large sum of means to cancel against when the data sit far from 0
+        double weight = (double) m / count;
+        for (int ch = 0; ch < mean.length; ch++) {
+            mean[ch] += (groupMean[ch] - mean[ch]) * weight;
+            varSum[ch] += groupVarSum[ch];
         }
     }
 
