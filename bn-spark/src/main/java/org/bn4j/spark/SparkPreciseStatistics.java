@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * adds every BN layer's batch statistics to a partial bn-core {@link PopulationStats} per layer (count, mean and
  * within-batch sum of squares per channel); the partials are combined with {@code treeAggregate} by
  * {@link PopulationStats#merge}, and the driver writes each layer's mean and variance (the variance its
- * {@code runningVariance} option says) into its MEAN and VAR parameters. Nothing else in the network changes. The
- * result equals {@link PreciseStatistics} run on the driver over the same batches up to the rounding of the merge
- * order; batches are weighted by their value count as there.
+ * {@code runningVariance} option says) into its MEAN and VAR parameters. Nothing else in the network changes.
+ * {@code PopulationStats} keeps exact sums, so neither the partitioning nor the order in which Spark merges the
+ * partials changes a bit: the result is {@link PreciseStatistics}' on the driver over the same batches, wherever the
+ * executors' forward passes give the driver's (the same ND4J backend). Batches are weighted by their value count, as
+ * there.
  *
  * <p><b>One pass, not one job per BN depth.</b> Every BN layer gathers its statistics in the same pass, the layers
  * before it normalizing with their batch statistics (training mode). Algorithm 2 averages, for each BN layer, the

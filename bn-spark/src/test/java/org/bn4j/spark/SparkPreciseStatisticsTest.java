@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +32,11 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * {@link SparkPreciseStatistics} in Spark local mode, against {@link PreciseStatistics} on the driver over the same
- * batches: equal to 1e-12 in double (relative, for values above 1) with the RDD in 2 and 4 partitions, for networks
- * with two BN layers in depth, masked sequences, and graphs with one and two inputs.
+ * batches: the same doubles, with the RDD in 2 and 4 partitions, for networks with two BN layers in depth, masked
+ * sequences, and graphs with one and two inputs.
  */
 class SparkPreciseStatisticsTest {
     private static final SparkPreciseStatistics ALL = SparkPreciseStatistics.builder().build();
-    private static final double TOLERANCE = 1e-12;
 
     private static JavaSparkContext spark;
 
@@ -85,14 +83,13 @@ class SparkPreciseStatisticsTest {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** Passes when {@code |expected - actual| <= TOLERANCE * max(1, |expected|)} everywhere. */
+    /**
+     * Passes when every statistic is the same double. The issue asks for 1e-12; bn-core's population statistics keep
+     * exact sums, so any partitioning and merge order gives the driver's bits, as long as the executors' forward
+     * passes give the driver's (same JVM, same ND4J build here).
+     */
     private static void assertEqualStatistics(double[] expected, double[] actual) {
-        assertEquals(expected.length, actual.length, "number of statistics");
-        for (int i = 0; i < expected.length; i++) {
-            if (!(Math.abs(expected[i] - actual[i]) <= TOLERANCE * Math.max(1, Math.abs(expected[i])))) {
-                fail("statistic " + i + ": expected " + expected[i] + " but was " + actual[i]);
-            }
-        }
+        assertArrayEquals(expected, actual, "BN statistics, MEAN then VAR of each layer in network order");
     }
 
     /** Checks the recompute against the driver's and that it changed the statistics and nothing else. */
@@ -214,8 +211,7 @@ class SparkPreciseStatisticsTest {
         assertTrue(summary.batches() > 0 && summary.batches() < StatisticsNetworks.SIZES.length,
                 "sampled " + summary.batches());
         assertEqualStatistics(statistics(reference.getLayers()), statistics(net.getLayers()));
-        // The same sample; Spark merges the partials in the order its tasks finish, which rounds differently.
-        assertEqualStatistics(statistics(net.getLayers()), statistics(again.getLayers()));
+        assertArrayEquals(statistics(net.getLayers()), statistics(again.getLayers()), "the same seed, the same sample");
     }
 
     @Test

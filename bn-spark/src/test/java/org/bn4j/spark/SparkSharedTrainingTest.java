@@ -87,6 +87,8 @@ class SparkSharedTrainingTest {
         }
         assertArrayEquals(mean, trained.getLayer(1).getParam(BatchNormParamInitializer.MEAN).toDoubleVector(), 1e-12);
         assertArrayEquals(var, trained.getLayer(1).getParam(BatchNormParamInitializer.VAR).toDoubleVector(), 1e-12);
+        assertArrayEquals(recomputedOnTheDriver.getLayer(1).params().toDoubleVector(),
+                trained.getLayer(1).params().toDoubleVector(), "BN parameters: those of the driver's recompute");
         assertArrayEquals(recomputedOnTheDriver.output(all.getFeatures()).ravel().toDoubleVector(),
                 trained.output(all.getFeatures()).ravel().toDoubleVector(), 1e-12);
 
