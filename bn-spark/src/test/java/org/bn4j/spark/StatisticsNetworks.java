@@ -45,11 +45,10 @@ final class StatisticsNetworks {
     static MultiLayerNetwork dense(boolean secondFrozen) {
         MultiLayerNetwork net = new MultiLayerNetwork(base().list()
                 .layer(new DenseLayer.Builder().nOut(5).hasBias(false).activation(Activation.IDENTITY).build())
-                .layer(new BatchNorm.Builder().name("bn1").build())
+                .layer(new BatchNorm.Builder().name("bn1").unbiasedVariance(true).build())
                 .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
                 .layer(new DenseLayer.Builder().nOut(3).activation(Activation.IDENTITY).build())
-                .layer(new BatchNorm.Builder().name("bn2").unbiasedVariance(false)
-                        .frozenStatistics(secondFrozen).build())
+                .layer(new BatchNorm.Builder().name("bn2").frozenStatistics(secondFrozen).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(FEATURES)).build());
@@ -68,12 +67,12 @@ final class StatisticsNetworks {
         return net;
     }
 
-    /** Sequences [N, FEATURES, STEPS]: BN "bn1" -> tanh -> BN "bn2" -> per-step softmax. */
+    /** Sequences [N, FEATURES, STEPS]: BN "bn1" (unbiased) -> tanh -> BN "bn2" (biased) -> per-step softmax. */
     static MultiLayerNetwork recurrent() {
         MultiLayerNetwork net = new MultiLayerNetwork(base().list()
-                .layer(new BatchNorm.Builder().name("bn1").build())
+                .layer(new BatchNorm.Builder().name("bn1").unbiasedVariance(true).build())
                 .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
-                .layer(new BatchNorm.Builder().name("bn2").unbiasedVariance(false).build())
+                .layer(new BatchNorm.Builder().name("bn2").build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.recurrent(FEATURES, STEPS)).build());
@@ -81,12 +80,12 @@ final class StatisticsNetworks {
         return net;
     }
 
-    /** Two inputs: "a" [N, FEATURES] -> dense -> BN "bnA"; "b" [N, 2] -> BN "bnB"; merged -> softmax. */
+    /** Two inputs: "a" [N, FEATURES] -> dense -> BN "bnA" (unbiased); "b" [N, 2] -> BN "bnB"; merged -> softmax. */
     static ComputationGraph twoInputGraph() {
         ComputationGraphConfiguration conf = base().graphBuilder().addInputs("a", "b")
                 .addLayer("dense", new DenseLayer.Builder().nOut(3).activation(Activation.IDENTITY).build(), "a")
-                .addLayer("bnA", new BatchNorm.Builder().build(), "dense")
-                .addLayer("bnB", new BatchNorm.Builder().unbiasedVariance(false).build(), "b")
+                .addLayer("bnA", new BatchNorm.Builder().unbiasedVariance(true).build(), "dense")
+                .addLayer("bnB", new BatchNorm.Builder().build(), "b")
                 .addVertex("merge", new MergeVertex(), "bnA", "bnB")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
                         .activation(Activation.SOFTMAX).build(), "merge")
