@@ -99,6 +99,20 @@ class SparkPreciseStatisticsTest {
         assertArrayEquals(learnedParameters(before), learnedParameters(recomputed));
     }
 
+    /** @return a copy of {@code net} whose statistics {@link PreciseStatistics} recomputed from {@code batches} */
+    private static MultiLayerNetwork recomputedOnTheDriver(MultiLayerNetwork net, List<DataSet> batches) {
+        MultiLayerNetwork copy = net.clone();
+        PreciseStatistics.builder().build().recompute(copy, new ExistingDataSetIterator(batches));
+        return copy;
+    }
+
+    /** @return a copy of {@code graph} whose statistics {@link PreciseStatistics} recomputed from {@code batches} */
+    private static ComputationGraph recomputedOnTheDriver(ComputationGraph graph, List<DataSet> batches) {
+        ComputationGraph copy = graph.clone();
+        PreciseStatistics.builder().build().recompute(copy, new ExistingDataSetIterator(batches));
+        return copy;
+    }
+
     private static MultiDataSetIterator iterator(List<MultiDataSet> batches) {
         return new ListIterator(batches);
     }
@@ -110,9 +124,8 @@ class SparkPreciseStatisticsTest {
     void denseNetworkGetsTheStatisticsPreciseStatisticsComputesOnTheDriver(int partitions) {
         MultiLayerNetwork net = StatisticsNetworks.dense(false);
         MultiLayerNetwork before = net.clone();
-        MultiLayerNetwork reference = net.clone();
         List<DataSet> batches = StatisticsNetworks.denseBatches(3);
-        PreciseStatistics.builder().build().recompute(reference, new ExistingDataSetIterator(batches));
+        MultiLayerNetwork reference = recomputedOnTheDriver(net, batches);
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(spark, net,
                 new ParameterAveragingTrainingMaster.Builder(1).build());
 
@@ -130,9 +143,8 @@ class SparkPreciseStatisticsTest {
     void maskedSequencesCountOnlyTheirKeptSteps(int partitions) {
         MultiLayerNetwork net = StatisticsNetworks.recurrent();
         MultiLayerNetwork before = net.clone();
-        MultiLayerNetwork reference = net.clone();
         List<DataSet> batches = StatisticsNetworks.maskedSequenceBatches(5);
-        PreciseStatistics.builder().build().recompute(reference, new ExistingDataSetIterator(batches));
+        MultiLayerNetwork reference = recomputedOnTheDriver(net, batches);
 
         ALL.recompute(net, spark.parallelize(batches, partitions));
 
@@ -149,9 +161,8 @@ class SparkPreciseStatisticsTest {
     void graphWithOneInputTakesDataSets(int partitions) {
         ComputationGraph graph = StatisticsNetworks.dense(false).toComputationGraph();
         ComputationGraph before = graph.clone();
-        ComputationGraph reference = graph.clone();
         List<DataSet> batches = StatisticsNetworks.denseBatches(7);
-        PreciseStatistics.builder().build().recompute(reference, new ExistingDataSetIterator(batches));
+        ComputationGraph reference = recomputedOnTheDriver(graph, batches);
         SparkComputationGraph sparkGraph = new SparkComputationGraph(spark, graph,
                 new ParameterAveragingTrainingMaster.Builder(1).build());
 
@@ -198,10 +209,9 @@ class SparkPreciseStatisticsTest {
     void aFractionAveragesTheSampleItsSeedDraws() {
         MultiLayerNetwork net = StatisticsNetworks.dense(false);
         MultiLayerNetwork again = net.clone();
-        MultiLayerNetwork reference = net.clone();
         JavaRDD<DataSet> data = spark.parallelize(StatisticsNetworks.denseBatches(13), 4);
         List<DataSet> sample = data.sample(false, 0.5, 99).collect();
-        PreciseStatistics.builder().build().recompute(reference, new ExistingDataSetIterator(sample));
+        MultiLayerNetwork reference = recomputedOnTheDriver(net, sample);
         SparkPreciseStatistics half = SparkPreciseStatistics.builder().fraction(0.5).seed(99).build();
 
         RecomputeSummary summary = half.recompute(net, data);
@@ -231,9 +241,8 @@ class SparkPreciseStatisticsTest {
     void aLayerWithFrozenStatisticsIsLeftAsItIsAndNamedInTheSummary() {
         MultiLayerNetwork net = StatisticsNetworks.dense(true);
         MultiLayerNetwork before = net.clone();
-        MultiLayerNetwork reference = net.clone();
         List<DataSet> batches = StatisticsNetworks.denseBatches(17);
-        PreciseStatistics.builder().build().recompute(reference, new ExistingDataSetIterator(batches));
+        MultiLayerNetwork reference = recomputedOnTheDriver(net, batches);
 
         RecomputeSummary summary = ALL.recompute(net, spark.parallelize(batches, 2));
 
