@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  *       {@link BatchNormSwap#replaceBuiltIn(MultiLayerNetwork)}.</li>
  * </ul>
  *
+ * <p>The per-layer accumulation is {@link NetworkPopulationStats}; bn-spark's {@code SparkPreciseStatistics} runs it
+ * on a Spark cluster's executors, over an RDD, with the same result.
+ *
  * <p>Immutable and reusable; a network must not be trained or used from another thread during a recompute.
  */
 public final class PreciseStatistics {

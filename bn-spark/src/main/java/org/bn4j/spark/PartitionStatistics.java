@@ -1,6 +1,7 @@
 package org.bn4j.spark;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.Function2;
@@ -11,7 +12,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Runs on an executor: one partition's batches through a copy of the broadcast network, in training mode, giving
- * one partial {@link PopulationStats} per BN layer (empty ones for an empty partition). A batch the network
+ * one partial {@link PopulationStats} per BN layer (nothing for an empty partition). A batch the network
  * refuses fails the task with a {@link BatchFailure} naming the partition, the batch and its shapes.
  */
 final class PartitionStatistics
@@ -26,6 +27,10 @@ final class PartitionStatistics
 
     @Override
     public Iterator<List<PopulationStats>> call(Integer partition, Iterator<MultiDataSet> batches) {
+        if (!batches.hasNext()) {
+            // nothing to add: treeAggregate starts from the driver's empty partials
+            return Collections.emptyIterator();
+        }
         NetworkPopulationStats stats = network.value().newPopulationStats();
         long index = 0;
         while (batches.hasNext()) {
@@ -42,6 +47,9 @@ final class PartitionStatistics
     }
 
     private static String shapes(MultiDataSet batch) {
+        if (batch == null || batch.getFeatures() == null) {
+            return "none";
+        }
         StringBuilder shapes = new StringBuilder();
         for (int i = 0; i < batch.numFeatureArrays(); i++) {
             shapes.append(i == 0 ? "" : ", ").append(Arrays.toString(batch.getFeatures(i).shape()));

@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One Spark job: the network (configuration JSON and parameters) is broadcast; each partition builds its copy,
  * runs each of its batches forward in training mode with its feature masks, as {@link PreciseStatistics} does, and
- * adds every BN layer's batch statistics to a partial bn-core {@link PopulationStats} per layer (count, mean and
- * within-batch sum of squares per channel); the partials are combined with {@code treeAggregate} by
- * {@link PopulationStats#merge}, and the driver writes each layer's mean and variance (the variance its
- * {@code runningVariance} option says) into its MEAN and VAR parameters. Nothing else in the network changes.
+ * adds every BN layer's batch statistics to a partial bn-core {@link PopulationStats} per layer (per channel: the
+ * count, the sum of the values and the within-batch sum of squared deviations); the partials are combined with
+ * {@code treeAggregate} by {@link PopulationStats#merge}, and the driver writes each layer's mean and variance
+ * (unbiased or biased, as the layer's {@code unbiasedVariance} option says) into its MEAN and VAR parameters.
+ * Nothing else in the network changes.
  * {@code PopulationStats} keeps exact sums, so neither the partitioning nor the order in which Spark merges the
  * partials changes a bit: the result is {@link PreciseStatistics}' on the driver over the same batches, wherever the
  * executors' forward passes give the driver's (the same ND4J backend). Batches are weighted by their value count, as
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * estimates are defined as averages of training mini-batch statistics, and those of layer {@code k} do not depend on
  * the inference form of the layers before {@code k}. Gathering them in one pass reads the data once instead of once
  * per BN depth, gives exactly what {@code PreciseStatistics} gives on one machine (and what training's moving
- * averages estimate), and is what other precise-BN implementations do.
+ * averages estimate), as PyTorch's {@code torch.optim.swa_utils.update_bn} and fvcore's {@code update_bn_stats} do.
  *
  * <ul>
  *   <li><b>Data.</b> Every batch of the RDD, in RDD order; {@link Builder#fraction(double)} first samples a fraction
