@@ -9,16 +9,23 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bn4j.core.PopulationStats;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The population statistics of a network's BN layers gathered on copies of it and merged, as a cluster does. */
 class NetworkPopulationStatsTest {
@@ -114,6 +121,26 @@ class NetworkPopulationStatsTest {
 
         assertTrue(e.getMessage().contains("no batch statistics"), e.getMessage());
         assertArrayEquals(params, net.params().toDoubleVector());
+    }
+
+    @Test
+    void layersInsideFrozenWrappersOrWithFrozenStatisticsAreListedAsKeptWithTheReason() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
+                .dataType(DataType.DOUBLE).list()
+                .layer(new DenseLayer.Builder().nOut(3).activation(Activation.IDENTITY).build())
+                .layer(new FrozenLayerWithBackprop(new BatchNorm.Builder().build()))
+                .layer(new BatchNorm.Builder().name("fixed").frozenStatistics(true).build())
+                .layer(new BatchNorm.Builder().name("live").build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).build())
+                .setInputType(InputType.feedForward(4)).build());
+        net.init();
+
+        NetworkPopulationStats stats = NetworkPopulationStats.of(net);
+
+        assertEquals(List.of("BatchNorm layer \"live\" (index 3)"), stats.layers());
+        // DL4J gives a wrapped layer its wrapper's name, here the list's default
+        assertEquals(List.of("BatchNorm layer \"layer1\" (index 1): inside a frozen layer",
+                "BatchNorm layer \"fixed\" (index 2): frozenStatistics"), stats.keptLayers());
     }
 
     @Test
