@@ -32,7 +32,8 @@ public final class NetworkPopulationStats {
     private final List<Target> targets;
     private final List<String> kept;
     private final Consumer<MultiDataSet> forward;
-    private long batches;
+    /** Batches added here (merged partials not included), to number them in error messages. */
+    private long added;
 
     private NetworkPopulationStats(Layer[] layers, Consumer<MultiDataSet> forward) {
         this.kept = new ArrayList<>();
@@ -88,15 +89,10 @@ public final class NetworkPopulationStats {
             target.before = target.layer.lastBatchStats();
         }
         forward.accept(batch);
-        batches++;
+        added++;
         for (Target target : targets) {
-            target.addLastBatch(batches);
+            target.addLastBatch(added);
         }
-    }
-
-    /** @return how many batches this instance has added itself (merged partials not included) */
-    public long batchesAdded() {
-        return batches;
     }
 
     /** @return the layers whose statistics are gathered, {@code BatchNorm layer "name" (index i)}, network order */

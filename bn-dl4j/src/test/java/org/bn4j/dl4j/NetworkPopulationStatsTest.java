@@ -92,7 +92,7 @@ class NetworkPopulationStatsTest {
         stats.add(asMulti(batches.get(1)));
 
         assertEquals(1, partials.get(0).batches());
-        assertEquals(2, stats.batchesAdded());
+        assertEquals(2, stats.batches());
     }
 
     @Test

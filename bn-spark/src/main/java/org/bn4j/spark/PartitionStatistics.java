@@ -38,7 +38,7 @@ final class PartitionStatistics
             try {
                 stats.add(batch);
             } catch (RuntimeException e) {
-                throw new BatchFailure("partition " + partition + ", batch " + index + " of the partition (features "
+                throw new BatchFailure("partition " + partition + ", batch index " + index + " within it (features "
                         + shapes(batch) + "): " + e.getMessage(), e);
             }
             index++;

@@ -276,8 +276,8 @@ class SparkPreciseStatisticsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ALL.recompute(net, spark.parallelize(batches, 4)));
 
-        // 12 batches in 4 partitions of 3: batch 7 is batch 1 of partition 2
-        assertTrue(e.getMessage().startsWith("partition 2, batch 1 of the partition (features [5, 5]): "),
+        // 12 batches in 4 partitions of 3: batch 7 is at index 1 of partition 2
+        assertTrue(e.getMessage().startsWith("partition 2, batch index 1 within it (features [5, 5]): "),
                 e.getMessage());
         assertArrayEquals(params, net.params().toDoubleVector());
     }
