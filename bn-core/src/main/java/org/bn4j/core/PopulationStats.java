@@ -1,5 +1,7 @@
 package org.bn4j.core;
 
+import java.io.Serializable;
+
 /**
  * Population estimates of each channel's mean and variance from the statistics of many training batches: the
  * inference statistics of the paper's Algorithm 2 (Ioffe &amp; Szegedy 2015, steps 8-10), also known as
@@ -19,13 +21,20 @@ package org.bn4j.core;
  * normalized as {@link BatchNormConfig#ghostBatchSize() ghost batches} adds each ghost batch as one of the {@code B},
  * since each was normalized with its own statistics.
  *
- * <p>Accumulates in double. Mutable and not thread-safe; one instance per BN layer.
+ * <p>The two sums are kept exact ({@link ExactSum}) and rounded once, when an estimate is asked for. So the estimate
+ * is the same, bit for bit, whatever the order of the batches, and when the batches are split among workers, each
+ * with its own accumulator, and the accumulators {@link #merge merged} in any order: a cluster's result equals one
+ * machine's. Serializable, so that workers can send their partial accumulators back (bn-spark).
+ *
+ * <p>Mutable and not thread-safe; one instance per BN layer and worker.
  */
-public final class PopulationStats {
-    /** Running count-weighted mean of the batch means, per channel. */
-    private final double[] mean;
+public final class PopulationStats implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** {@code sum(m_b * mean_b)}: the sum of all values, per channel. */
+    private final ExactSum[] sum;
     /** {@code sum(m_b * biasedVar_b)}: the within-batch sum of squared deviations, per channel. */
-    private final double[] varSum;
+    private final ExactSum[] varSum;
     private long count;
     private long batches;
     /** {@code B} in the formulas: batches, or ghost batches where a batch had them. */
@@ -36,8 +45,12 @@ public final class PopulationStats {
         if (channels < 1) {
             throw new IllegalArgumentException("channels must be at least 1, got " + channels);
         }
-        this.mean = new double[channels];
-        this.varSum = new double[channels];
+        this.sum = new ExactSum[channels];
+        this.varSum = new ExactSum[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            sum[ch] = new ExactSum();
+            varSum[ch] = new ExactSum();
+        }
     }
 
     /**
@@ -55,7 +68,7 @@ public final class PopulationStats {
             throw new IllegalArgumentException("batch statistics have " + batch.channels()
                     + " channels but the population statistics have " + channels());
         }
-        for (int ch = 0; ch < mean.length; ch++) {
+        for (int ch = 0; ch < sum.length; ch++) {
             if (!Double.isFinite(batch.mean[ch]) || !Double.isFinite(batch.biasedVar[ch])) {
                 throw new IllegalArgumentException("batch " + (batches + 1) + " has a non-finite statistic in channel "
                         + ch + " (mean " + batch.mean[ch] + ", variance " + batch.biasedVar[ch] + ")");
@@ -63,21 +76,42 @@ public final class PopulationStats {
         }
         batches++;
         for (BatchStats part : batch.parts()) {
-            long m = part.count;
-            count += m;
+            count += part.count;
             normalizedGroups++;
-            // mean += (partMean - mean) * m / N: no large sum of means to cancel against when the data sit far from 0
-            double weight = (double) m / count;
-            for (int ch = 0; ch < mean.length; ch++) {
-                mean[ch] += (part.mean[ch] - mean[ch]) * weight;
-                varSum[ch] += m * part.biasedVar[ch];
+            for (int ch = 0; ch < sum.length; ch++) {
+                sum[ch].addProduct(part.count, part.mean[ch]);
+                varSum[ch].addProduct(part.count, part.biasedVar[ch]);
             }
         }
     }
 
+    /**
+     * Folds in another accumulator's batches, as if each had been {@link #add added} here: merging partial
+     * accumulators in any order gives bit for bit the estimate of one accumulator of every batch.
+     *
+     * @param other the batches of another worker. Not modified.
+     * @throws IllegalArgumentException if {@code other} has a different channel count
+     */
+    public void merge(PopulationStats other) {
+        if (other == null || other == this) {
+            throw new IllegalArgumentException("population statistics to merge must be another, non-null instance");
+        }
+        if (other.channels() != channels()) {
+            throw new IllegalArgumentException("population statistics to merge have " + other.channels()
+                    + " channels but these have " + channels());
+        }
+        for (int ch = 0; ch < sum.length; ch++) {
+            sum[ch].add(other.sum[ch]);
+            varSum[ch].add(other.varSum[ch]);
+        }
+        count += other.count;
+        batches += other.batches;
+        normalizedGroups += other.normalizedGroups;
+    }
+
     /** @return the number of channels, {@code C} */
     public int channels() {
-        return mean.length;
+        return sum.length;
     }
 
     /** @return how many batches have been added, {@code B} */
@@ -105,9 +139,11 @@ public final class PopulationStats {
         }
         // Training batches (and ghost batches) hold at least 2 values per channel, so N - B >= B > 0.
         double divisor = variance == RunningVariance.UNBIASED ? count - normalizedGroups : count;
-        double[] var = new double[varSum.length];
-        for (int ch = 0; ch < var.length; ch++) {
-            var[ch] = varSum[ch] / divisor;
+        double[] mean = new double[sum.length];
+        double[] var = new double[sum.length];
+        for (int ch = 0; ch < sum.length; ch++) {
+            mean[ch] = sum[ch].value() / count;
+            var[ch] = varSum[ch].value() / divisor;
         }
         return RunningStats.of(mean, var, batches);
     }

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -161,20 +166,123 @@ class PopulationStatsTest {
     void orderOfBatchesDoesNotChangeTheEstimate() {
         PopulationStats forward = new PopulationStats(3);
         PopulationStats backward = new PopulationStats(3);
-        List<BatchStats> batches = new ArrayList<>();
-        for (int b = 0; b < 5; b++) {
-            Shape shape = Shape.of(Layout.NCW, 2 + b, 3, 4);
-            batches.add(stats(TestData.activations(shape, TestData.SEED + b), shape));
-        }
+        List<BatchStats> batches = unequalNcwBatches();
         for (int b = 0; b < batches.size(); b++) {
             forward.add(batches.get(b));
             backward.add(batches.get(batches.size() - 1 - b));
         }
 
-        assertClose(forward.estimate(RunningVariance.UNBIASED).mean(), backward.estimate(RunningVariance.UNBIASED).mean(),
-                1e-13, "mean");
-        assertClose(forward.estimate(RunningVariance.UNBIASED).var(), backward.estimate(RunningVariance.UNBIASED).var(),
-                1e-13, "variance");
+        // bit for bit: the sums are exact until the estimate rounds them
+        RunningStats expected = forward.estimate(RunningVariance.UNBIASED);
+        assertArrayEquals(expected.mean(), backward.estimate(RunningVariance.UNBIASED).mean());
+        assertArrayEquals(expected.var(), backward.estimate(RunningVariance.UNBIASED).var());
+    }
+
+    /** Five batches of different sizes, as two or more workers' shares of one pass over the data. */
+    private static List<BatchStats> unequalNcwBatches() {
+        List<BatchStats> batches = new ArrayList<>();
+        for (int b = 0; b < 5; b++) {
+            Shape shape = Shape.of(Layout.NCW, 2 + b, 3, 4);
+            batches.add(stats(TestData.activations(shape, TestData.SEED + b), shape));
+        }
+        return batches;
+    }
+
+    @ParameterizedTest(name = "split after batches {0}")
+    @MethodSource("splits")
+    void mergingWorkersAccumulatorsGivesBitForBitTheEstimateOfOneAccumulatorOfEveryBatch(List<Integer> splitPoints) {
+        List<BatchStats> batches = unequalNcwBatches();
+        PopulationStats whole = new PopulationStats(3);
+        batches.forEach(whole::add);
+        PopulationStats merged = new PopulationStats(3);
+        int from = 0;
+        for (int to : splitPoints) {
+            PopulationStats worker = new PopulationStats(3);
+            batches.subList(from, to).forEach(worker::add);
+            merged.merge(worker);
+            from = to;
+        }
+
+        assertEquals(whole.batches(), merged.batches());
+        assertEquals(whole.count(), merged.count());
+        for (RunningVariance variance : RunningVariance.values()) {
+            assertArrayEquals(whole.estimate(variance).mean(), merged.estimate(variance).mean(), "mean");
+            assertArrayEquals(whole.estimate(variance).var(), merged.estimate(variance).var(), "variance");
+        }
+    }
+
+    /** Where the five batches are cut among workers; a worker may get none. */
+    static Stream<List<Integer>> splits() {
+        return Stream.of(List.of(5), List.of(2, 5), List.of(1, 3, 5), List.of(0, 4, 4, 5));
+    }
+
+    @Test
+    void mergingGhostBatchesKeepsTheirCountOfNormalizedGroups() {
+        BatchNormalizer ghosts = new BatchNormalizer(BatchNormConfig.builder().ghostBatchSize(2).build());
+        Shape shape = Shape.of(Layout.NC, 6, 2);
+        double[] x = TestData.activations(shape, TestData.SEED);
+        PopulationStats whole = new PopulationStats(2);
+        PopulationStats worker = new PopulationStats(2);
+        whole.add(stats(EQUAL_BATCHES[0], TWO_BY_TWO));
+        whole.add(ghosts.forwardTraining(x, shape, new double[2], new double[2], new double[x.length]));
+        worker.add(ghosts.forwardTraining(x, shape, new double[2], new double[2], new double[x.length]));
+        PopulationStats merged = new PopulationStats(2);
+        merged.add(stats(EQUAL_BATCHES[0], TWO_BY_TWO));
+        merged.merge(worker);
+
+        assertArrayEquals(whole.estimate(RunningVariance.UNBIASED).var(),
+                merged.estimate(RunningVariance.UNBIASED).var());
+    }
+
+    @Test
+    void mergingAnAccumulatorIntoItselfIsRefused() {
+        PopulationStats population = ofEqualBatches();
+
+        assertThrows(IllegalArgumentException.class, () -> population.merge(population));
+        assertEquals(3, population.batches());
+    }
+
+    @Test
+    void mergingAnEmptyAccumulatorChangesNothing() {
+        PopulationStats population = ofEqualBatches();
+        RunningStats before = population.estimate(RunningVariance.UNBIASED);
+
+        population.merge(new PopulationStats(2));
+
+        assertEquals(3, population.batches());
+        assertArrayEquals(before.mean(), population.estimate(RunningVariance.UNBIASED).mean());
+        assertArrayEquals(before.var(), population.estimate(RunningVariance.UNBIASED).var());
+    }
+
+    @Test
+    void rejectsMergingAnotherChannelCountAndKeepsWhatItHad() {
+        PopulationStats population = ofEqualBatches();
+        PopulationStats threeChannels = new PopulationStats(3);
+        threeChannels.add(stats(new double[] {1, 2, 3, 4, 5, 7}, Shape.of(Layout.NC, 2, 3)));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> population.merge(threeChannels));
+
+        assertTrue(e.getMessage().contains("3 channels") && e.getMessage().contains("have 2"), e.getMessage());
+        assertEquals(3, population.batches());
+    }
+
+    @Test
+    void survivesJavaSerializationUnchanged() throws IOException, ClassNotFoundException {
+        PopulationStats population = ofEqualBatches();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(population);
+        }
+        PopulationStats copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (PopulationStats) in.readObject();
+        }
+
+        assertEquals(population.batches(), copy.batches());
+        RunningStats expected = population.estimate(RunningVariance.UNBIASED);
+        assertArrayEquals(expected.mean(), copy.estimate(RunningVariance.UNBIASED).mean());
+        assertArrayEquals(expected.var(), copy.estimate(RunningVariance.UNBIASED).var());
     }
 
     @Test

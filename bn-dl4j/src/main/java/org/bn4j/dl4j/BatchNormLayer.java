@@ -251,7 +251,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 + ", epoch " + getEpochCount() + ") but its running statistics were never updated (mean 0, variance 1 "
                 + "in every channel), as with Spark's SharedTrainingMaster, whose driver never sees the workers' "
                 + "statistics. Recompute them from training data first: PreciseStatistics.builder().build()"
-                + ".recompute(net, data)");
+                + ".recompute(net, data), or on the Spark cluster with bn-spark's SparkPreciseStatistics.builder()"
+                + ".build().recompute(sparkNet, trainingData)");
     }
 
     /**

@@ -1,23 +1,13 @@
 package org.bn4j.dl4j;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.bn4j.core.BatchStats;
 import org.bn4j.core.PopulationStats;
-import org.bn4j.core.RunningStats;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.layers.FrozenLayer;
-import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
-import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.slf4j.Logger;
@@ -55,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *       left with its old statistics while the others change: replace it first with
  *       {@link BatchNormSwap#replaceBuiltIn(MultiLayerNetwork)}.</li>
  * </ul>
+ *
+ * <p>The per-layer accumulation is {@link NetworkPopulationStats}; bn-spark's {@code SparkPreciseStatistics} runs it
+ * on a Spark cluster's executors, over an RDD, with the same result.
  *
  * <p>Immutable and reusable; a network must not be trained or used from another thread during a recompute.
  */
@@ -97,12 +90,8 @@ public final class PreciseStatistics {
         if (net == null || data == null) {
             throw new IllegalArgumentException("network and data must not be null");
         }
-        if (net.getLayers() == null) {
-            throw new IllegalStateException("the network is not initialized: call init() first");
-        }
         // The adapter hands each DataSet over as a MultiDataSet with one input.
-        return recompute(net.getLayers(), new MultiDataSetIteratorAdapter(data),
-                batch -> net.output(batch.getFeatures(0), true, batch.getFeaturesMaskArray(0), null));
+        return recompute(NetworkPopulationStats.of(net), new MultiDataSetIteratorAdapter(data));
     }
 
     /**
@@ -131,16 +120,10 @@ public final class PreciseStatistics {
         if (graph == null || data == null) {
             throw new IllegalArgumentException("graph and data must not be null");
         }
-        if (graph.getLayers() == null) {
-            throw new IllegalStateException("the graph is not initialized: call init() first");
-        }
-        return recompute(graph.getLayers(), data,
-                batch -> graph.output(true, batch.getFeatures(), batch.getFeaturesMaskArrays(), null));
+        return recompute(NetworkPopulationStats.of(graph), data);
     }
 
-    /** @param forward runs one batch through the network in training mode */
-    private int recompute(Layer[] layers, MultiDataSetIterator data, Consumer<MultiDataSet> forward) {
-        List<Target> targets = targets(layers);
+    private int recompute(NetworkPopulationStats populations, MultiDataSetIterator data) {
         if (!data.hasNext() && data.resetSupported()) {
             data.reset();
         }
@@ -151,66 +134,25 @@ public final class PreciseStatistics {
         int used = 0;
         try (ProgressBar progress = showProgress ? progressBar() : null) {
             while (used < batches && data.hasNext()) {
-                for (Target target : targets) {
-                    target.before = target.layer.lastBatchStats();
-                }
-                forward.accept(data.next());
+                populations.add(data.next());
                 used++;
-                for (Target target : targets) {
-                    target.addLastBatch(used);
-                }
                 if (progress != null) {
                     progress.step();
                 }
             }
         }
-        // Every estimate first, then every write: a failure leaves all statistics as they were.
-        List<RunningStats> estimates = new ArrayList<>();
-        for (Target target : targets) {
-            estimates.add(target.estimate());
-        }
-        for (int i = 0; i < targets.size(); i++) {
-            targets.get(i).write(estimates.get(i));
-        }
+        populations.write();
+        int layers = populations.layers().size();
         if (used < batches && batches != Integer.MAX_VALUE) {
             log.info("Precise statistics of {} BN layer(s) from {} batch(es): the iterator ran out before the {} asked for",
-                    targets.size(), used, batches);
+                    layers, used, batches);
         } else {
-            log.info("Precise statistics of {} BN layer(s) from {} batch(es)", targets.size(), used);
+            log.info("Precise statistics of {} BN layer(s) from {} batch(es)", layers, used);
+        }
+        if (!populations.keptLayers().isEmpty()) {
+            log.info("Left as they were: {}", String.join("; ", populations.keptLayers()));
         }
         return used;
-    }
-
-    /** @return one accumulator per BN layer to recompute, in network order; fails on built-in BN layers */
-    private static List<Target> targets(Layer[] layers) {
-        List<Target> targets = new ArrayList<>();
-        List<String> builtIn = new ArrayList<>();
-        for (Layer layer : layers) {
-            Layer inner = layer;
-            boolean frozen = false;
-            while (inner instanceof BaseWrapperLayer) {
-                frozen |= inner instanceof FrozenLayer || inner instanceof FrozenLayerWithBackprop;
-                inner = ((BaseWrapperLayer) inner).getUnderlying();
-            }
-            if (frozen || inner instanceof BatchNormLayer && ((BatchNormLayer) inner).layerConf().isFrozenStatistics()) {
-                continue;
-            }
-            if (inner instanceof BatchNormLayer) {
-                targets.add(new Target((BatchNormLayer) inner));
-            } else if (inner instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
-                builtIn.add("\"" + inner.conf().getLayer().getLayerName() + "\" (index " + inner.getIndex() + ")");
-            }
-        }
-        if (!builtIn.isEmpty()) {
-            throw new IllegalArgumentException("precise statistics cover bn4j BatchNorm layers only, but the network has "
-                    + "DL4J's built-in BatchNormalization " + String.join(", ", builtIn)
-                    + "; replace them first with BatchNormSwap.replaceBuiltIn(network)");
-        }
-        if (targets.isEmpty()) {
-            throw new IllegalArgumentException("the network has no bn4j BatchNorm layer whose statistics could be "
-                    + "recomputed (frozen layers keep theirs)");
-        }
-        return targets;
     }
 
     private ProgressBar progressBar() {
@@ -251,44 +193,6 @@ public final class PreciseStatistics {
                 throw new IllegalArgumentException("batches must be at least 1, got " + batches);
             }
             return new PreciseStatistics(this);
-        }
-    }
-
-    /** The batches of a DataSetIterator or MultiDataSetIterator, each run through the network. */
-
-    /** One BN layer and the population statistics of its inputs so far. */
-    private static final class Target {
-        final BatchNormLayer layer;
-        final PopulationStats population;
-        /** The layer's batch statistics before the current forward pass, to tell them from the new ones. */
-        BatchStats before;
-
-        Target(BatchNormLayer layer) {
-            this.layer = layer;
-            this.population = new PopulationStats((int) layer.layerConf().getNOut());
-        }
-
-        void addLastBatch(int batch) {
-            BatchStats stats = layer.lastBatchStats();
-            if (stats == null || stats == before) {
-                throw new IllegalStateException(layer.where() + " computed no batch statistics in batch " + batch
-                        + ": the training-mode forward pass did not run it");
-            }
-            try {
-                population.add(stats);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(layer.where() + ", batch " + batch + ": " + e.getMessage(), e);
-            }
-        }
-
-        RunningStats estimate() {
-            return population.estimate(layer.layerConf().toCoreConfig().runningVariance());
-        }
-
-        /** Writes into the parameter views in place, so that the network's flat parameters see the values. */
-        void write(RunningStats estimate) {
-            NdBuffers.write(layer.getParam(BatchNormParamInitializer.MEAN), estimate.mean());
-            NdBuffers.write(layer.getParam(BatchNormParamInitializer.VAR), estimate.var());
         }
     }
 }

@@ -57,6 +57,12 @@ final class SharedTraining {
 
     /** Fits {@code net} for {@code epochs} passes over {@code minibatches}; returns the driver's network. */
     static MultiLayerNetwork fit(JavaSparkContext spark, MultiLayerNetwork net, List<DataSet> minibatches, int epochs) {
+        return fitOnSpark(spark, net, minibatches, epochs).getNetwork();
+    }
+
+    /** Fits {@code net} for {@code epochs} passes over {@code minibatches}; returns the Spark network. */
+    static SparkDl4jMultiLayer fitOnSpark(JavaSparkContext spark, MultiLayerNetwork net, List<DataSet> minibatches,
+                                          int epochs) {
         VoidConfiguration voidConfiguration = VoidConfiguration.builder().unicastPort(40123)
                 .controllerAddress("127.0.0.1").build();
         // One trainer per Spark executor: with workersPerNode(2), local mode hung in EncodedGradientsAccumulator
@@ -70,7 +76,7 @@ final class SharedTraining {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 sparkNet.fit(spark.parallelize(minibatches, WORKERS));
             }
-            return sparkNet.getNetwork();
+            return sparkNet;
         } finally {
             master.deleteTempFiles(spark);
         }
