@@ -395,6 +395,104 @@ final class DirectVectorLoops {
         }
     }
 
+    // --- with an activation (see Activation): the operations of VectorLoops' activated loops, in place
+
+    /**
+     * {@code y = act(((x - hi) - lo) * a + b)} over {@code [start, start + len)}, measuring x as it goes.
+     *
+     * @return the largest {@code |x|}: infinite when one is, NaN when one is
+     */
+    static double normalizeMeasuringActivated(DirectFloatData x, DirectFloatData y, int start, int len, float hi,
+                                              float lo, float a, float b, float slope) {
+        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
+        final int end = start + len;
+        final int bound = start + FLOATS.loopBound(len);
+        final int xBase = x.base, yBase = y.base;
+        IntVector largest = IntVector.zero(INTS);
+        int i = start;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector v = load(xm, xBase + i);
+            largest = largest.max(VectorLoops.magnitudeBits(v));
+            store(VectorLoops.activated(v.sub(hi).sub(lo).mul(a).add(b), slope), ym, yBase + i);
+        }
+        double result = VectorLoops.largestOf(largest);
+        for (; i < end; i++) {
+            float v = get(x, i);
+            result = Math.max(result, Math.abs(v));
+            put(y, i, Activation.activated(((v - hi) - lo) * a + b, slope));
+        }
+        return result;
+    }
+
+    /**
+     * {@code y[start + j] = act(((x[start + j] - hi[j]) - lo[j]) * a[j] + b[j])} for {@code j < len}, measuring x.
+     *
+     * @return the largest {@code |x|}: infinite when one is, NaN when one is
+     */
+    static double normalizeActivatedTile(DirectFloatData x, DirectFloatData y, int start, int len, float[] hi,
+                                         float[] lo, float[] a, float[] b, float slope) {
+        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
+        final int bound = FLOATS.loopBound(len);
+        final int xFrom = x.base + start, yFrom = y.base + start;
+        IntVector largest = IntVector.zero(INTS);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector v = load(xm, xFrom + j);
+            largest = largest.max(VectorLoops.magnitudeBits(v));
+            FloatVector xc = v.sub(FloatVector.fromArray(FLOATS, hi, j)).sub(FloatVector.fromArray(FLOATS, lo, j));
+            FloatVector n = xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j));
+            store(VectorLoops.activated(n, slope), ym, yFrom + j);
+        }
+        double result = VectorLoops.largestOf(largest);
+        for (; j < len; j++) {
+            final float v = get(x, start + j);
+            result = Math.max(result, Math.abs(v));
+            put(y, start + j, Activation.activated(((v - hi[j]) - lo[j]) * a[j] + b[j], slope));
+        }
+        return result;
+    }
+
+    /** With {@code xc = (x - hi) - lo}: {@code dx = k * gated(xc * a + b, dy) + q * xc + r} over {@code [start, start + len)}. */
+    static void gatedGradApply(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float hi,
+                               float lo, float k, float q, float r, float a, float b, float slope) {
+        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
+        final int end = start + len;
+        final int bound = start + FLOATS.loopBound(len);
+        final int xBase = x.base, gBase = dy.base, dBase = dx.base;
+        int i = start;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector xc = load(xm, xBase + i).sub(hi).sub(lo);
+            FloatVector g = VectorLoops.gated(xc.mul(a).add(b), load(gm, gBase + i), slope);
+            store(g.mul(k).add(xc.mul(q)).add(r), dm, dBase + i);
+        }
+        for (; i < end; i++) {
+            final float xc = (get(x, i) - hi) - lo;
+            put(dx, i, k * Activation.gated(xc * a + b, get(dy, i), slope) + q * xc + r);
+        }
+    }
+
+    /** {@link #gatedGradApply} with per-value coefficients {@code [j]} for {@code j < len}. */
+    static void gatedGradApplyTile(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len,
+                                   float[] hi, float[] lo, float[] k, float[] q, float[] r, float[] a, float[] b,
+                                   float slope) {
+        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
+        final int bound = FLOATS.loopBound(len);
+        final int xFrom = x.base + start, gFrom = dy.base + start, dFrom = dx.base + start;
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector xc = load(xm, xFrom + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+                    .sub(FloatVector.fromArray(FLOATS, lo, j));
+            FloatVector v = xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j));
+            FloatVector g = VectorLoops.gated(v, load(gm, gFrom + j), slope);
+            store(FloatVector.fromArray(FLOATS, k, j).mul(g).add(FloatVector.fromArray(FLOATS, q, j).mul(xc))
+                    .add(FloatVector.fromArray(FLOATS, r, j)), dm, dFrom + j);
+        }
+        for (; j < len; j++) {
+            final float xc = (get(x, start + j) - hi[j]) - lo[j];
+            put(dx, start + j, k[j] * Activation.gated(xc * a[j] + b[j], get(dy, start + j), slope) + q[j] * xc + r[j]);
+        }
+    }
+
     /** Channels-first planes: every pass in place, one plane (or part of one) per inner loop. */
     private static final class Planes extends PlanarKernel.OfFloat {
         Planes(Shape shape) {
@@ -413,15 +511,21 @@ final class DirectVectorLoops {
 
         @Override
         public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                         float[] centerLo, float[] scale, float[] shift) {
+                                         float[] centerLo, float[] scale, float[] shift, Activation act) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int channels = channelCount(task), ch0 = firstChannel(task);
+            final boolean identity = act.isIdentity();
+            final float slope = (float) act.negativeSlope();
             double largest = 0;
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int ch = ch0; ch < ch0 + channels; ch++) {
-                    largest = Math.max(largest, DirectVectorLoops.normalizeMeasuring(xd, yd, start + (ch - ch0) * run,
-                            run, centerHi[ch], centerLo[ch], scale[ch], shift[ch]));
+                    final int from = start + (ch - ch0) * run;
+                    largest = Math.max(largest, identity
+                            ? DirectVectorLoops.normalizeMeasuring(xd, yd, from, run, centerHi[ch], centerLo[ch],
+                                    scale[ch], shift[ch])
+                            : DirectVectorLoops.normalizeMeasuringActivated(xd, yd, from, run, centerHi[ch],
+                                    centerLo[ch], scale[ch], shift[ch], slope));
                 }
             }
             return largest;
@@ -429,7 +533,11 @@ final class DirectVectorLoops {
 
         @Override
         public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                              float[] scale, float[] shift) {
+                              float[] scale, float[] shift, Activation act) {
+            if (!act.isIdentity()) {
+                normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift, act);
+                return;
+            }
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
@@ -443,14 +551,21 @@ final class DirectVectorLoops {
 
         @Override
         public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
+                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                              ActivationGate<float[]> gate) {
             final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int ch = ch0; ch < ch0 + channels; ch++) {
-                    DirectVectorLoops.gradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch],
-                            dyScale[ch], xcScale[ch], offset[ch]);
+                    if (gate == null) {
+                        DirectVectorLoops.gradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch],
+                                centerLo[ch], dyScale[ch], xcScale[ch], offset[ch]);
+                    } else {
+                        DirectVectorLoops.gatedGradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch],
+                                centerLo[ch], dyScale[ch], xcScale[ch], offset[ch], gate.scale()[ch], gate.shift()[ch],
+                                (float) gate.slope());
+                    }
                 }
             }
         }
@@ -464,13 +579,18 @@ final class DirectVectorLoops {
 
         @Override
         public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                         float[] centerLo, float[] scale, float[] shift) {
+                                         float[] centerLo, float[] scale, float[] shift, Activation act) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int start = start(task), len = rowCount(task) * c;
+            final boolean identity = act.isIdentity();
+            final float slope = (float) act.negativeSlope();
             double largest = 0;
             for (int j = 0; j < len; j += tile) {
-                largest = Math.max(largest, DirectVectorLoops.normalizeTile(xd, yd, start + j, Math.min(tile, len - j),
-                        centerHi, centerLo, scale, shift));
+                final int n = Math.min(tile, len - j);
+                largest = Math.max(largest, identity
+                        ? DirectVectorLoops.normalizeTile(xd, yd, start + j, n, centerHi, centerLo, scale, shift)
+                        : DirectVectorLoops.normalizeActivatedTile(xd, yd, start + j, n, centerHi, centerLo, scale,
+                                shift, slope));
             }
             return largest;
         }
@@ -478,18 +598,25 @@ final class DirectVectorLoops {
         /** Measures too: in loops that wait on memory, measuring costs nothing, and one loop of each kind is enough. */
         @Override
         public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                              float[] scale, float[] shift) {
-            normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift);
+                              float[] scale, float[] shift, Activation act) {
+            normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift, act);
         }
 
         @Override
         public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
+                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                              ActivationGate<float[]> gate) {
             final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
             final int start = start(task), len = rowCount(task) * c;
             for (int j = 0; j < len; j += tile) {
-                DirectVectorLoops.gradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi, centerLo,
-                        dyScale, xcScale, offset);
+                final int n = Math.min(tile, len - j);
+                if (gate == null) {
+                    DirectVectorLoops.gradApplyTile(xd, gd, dd, start + j, n, centerHi, centerLo, dyScale, xcScale,
+                            offset);
+                } else {
+                    DirectVectorLoops.gatedGradApplyTile(xd, gd, dd, start + j, n, centerHi, centerLo, dyScale,
+                            xcScale, offset, gate.scale(), gate.shift(), (float) gate.slope());
+                }
             }
         }
     }

@@ -22,7 +22,7 @@ class BackwardTest {
         double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
         BatchStats saved = type.forwardTraining(bn, x, shape, gamma, beta).stats();
 
-        DataType.Backward out = type.backward(bn, x, dy, shape, gamma, saved);
+        DataType.Backward out = type.backward(bn, x, dy, shape, gamma, beta, saved);
 
         double[][] expected = new ReferenceBatchNorm(shape).backward(x, dy, gamma, BatchNormConfig.DEFAULT_EPS);
         // Sums of thousands of terms: scale the tolerance with their magnitude.

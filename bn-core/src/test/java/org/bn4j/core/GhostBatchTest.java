@@ -83,7 +83,7 @@ class GhostBatchTest {
         BatchNormalizer bn = ghosts(ghost);
         BatchStats saved = type.forwardTraining(bn, x, shape, gamma, new double[c]).stats();
 
-        DataType.Backward out = type.backward(bn, x, dy, shape, gamma, saved);
+        DataType.Backward out = type.backward(bn, x, dy, shape, gamma, new double[c], saved);
 
         Shape part = ghostShape(shape, ghost);
         ReferenceBatchNorm ref = new ReferenceBatchNorm(part);
