@@ -15,8 +15,11 @@ import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import static org.bn4j.dl4j.BatchNormParamInitializer.BETA;
 import static org.bn4j.dl4j.BatchNormParamInitializer.GAMMA;
@@ -37,6 +40,10 @@ import static org.bn4j.dl4j.BatchNormParamInitializer.VAR;
  *
  * <p>With a mask ({@code [N, T]} for sequences, {@code [N]} or {@code [N, 1]} for [N, C] input), statistics run
  * over the kept positions only, and masked positions get zero output and zero gradient.
+ *
+ * <p>The configuration's activation ({@link BatchNorm#appliedActivation()}) follows the normalization, forward and
+ * backward: inside bn-core's passes for identity, ReLU and leaky ReLU; otherwise through ND4J, which keeps a copy of
+ * the normalized values for backprop. Statistics are always those of the layer's input.
  *
  * <p>Every failure names the layer, and happens before anything is written to parameters or gradients. Under
  * {@link NonFinitePolicy#REJECT} (the default) that includes results the network's data type cannot hold: a float
@@ -87,6 +94,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         BatchNormalizer bn = engine();
         double[] gamma = learnedOrNull(GAMMA);
         double[] beta = learnedOrNull(BETA);
+        IActivation separate = separateActivation();
         INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
         boolean batchStatistics = training && !layerConf().isFrozenStatistics();
         try {
@@ -101,7 +109,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 if (batchStatistics) {
                     throw new IllegalArgumentException("the mask keeps no position, so there are no batch statistics");
                 }
-                lastForward = new LastForward(shape, normalized, mask, null, runningStats(), null);
+                lastForward = new LastForward(shape, normalized, mask, null, runningStats(), null, null);
                 return output.assign(0);
             }
             INDArray x = mask == null ? input : mask.gather(input, shape);
@@ -114,7 +122,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 BatchStats stats = member != null
                         ? SyncStep.forward(member, where(), bn.config(), x, normalized, gamma, beta, y)
                         : precision().forwardTraining(bn, x, normalized, gamma, beta, running, y);
-                pass = new LastForward(shape, normalized, mask, stats, null, member);
+                pass = new LastForward(shape, normalized, mask, stats, null, member, null);
                 outputBound = bn.trainingOutputBound(stats, gamma, beta);
             } else {
                 RunningStats running = runningStats();
@@ -122,7 +130,12 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                     requireTrainedStatistics(running);
                 }
                 outputBound = precision().forwardInference(bn, x, normalized, gamma, beta, running, y);
-                pass = new LastForward(shape, normalized, mask, null, running, null);
+                pass = new LastForward(shape, normalized, mask, null, running, null, null);
+            }
+            if (separate != null) {
+                pass = pass.withPreActivation(outsideWorkspaces(y));
+                separate.getActivation(y, training);
+                outputBound = Double.POSITIVE_INFINITY;   // bn-core's bound is of the normalized values only
             }
             if (mask != null) {
                 mask.scatter(y, shape, output);
@@ -151,6 +164,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
         BatchNormalizer bn = engine();
         double[] gamma = learnedOrNull(GAMMA);
+        double[] beta = learnedOrNull(BETA);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         ParamGradients grads;
         RunningStats before = runningStats();
@@ -165,15 +179,20 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             } else {
                 INDArray x = mask == null ? input : mask.gather(input, lastForward.shape);
                 INDArray dy = mask == null ? epsilon : mask.gather(epsilon, lastForward.shape);
+                if (lastForward.preActivation != null) {
+                    // the gradient with respect to the normalized values, through the activation ND4J applied
+                    dy = separateActivation().backprop(lastForward.preActivation.dup(), dy.dup()).getFirst();
+                }
                 INDArray dxKept = mask == null ? dx : x.ulike();
                 if (lastForward.trained()) {
                     grads = lastForward.member != null
                             ? SyncStep.backward(lastForward.member, where(), bn.config(), x, dy, normalized, gamma,
-                                    lastForward.stats, dxKept)
-                            : precision().backward(bn, x, dy, normalized, gamma, lastForward.stats, dxKept);
+                                    beta, lastForward.stats, dxKept)
+                            : precision().backward(bn, x, dy, normalized, gamma, beta, lastForward.stats, dxKept);
                     after = before.updated(lastForward.stats, bn.config());
                 } else {
-                    grads = precision().backwardInference(bn, x, dy, normalized, gamma, lastForward.running, dxKept);
+                    grads = precision().backwardInference(bn, x, dy, normalized, gamma, beta, lastForward.running,
+                            dxKept);
                     after = before;
                 }
                 if (mask != null) {
@@ -304,6 +323,19 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         return new BatchNormalizer(layerConf().toCoreConfig());
     }
 
+    /** @return the activation ND4J applies after bn-core's normalization; null when bn-core applies it (fused) */
+    private IActivation separateActivation() {
+        IActivation fn = layerConf().appliedActivation();
+        return FusedActivation.of(fn) == null ? fn : null;
+    }
+
+    /** @return a copy of {@code a} that outlives the forward pass's workspaces, for backprop */
+    private static INDArray outsideWorkspaces(INDArray a) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return a.dup('c');
+        }
+    }
+
     private Precision precision() {
         return Precision.of(dataType);
     }
@@ -334,15 +366,22 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         final RunningStats running;
         /** The worker whose group the statistics were synchronized with ({@link SyncBatchNorm}), or null. */
         final WorkerGroup.Member member;
+        /** The normalized values (kept rows under a mask) before an activation that ND4J applied; null otherwise. */
+        final INDArray preActivation;
 
         LastForward(Shape shape, Shape normalized, StepMask mask, BatchStats stats, RunningStats running,
-                    WorkerGroup.Member member) {
+                    WorkerGroup.Member member, INDArray preActivation) {
             this.shape = shape;
             this.normalized = normalized;
             this.mask = mask;
             this.stats = stats;
             this.running = running;
             this.member = member;
+            this.preActivation = preActivation;
+        }
+
+        LastForward withPreActivation(INDArray values) {
+            return new LastForward(shape, normalized, mask, stats, running, member, values);
         }
 
         boolean trained() {
