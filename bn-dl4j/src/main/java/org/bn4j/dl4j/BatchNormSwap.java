@@ -1,5 +1,8 @@
 package org.bn4j.dl4j;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.bn4j.core.RunningStats;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -11,15 +14,21 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replaces DL4J's built-in {@link BatchNormalization} layers with {@link BatchNorm} in a network, for example a
  * restored saved model. The result is a new network with the same configuration otherwise; parameters, running
  * statistics (the built-in's {@code log10stdev} form converted to a variance), updater state and iteration
  * counts are carried over, so inference gives the same outputs and training continues where it was.
- * The original network is not modified.
+ * The original network is not modified. DL4J's layer ignores the activation in its configuration (often the network's
+ * default, sigmoid), so the swapped layers get identity, and one log line (WARN) names the layers whose activation
+ * DL4J was ignoring.
  *
  * <pre>
  * MultiLayerNetwork restored = MultiLayerNetwork.load(file, true);
@@ -27,6 +36,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  */
 public final class BatchNormSwap {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchNormSwap.class);
+
     private BatchNormSwap() {
     }
 
@@ -34,12 +45,16 @@ public final class BatchNormSwap {
     public static MultiLayerNetwork replaceBuiltIn(MultiLayerNetwork net) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
         boolean replaced = false;
-        for (NeuralNetConfiguration layerConf : conf.getConfs()) {
+        List<String> ignored = new ArrayList<>();
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            NeuralNetConfiguration layerConf = conf.getConf(i);
+            noteIgnoredActivation(layerConf, "layer " + i, ignored);
             replaced |= replaceIn(layerConf);
         }
         if (!replaced) {
             return net;
         }
+        reportIgnoredActivations(ignored);
         MultiLayerNetwork swapped = new MultiLayerNetwork(conf);
         swapped.init();
         for (int i = 0; i < net.getnLayers(); i++) {
@@ -54,14 +69,18 @@ public final class BatchNormSwap {
     public static ComputationGraph replaceBuiltIn(ComputationGraph graph) {
         ComputationGraphConfiguration conf = graph.getConfiguration().clone();
         boolean replaced = false;
-        for (GraphVertex vertex : conf.getVertices().values()) {
-            if (vertex instanceof LayerVertex) {
-                replaced |= replaceIn(((LayerVertex) vertex).getLayerConf());
+        List<String> ignored = new ArrayList<>();
+        for (Map.Entry<String, GraphVertex> vertex : conf.getVertices().entrySet()) {
+            if (vertex.getValue() instanceof LayerVertex) {
+                NeuralNetConfiguration layerConf = ((LayerVertex) vertex.getValue()).getLayerConf();
+                noteIgnoredActivation(layerConf, "\"" + vertex.getKey() + "\"", ignored);
+                replaced |= replaceIn(layerConf);
             }
         }
         if (!replaced) {
             return graph;
         }
+        reportIgnoredActivations(ignored);
         ComputationGraph swapped = new ComputationGraph(conf);
         swapped.init();
         for (Layer layer : graph.getLayers()) {
@@ -70,6 +89,24 @@ public final class BatchNormSwap {
         copyUpdaterState(graph.getUpdater() == null ? null : graph.getUpdater().getStateViewArray(),
                 swapped.getUpdater() == null ? null : swapped.getUpdater().getStateViewArray());
         return swapped;
+    }
+
+    /** Adds {@code name} and its activation to {@code ignored} if it is a built-in BN with a non-identity activation. */
+    static void noteIgnoredActivation(NeuralNetConfiguration layerConf, String name, List<String> ignored) {
+        if (layerConf.getLayer() instanceof BatchNormalization) {
+            IActivation fn = ((BatchNormalization) layerConf.getLayer()).getActivationFn();
+            if (fn != null && !(fn instanceof ActivationIdentity)) {
+                ignored.add(name + " (" + fn + ")");
+            }
+        }
+    }
+
+    private static void reportIgnoredActivations(List<String> ignored) {
+        if (!ignored.isEmpty()) {
+            LOG.warn("DL4J's BatchNormalization ignores its activation, so the bn4j layers replacing it apply none "
+                    + "either: {}. Add an ActivationLayer, or set the activation on bn4j's BatchNorm, to apply one",
+                    String.join(", ", ignored));
+        }
     }
 
     private static boolean replaceIn(NeuralNetConfiguration layerConf) {
@@ -93,6 +130,7 @@ public final class BatchNormSwap {
                 .eps(builtIn.getEps()).decay(builtIn.getDecay())
                 .lockGammaBeta(builtIn.isLockGammaBeta()).gamma(locked.gamma()).beta(locked.beta())
                 .dataFormat(builtIn.getCnn2DFormat())
+                .activation(new ActivationIdentity())
                 .nIn(builtIn.getNIn()).nOut(builtIn.getNOut())
                 .updater(builtIn.getIUpdater()).biasUpdater(builtIn.getBiasUpdater())
                 .gradientNormalization(builtIn.getGradientNormalization())
