@@ -406,6 +406,11 @@ public class BatchNorm extends FeedForwardLayer {
         return !activationApplied || fn == null ? new ActivationIdentity() : fn;
     }
 
+    /** @return false for a configuration saved before bn4j applied activations: it ignores its activation */
+    boolean isActivationApplied() {
+        return activationApplied;
+    }
+
     /**
      * @return the image or volume sizes the network's input type promised, spatial axes only, in NCHW/NCDHW order
      *         ({@code [H, W]} or {@code [D, H, W]}); null when unknown. Recorded when the network is built with
