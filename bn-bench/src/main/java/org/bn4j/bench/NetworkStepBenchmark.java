@@ -29,6 +29,10 @@ public class NetworkStepBenchmark {
     @Param({"inception"})
     public String net;
 
+    /**
+     * {@code bn4j}, {@code builtin}, or {@code bn4j-fused}: bn4j's BN applying the ReLU that follows it (Inception
+     * only), where the others have a separate {@code ActivationLayer}.
+     */
     @Param({"bn4j"})
     public String impl;
 
@@ -38,7 +42,11 @@ public class NetworkStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        BatchNormImpl bn = impl.equals("builtin") ? BatchNormImpl.BUILTIN : BatchNormImpl.BN4J;
+        BatchNormImpl bn = switch (impl) {
+            case "builtin" -> BatchNormImpl.BUILTIN;
+            case "bn4j-fused" -> BatchNormImpl.BN4J_FUSED;
+            default -> BatchNormImpl.BN4J;
+        };
         if (net.equals("inception")) {
             var images = Shapes.generate(32, 32, 1, 1);
             graph = InceptionNet.build(InceptionNet.FIGURE_3.get(2), bn, 3, 32, Shapes.CLASSES.length,

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -133,12 +134,20 @@ public final class InceptionNet {
             this.width = width;
         }
 
-        /** conv -> nonlinearity, or conv (no bias) -> BN -> nonlinearity; @return the name of the last vertex */
+        /**
+         * conv -> nonlinearity, or conv (no bias) -> BN -> nonlinearity, the last two in one layer when the BN
+         * implementation applies it; @return the name of the last vertex
+         */
         String conv(String name, String in, int filters, int kernel) {
             g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).nOut(Math.max(1, Math.round(filters * width))).hasBias(!variant.batchNorm())
                     .activation(variant.batchNorm() ? Activation.IDENTITY : variant.activation()).build(), in);
             if (!variant.batchNorm()) {
                 return name;
+            }
+            Layer fused = bn.layerWith(variant.activation());
+            if (fused != null) {
+                g.addLayer(name + "_bn", fused, name);
+                return name + "_bn";
             }
             g.addLayer(name + "_bn", bn.layer(), name);
             g.addLayer(name + "_act", new ActivationLayer.Builder().activation(variant.activation()).build(), name + "_bn");
