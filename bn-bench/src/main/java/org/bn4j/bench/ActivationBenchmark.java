@@ -100,27 +100,15 @@ public class ActivationBenchmark {
         net.initGradientsView();
         bn = net.getLayer(0);
         relu = impl.equals("separate") ? net.getLayer(1) : null;
-        x = Nd4j.create(random(s.shape().size(), 1), s.longDims(), 'c');
-        dy = Nd4j.create(random(s.shape().size(), 2), s.longDims(), 'c');
+        x = Nd4j.create(BatchNormBenchmark.random(s.shape().size(), 1), s.longDims(), 'c');
+        dy = Nd4j.create(BatchNormBenchmark.random(s.shape().size(), 2), s.longDims(), 'c');
         WorkspaceConfiguration reuse = WorkspaceConfiguration.builder().initialSize(0).overallocationLimit(0.05)
                 .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE).build();
         workspaces = LayerWorkspaceMgr.builder().defaultWorkspace("BN_ACT_BENCH", reuse).build();
     }
 
     private static DirectFloats direct(int n, long seed) {
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocateDirect(n * Float.BYTES)
-                .order(java.nio.ByteOrder.nativeOrder());
-        bytes.asFloatBuffer().put(random(n, seed));
-        return DirectFloats.of(bytes);
-    }
-
-    private static float[] random(int n, long seed) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) r.nextDouble(-2, 3);
-        }
-        return a;
+        return BatchNormBenchmark.direct(BatchNormBenchmark.random(n, seed));
     }
 
     @Benchmark

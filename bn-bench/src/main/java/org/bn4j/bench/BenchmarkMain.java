@@ -28,8 +28,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * cores), {@code -Dbench.args="--quick"} (the main shape and one small one, one fork, a few minutes),
  * {@code -Dbench.args="--out docs/performance"} to write elsewhere than {@code bn4j-output}, {@code --fold} for
  * {@link FoldBenchmark} alone, or {@code --activation} for {@link ActivationBenchmark} and the Inception-style step
- * with BN applying its ReLU against separate activation layers ({@code activation-benchmarks.md}). Each timing is the median over JMH forks (separate JVMs), with the fastest and slowest
- * fork beside it: this machine is shared, so one JVM's number is not enough.
+ * with BN applying its ReLU against separate activation layers ({@code activation-benchmarks.md}). Each timing is
+ * the median over JMH forks (separate JVMs), with the fastest and slowest fork beside it: this machine is shared,
+ * so one JVM's number is not enough.
  */
 public final class BenchmarkMain {
     static final String[] LARGE = {"NCHW:32,64,56,56", "NCHW:64,128,28,28", "NHWC:32,56,56,64"};

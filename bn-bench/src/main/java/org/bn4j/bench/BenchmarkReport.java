@@ -87,8 +87,10 @@ final class BenchmarkReport {
         StringBuilder md = new StringBuilder("# BN with a fused ReLU\n\n");
         md.append(provenance).append("\n\nMilliseconds per call: median over forks, [fastest, slowest]. \"BN\": bn4j's "
                 + "layer alone; \"fused\": with ReLU applied in bn-core's passes; \"separate\": BN, then DL4J's "
-                + "ActivationLayer with ReLU; \"bn-core\": bn-core alone on off-heap memory, without and with the ReLU.\n\n");
-        md.append("| shape | pass | BN | fused | separate | bn-core | bn-core, fused | fused / BN | saved / layer's cost |\n");
+                + "ActivationLayer with ReLU; \"bn-core\": bn-core alone on off-heap memory, without and with the "
+                + "ReLU.\n\n");
+        md.append("| shape | pass | BN | fused | separate | bn-core | bn-core, fused | fused / BN "
+                + "| saved / layer's cost |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (String shape : large) {
             for (String pass : List.of("forwardBackward", "inference")) {
@@ -97,7 +99,8 @@ final class BenchmarkReport {
                 double[] separate = call(pass, shape, "separate");
                 md.append("| ").append(shape).append(" | ").append(pass).append(" | ").append(ms(bn)).append(" | ")
                         .append(ms(fused)).append(" | ").append(ms(separate)).append(" | ")
-                        .append(ms(call(pass, shape, "direct"))).append(" | ").append(ms(call(pass, shape, "direct-fused")))
+                        .append(ms(call(pass, shape, "direct"))).append(" | ")
+                        .append(ms(call(pass, shape, "direct-fused")))
                         .append(" | ").append(ratio(fused, bn)).append(" | ").append(savedOverCost(bn, fused, separate))
                         .append(" |\n");
             }
@@ -109,7 +112,8 @@ final class BenchmarkReport {
                         1.1);
             }
         }
-        md.append("\n| training step | ReLU in bn4j's BN | separate ActivationLayers | fused / separate |\n|---|---|---|---|\n");
+        md.append("\n| training step | ReLU in bn4j's BN | separate ActivationLayers | fused / separate |\n"
+                + "|---|---|---|---|\n");
         double[] fusedStep = t.of("step|impl=bn4j-fused|net=inception");
         double[] separateStep = t.of("step|impl=bn4j|net=inception");
         md.append("| Inception-style, 32x32, batch 32 | ").append(ms(fusedStep)).append(" | ").append(ms(separateStep))

@@ -53,8 +53,10 @@ class BenchmarkReportTest {
 
         String md = new BenchmarkReport(t, List.of(SHAPE), List.of(), null).activationTable("provenance");
 
-        assertTrue(md.contains("| " + SHAPE + " | forwardBackward | 10.00 | 10.50 | 14.00 | - | - | 1.05 | 0.88 |"), md);
-        assertTrue(md.contains("| forwardBackward, fused ReLU / BN alone | " + SHAPE + " | 1.05 | at most 1.10 | yes |"), md);
+        assertTrue(md.contains("| " + SHAPE + " | forwardBackward | 10.00 | 10.50 | 14.00 | - | - | 1.05 | 0.88 |"),
+                md);
+        assertTrue(md.contains("| forwardBackward, fused ReLU / BN alone | " + SHAPE
+                + " | 1.05 | at most 1.10 | yes |"), md);
         assertTrue(md.contains("| inference, fused ReLU / BN alone | " + SHAPE + " | 1.20 | at most 1.10 | no |"), md);
         assertTrue(md.contains("| Inception-style, 32x32, batch 32 | 90.00 | 100.00 | 0.90 |"), md);
     }

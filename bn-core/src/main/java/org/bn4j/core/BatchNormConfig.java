@@ -16,7 +16,7 @@ import java.util.Objects;
  *   <tr><td>{@code lockGammaBeta}</td><td>off</td><td>fixed, non-learned gamma and beta</td></tr>
  *   <tr><td>{@code renorm}</td><td>off (null)</td><td>{@link BatchRenorm batch renormalization} in training</td></tr>
  *   <tr><td>{@code ghostBatchSize}</td><td>0 (off)</td><td>training statistics over sub-batches of this many examples</td></tr>
- *   <tr><td>{@code activation}</td><td>{@link Activation#IDENTITY}</td><td>applied to the output in the same passes</td></tr>
+ *   <tr><td>{@code activation}</td><td>{@link Activation#IDENTITY}</td><td>applied to the output in BN's passes</td></tr>
  * </table>
  */
 public final class BatchNormConfig {

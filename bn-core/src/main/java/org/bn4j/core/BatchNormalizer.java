@@ -20,6 +20,10 @@ import java.util.List;
  *   dx = gamma * invStd * (dy - dBeta / m - xHat * dGamma / m)
  * </pre>
  *
+ * <p>With an {@link Activation} in the config, {@code y = act(gamma * xHat + beta)}, applied in the same pass, and
+ * the backward pass takes the activation's gradient of dy in place of dy, recomputing {@code gamma * xHat + beta}
+ * from x in its own passes; it needs beta for that (the backward overloads that take it). The statistics are x's.
+ *
  * <p>Statistics are accumulated in double for float data too, block by block in one pass of deviations from one of
  * the block's own values (shifted sums), so large offsets do not cancel. Results are bitwise identical for every
  * {@link Parallelism}. Outputs may alias inputs ({@code y == x}, {@code dx == dy}).
@@ -423,58 +427,63 @@ public final class BatchNormalizer {
      */
 
     /**
-     * As {@link #backward(float[], float[], Shape, double[], BatchStats, float[])}, with beta: an {@link Activation} other than
-     * identity needs it to recompute the forward pass's normalized values.
+     * As {@link #backward(float[], float[], Shape, double[], BatchStats, float[])}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
      *
      * @param beta as in the forward pass; null when locked. Not modified.
      */
-    public ParamGradients backward(float[] x, float[] dy, Shape shape, double[] gamma, double[] beta, BatchStats saved,
-                                   float[] dx) {
-        return backward(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, beta, saved, floats("dx", dx, shape));
+    public ParamGradients backward(float[] x, float[] dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, float[] dx) {
+        return backward(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, beta, saved,
+                floats("dx", dx, shape));
     }
 
     /**
-     * As {@link #backward(double[], double[], Shape, double[], BatchStats, double[])}, with beta: an {@link Activation} other than
-     * identity needs it to recompute the forward pass's normalized values.
+     * As {@link #backward(double[], double[], Shape, double[], BatchStats, double[])}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
      *
      * @param beta as in the forward pass; null when locked. Not modified.
      */
-    public ParamGradients backward(double[] x, double[] dy, Shape shape, double[] gamma, double[] beta, BatchStats saved,
-                                   double[] dx) {
-        return backward(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, beta, saved, doubles("dx", dx, shape));
+    public ParamGradients backward(double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, double[] dx) {
+        return backward(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, beta, saved,
+                doubles("dx", dx, shape));
     }
 
     /**
-     * As {@link #backward(FloatBuffer, FloatBuffer, Shape, double[], BatchStats, FloatBuffer)}, with beta: an {@link Activation} other than
-     * identity needs it to recompute the forward pass's normalized values.
+     * As {@link #backward(FloatBuffer, FloatBuffer, Shape, double[], BatchStats, FloatBuffer)}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
      *
      * @param beta as in the forward pass; null when locked. Not modified.
      */
-    public ParamGradients backward(FloatBuffer x, FloatBuffer dy, Shape shape, double[] gamma, double[] beta, BatchStats saved,
-                                   FloatBuffer dx) {
-        return backward(floats("x", x, shape, false), floats("dy", dy, shape, false), shape, gamma, beta, saved, floats("dx", dx, shape, true));
+    public ParamGradients backward(FloatBuffer x, FloatBuffer dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, FloatBuffer dx) {
+        return backward(floats("x", x, shape, false), floats("dy", dy, shape, false), shape, gamma, beta, saved,
+                floats("dx", dx, shape, true));
     }
 
     /**
-     * As {@link #backward(DoubleBuffer, DoubleBuffer, Shape, double[], BatchStats, DoubleBuffer)}, with beta: an {@link Activation} other than
-     * identity needs it to recompute the forward pass's normalized values.
+     * As {@link #backward(DoubleBuffer, DoubleBuffer, Shape, double[], BatchStats, DoubleBuffer)}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
      *
      * @param beta as in the forward pass; null when locked. Not modified.
      */
-    public ParamGradients backward(DoubleBuffer x, DoubleBuffer dy, Shape shape, double[] gamma, double[] beta, BatchStats saved,
-                                   DoubleBuffer dx) {
-        return backward(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape, gamma, beta, saved, doubles("dx", dx, shape, true));
+    public ParamGradients backward(DoubleBuffer x, DoubleBuffer dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, DoubleBuffer dx) {
+        return backward(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape, gamma, beta, saved,
+                doubles("dx", dx, shape, true));
     }
 
     /**
-     * As {@link #backward(DirectFloats, DirectFloats, Shape, double[], BatchStats, DirectFloats)}, with beta: an {@link Activation} other than
-     * identity needs it to recompute the forward pass's normalized values.
+     * As {@link #backward(DirectFloats, DirectFloats, Shape, double[], BatchStats, DirectFloats)}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
      *
      * @param beta as in the forward pass; null when locked. Not modified.
      */
-    public ParamGradients backward(DirectFloats x, DirectFloats dy, Shape shape, double[] gamma, double[] beta, BatchStats saved,
-                                   DirectFloats dx) {
-        return backward(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, beta, saved, direct("dx", dx, shape, true));
+    public ParamGradients backward(DirectFloats x, DirectFloats dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, DirectFloats dx) {
+        return backward(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, beta, saved,
+                direct("dx", dx, shape, true));
     }
 
     private <A> ParamGradients backward(Data<A> x, Data<A> dy, Shape shape, double[] gamma, double[] beta,
@@ -597,8 +606,8 @@ public final class BatchNormalizer {
     /** As {@link #backwardInference(float[], float[], Shape, double[], RunningStats, float[])}, over off-heap memory. */
     public ParamGradients backwardInference(DirectFloats x, DirectFloats dy, Shape shape, double[] gamma,
                                             RunningStats running, DirectFloats dx) {
-        return backwardInference(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, NO_BETA, running,
-                direct("dx", dx, shape, true));
+        return backwardInference(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, NO_BETA,
+                running, direct("dx", dx, shape, true));
     }
 
     /**
@@ -609,7 +618,8 @@ public final class BatchNormalizer {
      */
     public ParamGradients backwardInference(float[] x, float[] dy, Shape shape, double[] gamma, double[] beta,
                                             RunningStats running, float[] dx) {
-        return backwardInference(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, beta, running, floats("dx", dx, shape));
+        return backwardInference(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, beta,
+                running, floats("dx", dx, shape));
     }
 
     /**
@@ -620,7 +630,8 @@ public final class BatchNormalizer {
      */
     public ParamGradients backwardInference(double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
                                             RunningStats running, double[] dx) {
-        return backwardInference(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, beta, running, doubles("dx", dx, shape));
+        return backwardInference(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, beta,
+                running, doubles("dx", dx, shape));
     }
 
     /**
@@ -631,7 +642,8 @@ public final class BatchNormalizer {
      */
     public ParamGradients backwardInference(FloatBuffer x, FloatBuffer dy, Shape shape, double[] gamma, double[] beta,
                                             RunningStats running, FloatBuffer dx) {
-        return backwardInference(floats("x", x, shape, false), floats("dy", dy, shape, false), shape, gamma, beta, running, floats("dx", dx, shape, true));
+        return backwardInference(floats("x", x, shape, false), floats("dy", dy, shape, false), shape, gamma, beta,
+                running, floats("dx", dx, shape, true));
     }
 
     /**
@@ -642,7 +654,8 @@ public final class BatchNormalizer {
      */
     public ParamGradients backwardInference(DoubleBuffer x, DoubleBuffer dy, Shape shape, double[] gamma, double[] beta,
                                             RunningStats running, DoubleBuffer dx) {
-        return backwardInference(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape, gamma, beta, running, doubles("dx", dx, shape, true));
+        return backwardInference(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape, gamma, beta,
+                running, doubles("dx", dx, shape, true));
     }
 
     /**
@@ -653,7 +666,8 @@ public final class BatchNormalizer {
      */
     public ParamGradients backwardInference(DirectFloats x, DirectFloats dy, Shape shape, double[] gamma, double[] beta,
                                             RunningStats running, DirectFloats dx) {
-        return backwardInference(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, beta, running, direct("dx", dx, shape, true));
+        return backwardInference(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, beta,
+                running, direct("dx", dx, shape, true));
     }
 
     private <A> ParamGradients backwardInference(Data<A> x, Data<A> dy, Shape shape, double[] gamma, double[] beta,

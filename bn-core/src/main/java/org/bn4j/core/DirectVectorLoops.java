@@ -398,6 +398,76 @@ final class DirectVectorLoops {
     // --- with an activation (see Activation): the operations of VectorLoops' activated loops, in place
 
     /**
+     * {@link #gradSums} with {@code g = gated(((x - hi) - lo) * a + b, dy)} in place of dy:
+     * {@link VectorLoops#gatedGradSums(float[], float[], int, int, double, float, float, float, float, float, double[])}
+     * on off-heap memory, bit for bit. Ranges too short for vectors are staged.
+     */
+    static void gatedGradSums(DirectFloatData x, DirectFloatData dy, int start, int len, double mean, float hi,
+                              float lo, float a, float b, float slope, double[] sums) {
+        if (len < MIN_VECTOR_VALUES) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.gatedGradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, hi, lo, a, b,
+                    slope, sums);
+            return;
+        }
+        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory();
+        final int xFrom = x.base + start, gFrom = dy.base + start;
+        final int bound = FLOATS.loopBound(len);
+        final int whole = VectorLoops.wholeSecondHalvesBound(
+                Math.min(x.memory.length() - xFrom, dy.memory.length() - gFrom), 0, bound);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
+        final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+        int j = 0;
+        for (; j < whole; j += FLOATS.length()) {
+            DoubleVector ga = gatedWidened(xm, gm, xFrom + j, gFrom + j, vh, vl, va, vb, slope);
+            DoubleVector gb = gatedWidened(xm, gm, xFrom + j + HALF, gFrom + j + HALF, vh, vl, va, vb, slope);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(widened(xm, xFrom + j).sub(m), p0);
+            p1 = gb.fma(widened(xm, xFrom + j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        for (; j < bound; j += FLOATS.length()) {
+            DoubleVector ga = gatedWidened(xm, gm, xFrom + j, gFrom + j, vh, vl, va, vb, slope);
+            final double[] lanes = new double[HALF];
+            for (int k = 0; k < HALF; k++) {
+                final int i = j + HALF + k;
+                lanes[k] = Activation.gated(((get(x, start + i) - hi) - lo) * a + b, get(dy, start + i), slope);
+            }
+            DoubleVector gb = DoubleVector.fromArray(DOUBLES, lanes, 0);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(widened(xm, xFrom + j).sub(m), p0);
+            p1 = gb.fma(widenedByLane(x.memory, xFrom + j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        double g = VectorLoops.sumOfLanes(g0.add(g1));
+        double p = VectorLoops.sumOfLanes(p0.add(p1));
+        double s = VectorLoops.sumOfLanes(s0.add(s1));
+        for (; j < len; j++) {
+            final float xv = get(x, start + j);
+            final double d = Activation.gated(((xv - hi) - lo) * a + b, get(dy, start + j), slope);
+            g += d;
+            p += d * (xv - mean);
+            s += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += s;
+    }
+
+    /** @return the gated gradient of the {@link #HALF} values from x's {@code xi} and dy's {@code gi}, widened */
+    private static DoubleVector gatedWidened(Object xm, Object gm, long xi, long gi, FloatVector hi, FloatVector lo,
+                                             FloatVector a, FloatVector b, float slope) {
+        FloatVector v = load(xm, xi).sub(hi).sub(lo).mul(a).add(b);
+        return (DoubleVector) VectorLoops.gated(v, load(gm, gi), slope).convertShape(VectorOperators.F2D, DOUBLES, 0);
+    }
+
+    /**
      * {@code y = act(((x - hi) - lo) * a + b)} over {@code [start, start + len)}, measuring x as it goes.
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
@@ -452,7 +522,10 @@ final class DirectVectorLoops {
         return result;
     }
 
-    /** With {@code xc = (x - hi) - lo}: {@code dx = k * gated(xc * a + b, dy) + q * xc + r} over {@code [start, start + len)}. */
+    /**
+     * With {@code xc = (x - hi) - lo}: {@code dx = k * gated(xc * a + b, dy) + q * xc + r} over
+     * {@code [start, start + len)}.
+     */
     static void gatedGradApply(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float hi,
                                float lo, float k, float q, float r, float a, float b, float slope) {
         final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
@@ -507,6 +580,13 @@ final class DirectVectorLoops {
         @Override
         void runGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean, double[] sums) {
             DirectVectorLoops.gradSums((DirectFloatData) x, (DirectFloatData) dy, start, len, mean, sums);
+        }
+
+        @Override
+        void runGatedGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean,
+                              ActivationGate<float[]> gate, int ch, double[] sums) {
+            DirectVectorLoops.gatedGradSums((DirectFloatData) x, (DirectFloatData) dy, start, len, mean, gate.hi()[ch],
+                    gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (float) gate.slope(), sums);
         }
 
         @Override

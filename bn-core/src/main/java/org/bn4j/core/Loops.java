@@ -115,8 +115,8 @@ interface Loops {
                              double[] sumDySq);
 
     /**
-     * Runs of one channel: with {@code xc = (x[i] - hi) - lo}, {@code dx[i] = k * gated(xc * a + b, dy[i]) + q * xc + r}
-     * over {@code [from, to)}; dx may be dy.
+     * Runs of one channel: with {@code xc = (x[i] - hi) - lo},
+     * {@code dx[i] = k * gated(xc * a + b, dy[i]) + q * xc + r} over {@code [from, to)}; dx may be dy.
      */
     void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k, float q,
                         float r, float a, float b, float slope);

@@ -172,8 +172,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        void runGatedGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean, ActivationGate<float[]> gate,
-                              int ch, double[] sums) {
+        void runGatedGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean,
+                              ActivationGate<float[]> gate, int ch, double[] sums) {
             final int o = x.offset(start);
             Loops.CHOSEN.gatedGradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, gate.hi()[ch],
                     gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (float) gate.slope(), sums);
@@ -189,8 +189,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             }
         }
 
-        private void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo, float[] scale,
-                               float[] shift) {
+        private void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
+                               float[] scale, float[] shift) {
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
@@ -208,8 +208,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             }
         }
 
-        private void normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                                        float[] scale, float[] shift, float slope) {
+        private void normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                        float[] centerLo, float[] scale, float[] shift, float slope) {
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
@@ -227,7 +227,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
         @Override
         public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset, ActivationGate<float[]> gate) {
+                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                              ActivationGate<float[]> gate) {
             if (gate == null) {
                 gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
             } else {
@@ -295,8 +296,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
-        void runGatedGradSums(Data<double[]> x, Data<double[]> dy, int start, int len, double mean, ActivationGate<double[]> gate,
-                              int ch, double[] sums) {
+        void runGatedGradSums(Data<double[]> x, Data<double[]> dy, int start, int len, double mean,
+                              ActivationGate<double[]> gate, int ch, double[] sums) {
             final int o = x.offset(start);
             Loops.CHOSEN.gatedGradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, gate.hi()[ch],
                     gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (double) gate.slope(), sums);
@@ -312,8 +313,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             }
         }
 
-        private void normalize(Data<double[]> x, Data<double[]> y, int task, double[] centerHi, double[] centerLo, double[] scale,
-                               double[] shift) {
+        private void normalize(Data<double[]> x, Data<double[]> y, int task, double[] centerHi, double[] centerLo,
+                               double[] scale, double[] shift) {
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
@@ -331,8 +332,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             }
         }
 
-        private void normalizeActivated(Data<double[]> x, Data<double[]> y, int task, double[] centerHi, double[] centerLo,
-                                        double[] scale, double[] shift, double slope) {
+        private void normalizeActivated(Data<double[]> x, Data<double[]> y, int task, double[] centerHi,
+                                        double[] centerLo, double[] scale, double[] shift, double slope) {
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
@@ -350,7 +351,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
         @Override
         public void gradApply(Data<double[]> x, Data<double[]> dy, Data<double[]> dx, int task, double[] centerHi,
-                              double[] centerLo, double[] dyScale, double[] xcScale, double[] offset, ActivationGate<double[]> gate) {
+                              double[] centerLo, double[] dyScale, double[] xcScale, double[] offset,
+                              ActivationGate<double[]> gate) {
             if (gate == null) {
                 gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
             } else {

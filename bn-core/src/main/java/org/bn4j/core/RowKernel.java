@@ -102,7 +102,8 @@ abstract class RowKernel<A> implements Kernel<A> {
         final int o = x.offset(start);
         if (act.isIdentity()) {
             for (int r = 0; r < rowCount; r += tileRows) {
-                normalizeTile(xa, ya, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo, scale, shift);
+                normalizeTile(xa, ya, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo, scale,
+                        shift);
             }
         } else {
             for (int r = 0; r < rowCount; r += tileRows) {
@@ -222,15 +223,15 @@ abstract class RowKernel<A> implements Kernel<A> {
         }
 
         @Override
-        void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, double[] mean, ActivationGate<float[]> gate,
-                                 double[] sumDy, double[] sumDyXc, double[] sumDySq) {
+        void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, double[] mean,
+                                 ActivationGate<float[]> gate, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
             Loops.CHOSEN.addRowGatedGradSums(x, dy, base, rows, c, mean, gate.hi(), gate.lo(), gate.scale(),
                     gate.shift(), (float) gate.slope(), sumDy, sumDyXc, sumDySq);
         }
 
         @Override
-        void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
-                                float[] q, float[] r, ActivationGate<float[]> gate) {
+        void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+                                float[] k, float[] q, float[] r, ActivationGate<float[]> gate) {
             Loops.CHOSEN.gatedGradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r, gate.scale(), gate.shift(),
                     (float) gate.slope());
         }
@@ -281,15 +282,15 @@ abstract class RowKernel<A> implements Kernel<A> {
         }
 
         @Override
-        void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, double[] mean, ActivationGate<double[]> gate,
-                                 double[] sumDy, double[] sumDyXc, double[] sumDySq) {
+        void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, double[] mean,
+                                 ActivationGate<double[]> gate, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
             Loops.CHOSEN.addRowGatedGradSums(x, dy, base, rows, c, mean, gate.hi(), gate.lo(), gate.scale(),
                     gate.shift(), (double) gate.slope(), sumDy, sumDyXc, sumDySq);
         }
 
         @Override
-        void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo, double[] k,
-                                double[] q, double[] r, ActivationGate<double[]> gate) {
+        void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
+                                double[] k, double[] q, double[] r, ActivationGate<double[]> gate) {
             Loops.CHOSEN.gatedGradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r, gate.scale(), gate.shift(),
                     (double) gate.slope());
         }

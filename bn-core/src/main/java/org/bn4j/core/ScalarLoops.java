@@ -207,23 +207,24 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b, float slope) {
+    public void normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b,
+                                   float slope) {
         for (int i = from; i < to; i++) {
             y[i] = Activation.activated(((x[i] - hi) - lo) * a + b, slope);
         }
     }
 
     @Override
-    public void normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a, float[] b,
-                                       float slope) {
+    public void normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
+                                       float[] b, float slope) {
         for (int j = 0; j < n; j++) {
             y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
         }
     }
 
     @Override
-    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo, float a, float b,
-                              float slope, double[] sums) {
+    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo, float a,
+                              float b, float slope, double[] sums) {
         double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
         int j = from;
         for (; j + 1 < to; j += 2) {
@@ -248,8 +249,8 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi, float[] lo,
-                                    float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
+    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi,
+                                    float[] lo, float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
                                     double[] sumDySq) {
         for (int r = 0; r < rows; r++) {
             final int row = base + r * c;
@@ -264,8 +265,8 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k, float q, float r,
-                               float a, float b, float slope) {
+    public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
+                               float q, float r, float a, float b, float slope) {
         for (int i = from; i < to; i++) {
             final float xc = (x[i] - hi) - lo;
             dx[i] = k * Activation.gated(xc * a + b, dy[i], slope) + q * xc + r;
@@ -273,8 +274,8 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
-                                   float[] q, float[] r, float[] a, float[] b, float slope) {
+    public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+                                   float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
         for (int j = 0; j < n; j++) {
             final float xc = (x[base + j] - hi[j]) - lo[j];
             dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
@@ -282,23 +283,24 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void normalizeActivated(double[] x, double[] y, int from, int to, double hi, double lo, double a, double b, double slope) {
+    public void normalizeActivated(double[] x, double[] y, int from, int to, double hi, double lo, double a, double b,
+                                   double slope) {
         for (int i = from; i < to; i++) {
             y[i] = Activation.activated(((x[i] - hi) - lo) * a + b, slope);
         }
     }
 
     @Override
-    public void normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a, double[] b,
-                                       double slope) {
+    public void normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
+                                       double[] b, double slope) {
         for (int j = 0; j < n; j++) {
             y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
         }
     }
 
     @Override
-    public void gatedGradSums(double[] x, double[] dy, int from, int to, double mean, double hi, double lo, double a, double b,
-                              double slope, double[] sums) {
+    public void gatedGradSums(double[] x, double[] dy, int from, int to, double mean, double hi, double lo, double a,
+                              double b, double slope, double[] sums) {
         double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
         int j = from;
         for (; j + 1 < to; j += 2) {
@@ -323,8 +325,8 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] hi, double[] lo,
-                                    double[] a, double[] b, double slope, double[] sumDy, double[] sumDyXc,
+    public void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] hi,
+                                    double[] lo, double[] a, double[] b, double slope, double[] sumDy, double[] sumDyXc,
                                     double[] sumDySq) {
         for (int r = 0; r < rows; r++) {
             final int row = base + r * c;
@@ -339,8 +341,8 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void gatedGradApply(double[] x, double[] dy, double[] dx, int from, int to, double hi, double lo, double k, double q, double r,
-                               double a, double b, double slope) {
+    public void gatedGradApply(double[] x, double[] dy, double[] dx, int from, int to, double hi, double lo, double k,
+                               double q, double r, double a, double b, double slope) {
         for (int i = from; i < to; i++) {
             final double xc = (x[i] - hi) - lo;
             dx[i] = k * Activation.gated(xc * a + b, dy[i], slope) + q * xc + r;
@@ -348,8 +350,8 @@ final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo, double[] k,
-                                   double[] q, double[] r, double[] a, double[] b, double slope) {
+    public void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
+                                   double[] k, double[] q, double[] r, double[] a, double[] b, double slope) {
         for (int j = 0; j < n; j++) {
             final double xc = (x[base + j] - hi[j]) - lo[j];
             dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];

@@ -598,7 +598,8 @@ final class VectorLoops implements Loops {
         int j = from;
         for (; j < bound; j += DOUBLE_DATA.length()) {
             DoubleVector xv = DoubleVector.fromArray(DOUBLE_DATA, x, j);
-            DoubleVector ga = gated(xv.sub(hi).sub(lo).mul(a).add(b), DoubleVector.fromArray(DOUBLE_DATA, dy, j), slope);
+            DoubleVector ga = gated(xv.sub(hi).sub(lo).mul(a).add(b), DoubleVector.fromArray(DOUBLE_DATA, dy, j),
+                    slope);
             g0 = g0.add(ga);
             p0 = ga.fma(xv.sub(m), p0);
             s0 = ga.fma(ga, s0);

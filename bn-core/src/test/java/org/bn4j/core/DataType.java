@@ -35,7 +35,8 @@ enum DataType {
         Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
                              BatchStats saved) {
             float[] dx = new float[x.length];
-            ParamGradients grads = bn.backward(TestData.toFloat(x), TestData.toFloat(dy), shape, gamma, beta, saved, dx);
+            ParamGradients grads = bn.backward(TestData.toFloat(x), TestData.toFloat(dy), shape, gamma, beta, saved,
+                    dx);
             return new Backward(TestData.toDouble(dx), grads);
         }
     },
@@ -141,8 +142,8 @@ enum DataType {
         Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
                              BatchStats saved) {
             ByteBuffer dx = bytes(new double[x.length]);
-            ParamGradients grads = bn.backward(DirectFloats.of(bytes(x)), DirectFloats.of(bytes(dy)), shape, gamma, beta, saved,
-                    DirectFloats.of(dx));
+            ParamGradients grads = bn.backward(DirectFloats.of(bytes(x)), DirectFloats.of(bytes(dy)), shape, gamma,
+                    beta, saved, DirectFloats.of(dx));
             return new Backward(values(dx), grads);
         }
 

@@ -46,7 +46,8 @@ class DeterminismTest {
         assertArrayEquals(arrays.stats().mean(), offHeap.stats().mean());
         assertArrayEquals(arrays.stats().biasedVar(), offHeap.stats().biasedVar());
         DataType.Backward arraysBack = DataType.FLOAT.backward(bn, x, dy, shape, gamma, beta, arrays.stats());
-        DataType.Backward offHeapBack = DataType.FLOAT_DIRECT_MEMORY.backward(bn, x, dy, shape, gamma, beta, arrays.stats());
+        DataType.Backward offHeapBack = DataType.FLOAT_DIRECT_MEMORY.backward(bn, x, dy, shape, gamma, beta,
+                arrays.stats());
         assertArrayEquals(arraysBack.dx(), offHeapBack.dx());
         assertArrayEquals(arraysBack.grads().dGamma(), offHeapBack.grads().dGamma());
         assertArrayEquals(arraysBack.grads().dBeta(), offHeapBack.grads().dBeta());

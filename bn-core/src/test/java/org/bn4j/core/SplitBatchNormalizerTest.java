@@ -67,8 +67,8 @@ class SplitBatchNormalizerTest {
             double[] yPart = new double[partShape.size()];
             double[] dxPart = new double[partShape.size()];
             split.normalize(xPart, partShape, gamma, beta, global, yPart);
-            ParamGradients grads = split.backward(xPart, part(dy, shape, bounds[p], bounds[p + 1]), partShape, gamma, beta,
-                    global, sums.get(p), total, dxPart);
+            ParamGradients grads = split.backward(xPart, part(dy, shape, bounds[p], bounds[p + 1]), partShape, gamma,
+                    beta, global, sums.get(p), total, dxPart);
             assertClose(part(y, shape, bounds[p], bounds[p + 1]), yPart, "y of part " + p);
             assertClose(part(dx, shape, bounds[p], bounds[p + 1]), dxPart, "dx of part " + p);
             for (int ch = 0; ch < dGamma.length; ch++) {

@@ -92,7 +92,7 @@ public class BatchNorm extends FeedForwardLayer {
     // when unknown (no input type, other input kinds, or a configuration saved before bn4j recorded them).
     @JsonProperty private long[] inputTypeSpatial;
     // True for configurations built since bn4j applies the layer's activation; configurations saved before hold
-    // whatever activation the network's default gave them (sigmoid), which they never applied, and keep not applying it.
+    // whatever activation the network's default gave them (sigmoid), which they never applied: they still do not.
     @JsonProperty private boolean activationApplied = true;
 
     private static final OptionFields OPTIONS = new OptionFields(BatchNorm.class);

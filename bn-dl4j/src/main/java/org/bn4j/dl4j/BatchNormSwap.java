@@ -91,7 +91,7 @@ public final class BatchNormSwap {
         return swapped;
     }
 
-    /** Adds {@code name} and its activation to {@code ignored} if it is a built-in BN with a non-identity activation. */
+    /** Adds {@code name} and its activation to {@code ignored} for a built-in BN whose activation is not identity. */
     static void noteIgnoredActivation(NeuralNetConfiguration layerConf, String name, List<String> ignored) {
         if (layerConf.getLayer() instanceof BatchNormalization) {
             IActivation fn = ((BatchNormalization) layerConf.getLayer()).getActivationFn();

@@ -35,7 +35,8 @@ enum Precision {
         ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                 double[] beta, BatchStats saved, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) ->
-                    bn.backward(NdBuffers.directFloats(in), NdBuffers.directFloats(grad), shape, gamma, beta, saved, NdBuffers.directFloats(out)));
+                    bn.backward(NdBuffers.directFloats(in), NdBuffers.directFloats(grad), shape, gamma, beta, saved,
+                            NdBuffers.directFloats(out)));
         }
 
         @Override
@@ -64,7 +65,8 @@ enum Precision {
         ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                 double[] beta, BatchStats saved, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) ->
-                    bn.backward(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, beta, saved, NdBuffers.doubles(out)));
+                    bn.backward(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, beta, saved,
+                            NdBuffers.doubles(out)));
         }
 
         @Override

@@ -102,7 +102,7 @@ class LayerActivationTest {
                 new ActivationLayer.Builder().activation(act).build(), type);
         GradientCheckTest.Variant.FROZEN_STATISTICS.prepare(fused.getLayer(1).paramTable());
         separate.setParams(fused.params());
-        // In double, ND4J's leaky ReLU gradient carries alpha 0.01 to float precision only (2e-8 off), bn-core's exactly
+        // In double, ND4J's leaky ReLU gradient carries alpha 0.01 in float precision only (2e-8 off); bn-core exactly
         double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-5;
         double gradientTolerance = type == DataType.DOUBLE ? 1e-8 : 1e-4;
         INDArray x = kind.features(type, 1);

@@ -77,7 +77,8 @@ class LayerGuideTest {
     @Test
     void activationSnippetAppliesReluInTheBatchNormLayer() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3)).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).hasBias(false).activation(Activation.IDENTITY).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).hasBias(false).activation(Activation.IDENTITY)
+                        .build())
                 // tag::activation[]
                 .layer(new BatchNorm.Builder().activation(Activation.RELU).build())   // BN, then ReLU, in one layer
                 // end::activation[]

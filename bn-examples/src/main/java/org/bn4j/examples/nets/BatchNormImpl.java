@@ -22,7 +22,7 @@ public enum BatchNormImpl {
             return new BatchNormalization.Builder().build();
         }
     },
-    /** bn4j's layer applying the nonlinearity that follows it itself, in place of a separate {@code ActivationLayer}. */
+    /** bn4j's layer applying the nonlinearity after it itself, in place of a separate {@code ActivationLayer}. */
     BN4J_FUSED {
         @Override
         public Layer layer() {
