@@ -42,15 +42,14 @@ public class NetworkStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        BatchNormImpl bn = switch (impl) {
-            case "builtin" -> BatchNormImpl.BUILTIN;
-            case "bn4j-fused" -> BatchNormImpl.BN4J_FUSED;
-            default -> BatchNormImpl.BN4J;
-        };
+        BatchNormImpl bn = impl.equals("builtin") ? BatchNormImpl.BUILTIN : BatchNormImpl.BN4J;
         if (net.equals("inception")) {
             var images = Shapes.generate(32, 32, 1, 1);
-            graph = InceptionNet.build(InceptionNet.FIGURE_3.get(2), bn, 3, 32, Shapes.CLASSES.length,
-                    new InceptionNet.Training(0.01, 1e-4, 1000, 1));
+            InceptionNet.Training training = new InceptionNet.Training(0.01, 1e-4, 1000, 1);
+            graph = impl.equals("bn4j-fused")
+                    ? InceptionNet.buildWithActivationInBatchNorm(InceptionNet.FIGURE_3.get(2), 3, 32,
+                            Shapes.CLASSES.length, training)
+                    : InceptionNet.build(InceptionNet.FIGURE_3.get(2), bn, 3, 32, Shapes.CLASSES.length, training);
             batch = images.train();
         } else {
             ComputationGraph resnet = (ComputationGraph) ResNet50.builder().numClasses(10).build().init();

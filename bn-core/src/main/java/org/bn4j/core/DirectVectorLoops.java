@@ -589,23 +589,42 @@ final class DirectVectorLoops {
                     gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (float) gate.slope(), sums);
         }
 
+        // Identity and an activation run in methods of their own, so that the identity passes compile as they would
+        // without activations.
+
         @Override
         public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
                                          float[] centerLo, float[] scale, float[] shift, Activation act) {
+            return act.isIdentity() ? normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift)
+                    : normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
+        }
+
+        private double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                          float[] centerLo, float[] scale, float[] shift) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int channels = channelCount(task), ch0 = firstChannel(task);
-            final boolean identity = act.isIdentity();
-            final float slope = (float) act.negativeSlope();
             double largest = 0;
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int ch = ch0; ch < ch0 + channels; ch++) {
-                    final int from = start + (ch - ch0) * run;
-                    largest = Math.max(largest, identity
-                            ? DirectVectorLoops.normalizeMeasuring(xd, yd, from, run, centerHi[ch], centerLo[ch],
-                                    scale[ch], shift[ch])
-                            : DirectVectorLoops.normalizeMeasuringActivated(xd, yd, from, run, centerHi[ch],
-                                    centerLo[ch], scale[ch], shift[ch], slope));
+                    largest = Math.max(largest, DirectVectorLoops.normalizeMeasuring(xd, yd, start + (ch - ch0) * run,
+                            run, centerHi[ch], centerLo[ch], scale[ch], shift[ch]));
+                }
+            }
+            return largest;
+        }
+
+        /** Measures too, as {@link Rows#normalize} does: one activated loop of each kind is enough. */
+        private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                          float[] centerLo, float[] scale, float[] shift, float slope) {
+            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
+            final int channels = channelCount(task), ch0 = firstChannel(task);
+            double largest = 0;
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    largest = Math.max(largest, DirectVectorLoops.normalizeMeasuringActivated(xd, yd,
+                            start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch], scale[ch], shift[ch], slope));
                 }
             }
             return largest;
@@ -614,10 +633,15 @@ final class DirectVectorLoops {
         @Override
         public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
                               float[] scale, float[] shift, Activation act) {
-            if (!act.isIdentity()) {
-                normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift, act);
-                return;
+            if (act.isIdentity()) {
+                normalize(x, y, task, centerHi, centerLo, scale, shift);
+            } else {
+                normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
             }
+        }
+
+        private void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
+                               float[] scale, float[] shift) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
@@ -633,19 +657,38 @@ final class DirectVectorLoops {
         public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
                               ActivationGate<float[]> gate) {
+            if (gate == null) {
+                gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
+            } else {
+                gatedGradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset, gate);
+            }
+        }
+
+        private void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
             final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
                 for (int ch = ch0; ch < ch0 + channels; ch++) {
-                    if (gate == null) {
-                        DirectVectorLoops.gradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch],
-                                centerLo[ch], dyScale[ch], xcScale[ch], offset[ch]);
-                    } else {
-                        DirectVectorLoops.gatedGradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch],
-                                centerLo[ch], dyScale[ch], xcScale[ch], offset[ch], gate.scale()[ch], gate.shift()[ch],
-                                (float) gate.slope());
-                    }
+                    DirectVectorLoops.gradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch],
+                            dyScale[ch], xcScale[ch], offset[ch]);
+                }
+            }
+        }
+
+        private void gatedGradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                                    float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                                    ActivationGate<float[]> gate) {
+            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
+            final int channels = channelCount(task), ch0 = firstChannel(task);
+            final float[] a = gate.scale(), b = gate.shift();
+            final float slope = (float) gate.slope();
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    DirectVectorLoops.gatedGradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch],
+                            centerLo[ch], dyScale[ch], xcScale[ch], offset[ch], a[ch], b[ch], slope);
                 }
             }
         }
@@ -660,17 +703,30 @@ final class DirectVectorLoops {
         @Override
         public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
                                          float[] centerLo, float[] scale, float[] shift, Activation act) {
+            return act.isIdentity() ? normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift)
+                    : normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
+        }
+
+        private double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                          float[] centerLo, float[] scale, float[] shift) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int start = start(task), len = rowCount(task) * c;
-            final boolean identity = act.isIdentity();
-            final float slope = (float) act.negativeSlope();
             double largest = 0;
             for (int j = 0; j < len; j += tile) {
-                final int n = Math.min(tile, len - j);
-                largest = Math.max(largest, identity
-                        ? DirectVectorLoops.normalizeTile(xd, yd, start + j, n, centerHi, centerLo, scale, shift)
-                        : DirectVectorLoops.normalizeActivatedTile(xd, yd, start + j, n, centerHi, centerLo, scale,
-                                shift, slope));
+                largest = Math.max(largest, DirectVectorLoops.normalizeTile(xd, yd, start + j, Math.min(tile, len - j),
+                        centerHi, centerLo, scale, shift));
+            }
+            return largest;
+        }
+
+        private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                          float[] centerLo, float[] scale, float[] shift, float slope) {
+            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
+            final int start = start(task), len = rowCount(task) * c;
+            double largest = 0;
+            for (int j = 0; j < len; j += tile) {
+                largest = Math.max(largest, DirectVectorLoops.normalizeActivatedTile(xd, yd, start + j,
+                        Math.min(tile, len - j), centerHi, centerLo, scale, shift, slope));
             }
             return largest;
         }
@@ -686,17 +742,31 @@ final class DirectVectorLoops {
         public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
                               ActivationGate<float[]> gate) {
+            if (gate == null) {
+                gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
+            } else {
+                gatedGradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset, gate);
+            }
+        }
+
+        private void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
             final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
             final int start = start(task), len = rowCount(task) * c;
             for (int j = 0; j < len; j += tile) {
-                final int n = Math.min(tile, len - j);
-                if (gate == null) {
-                    DirectVectorLoops.gradApplyTile(xd, gd, dd, start + j, n, centerHi, centerLo, dyScale, xcScale,
-                            offset);
-                } else {
-                    DirectVectorLoops.gatedGradApplyTile(xd, gd, dd, start + j, n, centerHi, centerLo, dyScale,
-                            xcScale, offset, gate.scale(), gate.shift(), (float) gate.slope());
-                }
+                DirectVectorLoops.gradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi, centerLo,
+                        dyScale, xcScale, offset);
+            }
+        }
+
+        private void gatedGradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                                    float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                                    ActivationGate<float[]> gate) {
+            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
+            final int start = start(task), len = rowCount(task) * c;
+            for (int j = 0; j < len; j += tile) {
+                DirectVectorLoops.gatedGradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi,
+                        centerLo, dyScale, xcScale, offset, gate.scale(), gate.shift(), (float) gate.slope());
             }
         }
     }

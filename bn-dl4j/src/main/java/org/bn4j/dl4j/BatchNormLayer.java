@@ -16,8 +16,8 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -109,7 +109,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 if (batchStatistics) {
                     throw new IllegalArgumentException("the mask keeps no position, so there are no batch statistics");
                 }
-                lastForward = new LastForward(shape, normalized, mask, null, runningStats(), null, null);
+                lastForward = new LastForward(shape, normalized, mask, null, runningStats(), null);
                 return output.assign(0);
             }
             INDArray x = mask == null ? input : mask.gather(input, shape);
@@ -122,7 +122,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 BatchStats stats = member != null
                         ? SyncStep.forward(member, where(), bn.config(), x, normalized, gamma, beta, y)
                         : precision().forwardTraining(bn, x, normalized, gamma, beta, running, y);
-                pass = new LastForward(shape, normalized, mask, stats, null, member, null);
+                pass = new LastForward(shape, normalized, mask, stats, null, member);
                 outputBound = bn.trainingOutputBound(stats, gamma, beta);
             } else {
                 RunningStats running = runningStats();
@@ -130,7 +130,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                     requireTrainedStatistics(running);
                 }
                 outputBound = precision().forwardInference(bn, x, normalized, gamma, beta, running, y);
-                pass = new LastForward(shape, normalized, mask, null, running, null, null);
+                pass = new LastForward(shape, normalized, mask, null, running, null);
             }
             if (separate != null) {
                 pass = pass.withPreActivation(outsideWorkspaces(y));
@@ -370,7 +370,12 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         final INDArray preActivation;
 
         LastForward(Shape shape, Shape normalized, StepMask mask, BatchStats stats, RunningStats running,
-                    WorkerGroup.Member member, INDArray preActivation) {
+                    WorkerGroup.Member member) {
+            this(shape, normalized, mask, stats, running, member, null);
+        }
+
+        private LastForward(Shape shape, Shape normalized, StepMask mask, BatchStats stats, RunningStats running,
+                            WorkerGroup.Member member, INDArray preActivation) {
             this.shape = shape;
             this.normalized = normalized;
             this.mask = mask;
