@@ -420,27 +420,28 @@ final class DirectVectorLoops {
         final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
         DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
         int j = 0;
+        // Each x vector is loaded once for its gate and its deviation: C2 stopped inlining loads and stores in this
+        // method when x was loaded twice.
         for (; j < whole; j += FLOATS.length()) {
-            DoubleVector ga = gatedWidened(xm, gm, xFrom + j, gFrom + j, vh, vl, va, vb, slope);
-            DoubleVector gb = gatedWidened(xm, gm, xFrom + j + HALF, gFrom + j + HALF, vh, vl, va, vb, slope);
+            FloatVector xa = load(xm, xFrom + j), xb = load(xm, xFrom + j + HALF);
+            DoubleVector ga = firstHalf(VectorLoops.gated(xa.sub(vh).sub(vl).mul(va).add(vb), load(gm, gFrom + j),
+                    slope));
+            DoubleVector gb = firstHalf(VectorLoops.gated(xb.sub(vh).sub(vl).mul(va).add(vb),
+                    load(gm, gFrom + j + HALF), slope));
             g0 = g0.add(ga);
             g1 = g1.add(gb);
-            p0 = ga.fma(widened(xm, xFrom + j).sub(m), p0);
-            p1 = gb.fma(widened(xm, xFrom + j + HALF).sub(m), p1);
+            p0 = ga.fma(firstHalf(xa).sub(m), p0);
+            p1 = gb.fma(firstHalf(xb).sub(m), p1);
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }
+        // The last blocks (at the memory's end), lane by lane: the same values as a vector loop would add
         for (; j < bound; j += FLOATS.length()) {
-            DoubleVector ga = gatedWidened(xm, gm, xFrom + j, gFrom + j, vh, vl, va, vb, slope);
-            final double[] lanes = new double[HALF];
-            for (int k = 0; k < HALF; k++) {
-                final int i = j + HALF + k;
-                lanes[k] = Activation.gated(((get(x, start + i) - hi) - lo) * a + b, get(dy, start + i), slope);
-            }
-            DoubleVector gb = DoubleVector.fromArray(DOUBLES, lanes, 0);
+            DoubleVector ga = gatedByLane(x, dy, start + j, hi, lo, a, b, slope);
+            DoubleVector gb = gatedByLane(x, dy, start + j + HALF, hi, lo, a, b, slope);
             g0 = g0.add(ga);
             g1 = g1.add(gb);
-            p0 = ga.fma(widened(xm, xFrom + j).sub(m), p0);
+            p0 = ga.fma(widenedByLane(x.memory, xFrom + j).sub(m), p0);
             p1 = gb.fma(widenedByLane(x.memory, xFrom + j + HALF).sub(m), p1);
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
@@ -460,11 +461,19 @@ final class DirectVectorLoops {
         sums[2] += s;
     }
 
-    /** @return the gated gradient of the {@link #HALF} values from x's {@code xi} and dy's {@code gi}, widened */
-    private static DoubleVector gatedWidened(Object xm, Object gm, long xi, long gi, FloatVector hi, FloatVector lo,
-                                             FloatVector a, FloatVector b, float slope) {
-        FloatVector v = load(xm, xi).sub(hi).sub(lo).mul(a).add(b);
-        return (DoubleVector) VectorLoops.gated(v, load(gm, gi), slope).convertShape(VectorOperators.F2D, DOUBLES, 0);
+    /** @return the first {@link #HALF} lanes of {@code v}, widened to double */
+    private static DoubleVector firstHalf(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+    }
+
+    /** @return the gated gradients of the {@link #HALF} values from {@code i}, lane by lane, widened */
+    private static DoubleVector gatedByLane(DirectFloatData x, DirectFloatData dy, int i, float hi, float lo, float a,
+                                            float b, float slope) {
+        final double[] lanes = new double[HALF];
+        for (int k = 0; k < HALF; k++) {
+            lanes[k] = Activation.gated(((get(x, i + k) - hi) - lo) * a + b, get(dy, i + k), slope);
+        }
+        return DoubleVector.fromArray(DOUBLES, lanes, 0);
     }
 
     /**
