@@ -118,13 +118,7 @@ class BackwardTest {
     }
 
     private double loss(double[] x, Shape shape, double[] gamma, double[] beta, double[] weights) {
-        double[] y = new double[x.length];
-        bn.forwardTraining(x, shape, gamma, beta, y);
-        double sum = 0;
-        for (int i = 0; i < y.length; i++) {
-            sum += weights[i] * y[i];
-        }
-        return sum;
+        return FiniteDifferences.weightedOutputSum(bn, x, shape, gamma, beta, weights);
     }
 
 }
