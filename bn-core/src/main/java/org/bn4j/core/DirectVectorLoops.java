@@ -424,14 +424,12 @@ final class DirectVectorLoops {
         // method when x was loaded twice.
         for (; j < whole; j += FLOATS.length()) {
             FloatVector xa = load(xm, xFrom + j), xb = load(xm, xFrom + j + HALF);
-            DoubleVector ga = firstHalf(VectorLoops.gated(xa.sub(vh).sub(vl).mul(va).add(vb), load(gm, gFrom + j),
-                    slope));
-            DoubleVector gb = firstHalf(VectorLoops.gated(xb.sub(vh).sub(vl).mul(va).add(vb),
-                    load(gm, gFrom + j + HALF), slope));
+            DoubleVector ga = VectorLoops.gatedHalf(xa, load(gm, gFrom + j), vh, vl, va, vb, slope);
+            DoubleVector gb = VectorLoops.gatedHalf(xb, load(gm, gFrom + j + HALF), vh, vl, va, vb, slope);
             g0 = g0.add(ga);
             g1 = g1.add(gb);
-            p0 = ga.fma(firstHalf(xa).sub(m), p0);
-            p1 = gb.fma(firstHalf(xb).sub(m), p1);
+            p0 = ga.fma(VectorLoops.firstHalf(xa).sub(m), p0);
+            p1 = gb.fma(VectorLoops.firstHalf(xb).sub(m), p1);
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }
@@ -459,11 +457,6 @@ final class DirectVectorLoops {
         sums[0] += g;
         sums[1] += p;
         sums[2] += s;
-    }
-
-    /** @return the first {@link #HALF} lanes of {@code v}, widened to double */
-    private static DoubleVector firstHalf(FloatVector v) {
-        return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
     }
 
     /** @return the gated gradients of the {@link #HALF} values from {@code i}, lane by lane, widened */

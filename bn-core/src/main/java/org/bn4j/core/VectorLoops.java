@@ -510,20 +510,22 @@ final class VectorLoops implements Loops {
         }
     }
 
-    /**
-     * @return the gated gradient of the {@link #HALF} values from {@code i}, widened to double: computed on the whole
-     * float vectors of x and dy from there (see {@link #widened}), with coefficient vectors whose first lanes are
-     * those values' coefficients
-     */
-    private static DoubleVector gatedWidened(float[] x, float[] dy, int i, FloatVector hi, FloatVector lo,
-                                             FloatVector a, FloatVector b, float slope) {
-        FloatVector v = FloatVector.fromArray(FLOATS, x, i).sub(hi).sub(lo).mul(a).add(b);
-        return (DoubleVector) gated(v, FloatVector.fromArray(FLOATS, dy, i), slope)
-                .convertShape(VectorOperators.F2D, DOUBLES, 0);
+    /** @return the first {@link #HALF} lanes of {@code v} widened to double, as {@link #widened} takes them */
+    static DoubleVector firstHalf(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
     }
 
     /**
-     * As {@link #gatedWidened}, lane by lane from any index, with the coefficients of lane k at
+     * @return the gated gradient of the first {@link #HALF} lanes of whole float vectors x and dy (see
+     * {@link #widened} for why whole), widened to double, with coefficient vectors whose first lanes are theirs
+     */
+    static DoubleVector gatedHalf(FloatVector x, FloatVector dy, FloatVector hi, FloatVector lo, FloatVector a,
+                                  FloatVector b, float slope) {
+        return firstHalf(gated(x.sub(hi).sub(lo).mul(a).add(b), dy, slope));
+    }
+
+    /**
+     * As {@link #gatedHalf}, lane by lane from any index, with the coefficients of lane k at
      * {@code [ch + k * step]}: step 1 for rows of channels, 0 for a run of one channel.
      */
     private static DoubleVector gatedByLane(float[] x, float[] dy, int i, float[] hi, float[] lo, float[] a,
@@ -551,22 +553,24 @@ final class VectorLoops implements Loops {
         DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
         int j = from;
         for (; j < whole; j += FLOATS.length()) {
-            DoubleVector ga = gatedWidened(x, dy, j, vh, vl, va, vb, slope);
-            DoubleVector gb = gatedWidened(x, dy, j + HALF, vh, vl, va, vb, slope);
+            FloatVector xa = FloatVector.fromArray(FLOATS, x, j), xb = FloatVector.fromArray(FLOATS, x, j + HALF);
+            DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, j), vh, vl, va, vb, slope);
+            DoubleVector gb = gatedHalf(xb, FloatVector.fromArray(FLOATS, dy, j + HALF), vh, vl, va, vb, slope);
             g0 = g0.add(ga);
             g1 = g1.add(gb);
-            p0 = ga.fma(widened(x, j).sub(m), p0);
-            p1 = gb.fma(widened(x, j + HALF).sub(m), p1);
+            p0 = ga.fma(firstHalf(xa).sub(m), p0);
+            p1 = gb.fma(firstHalf(xb).sub(m), p1);
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }
         for (; j < bound; j += FLOATS.length()) {
-            DoubleVector ga = gatedWidened(x, dy, j, vh, vl, va, vb, slope);
+            FloatVector xa = FloatVector.fromArray(FLOATS, x, j);
+            DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, j), vh, vl, va, vb, slope);
             DoubleVector gb = gatedByLane(x, dy, j + HALF, new float[] {hi}, new float[] {lo}, new float[] {a},
                     new float[] {b}, 0, 0, slope);
             g0 = g0.add(ga);
             g1 = g1.add(gb);
-            p0 = ga.fma(widened(x, j).sub(m), p0);
+            p0 = ga.fma(firstHalf(xa).sub(m), p0);
             p1 = gb.fma(widenedByLane(x, j + HALF).sub(m), p1);
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
@@ -634,21 +638,23 @@ final class VectorLoops implements Loops {
             final int whole = wholeSecondHalves(Math.min(x.length, dy.length), base + ch, rows, c);
             int r = 0, i = base + ch;
             for (; r < whole; r++, i += c) {
-                DoubleVector ga = gatedWidened(x, dy, i, h0, l0, a0, b0, slope);
-                DoubleVector gb = gatedWidened(x, dy, i + HALF, h1, l1, a1, b1, slope);
+                FloatVector xa = FloatVector.fromArray(FLOATS, x, i), xb = FloatVector.fromArray(FLOATS, x, i + HALF);
+                DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, i), h0, l0, a0, b0, slope);
+                DoubleVector gb = gatedHalf(xb, FloatVector.fromArray(FLOATS, dy, i + HALF), h1, l1, a1, b1, slope);
                 g0 = g0.add(ga);
                 g1 = g1.add(gb);
-                p0 = ga.fma(widened(x, i).sub(m0), p0);
-                p1 = gb.fma(widened(x, i + HALF).sub(m1), p1);
+                p0 = ga.fma(firstHalf(xa).sub(m0), p0);
+                p1 = gb.fma(firstHalf(xb).sub(m1), p1);
                 s0 = ga.fma(ga, s0);
                 s1 = gb.fma(gb, s1);
             }
             for (; r < rows; r++, i += c) {
-                DoubleVector ga = gatedWidened(x, dy, i, h0, l0, a0, b0, slope);
+                FloatVector xa = FloatVector.fromArray(FLOATS, x, i);
+                DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, i), h0, l0, a0, b0, slope);
                 DoubleVector gb = gatedByLane(x, dy, i + HALF, hi, lo, a, b, ch + HALF, 1, slope);
                 g0 = g0.add(ga);
                 g1 = g1.add(gb);
-                p0 = ga.fma(widened(x, i).sub(m0), p0);
+                p0 = ga.fma(firstHalf(xa).sub(m0), p0);
                 p1 = gb.fma(widenedByLane(x, i + HALF).sub(m1), p1);
                 s0 = ga.fma(ga, s0);
                 s1 = gb.fma(gb, s1);
