@@ -115,14 +115,14 @@ public class BatchNormBenchmark {
         workspaces = LayerWorkspaceMgr.builder().defaultWorkspace("BN_BENCH", reuse).build();
     }
 
-    private static DirectFloats direct(float[] values) {
+    static DirectFloats direct(float[] values) {
         java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocateDirect(values.length * Float.BYTES)
                 .order(java.nio.ByteOrder.nativeOrder());
         bytes.asFloatBuffer().put(values);
         return DirectFloats.of(bytes);
     }
 
-    private static float[] random(int n, long seed) {
+    static float[] random(int n, long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {

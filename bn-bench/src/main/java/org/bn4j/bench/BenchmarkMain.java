@@ -26,9 +26,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Usage: {@code mvn -B -q -DskipTests install && mvn -B -q -pl bn-bench exec:exec@bench} (about 25 minutes on 2
  * cores), {@code -Dbench.args="--quick"} (the main shape and one small one, one fork, a few minutes),
- * {@code -Dbench.args="--out docs/performance"} to write elsewhere than {@code bn4j-output}, or {@code --fold} for
- * {@link FoldBenchmark} alone. Each timing is the median over JMH forks (separate JVMs), with the fastest and slowest
- * fork beside it: this machine is shared, so one JVM's number is not enough.
+ * {@code -Dbench.args="--out docs/performance"} to write elsewhere than {@code bn4j-output}, {@code --fold} for
+ * {@link FoldBenchmark} alone, or {@code --activation} for {@link ActivationBenchmark} and the Inception-style step
+ * with BN applying its ReLU against separate activation layers ({@code activation-benchmarks.md}). Each timing is
+ * the median over JMH forks (separate JVMs), with the fastest and slowest fork beside it: this machine is shared,
+ * so one JVM's number is not enough.
  */
 public final class BenchmarkMain {
     static final String[] LARGE = {"NCHW:32,64,56,56", "NCHW:64,128,28,28", "NHWC:32,56,56,64"};
@@ -52,11 +54,24 @@ public final class BenchmarkMain {
             write(out.resolve("fold-benchmarks.md"), new BenchmarkReport(t, List.of(), List.of(), null).foldTable());
             return;
         }
-        if (!BatchNormalizer.usesVectorApi()) {
-            // JMH's forks inherit this JVM's options: without the module they would time bn-core's scalar loops.
-            throw new IllegalStateException("bn-core's Vector API loops are off in this JVM: start it with --add-modules "
-                    + "jdk.incubator.vector (as exec:exec@bench does), or the forks measure the scalar loops");
+        if (arguments.contains("--activation")) {
+            requireVectorApi();
+            boolean quick = arguments.contains("--quick");
+            List<String> shapes = new ArrayList<>(quick ? List.of(LARGE[0]) : List.of(LARGE));
+            shapes.addAll(quick ? List.of(SMALL[0]) : List.of(SMALL));
+            int forks = quick ? 1 : 3;
+            Timings t = new Timings();
+            run(options(forks).include(ActivationBenchmark.class.getSimpleName()).param("shape", array(shapes))
+                    .param("impl", ActivationBenchmark.IMPLS), t);
+            run(options(quick ? 1 : 2).include(NetworkStepBenchmark.class.getSimpleName()).param("net", "inception")
+                    .param("impl", "bn4j", "bn4j-fused").jvmArgsAppend(NETWORK_HEAP).warmupIterations(2)
+                    .measurementIterations(3).measurementTime(TimeValue.seconds(5)), t);
+            Files.writeString(out.resolve("activation-benchmarks.csv"), t.csv(), StandardCharsets.UTF_8);
+            write(out.resolve("activation-benchmarks.md"),
+                    new BenchmarkReport(t, shapes, List.of(), null).activationTable(provenance(quick, forks)));
+            return;
         }
+        requireVectorApi();
         boolean quick = arguments.contains("--quick");
         List<String> large = quick ? List.of(LARGE[0]) : List.of(LARGE);
         List<String> small = quick ? List.of(SMALL[0]) : List.of(SMALL);
@@ -82,6 +97,14 @@ public final class BenchmarkMain {
         }
         Files.writeString(out.resolve("benchmarks.csv"), t.csv(), StandardCharsets.UTF_8);
         write(out.resolve("benchmarks.md"), new BenchmarkReport(t, large, small, torch).markdown(provenance(quick, forks)));
+    }
+
+    private static void requireVectorApi() {
+        if (!BatchNormalizer.usesVectorApi()) {
+            // JMH's forks inherit this JVM's options: without the module they would time bn-core's scalar loops.
+            throw new IllegalStateException("bn-core's Vector API loops are off in this JVM: start it with --add-modules "
+                    + "jdk.incubator.vector (as exec:exec@bench does), or the forks measure the scalar loops");
+        }
     }
 
     private static String[] array(List<String> values) {

@@ -79,6 +79,57 @@ final class BenchmarkReport {
         return md.toString();
     }
 
+    /**
+     * BN with ReLU three ways per shape, and the goals: the fused ReLU costs at most 10% over BN alone, and saves at
+     * least what DL4J's separate ActivationLayer costs ({@code (separate - fused) / (separate - bn)} at least 1).
+     */
+    String activationTable(String provenance) {
+        StringBuilder md = new StringBuilder("# BN with a fused ReLU\n\n");
+        md.append(provenance).append("\n\nMilliseconds per call: median over forks, [fastest, slowest]. \"BN\": bn4j's "
+                + "layer alone; \"fused\": with ReLU applied in bn-core's passes; \"separate\": BN, then DL4J's "
+                + "ActivationLayer with ReLU; \"bn-core\": bn-core alone on off-heap memory, without and with the "
+                + "ReLU.\n\n");
+        md.append("| shape | pass | BN | fused | separate | bn-core | bn-core, fused | fused / BN "
+                + "| saved / layer's cost |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (String shape : large) {
+            for (String pass : List.of("forwardBackward", "inference")) {
+                double[] bn = call(pass, shape, "bn");
+                double[] fused = call(pass, shape, "fused");
+                double[] separate = call(pass, shape, "separate");
+                md.append("| ").append(shape).append(" | ").append(pass).append(" | ").append(ms(bn)).append(" | ")
+                        .append(ms(fused)).append(" | ").append(ms(separate)).append(" | ")
+                        .append(ms(call(pass, shape, "direct"))).append(" | ")
+                        .append(ms(call(pass, shape, "direct-fused")))
+                        .append(" | ").append(ratio(fused, bn)).append(" | ").append(savedOverCost(bn, fused, separate))
+                        .append(" |\n");
+            }
+        }
+        md.append("\n## Goals\n\n| goal | shape | measured | target | met |\n|---|---|---|---|---|\n");
+        for (String shape : large) {
+            for (String pass : List.of("forwardBackward", "inference")) {
+                goal(md, pass + ", fused ReLU / BN alone", shape, call(pass, shape, "fused"), call(pass, shape, "bn"),
+                        1.1);
+            }
+        }
+        md.append("\n| training step | ReLU in bn4j's BN | separate ActivationLayers | fused / separate |\n"
+                + "|---|---|---|---|\n");
+        double[] fusedStep = t.of("step|impl=bn4j-fused|net=inception");
+        double[] separateStep = t.of("step|impl=bn4j|net=inception");
+        md.append("| Inception-style, 32x32, batch 32 | ").append(ms(fusedStep)).append(" | ").append(ms(separateStep))
+                .append(" | ").append(ratio(fusedStep, separateStep)).append(" |\n");
+        return md.toString();
+    }
+
+    /** @return {@code (separate - fused) / (separate - bn)} of the medians: at least 1 when fusing saves the layer */
+    private static String savedOverCost(double[] bn, double[] fused, double[] separate) {
+        if (bn.length == 0 || fused.length == 0 || separate.length == 0) {
+            return "-";
+        }
+        double cost = Timings.median(separate) - Timings.median(bn);
+        return String.format(Locale.ROOT, "%.2f", (Timings.median(separate) - Timings.median(fused)) / cost);
+    }
+
     String foldTable() {
         StringBuilder md = new StringBuilder("# BN folding: inference, milliseconds per output() call\n\n");
         md.append("| network | original | BN folded | original / folded |\n|---|---|---|---|\n");

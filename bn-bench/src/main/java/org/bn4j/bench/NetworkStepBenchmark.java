@@ -29,6 +29,10 @@ public class NetworkStepBenchmark {
     @Param({"inception"})
     public String net;
 
+    /**
+     * {@code bn4j}, {@code builtin}, or {@code bn4j-fused}: bn4j's BN applying the ReLU that follows it (Inception
+     * only), where the others have a separate {@code ActivationLayer}.
+     */
     @Param({"bn4j"})
     public String impl;
 
@@ -41,8 +45,11 @@ public class NetworkStepBenchmark {
         BatchNormImpl bn = impl.equals("builtin") ? BatchNormImpl.BUILTIN : BatchNormImpl.BN4J;
         if (net.equals("inception")) {
             var images = Shapes.generate(32, 32, 1, 1);
-            graph = InceptionNet.build(InceptionNet.FIGURE_3.get(2), bn, 3, 32, Shapes.CLASSES.length,
-                    new InceptionNet.Training(0.01, 1e-4, 1000, 1));
+            InceptionNet.Training training = new InceptionNet.Training(0.01, 1e-4, 1000, 1);
+            graph = impl.equals("bn4j-fused")
+                    ? InceptionNet.buildWithActivationInBatchNorm(InceptionNet.FIGURE_3.get(2), 3, 32,
+                            Shapes.CLASSES.length, training)
+                    : InceptionNet.build(InceptionNet.FIGURE_3.get(2), bn, 3, 32, Shapes.CLASSES.length, training);
             batch = images.train();
         } else {
             ComputationGraph resnet = (ComputationGraph) ResNet50.builder().numClasses(10).build().init();

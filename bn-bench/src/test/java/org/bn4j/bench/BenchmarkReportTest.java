@@ -41,6 +41,27 @@ class BenchmarkReportTest {
     }
 
     @Test
+    void activationTableJudgesTheFusedReluAgainstBnAloneAndTheLayerItSaves() {
+        BenchmarkMain.Timings t = new BenchmarkMain.Timings();
+        t.add("forwardBackward|shape=" + SHAPE + "|impl=bn", 10);
+        t.add("forwardBackward|shape=" + SHAPE + "|impl=fused", 10.5);
+        t.add("forwardBackward|shape=" + SHAPE + "|impl=separate", 14);
+        t.add("inference|shape=" + SHAPE + "|impl=bn", 2);
+        t.add("inference|shape=" + SHAPE + "|impl=fused", 2.4);
+        t.add("step|impl=bn4j-fused|net=inception", 90);
+        t.add("step|impl=bn4j|net=inception", 100);
+
+        String md = new BenchmarkReport(t, List.of(SHAPE), List.of(), null).activationTable("provenance");
+
+        assertTrue(md.contains("| " + SHAPE + " | forwardBackward | 10.00 | 10.50 | 14.00 | - | - | 1.05 | 0.88 |"),
+                md);
+        assertTrue(md.contains("| forwardBackward, fused ReLU / BN alone | " + SHAPE
+                + " | 1.05 | at most 1.10 | yes |"), md);
+        assertTrue(md.contains("| inference, fused ReLU / BN alone | " + SHAPE + " | 1.20 | at most 1.10 | no |"), md);
+        assertTrue(md.contains("| Inception-style, 32x32, batch 32 | 90.00 | 100.00 | 0.90 |"), md);
+    }
+
+    @Test
     void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertEquals(2.5, BenchmarkMain.Timings.median(new double[] {1, 2, 3, 4}));
         assertEquals(2.0, BenchmarkMain.Timings.median(new double[] {1, 2, 3}));

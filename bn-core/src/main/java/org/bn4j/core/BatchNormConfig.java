@@ -16,6 +16,7 @@ import java.util.Objects;
  *   <tr><td>{@code lockGammaBeta}</td><td>off</td><td>fixed, non-learned gamma and beta</td></tr>
  *   <tr><td>{@code renorm}</td><td>off (null)</td><td>{@link BatchRenorm batch renormalization} in training</td></tr>
  *   <tr><td>{@code ghostBatchSize}</td><td>0 (off)</td><td>training statistics over sub-batches of this many examples</td></tr>
+ *   <tr><td>{@code activation}</td><td>{@link Activation#IDENTITY}</td><td>applied to the output in BN's passes</td></tr>
  * </table>
  */
 public final class BatchNormConfig {
@@ -34,6 +35,7 @@ public final class BatchNormConfig {
     private final double lockedBeta;
     private final BatchRenorm renorm;
     private final int ghostBatchSize;
+    private final Activation activation;
 
     private BatchNormConfig(Builder b) {
         this.eps = b.eps;
@@ -46,6 +48,7 @@ public final class BatchNormConfig {
         this.lockedBeta = b.lockedBeta;
         this.renorm = b.renorm;
         this.ghostBatchSize = b.ghostBatchSize;
+        this.activation = b.activation;
     }
 
     /** @return the configuration with every option at its default */
@@ -61,7 +64,7 @@ public final class BatchNormConfig {
     public Builder toBuilder() {
         Builder b = new Builder()
                 .eps(eps).decay(decay).runningAverage(runningAverage).runningVariance(runningVariance)
-                .nonFinitePolicy(nonFinitePolicy).renorm(renorm).ghostBatchSize(ghostBatchSize);
+                .nonFinitePolicy(nonFinitePolicy).renorm(renorm).ghostBatchSize(ghostBatchSize).activation(activation);
         return gammaBetaLocked ? b.lockGammaBeta(lockedGamma, lockedBeta) : b;
     }
 
@@ -112,6 +115,11 @@ public final class BatchNormConfig {
         return ghostBatchSize;
     }
 
+    /** @return the activation applied to the normalized output; {@link Activation#IDENTITY} for none */
+    public Activation activation() {
+        return activation;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BatchNormConfig c
@@ -119,13 +127,14 @@ public final class BatchNormConfig {
                 && runningAverage == c.runningAverage && runningVariance == c.runningVariance
                 && nonFinitePolicy == c.nonFinitePolicy && gammaBetaLocked == c.gammaBetaLocked
                 && Double.compare(lockedGamma, c.lockedGamma) == 0 && Double.compare(lockedBeta, c.lockedBeta) == 0
-                && Objects.equals(renorm, c.renorm) && ghostBatchSize == c.ghostBatchSize;
+                && Objects.equals(renorm, c.renorm) && ghostBatchSize == c.ghostBatchSize
+                && activation.equals(c.activation);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(eps, decay, runningAverage, runningVariance, nonFinitePolicy, gammaBetaLocked,
-                lockedGamma, lockedBeta, renorm, ghostBatchSize);
+                lockedGamma, lockedBeta, renorm, ghostBatchSize, activation);
     }
 
     @Override
@@ -134,7 +143,8 @@ public final class BatchNormConfig {
                 + ", runningVariance=" + runningVariance + ", nonFinitePolicy=" + nonFinitePolicy
                 + (gammaBetaLocked ? ", gamma=" + lockedGamma + ", beta=" + lockedBeta + " (locked)" : "")
                 + (renorm != null ? ", renorm=" + renorm : "")
-                + (ghostBatchSize > 0 ? ", ghostBatchSize=" + ghostBatchSize : "") + "}";
+                + (ghostBatchSize > 0 ? ", ghostBatchSize=" + ghostBatchSize : "")
+                + (activation.isIdentity() ? "" : ", activation=" + activation) + "}";
     }
 
     /** Collects options; {@link #build()} validates them all. Not thread-safe. */
@@ -149,6 +159,7 @@ public final class BatchNormConfig {
         private double lockedBeta = 0.0;
         private BatchRenorm renorm;
         private int ghostBatchSize;
+        private Activation activation = Activation.IDENTITY;
 
         private Builder() {
         }
@@ -204,6 +215,12 @@ public final class BatchNormConfig {
             return this;
         }
 
+        /** @param activation applied to the normalized output in the same passes over memory; not null */
+        public Builder activation(Activation activation) {
+            this.activation = activation;
+            return this;
+        }
+
         /**
          * @return the validated configuration
          * @throws IllegalArgumentException naming the first invalid option
@@ -216,8 +233,9 @@ public final class BatchNormConfig {
                 throw new IllegalArgumentException("decay must be in [0, 1), got " + decay
                         + " (DL4J convention: the weight of the old running value)");
             }
-            if (runningAverage == null || runningVariance == null || nonFinitePolicy == null) {
-                throw new IllegalArgumentException("runningAverage, runningVariance and nonFinitePolicy must not be null");
+            if (runningAverage == null || runningVariance == null || nonFinitePolicy == null || activation == null) {
+                throw new IllegalArgumentException(
+                        "runningAverage, runningVariance, nonFinitePolicy and activation must not be null");
             }
             if (!Double.isFinite(lockedGamma) || !Double.isFinite(lockedBeta)) {
                 throw new IllegalArgumentException("locked gamma and beta must be finite, got gamma=" + lockedGamma

@@ -3,7 +3,9 @@ package org.bn4j.core;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Batch normalization (Ioffe &amp; Szegedy 2015, arXiv 1502.03167) over dense, contiguous, row-major arrays of
@@ -17,6 +19,10 @@ import java.util.Arrays;
  *   dBeta = sum(dy),  dGamma = sum(dy * xHat)
  *   dx = gamma * invStd * (dy - dBeta / m - xHat * dGamma / m)
  * </pre>
+ *
+ * <p>With an {@link Activation} in the config, {@code y = act(gamma * xHat + beta)}, applied in the same pass, and
+ * the backward pass takes the activation's gradient of dy in place of dy, recomputing {@code gamma * xHat + beta}
+ * from x in its own passes; it needs beta for that (the backward overloads that take it). The statistics are x's.
  *
  * <p>Statistics are accumulated in double for float data too, block by block in one pass of deviations from one of
  * the block's own values (shifted sums), so large offsets do not cancel. Results are bitwise identical for every
@@ -36,6 +42,9 @@ import java.util.Arrays;
  * it, in plain Java. See {@link #usesVectorApi()}.
  */
 public final class BatchNormalizer {
+    /** What the backward overloads without beta pass on: beta not given. */
+    private static final double[] NO_BETA = new double[0];
+
     private final BatchNormConfig config;
     private final Parallelism parallelism;
 
@@ -185,19 +194,29 @@ public final class BatchNormalizer {
         }
         for (int i = 0; i < parts.length; i++) {
             BatchStats stats = parts[i];
-            double[] scale = product(g, stats.invStd);
-            double[] shift = b;
-            if (stats.r != null) {
-                // gamma * (r * xHat + d) + beta
-                scale = product(scale, stats.r);
-                shift = b.clone();
-                for (int ch = 0; ch < shift.length; ch++) {
-                    shift[ch] += g[ch] * stats.d[ch];
-                }
-            }
-            passes.normalize(x.slice(i * len, len), y.slice(i * len, len), stats.mean, scale, shift);
+            passes.normalize(x.slice(i * len, len), y.slice(i * len, len), stats.mean, trainingScale(g, stats),
+                    trainingShift(g, b, stats), config.activation());
         }
         return parts.length == 1 ? parts[0] : BatchStats.ofGhosts(parts);
+    }
+
+    /** @return the per-channel scale of a training-mode forward pass: {@code gamma * invStd}, times r under renorm */
+    private static double[] trainingScale(double[] g, BatchStats stats) {
+        double[] scale = product(g, stats.invStd);
+        return stats.r == null ? scale : product(scale, stats.r);
+    }
+
+    /** @return the per-channel shift of a training-mode forward pass: beta, plus {@code gamma * d} under renorm */
+    private static double[] trainingShift(double[] g, double[] b, BatchStats stats) {
+        if (stats.r == null) {
+            return b;
+        }
+        // gamma * (r * xHat + d) + beta
+        double[] shift = b.clone();
+        for (int ch = 0; ch < shift.length; ch++) {
+            shift[ch] += g[ch] * stats.d[ch];
+        }
+        return shift;
     }
 
     /**
@@ -301,18 +320,19 @@ public final class BatchNormalizer {
         double[] b = betaFor(beta, shape);
         Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
         double[] scale = inferenceScale(g, running);
+        Activation act = config.activation();
         if (!rejectsNonFinite()) {
-            passes.normalize(x, y, running.mean, scale, b);
+            passes.normalize(x, y, running.mean, scale, b, act);
             return Double.POSITIVE_INFINITY;
         }
         double largest;
         if (inPlace) {
             largest = passes.largestMagnitude(x);
             if (Double.isFinite(largest)) {
-                passes.normalize(x, y, running.mean, scale, b);
+                passes.normalize(x, y, running.mean, scale, b, act);
             }
         } else {
-            largest = passes.normalizeMeasuring(x, y, running.mean, scale, b);
+            largest = passes.normalizeMeasuring(x, y, running.mean, scale, b, act);
         }
         if (!Double.isFinite(largest)) {
             throw nonFinite(shape, "x", x);
@@ -371,32 +391,32 @@ public final class BatchNormalizer {
      * @throws IllegalArgumentException on a length mismatch or statistics saved for another shape
      */
     public ParamGradients backward(float[] x, float[] dy, Shape shape, double[] gamma, BatchStats saved, float[] dx) {
-        return backward(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, saved,
+        return backward(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, NO_BETA, saved,
                 floats("dx", dx, shape));
     }
 
     /** As {@link #backward(float[], float[], Shape, double[], BatchStats, float[])}, for double data. */
     public ParamGradients backward(double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved, double[] dx) {
-        return backward(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, saved,
+        return backward(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, NO_BETA, saved,
                 doubles("dx", dx, shape));
     }
 
     /** As {@link #backward(float[], float[], Shape, double[], BatchStats, float[])}, over buffers (see {@link #forwardTraining(FloatBuffer, Shape, double[], double[], FloatBuffer)}). */
     public ParamGradients backward(FloatBuffer x, FloatBuffer dy, Shape shape, double[] gamma, BatchStats saved, FloatBuffer dx) {
-        return backward(floats("x", x, shape, false), floats("dy", dy, shape, false), shape, gamma,
+        return backward(floats("x", x, shape, false), floats("dy", dy, shape, false), shape, gamma, NO_BETA,
                 saved, floats("dx", dx, shape, true));
     }
 
     /** As {@link #backward(FloatBuffer, FloatBuffer, Shape, double[], BatchStats, FloatBuffer)}, for double data. */
     public ParamGradients backward(DoubleBuffer x, DoubleBuffer dy, Shape shape, double[] gamma, BatchStats saved, DoubleBuffer dx) {
-        return backward(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape, gamma,
+        return backward(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape, gamma, NO_BETA,
                 saved, doubles("dx", dx, shape, true));
     }
 
     /** As {@link #backward(float[], float[], Shape, double[], BatchStats, float[])}, over off-heap memory. */
     public ParamGradients backward(DirectFloats x, DirectFloats dy, Shape shape, double[] gamma, BatchStats saved,
                                    DirectFloats dx) {
-        return backward(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, saved,
+        return backward(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, NO_BETA, saved,
                 direct("dx", dx, shape, true));
     }
 
@@ -405,17 +425,82 @@ public final class BatchNormalizer {
      * input leaves dx untouched, then the input gradient. Renormalization's r and d are constants here, so r
      * scales the plain-BN input gradient and {@code dGamma = r * sum(dy * xHat0) + d * sum(dy)}.
      */
-    private <A> ParamGradients backward(Data<A> x, Data<A> dy, Shape shape, double[] gamma,
+
+    /**
+     * As {@link #backward(float[], float[], Shape, double[], BatchStats, float[])}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backward(float[] x, float[] dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, float[] dx) {
+        return backward(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, beta, saved,
+                floats("dx", dx, shape));
+    }
+
+    /**
+     * As {@link #backward(double[], double[], Shape, double[], BatchStats, double[])}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backward(double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, double[] dx) {
+        return backward(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, beta, saved,
+                doubles("dx", dx, shape));
+    }
+
+    /**
+     * As {@link #backward(FloatBuffer, FloatBuffer, Shape, double[], BatchStats, FloatBuffer)}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backward(FloatBuffer x, FloatBuffer dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, FloatBuffer dx) {
+        return backward(floats("x", x, shape, false), floats("dy", dy, shape, false), shape, gamma, beta, saved,
+                floats("dx", dx, shape, true));
+    }
+
+    /**
+     * As {@link #backward(DoubleBuffer, DoubleBuffer, Shape, double[], BatchStats, DoubleBuffer)}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backward(DoubleBuffer x, DoubleBuffer dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, DoubleBuffer dx) {
+        return backward(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape, gamma, beta, saved,
+                doubles("dx", dx, shape, true));
+    }
+
+    /**
+     * As {@link #backward(DirectFloats, DirectFloats, Shape, double[], BatchStats, DirectFloats)}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backward(DirectFloats x, DirectFloats dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats saved, DirectFloats dx) {
+        return backward(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, beta, saved,
+                direct("dx", dx, shape, true));
+    }
+
+    private <A> ParamGradients backward(Data<A> x, Data<A> dy, Shape shape, double[] gamma, double[] beta,
                                         BatchStats saved, Data<A> dx) {
         requireSaved(saved, shape);
         double[] g = gammaFor(gamma, shape);
+        double[] b = activationBeta(beta, shape);
         BatchStats[] parts = saved.parts();
         Shape part = shape.withBatch(shape.batch() / parts.length);
         int len = part.size();
         Passes<A> passes = new Passes<>(x.kernel(part), part, parallelism);
         double[][][] sums = new double[parts.length][][];
+        List<ActivationGate<A>> gates = new ArrayList<>(parts.length);
         for (int i = 0; i < parts.length; i++) {
-            sums[i] = passes.gradSums(x.slice(i * len, len), dy.slice(i * len, len), parts[i].mean);
+            gates.add(b == null ? null : passes.gate(parts[i].mean, trainingScale(g, parts[i]),
+                    trainingShift(g, b, parts[i]), config.activation()));
+            sums[i] = passes.gradSums(x.slice(i * len, len), dy.slice(i * len, len), parts[i].mean, gates.get(i));
             requireFinite(sums[i], shape, x, dy);
         }
         int c = shape.channels();
@@ -447,9 +532,25 @@ public final class BatchNormalizer {
                 dBeta[ch] += sumDy[ch];
             }
             passes.gradApply(x.slice(i * len, len), dy.slice(i * len, len), dx.slice(i * len, len), stats.mean,
-                    dyScale, xcScale, offset);
+                    dyScale, xcScale, offset, gates.get(i));
         }
         return new ParamGradients(dGamma, dBeta, dxBound);
+    }
+
+    /**
+     * @return beta (validated), or the locked constant, when the activation needs it to recompute the normalized
+     * values; null for identity, which does not
+     * @throws IllegalArgumentException if the activation needs beta and the caller used an overload without it
+     */
+    private double[] activationBeta(double[] beta, Shape shape) {
+        if (config.activation().isIdentity()) {
+            return null;
+        }
+        if (beta == NO_BETA && !config.isGammaBetaLocked()) {
+            throw new IllegalArgumentException("the activation " + config.activation() + " needs beta to recompute the "
+                    + "normalized values: call the backward overload that takes beta");
+        }
+        return betaFor(beta == NO_BETA ? null : beta, shape);
     }
 
     private static void requireSaved(BatchStats saved, Shape shape) {
@@ -478,13 +579,13 @@ public final class BatchNormalizer {
      * @return gradients with respect to gamma and beta
      */
     public ParamGradients backwardInference(float[] x, float[] dy, Shape shape, double[] gamma, RunningStats running, float[] dx) {
-        return backwardInference(floats("x", x, shape), floats("dy", dy, shape), shape, gamma,
+        return backwardInference(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, NO_BETA,
                 running, floats("dx", dx, shape));
     }
 
     /** As {@link #backwardInference(float[], float[], Shape, double[], RunningStats, float[])}, for double data. */
     public ParamGradients backwardInference(double[] x, double[] dy, Shape shape, double[] gamma, RunningStats running, double[] dx) {
-        return backwardInference(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma,
+        return backwardInference(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, NO_BETA,
                 running, doubles("dx", dx, shape));
     }
 
@@ -492,29 +593,92 @@ public final class BatchNormalizer {
     public ParamGradients backwardInference(FloatBuffer x, FloatBuffer dy, Shape shape, double[] gamma, RunningStats running,
                                             FloatBuffer dx) {
         return backwardInference(floats("x", x, shape, false), floats("dy", dy, shape, false), shape,
-                gamma, running, floats("dx", dx, shape, true));
+                gamma, NO_BETA, running, floats("dx", dx, shape, true));
     }
 
     /** As {@link #backwardInference(FloatBuffer, FloatBuffer, Shape, double[], RunningStats, FloatBuffer)}, for double data. */
     public ParamGradients backwardInference(DoubleBuffer x, DoubleBuffer dy, Shape shape, double[] gamma, RunningStats running,
                                             DoubleBuffer dx) {
         return backwardInference(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape,
-                gamma, running, doubles("dx", dx, shape, true));
+                gamma, NO_BETA, running, doubles("dx", dx, shape, true));
     }
 
     /** As {@link #backwardInference(float[], float[], Shape, double[], RunningStats, float[])}, over off-heap memory. */
     public ParamGradients backwardInference(DirectFloats x, DirectFloats dy, Shape shape, double[] gamma,
                                             RunningStats running, DirectFloats dx) {
-        return backwardInference(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, running,
-                direct("dx", dx, shape, true));
+        return backwardInference(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, NO_BETA,
+                running, direct("dx", dx, shape, true));
     }
 
-    private <A> ParamGradients backwardInference(Data<A> x, Data<A> dy, Shape shape, double[] gamma,
+    /**
+     * As {@link #backwardInference(float[], float[], Shape, double[], RunningStats, float[])}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backwardInference(float[] x, float[] dy, Shape shape, double[] gamma, double[] beta,
+                                            RunningStats running, float[] dx) {
+        return backwardInference(floats("x", x, shape), floats("dy", dy, shape), shape, gamma, beta,
+                running, floats("dx", dx, shape));
+    }
+
+    /**
+     * As {@link #backwardInference(double[], double[], Shape, double[], RunningStats, double[])}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backwardInference(double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                                            RunningStats running, double[] dx) {
+        return backwardInference(doubles("x", x, shape), doubles("dy", dy, shape), shape, gamma, beta,
+                running, doubles("dx", dx, shape));
+    }
+
+    /**
+     * As {@link #backwardInference(FloatBuffer, FloatBuffer, Shape, double[], RunningStats, FloatBuffer)}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backwardInference(FloatBuffer x, FloatBuffer dy, Shape shape, double[] gamma, double[] beta,
+                                            RunningStats running, FloatBuffer dx) {
+        return backwardInference(floats("x", x, shape, false), floats("dy", dy, shape, false), shape, gamma, beta,
+                running, floats("dx", dx, shape, true));
+    }
+
+    /**
+     * As {@link #backwardInference(DoubleBuffer, DoubleBuffer, Shape, double[], RunningStats, DoubleBuffer)}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backwardInference(DoubleBuffer x, DoubleBuffer dy, Shape shape, double[] gamma, double[] beta,
+                                            RunningStats running, DoubleBuffer dx) {
+        return backwardInference(doubles("x", x, shape, false), doubles("dy", dy, shape, false), shape, gamma, beta,
+                running, doubles("dx", dx, shape, true));
+    }
+
+    /**
+     * As {@link #backwardInference(DirectFloats, DirectFloats, Shape, double[], RunningStats, DirectFloats)}, with beta: an
+     * {@link Activation} other than identity needs it to recompute the forward pass's normalized values.
+     *
+     * @param beta as in the forward pass; null when locked. Not modified.
+     */
+    public ParamGradients backwardInference(DirectFloats x, DirectFloats dy, Shape shape, double[] gamma, double[] beta,
+                                            RunningStats running, DirectFloats dx) {
+        return backwardInference(direct("x", x, shape, false), direct("dy", dy, shape, false), shape, gamma, beta,
+                running, direct("dx", dx, shape, true));
+    }
+
+    private <A> ParamGradients backwardInference(Data<A> x, Data<A> dy, Shape shape, double[] gamma, double[] beta,
                                                  RunningStats running, Data<A> dx) {
         requireRunning(running, shape);
         double[] g = gammaFor(gamma, shape);
+        double[] b = activationBeta(beta, shape);
         Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
-        double[][] sums = passes.gradSums(x, dy, running.mean);
+        ActivationGate<A> gate = b == null ? null
+                : passes.gate(running.mean, inferenceScale(g, running), b, config.activation());
+        double[][] sums = passes.gradSums(x, dy, running.mean, gate);
         requireFinite(sums, shape, x, dy);
         int c = shape.channels();
         double[] dyScale = new double[c];
@@ -524,7 +688,7 @@ public final class BatchNormalizer {
             dyScale[ch] = g[ch] * invStd;
             dGamma[ch] = invStd * sums[1][ch];
         }
-        passes.gradApply(x, dy, dx, running.mean, dyScale, new double[c], new double[c]);
+        passes.gradApply(x, dy, dx, running.mean, dyScale, new double[c], new double[c], gate);
         // x - running.mean, an intermediate of dx, is not bounded by anything measured here.
         return new ParamGradients(dGamma, sums[0], Double.POSITIVE_INFINITY);
     }

@@ -395,6 +395,179 @@ final class DirectVectorLoops {
         }
     }
 
+    // --- with an activation (see Activation): the operations of VectorLoops' activated loops, in place
+
+    /**
+     * {@link #gradSums} with {@code g = gated(((x - hi) - lo) * a + b, dy)} in place of dy:
+     * {@link VectorLoops#gatedGradSums(float[], float[], int, int, double, float, float, float, float, float, double[])}
+     * on off-heap memory, bit for bit. Ranges too short for vectors are staged.
+     */
+    static void gatedGradSums(DirectFloatData x, DirectFloatData dy, int start, int len, double mean, float hi,
+                              float lo, float a, float b, float slope, double[] sums) {
+        if (len < MIN_VECTOR_VALUES) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.gatedGradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, hi, lo, a, b,
+                    slope, sums);
+            return;
+        }
+        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory();
+        final int xFrom = x.base + start, gFrom = dy.base + start;
+        final int bound = FLOATS.loopBound(len);
+        final int whole = VectorLoops.wholeSecondHalvesBound(
+                Math.min(x.memory.length() - xFrom, dy.memory.length() - gFrom), 0, bound);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
+        final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+        int j = 0;
+        // Each x vector is loaded once for its gate and its deviation: C2 stopped inlining loads and stores in this
+        // method when x was loaded twice.
+        for (; j < whole; j += FLOATS.length()) {
+            FloatVector xa = load(xm, xFrom + j), xb = load(xm, xFrom + j + HALF);
+            DoubleVector ga = VectorLoops.gatedHalf(xa, load(gm, gFrom + j), vh, vl, va, vb, slope);
+            DoubleVector gb = VectorLoops.gatedHalf(xb, load(gm, gFrom + j + HALF), vh, vl, va, vb, slope);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(VectorLoops.firstHalf(xa).sub(m), p0);
+            p1 = gb.fma(VectorLoops.firstHalf(xb).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        // The last blocks (at the memory's end), lane by lane: the same values as a vector loop would add
+        for (; j < bound; j += FLOATS.length()) {
+            DoubleVector ga = gatedByLane(x, dy, start + j, hi, lo, a, b, slope);
+            DoubleVector gb = gatedByLane(x, dy, start + j + HALF, hi, lo, a, b, slope);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(widenedByLane(x.memory, xFrom + j).sub(m), p0);
+            p1 = gb.fma(widenedByLane(x.memory, xFrom + j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        double g = VectorLoops.sumOfLanes(g0.add(g1));
+        double p = VectorLoops.sumOfLanes(p0.add(p1));
+        double s = VectorLoops.sumOfLanes(s0.add(s1));
+        for (; j < len; j++) {
+            final float xv = get(x, start + j);
+            final double d = Activation.gated(((xv - hi) - lo) * a + b, get(dy, start + j), slope);
+            g += d;
+            p += d * (xv - mean);
+            s += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += s;
+    }
+
+    /** @return the gated gradients of the {@link #HALF} values from {@code i}, lane by lane, widened */
+    private static DoubleVector gatedByLane(DirectFloatData x, DirectFloatData dy, int i, float hi, float lo, float a,
+                                            float b, float slope) {
+        final double[] lanes = new double[HALF];
+        for (int k = 0; k < HALF; k++) {
+            lanes[k] = Activation.gated(((get(x, i + k) - hi) - lo) * a + b, get(dy, i + k), slope);
+        }
+        return DoubleVector.fromArray(DOUBLES, lanes, 0);
+    }
+
+    /**
+     * {@code y = act(((x - hi) - lo) * a + b)} over {@code [start, start + len)}, measuring x as it goes.
+     *
+     * @return the largest {@code |x|}: infinite when one is, NaN when one is
+     */
+    static double normalizeMeasuringActivated(DirectFloatData x, DirectFloatData y, int start, int len, float hi,
+                                              float lo, float a, float b, float slope) {
+        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
+        final int end = start + len;
+        final int bound = start + FLOATS.loopBound(len);
+        final int xBase = x.base, yBase = y.base;
+        IntVector largest = IntVector.zero(INTS);
+        int i = start;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector v = load(xm, xBase + i);
+            largest = largest.max(VectorLoops.magnitudeBits(v));
+            store(VectorLoops.activated(v.sub(hi).sub(lo).mul(a).add(b), slope), ym, yBase + i);
+        }
+        double result = VectorLoops.largestOf(largest);
+        for (; i < end; i++) {
+            float v = get(x, i);
+            result = Math.max(result, Math.abs(v));
+            put(y, i, Activation.activated(((v - hi) - lo) * a + b, slope));
+        }
+        return result;
+    }
+
+    /**
+     * {@code y[start + j] = act(((x[start + j] - hi[j]) - lo[j]) * a[j] + b[j])} for {@code j < len}, measuring x.
+     *
+     * @return the largest {@code |x|}: infinite when one is, NaN when one is
+     */
+    static double normalizeActivatedTile(DirectFloatData x, DirectFloatData y, int start, int len, float[] hi,
+                                         float[] lo, float[] a, float[] b, float slope) {
+        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
+        final int bound = FLOATS.loopBound(len);
+        final int xFrom = x.base + start, yFrom = y.base + start;
+        IntVector largest = IntVector.zero(INTS);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector v = load(xm, xFrom + j);
+            largest = largest.max(VectorLoops.magnitudeBits(v));
+            FloatVector xc = v.sub(FloatVector.fromArray(FLOATS, hi, j)).sub(FloatVector.fromArray(FLOATS, lo, j));
+            FloatVector n = xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j));
+            store(VectorLoops.activated(n, slope), ym, yFrom + j);
+        }
+        double result = VectorLoops.largestOf(largest);
+        for (; j < len; j++) {
+            final float v = get(x, start + j);
+            result = Math.max(result, Math.abs(v));
+            put(y, start + j, Activation.activated(((v - hi[j]) - lo[j]) * a[j] + b[j], slope));
+        }
+        return result;
+    }
+
+    /**
+     * With {@code xc = (x - hi) - lo}: {@code dx = k * gated(xc * a + b, dy) + q * xc + r} over
+     * {@code [start, start + len)}.
+     */
+    static void gatedGradApply(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float hi,
+                               float lo, float k, float q, float r, float a, float b, float slope) {
+        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
+        final int end = start + len;
+        final int bound = start + FLOATS.loopBound(len);
+        final int xBase = x.base, gBase = dy.base, dBase = dx.base;
+        int i = start;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector xc = load(xm, xBase + i).sub(hi).sub(lo);
+            FloatVector g = VectorLoops.gated(xc.mul(a).add(b), load(gm, gBase + i), slope);
+            store(g.mul(k).add(xc.mul(q)).add(r), dm, dBase + i);
+        }
+        for (; i < end; i++) {
+            final float xc = (get(x, i) - hi) - lo;
+            put(dx, i, k * Activation.gated(xc * a + b, get(dy, i), slope) + q * xc + r);
+        }
+    }
+
+    /** {@link #gatedGradApply} with per-value coefficients {@code [j]} for {@code j < len}. */
+    static void gatedGradApplyTile(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len,
+                                   float[] hi, float[] lo, float[] k, float[] q, float[] r, float[] a, float[] b,
+                                   float slope) {
+        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
+        final int bound = FLOATS.loopBound(len);
+        final int xFrom = x.base + start, gFrom = dy.base + start, dFrom = dx.base + start;
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector xc = load(xm, xFrom + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+                    .sub(FloatVector.fromArray(FLOATS, lo, j));
+            FloatVector v = xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j));
+            FloatVector g = VectorLoops.gated(v, load(gm, gFrom + j), slope);
+            store(FloatVector.fromArray(FLOATS, k, j).mul(g).add(FloatVector.fromArray(FLOATS, q, j).mul(xc))
+                    .add(FloatVector.fromArray(FLOATS, r, j)), dm, dFrom + j);
+        }
+        for (; j < len; j++) {
+            final float xc = (get(x, start + j) - hi[j]) - lo[j];
+            put(dx, start + j, k[j] * Activation.gated(xc * a[j] + b[j], get(dy, start + j), slope) + q[j] * xc + r[j]);
+        }
+    }
+
     /** Channels-first planes: every pass in place, one plane (or part of one) per inner loop. */
     private static final class Planes extends PlanarKernel.OfFloat {
         Planes(Shape shape) {
@@ -412,8 +585,24 @@ final class DirectVectorLoops {
         }
 
         @Override
+        void runGatedGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean,
+                              ActivationGate<float[]> gate, int ch, double[] sums) {
+            DirectVectorLoops.gatedGradSums((DirectFloatData) x, (DirectFloatData) dy, start, len, mean, gate.hi()[ch],
+                    gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (float) gate.slope(), sums);
+        }
+
+        // Identity and an activation run in methods of their own, so that the identity passes compile as they would
+        // without activations.
+
+        @Override
         public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                         float[] centerLo, float[] scale, float[] shift) {
+                                         float[] centerLo, float[] scale, float[] shift, Activation act) {
+            return act.isIdentity() ? normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift)
+                    : normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
+        }
+
+        private double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                          float[] centerLo, float[] scale, float[] shift) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int channels = channelCount(task), ch0 = firstChannel(task);
             double largest = 0;
@@ -427,9 +616,34 @@ final class DirectVectorLoops {
             return largest;
         }
 
+        /** Measures too, as {@link Rows#normalize} does: one activated loop of each kind is enough. */
+        private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                          float[] centerLo, float[] scale, float[] shift, float slope) {
+            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
+            final int channels = channelCount(task), ch0 = firstChannel(task);
+            double largest = 0;
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    largest = Math.max(largest, DirectVectorLoops.normalizeMeasuringActivated(xd, yd,
+                            start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch], scale[ch], shift[ch], slope));
+                }
+            }
+            return largest;
+        }
+
         @Override
         public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                              float[] scale, float[] shift) {
+                              float[] scale, float[] shift, Activation act) {
+            if (act.isIdentity()) {
+                normalize(x, y, task, centerHi, centerLo, scale, shift);
+            } else {
+                normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
+            }
+        }
+
+        private void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
+                               float[] scale, float[] shift) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
@@ -443,7 +657,17 @@ final class DirectVectorLoops {
 
         @Override
         public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
+                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                              ActivationGate<float[]> gate) {
+            if (gate == null) {
+                gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
+            } else {
+                gatedGradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset, gate);
+            }
+        }
+
+        private void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
             final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
@@ -451,6 +675,22 @@ final class DirectVectorLoops {
                 for (int ch = ch0; ch < ch0 + channels; ch++) {
                     DirectVectorLoops.gradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch],
                             dyScale[ch], xcScale[ch], offset[ch]);
+                }
+            }
+        }
+
+        private void gatedGradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                                    float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                                    ActivationGate<float[]> gate) {
+            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
+            final int channels = channelCount(task), ch0 = firstChannel(task);
+            final float[] a = gate.scale(), b = gate.shift();
+            final float slope = (float) gate.slope();
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    DirectVectorLoops.gatedGradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch],
+                            centerLo[ch], dyScale[ch], xcScale[ch], offset[ch], a[ch], b[ch], slope);
                 }
             }
         }
@@ -464,7 +704,13 @@ final class DirectVectorLoops {
 
         @Override
         public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                         float[] centerLo, float[] scale, float[] shift) {
+                                         float[] centerLo, float[] scale, float[] shift, Activation act) {
+            return act.isIdentity() ? normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift)
+                    : normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
+        }
+
+        private double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                          float[] centerLo, float[] scale, float[] shift) {
             final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
             final int start = start(task), len = rowCount(task) * c;
             double largest = 0;
@@ -475,21 +721,54 @@ final class DirectVectorLoops {
             return largest;
         }
 
+        private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                          float[] centerLo, float[] scale, float[] shift, float slope) {
+            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
+            final int start = start(task), len = rowCount(task) * c;
+            double largest = 0;
+            for (int j = 0; j < len; j += tile) {
+                largest = Math.max(largest, DirectVectorLoops.normalizeActivatedTile(xd, yd, start + j,
+                        Math.min(tile, len - j), centerHi, centerLo, scale, shift, slope));
+            }
+            return largest;
+        }
+
         /** Measures too: in loops that wait on memory, measuring costs nothing, and one loop of each kind is enough. */
         @Override
         public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                              float[] scale, float[] shift) {
-            normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift);
+                              float[] scale, float[] shift, Activation act) {
+            normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift, act);
         }
 
         @Override
         public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
+                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                              ActivationGate<float[]> gate) {
+            if (gate == null) {
+                gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
+            } else {
+                gatedGradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset, gate);
+            }
+        }
+
+        private void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
             final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
             final int start = start(task), len = rowCount(task) * c;
             for (int j = 0; j < len; j += tile) {
                 DirectVectorLoops.gradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi, centerLo,
                         dyScale, xcScale, offset);
+            }
+        }
+
+        private void gatedGradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                                    float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                                    ActivationGate<float[]> gate) {
+            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
+            final int start = start(task), len = rowCount(task) * c;
+            for (int j = 0; j < len; j += tile) {
+                DirectVectorLoops.gatedGradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi,
+                        centerLo, dyScale, xcScale, offset, gate.scale(), gate.shift(), (float) gate.slope());
             }
         }
     }

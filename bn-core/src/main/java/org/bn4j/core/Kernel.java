@@ -45,8 +45,11 @@ interface Kernel<A> {
     /** Block statistics: writes the value count, mean and {@code M2 = sum((x - mean)^2)} of each slot the task owns. */
     void moments(Data<A> x, int task, double[] count, double[] mean, double[] m2);
 
-    /** Scalar math: {@code y = ((x - centerHi) - centerLo) * scale + shift}; y may be x. */
-    void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift);
+    /**
+     * Scalar math: {@code y = act(((x - centerHi) - centerLo) * scale + shift)}; y may be x. Identity runs the loops of
+     * plain batch normalization, untouched.
+     */
+    void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift, Activation act);
 
     /** @return the largest {@code |x|} over the task's values: infinite when one is, NaN when one is */
     double largestMagnitude(Data<A> x, int task);
@@ -55,20 +58,27 @@ interface Kernel<A> {
      * {@link #normalize} and {@link #largestMagnitude} of the task in one: y is written whatever x holds. This measures
      * the task's values, then normalizes them while they are in cache; kernels that can do both in one loop do.
      */
-    default double normalizeMeasuring(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift) {
+    default double normalizeMeasuring(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift,
+                                      Activation act) {
         double largest = largestMagnitude(x, task);
-        normalize(x, y, task, centerHi, centerLo, scale, shift);
+        normalize(x, y, task, centerHi, centerLo, scale, shift, act);
         return largest;
     }
 
     /**
      * Block gradient sums: writes {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} of each slot the
-     * task owns. The last bounds the input gradient (see {@link ParamGradients#inputGradientBound()}).
+     * task owns. The last bounds the input gradient (see {@link ParamGradients#inputGradientBound()}). With a gate,
+     * the activation's gradient of dy takes dy's place; null for identity.
      */
-    void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc, double[] sumDySq);
+    void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc, double[] sumDySq,
+                  ActivationGate<A> gate);
 
-    /** Scalar math: {@code dx = dyScale * dy + xcScale * ((x - centerHi) - centerLo) + offset}; dx may be dy. */
-    void gradApply(Data<A> x, Data<A> dy, Data<A> dx, int task, A centerHi, A centerLo, A dyScale, A xcScale, A offset);
+    /**
+     * Scalar math: {@code dx = dyScale * g + xcScale * ((x - centerHi) - centerLo) + offset}, g the activation's
+     * gradient of dy through the gate, or dy when the gate is null (identity); dx may be dy.
+     */
+    void gradApply(Data<A> x, Data<A> dy, Data<A> dx, int task, A centerHi, A centerLo, A dyScale, A xcScale, A offset,
+                   ActivationGate<A> gate);
 
     /** @return per-channel {@code v} rounded to the element type, laid out as this kernel's loops index it */
     A narrow(double[] v);

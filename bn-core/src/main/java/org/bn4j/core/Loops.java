@@ -73,6 +73,69 @@ interface Loops {
     void gradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo, double[] k,
                        double[] q, double[] r);
 
+    // --- with an activation (see Activation): v = ((x - hi) - lo) * a + b is the normalized value, rounded as the
+    // forward pass rounds it, act(v) = Activation.activated(v, slope) and gated(v, dy) = Activation.gated(v, dy, slope)
+
+    /** Runs of one channel: {@code y[i] = act(((x[i] - hi) - lo) * a + b)} over {@code [from, to)}; y may be x. */
+    void normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b, float slope);
+
+    /** As {@link #normalizeActivated(float[], float[], int, int, float, float, float, float, float)}, for double values. */
+    void normalizeActivated(double[] x, double[] y, int from, int to, double hi, double lo, double a, double b,
+                            double slope);
+
+    /** Row tiles: {@code y[base + j] = act(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j])}; y may be x. */
+    void normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a, float[] b,
+                                float slope);
+
+    /** As {@link #normalizeActivatedTile(float[], float[], int, int, float[], float[], float[], float[], float)}, for double values. */
+    void normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
+                                double[] b, double slope);
+
+    /**
+     * As {@link #gradSums(float[], float[], int, int, double, double[])} with {@code g = gated(v, dy)} in place of dy,
+     * {@code v = ((x - hi) - lo) * a + b}.
+     */
+    void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo, float a, float b,
+                       float slope, double[] sums);
+
+    /** As {@link #gatedGradSums(float[], float[], int, int, double, float, float, float, float, float, double[])}, for double values. */
+    void gatedGradSums(double[] x, double[] dy, int from, int to, double mean, double hi, double lo, double a,
+                       double b, double slope, double[] sums);
+
+    /**
+     * As {@link #addRowGradSums(float[], float[], int, int, int, double[], double[], double[], double[])} with
+     * {@code g = gated(v, dy[i])} in place of {@code dy[i]}, {@code v = ((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch]}.
+     */
+    void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi, float[] lo,
+                             float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq);
+
+    /** As {@link #addRowGatedGradSums(float[], float[], int, int, int, double[], float[], float[], float[], float[], float, double[], double[], double[])}, for double values. */
+    void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] hi,
+                             double[] lo, double[] a, double[] b, double slope, double[] sumDy, double[] sumDyXc,
+                             double[] sumDySq);
+
+    /**
+     * Runs of one channel: with {@code xc = (x[i] - hi) - lo},
+     * {@code dx[i] = k * gated(xc * a + b, dy[i]) + q * xc + r} over {@code [from, to)}; dx may be dy.
+     */
+    void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k, float q,
+                        float r, float a, float b, float slope);
+
+    /** As {@link #gatedGradApply(float[], float[], float[], int, int, float, float, float, float, float, float, float, float)}, for double values. */
+    void gatedGradApply(double[] x, double[] dy, double[] dx, int from, int to, double hi, double lo, double k,
+                        double q, double r, double a, double b, double slope);
+
+    /**
+     * Row tiles: with {@code xc = (x[base + j] - hi[j]) - lo[j]},
+     * {@code dx[base + j] = k[j] * gated(xc * a[j] + b[j], dy[base + j]) + q[j] * xc + r[j]}; dx may be dy.
+     */
+    void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
+                            float[] q, float[] r, float[] a, float[] b, float slope);
+
+    /** As {@link #gatedGradApplyTile(float[], float[], float[], int, int, float[], float[], float[], float[], float[], float[], float[], float)}, for double values. */
+    void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
+                            double[] k, double[] q, double[] r, double[] a, double[] b, double slope);
+
     /**
      * @return what runs the loops, {@code scalar} or {@code vector-<bits>}: results are reproducible bit for bit
      * between JVMs with the same description

@@ -59,14 +59,14 @@ final class Passes<A> {
      *
      * @return the largest {@code |x|}: infinite or NaN when x holds one (y is then written all the same)
      */
-    double normalizeMeasuring(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift) {
+    double normalizeMeasuring(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift, Activation act) {
         A hi = kernel.narrow(center);
         A lo = kernel.residual(center);
         A a = kernel.narrow(scale);
         A b = kernel.narrow(shift);
         double[] largest = new double[kernel.tasks()];
         parallelism.forEach(kernel.tasks(), elements,
-                task -> largest[task] = kernel.normalizeMeasuring(x, y, task, hi, lo, a, b));
+                task -> largest[task] = kernel.normalizeMeasuring(x, y, task, hi, lo, a, b, act));
         return largestOf(largest);
     }
 
@@ -78,23 +78,33 @@ final class Passes<A> {
         return result;
     }
 
-    /** {@code y = (x - center) * scale + shift}, per channel. */
-    void normalize(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift) {
+    /** {@code y = act((x - center) * scale + shift)}, per channel. */
+    void normalize(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift, Activation act) {
         A hi = kernel.narrow(center);
         A lo = kernel.residual(center);
         A a = kernel.narrow(scale);
         A b = kernel.narrow(shift);
-        parallelism.forEach(kernel.tasks(), elements, task -> kernel.normalize(x, y, task, hi, lo, a, b));
+        parallelism.forEach(kernel.tasks(), elements, task -> kernel.normalize(x, y, task, hi, lo, a, b, act));
     }
 
     /**
-     * @return {@code {sum(dy), sum(dy * (x - mean)), sum(dy^2)}} per channel, summed over the blocks in group order
+     * @return the gate through which the backward pass applies {@code act}'s gradient after a forward pass
+     * {@link #normalize}{@code (x, y, center, scale, shift, act)}; null for identity
      */
-    double[][] gradSums(Data<A> x, Data<A> dy, double[] mean) {
+    ActivationGate<A> gate(double[] center, double[] scale, double[] shift, Activation act) {
+        return act.isIdentity() ? null : new ActivationGate<>(kernel.narrow(center), kernel.residual(center),
+                kernel.narrow(scale), kernel.narrow(shift), act.negativeSlope());
+    }
+
+    /**
+     * @return {@code {sum(g), sum(g * (x - mean)), sum(g^2)}} per channel, summed over the blocks in group order, with
+     * g the activation's gradient of dy through the gate (dy itself when the gate is null)
+     */
+    double[][] gradSums(Data<A> x, Data<A> dy, double[] mean, ActivationGate<A> gate) {
         int slots = kernel.groups() * channels;
         double[][] perSlot = new double[3][slots];
         parallelism.forEach(kernel.tasks(), elements,
-                task -> kernel.gradSums(x, dy, task, mean, perSlot[0], perSlot[1], perSlot[2]));
+                task -> kernel.gradSums(x, dy, task, mean, perSlot[0], perSlot[1], perSlot[2], gate));
 
         double[][] perChannel = new double[3][channels];
         for (int sum = 0; sum < 3; sum++) {
@@ -107,13 +117,14 @@ final class Passes<A> {
         return perChannel;
     }
 
-    /** {@code dx = dyScale * dy + xcScale * (x - center) + offset}, per channel. */
-    void gradApply(Data<A> x, Data<A> dy, Data<A> dx, double[] center, double[] dyScale, double[] xcScale, double[] offset) {
+    /** {@code dx = dyScale * g + xcScale * (x - center) + offset}, per channel, g as in {@link #gradSums}. */
+    void gradApply(Data<A> x, Data<A> dy, Data<A> dx, double[] center, double[] dyScale, double[] xcScale,
+                   double[] offset, ActivationGate<A> gate) {
         A hi = kernel.narrow(center);
         A lo = kernel.residual(center);
         A k = kernel.narrow(dyScale);
         A q = kernel.narrow(xcScale);
         A r = kernel.narrow(offset);
-        parallelism.forEach(kernel.tasks(), elements, task -> kernel.gradApply(x, dy, dx, task, hi, lo, k, q, r));
+        parallelism.forEach(kernel.tasks(), elements, task -> kernel.gradApply(x, dy, dx, task, hi, lo, k, q, r, gate));
     }
 }

@@ -126,13 +126,17 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
     @Override
     public final void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
-                               double[] sumDySq) {
+                               double[] sumDySq, ActivationGate<A> gate) {
         final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
         final double[][] sums = new double[channels][3];
         for (int k = 0, segments = segments(task); k < segments; k++) {
             final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
             for (int j = 0; j < channels; j++) {
-                runGradSums(x, dy, start + j * run, run, mean[ch0 + j], sums[j]);
+                if (gate == null) {
+                    runGradSums(x, dy, start + j * run, run, mean[ch0 + j], sums[j]);
+                } else {
+                    runGatedGradSums(x, dy, start + j * run, run, mean[ch0 + j], gate, ch0 + j, sums[j]);
+                }
             }
         }
         for (int j = 0; j < channels; j++) {
@@ -144,6 +148,10 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
     /** Adds the gradient sums of the run {@code [start, start + len)} to {@code sums[0..2]}. */
     abstract void runGradSums(Data<A> x, Data<A> dy, int start, int len, double mean, double[] sums);
+
+    /** As {@link #runGradSums}, through the gate, with the coefficients of channel {@code ch}. */
+    abstract void runGatedGradSums(Data<A> x, Data<A> dy, int start, int len, double mean, ActivationGate<A> gate,
+                                   int ch, double[] sums);
 
     /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
     static class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
@@ -164,8 +172,25 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
+        void runGatedGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean,
+                              ActivationGate<float[]> gate, int ch, double[] sums) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.gatedGradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, gate.hi()[ch],
+                    gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (float) gate.slope(), sums);
+        }
+
+        @Override
         public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                              float[] scale, float[] shift) {
+                              float[] scale, float[] shift, Activation act) {
+            if (act.isIdentity()) {
+                normalize(x, y, task, centerHi, centerLo, scale, shift);
+            } else {
+                normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
+            }
+        }
+
+        private void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
+                               float[] scale, float[] shift) {
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
@@ -183,9 +208,36 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             }
         }
 
+        private void normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                        float[] centerLo, float[] scale, float[] shift, float slope) {
+            final int channels = channelCount(task), ch0 = firstChannel(task);
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
+                final float[] xa = x.read(start, len, 0);
+                final float[] ya = y.writable(start, len, 1);
+                final int o = x.offset(start);
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    final int from = o + (ch - ch0) * run;
+                    Loops.CHOSEN.normalizeActivated(xa, ya, from, from + run, centerHi[ch], centerLo[ch], scale[ch],
+                            shift[ch], slope);
+                }
+                y.written(start, len, ya);
+            }
+        }
+
         @Override
         public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
+                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                              ActivationGate<float[]> gate) {
+            if (gate == null) {
+                gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
+            } else {
+                gatedGradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset, gate);
+            }
+        }
+
+        private void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
@@ -199,6 +251,27 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                     for (int j = from; j < from + run; j++) {
                         da[j] = k1 * ga[j] + q * ((xa[j] - hi) - lo) + r;
                     }
+                }
+                dx.written(start, len, da);
+            }
+        }
+
+        private void gatedGradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                                    float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                                    ActivationGate<float[]> gate) {
+            final int channels = channelCount(task), ch0 = firstChannel(task);
+            final float[] a = gate.scale(), b = gate.shift();
+            final float slope = (float) gate.slope();
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
+                final float[] xa = x.read(start, len, 0);
+                final float[] ga = dy.read(start, len, 1);
+                final float[] da = dx.writable(start, len, 2);
+                final int o = x.offset(start);
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    final int from = o + (ch - ch0) * run;
+                    Loops.CHOSEN.gatedGradApply(xa, ga, da, from, from + run, centerHi[ch], centerLo[ch], dyScale[ch],
+                            xcScale[ch], offset[ch], a[ch], b[ch], slope);
                 }
                 dx.written(start, len, da);
             }
@@ -223,8 +296,25 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         }
 
         @Override
+        void runGatedGradSums(Data<double[]> x, Data<double[]> dy, int start, int len, double mean,
+                              ActivationGate<double[]> gate, int ch, double[] sums) {
+            final int o = x.offset(start);
+            Loops.CHOSEN.gatedGradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, gate.hi()[ch],
+                    gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (double) gate.slope(), sums);
+        }
+
+        @Override
         public void normalize(Data<double[]> x, Data<double[]> y, int task, double[] centerHi, double[] centerLo,
-                              double[] scale, double[] shift) {
+                              double[] scale, double[] shift, Activation act) {
+            if (act.isIdentity()) {
+                normalize(x, y, task, centerHi, centerLo, scale, shift);
+            } else {
+                normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (double) act.negativeSlope());
+            }
+        }
+
+        private void normalize(Data<double[]> x, Data<double[]> y, int task, double[] centerHi, double[] centerLo,
+                               double[] scale, double[] shift) {
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
@@ -242,9 +332,36 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             }
         }
 
+        private void normalizeActivated(Data<double[]> x, Data<double[]> y, int task, double[] centerHi,
+                                        double[] centerLo, double[] scale, double[] shift, double slope) {
+            final int channels = channelCount(task), ch0 = firstChannel(task);
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
+                final double[] xa = x.read(start, len, 0);
+                final double[] ya = y.writable(start, len, 1);
+                final int o = x.offset(start);
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    final int from = o + (ch - ch0) * run;
+                    Loops.CHOSEN.normalizeActivated(xa, ya, from, from + run, centerHi[ch], centerLo[ch], scale[ch],
+                            shift[ch], slope);
+                }
+                y.written(start, len, ya);
+            }
+        }
+
         @Override
         public void gradApply(Data<double[]> x, Data<double[]> dy, Data<double[]> dx, int task, double[] centerHi,
-                              double[] centerLo, double[] dyScale, double[] xcScale, double[] offset) {
+                              double[] centerLo, double[] dyScale, double[] xcScale, double[] offset,
+                              ActivationGate<double[]> gate) {
+            if (gate == null) {
+                gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
+            } else {
+                gatedGradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset, gate);
+            }
+        }
+
+        private void gradApply(Data<double[]> x, Data<double[]> dy, Data<double[]> dx, int task, double[] centerHi,
+                               double[] centerLo, double[] dyScale, double[] xcScale, double[] offset) {
             final int channels = channelCount(task), ch0 = firstChannel(task);
             for (int k = 0, segments = segments(task); k < segments; k++) {
                 final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
@@ -258,6 +375,27 @@ abstract class PlanarKernel<A> implements Kernel<A> {
                     for (int j = from; j < from + run; j++) {
                         da[j] = k1 * ga[j] + q * ((xa[j] - hi) - lo) + r;
                     }
+                }
+                dx.written(start, len, da);
+            }
+        }
+
+        private void gatedGradApply(Data<double[]> x, Data<double[]> dy, Data<double[]> dx, int task, double[] centerHi,
+                                    double[] centerLo, double[] dyScale, double[] xcScale, double[] offset,
+                                    ActivationGate<double[]> gate) {
+            final int channels = channelCount(task), ch0 = firstChannel(task);
+            final double[] a = gate.scale(), b = gate.shift();
+            final double slope = (double) gate.slope();
+            for (int k = 0, segments = segments(task); k < segments; k++) {
+                final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
+                final double[] xa = x.read(start, len, 0);
+                final double[] ga = dy.read(start, len, 1);
+                final double[] da = dx.writable(start, len, 2);
+                final int o = x.offset(start);
+                for (int ch = ch0; ch < ch0 + channels; ch++) {
+                    final int from = o + (ch - ch0) * run;
+                    Loops.CHOSEN.gatedGradApply(xa, ga, da, from, from + run, centerHi[ch], centerLo[ch], dyScale[ch],
+                            xcScale[ch], offset[ch], a[ch], b[ch], slope);
                 }
                 dx.written(start, len, da);
             }

@@ -95,25 +95,37 @@ abstract class RowKernel<A> implements Kernel<A> {
     }
 
     @Override
-    public void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift) {
+    public void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift, Activation act) {
         final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
         final A xa = x.read(start, len, 0);
         final A ya = y.writable(start, len, 1);
         final int o = x.offset(start);
-        for (int r = 0; r < rowCount; r += tileRows) {
-            normalizeTile(xa, ya, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo, scale, shift);
+        if (act.isIdentity()) {
+            for (int r = 0; r < rowCount; r += tileRows) {
+                normalizeTile(xa, ya, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo, scale,
+                        shift);
+            }
+        } else {
+            for (int r = 0; r < rowCount; r += tileRows) {
+                normalizeActivatedTile(xa, ya, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo,
+                        scale, shift, act.negativeSlope());
+            }
         }
         y.written(start, len, ya);
     }
 
     @Override
     public final void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
-                               double[] sumDySq) {
+                               double[] sumDySq, ActivationGate<A> gate) {
         final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
         final A xa = x.read(start, len, 0);
         final A ga = dy.read(start, len, 1);
         final double[][] sums = new double[3][c];
-        addRowGradSums(xa, ga, x.offset(start), rowCount, mean, sums[0], sums[1], sums[2]);
+        if (gate == null) {
+            addRowGradSums(xa, ga, x.offset(start), rowCount, mean, sums[0], sums[1], sums[2]);
+        } else {
+            addRowGatedGradSums(xa, ga, x.offset(start), rowCount, mean, gate, sums[0], sums[1], sums[2]);
+        }
         System.arraycopy(sums[0], 0, sumDy, slot, c);
         System.arraycopy(sums[1], 0, sumDyXc, slot, c);
         System.arraycopy(sums[2], 0, sumDySq, slot, c);
@@ -121,15 +133,22 @@ abstract class RowKernel<A> implements Kernel<A> {
 
     @Override
     public void gradApply(Data<A> x, Data<A> dy, Data<A> dx, int task, A centerHi, A centerLo, A dyScale, A xcScale,
-                          A offset) {
+                          A offset, ActivationGate<A> gate) {
         final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
         final A xa = x.read(start, len, 0);
         final A ga = dy.read(start, len, 1);
         final A da = dx.writable(start, len, 2);
         final int o = x.offset(start);
-        for (int r = 0; r < rowCount; r += tileRows) {
-            gradApplyTile(xa, ga, da, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo, dyScale,
-                    xcScale, offset);
+        if (gate == null) {
+            for (int r = 0; r < rowCount; r += tileRows) {
+                gradApplyTile(xa, ga, da, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo, dyScale,
+                        xcScale, offset);
+            }
+        } else {
+            for (int r = 0; r < rowCount; r += tileRows) {
+                gatedGradApplyTile(xa, ga, da, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo,
+                        dyScale, xcScale, offset, gate);
+            }
         }
         dx.written(start, len, da);
     }
@@ -146,6 +165,17 @@ abstract class RowKernel<A> implements Kernel<A> {
 
     /** See {@link Loops#gradApplyTile(float[], float[], float[], int, int, float[], float[], float[], float[], float[])}. */
     abstract void gradApplyTile(A x, A dy, A dx, int base, int n, A hi, A lo, A k, A q, A r);
+
+    /** See {@link Loops#normalizeActivatedTile(float[], float[], int, int, float[], float[], float[], float[], float)}. */
+    abstract void normalizeActivatedTile(A x, A y, int base, int n, A hi, A lo, A scale, A shift, double slope);
+
+    /** See {@link Loops#addRowGatedGradSums(float[], float[], int, int, int, double[], float[], float[], float[], float[], float, double[], double[], double[])}. */
+    abstract void addRowGatedGradSums(A x, A dy, int base, int rows, double[] mean, ActivationGate<A> gate,
+                                      double[] sumDy, double[] sumDyXc, double[] sumDySq);
+
+    /** See {@link Loops#gatedGradApplyTile(float[], float[], float[], int, int, float[], float[], float[], float[], float[], float[], float[], float)}. */
+    abstract void gatedGradApplyTile(A x, A dy, A dx, int base, int n, A hi, A lo, A k, A q, A r,
+                                     ActivationGate<A> gate);
 
     /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
     static class OfFloat extends RowKernel<float[]> implements FloatKernel {
@@ -185,6 +215,26 @@ abstract class RowKernel<A> implements Kernel<A> {
                            float[] q, float[] r) {
             Loops.CHOSEN.gradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r);
         }
+
+        @Override
+        void normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] scale,
+                                    float[] shift, double slope) {
+            Loops.CHOSEN.normalizeActivatedTile(x, y, base, n, hi, lo, scale, shift, (float) slope);
+        }
+
+        @Override
+        void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, double[] mean,
+                                 ActivationGate<float[]> gate, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
+            Loops.CHOSEN.addRowGatedGradSums(x, dy, base, rows, c, mean, gate.hi(), gate.lo(), gate.scale(),
+                    gate.shift(), (float) gate.slope(), sumDy, sumDyXc, sumDySq);
+        }
+
+        @Override
+        void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+                                float[] k, float[] q, float[] r, ActivationGate<float[]> gate) {
+            Loops.CHOSEN.gatedGradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r, gate.scale(), gate.shift(),
+                    (float) gate.slope());
+        }
     }
 
     static final class OfDouble extends RowKernel<double[]> implements DoubleKernel {
@@ -223,6 +273,26 @@ abstract class RowKernel<A> implements Kernel<A> {
         void gradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo, double[] k,
                            double[] q, double[] r) {
             Loops.CHOSEN.gradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r);
+        }
+
+        @Override
+        void normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] scale,
+                                    double[] shift, double slope) {
+            Loops.CHOSEN.normalizeActivatedTile(x, y, base, n, hi, lo, scale, shift, (double) slope);
+        }
+
+        @Override
+        void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, double[] mean,
+                                 ActivationGate<double[]> gate, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
+            Loops.CHOSEN.addRowGatedGradSums(x, dy, base, rows, c, mean, gate.hi(), gate.lo(), gate.scale(),
+                    gate.shift(), (double) gate.slope(), sumDy, sumDyXc, sumDySq);
+        }
+
+        @Override
+        void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
+                                double[] k, double[] q, double[] r, ActivationGate<double[]> gate) {
+            Loops.CHOSEN.gatedGradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r, gate.scale(), gate.shift(),
+                    (double) gate.slope());
         }
     }
 }

@@ -205,4 +205,156 @@ final class ScalarLoops implements Loops {
             dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
         }
     }
+
+    @Override
+    public void normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b,
+                                   float slope) {
+        for (int i = from; i < to; i++) {
+            y[i] = Activation.activated(((x[i] - hi) - lo) * a + b, slope);
+        }
+    }
+
+    @Override
+    public void normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
+                                       float[] b, float slope) {
+        for (int j = 0; j < n; j++) {
+            y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+        }
+    }
+
+    @Override
+    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo, float a,
+                              float b, float slope, double[] sums) {
+        double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
+        int j = from;
+        for (; j + 1 < to; j += 2) {
+            final double ga0 = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double ga1 = Activation.gated(((x[j + 1] - hi) - lo) * a + b, dy[j + 1], slope);
+            g0 += ga0;
+            g1 += ga1;
+            p0 += ga0 * (x[j] - mean);
+            p1 += ga1 * (x[j + 1] - mean);
+            s0 += ga0 * ga0;
+            s1 += ga1 * ga1;
+        }
+        for (; j < to; j++) {
+            final double g = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            g0 += g;
+            p0 += g * (x[j] - mean);
+            s0 += g * g;
+        }
+        sums[0] += g0 + g1;
+        sums[1] += p0 + p1;
+        sums[2] += s0 + s1;
+    }
+
+    @Override
+    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi,
+                                    float[] lo, float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
+                                    double[] sumDySq) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                final double g = Activation.gated(((x[row + ch] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[row + ch],
+                        slope);
+                sumDy[ch] += g;
+                sumDyXc[ch] += g * (x[row + ch] - mean[ch]);
+                sumDySq[ch] += g * g;
+            }
+        }
+    }
+
+    @Override
+    public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
+                               float q, float r, float a, float b, float slope) {
+        for (int i = from; i < to; i++) {
+            final float xc = (x[i] - hi) - lo;
+            dx[i] = k * Activation.gated(xc * a + b, dy[i], slope) + q * xc + r;
+        }
+    }
+
+    @Override
+    public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+                                   float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
+        for (int j = 0; j < n; j++) {
+            final float xc = (x[base + j] - hi[j]) - lo[j];
+            dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+        }
+    }
+
+    @Override
+    public void normalizeActivated(double[] x, double[] y, int from, int to, double hi, double lo, double a, double b,
+                                   double slope) {
+        for (int i = from; i < to; i++) {
+            y[i] = Activation.activated(((x[i] - hi) - lo) * a + b, slope);
+        }
+    }
+
+    @Override
+    public void normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
+                                       double[] b, double slope) {
+        for (int j = 0; j < n; j++) {
+            y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+        }
+    }
+
+    @Override
+    public void gatedGradSums(double[] x, double[] dy, int from, int to, double mean, double hi, double lo, double a,
+                              double b, double slope, double[] sums) {
+        double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
+        int j = from;
+        for (; j + 1 < to; j += 2) {
+            final double ga0 = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double ga1 = Activation.gated(((x[j + 1] - hi) - lo) * a + b, dy[j + 1], slope);
+            g0 += ga0;
+            g1 += ga1;
+            p0 += ga0 * (x[j] - mean);
+            p1 += ga1 * (x[j + 1] - mean);
+            s0 += ga0 * ga0;
+            s1 += ga1 * ga1;
+        }
+        for (; j < to; j++) {
+            final double g = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            g0 += g;
+            p0 += g * (x[j] - mean);
+            s0 += g * g;
+        }
+        sums[0] += g0 + g1;
+        sums[1] += p0 + p1;
+        sums[2] += s0 + s1;
+    }
+
+    @Override
+    public void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] hi,
+                                    double[] lo, double[] a, double[] b, double slope, double[] sumDy, double[] sumDyXc,
+                                    double[] sumDySq) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                final double g = Activation.gated(((x[row + ch] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[row + ch],
+                        slope);
+                sumDy[ch] += g;
+                sumDyXc[ch] += g * (x[row + ch] - mean[ch]);
+                sumDySq[ch] += g * g;
+            }
+        }
+    }
+
+    @Override
+    public void gatedGradApply(double[] x, double[] dy, double[] dx, int from, int to, double hi, double lo, double k,
+                               double q, double r, double a, double b, double slope) {
+        for (int i = from; i < to; i++) {
+            final double xc = (x[i] - hi) - lo;
+            dx[i] = k * Activation.gated(xc * a + b, dy[i], slope) + q * xc + r;
+        }
+    }
+
+    @Override
+    public void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
+                                   double[] k, double[] q, double[] r, double[] a, double[] b, double slope) {
+        for (int j = 0; j < n; j++) {
+            final double xc = (x[base + j] - hi[j]) - lo[j];
+            dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+        }
+    }
 }

@@ -10,6 +10,7 @@ package org.bn4j.core;
  *           normalize(x, global) -&gt; y
  * backward: share = gradientSums(x, dy, global) exchange; whole = ChannelGradientSums.sum(shares)
  *           backward(x, dy, global, share, whole) -&gt; dx, and this part's dGamma, dBeta
+ * with an activation, dy is first its gradient at the normalized values, recomputed from x
  * </pre>
  * With the same global statistics and sums, the formulas are those of {@link BatchNormalizer}, with
  * {@code m = global.count()}: {@code dx = gamma * invStd * (dy - sum(dy) / m - (x - mean) * invStd^2 * sum(dy * (x - mean)) / m)}.
@@ -81,7 +82,7 @@ public final class SplitBatchNormalizer {
     }
 
     /**
-     * {@code y = gamma * (x - global.mean) * global.invStd + beta}.
+     * {@code y = act(gamma * (x - global.mean) * global.invStd + beta)}, act the config's {@link Activation}.
      *
      * @param x      this worker's part. Not modified.
      * @param gamma  scale per channel, length C; null when locked. Not modified.
@@ -93,30 +94,60 @@ public final class SplitBatchNormalizer {
         requireLength("x", x, shape);
         requireLength("y", y, shape);
         requireGlobal(global, shape);
-        double[] g = normalizer.gammaFor(gamma, shape);
+        double[] scale = scale(gamma, global, shape);
         double[] b = normalizer.betaFor(beta, shape);
+        Activation act = config.activation();
+        for (int i = 0; i < x.length; i++) {
+            int ch = shape.channelOf(i);
+            y[i] = act.apply((x[i] - global.mean[ch]) * scale[ch] + b[ch]);
+        }
+    }
+
+    private double[] scale(double[] gamma, BatchStats global, Shape shape) {
+        double[] g = normalizer.gammaFor(gamma, shape);
         double[] scale = new double[g.length];
         for (int ch = 0; ch < scale.length; ch++) {
             scale[ch] = g[ch] * global.invStd[ch];
         }
+        return scale;
+    }
+
+    /**
+     * @return the activation's gradient of dy: the gradient with respect to the normalized values, which
+     * {@link #normalize} recomputes as it computed them
+     */
+    private double[] gatedGradient(double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats global) {
+        Activation act = config.activation();
+        if (act.isIdentity()) {
+            return dy;
+        }
+        double[] scale = scale(gamma, global, shape);
+        double[] b = normalizer.betaFor(beta, shape);
+        double[] g = new double[dy.length];
         for (int i = 0; i < x.length; i++) {
             int ch = shape.channelOf(i);
-            y[i] = (x[i] - global.mean[ch]) * scale[ch] + b[ch];
+            g[i] = act.gradient((x[i] - global.mean[ch]) * scale[ch] + b[ch], dy[i]);
         }
+        return g;
     }
 
     /**
      * @param x      this worker's part, as in the forward pass. Not modified.
      * @param dy     the gradient of the loss with respect to its outputs. Not modified.
+     * @param gamma  as in the forward pass; null when locked. Not modified.
+     * @param beta   as in the forward pass; null when locked. Not modified.
      * @param global the merged statistics the forward pass used
      * @return its share of the gradient sums
      * @throws NonFiniteInputException if dy holds NaN or an infinity under {@link NonFinitePolicy#REJECT}
      */
-    public ChannelGradientSums gradientSums(double[] x, double[] dy, Shape shape, BatchStats global) {
+    public ChannelGradientSums gradientSums(double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                                            BatchStats global) {
         requireLength("x", x, shape);
         requireLength("dy", dy, shape);
         requireGlobal(global, shape);
         requireFinite("dy", dy, shape);
+        dy = gatedGradient(x, dy, shape, gamma, beta, global);
         int c = shape.channels();
         double[] sumDy = new double[c];
         double[] sumDyXc = new double[c];
@@ -132,6 +163,7 @@ public final class SplitBatchNormalizer {
      * @param x      this worker's part. Not modified.
      * @param dy     the gradient with respect to its outputs. Not modified.
      * @param gamma  as in the forward pass; null when locked. Not modified.
+     * @param beta   as in the forward pass; null when locked. Not modified.
      * @param global the merged statistics the forward pass used
      * @param share  this part's gradient sums, from {@link #gradientSums}
      * @param whole  the sums of every worker's share
@@ -139,8 +171,9 @@ public final class SplitBatchNormalizer {
      * @return this part's gradients of gamma and beta (the whole batch's are their sum over the workers); no bound on
      *         dx is known (+infinity)
      */
-    public ParamGradients backward(double[] x, double[] dy, Shape shape, double[] gamma, BatchStats global,
-                                   ChannelGradientSums share, ChannelGradientSums whole, double[] dx) {
+    public ParamGradients backward(double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                                   BatchStats global, ChannelGradientSums share, ChannelGradientSums whole,
+                                   double[] dx) {
         requireLength("x", x, shape);
         requireLength("dy", dy, shape);
         requireLength("dx", dx, shape);
@@ -150,6 +183,7 @@ public final class SplitBatchNormalizer {
             throw new IllegalArgumentException("gradient sums must have " + c + " channels, as " + shape + " has");
         }
         double[] g = normalizer.gammaFor(gamma, shape);
+        double[] gated = gatedGradient(x, dy, shape, gamma, beta, global);
         double m = global.count;
         double[] dyScale = new double[c];
         double[] xcScale = new double[c];
@@ -165,7 +199,7 @@ public final class SplitBatchNormalizer {
         }
         for (int i = 0; i < x.length; i++) {
             int ch = shape.channelOf(i);
-            dx[i] = dy[i] * dyScale[ch] + (x[i] - global.mean[ch]) * xcScale[ch] + offset[ch];
+            dx[i] = gated[i] * dyScale[ch] + (x[i] - global.mean[ch]) * xcScale[ch] + offset[ch];
         }
         return new ParamGradients(dGamma, share.sumDy.clone(), Double.POSITIVE_INFINITY);
     }

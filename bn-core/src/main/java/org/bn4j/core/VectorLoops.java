@@ -435,6 +435,362 @@ final class VectorLoops implements Loops {
         }
     }
 
+    // --- with an activation: the same operations as ScalarLoops' in the same order, so results equal them bit for bit
+    // where ScalarLoops' do (elementwise passes), and the gated values that the sums add are exact in float
+
+    /** @return {@code act(v)}: {@code max(v, 0)} for ReLU, {@code max(v, slope * v)} for leaky ReLU */
+    static FloatVector activated(FloatVector v, float slope) {
+        return slope == 0 ? v.max(0f) : v.max(v.mul(slope));
+    }
+
+    static DoubleVector activated(DoubleVector v, double slope) {
+        return slope == 0 ? v.max(0d) : v.max(v.mul(slope));
+    }
+
+    /** @return {@code v > 0 ? dy : slope * dy}, lane by lane */
+    static FloatVector gated(FloatVector v, FloatVector dy, float slope) {
+        return dy.mul(slope).blend(dy, v.compare(VectorOperators.GT, 0f));
+    }
+
+    static DoubleVector gated(DoubleVector v, DoubleVector dy, double slope) {
+        return dy.mul(slope).blend(dy, v.compare(VectorOperators.GT, 0d));
+    }
+
+    @Override
+    public void normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b,
+                                   float slope) {
+        final int bound = from + FLOATS.loopBound(to - from);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            activated(FloatVector.fromArray(FLOATS, x, i).sub(hi).sub(lo).mul(a).add(b), slope).intoArray(y, i);
+        }
+        scalar.normalizeActivated(x, y, i, to, hi, lo, a, b, slope);
+    }
+
+    @Override
+    public void normalizeActivated(double[] x, double[] y, int from, int to, double hi, double lo, double a, double b,
+                                   double slope) {
+        final int bound = from + DOUBLE_DATA.loopBound(to - from);
+        int i = from;
+        for (; i < bound; i += DOUBLE_DATA.length()) {
+            activated(DoubleVector.fromArray(DOUBLE_DATA, x, i).sub(hi).sub(lo).mul(a).add(b), slope).intoArray(y, i);
+        }
+        scalar.normalizeActivated(x, y, i, to, hi, lo, a, b, slope);
+    }
+
+    @Override
+    public void normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
+                                       float[] b, float slope) {
+        final int bound = FLOATS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector v = FloatVector.fromArray(FLOATS, x, base + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+                    .sub(FloatVector.fromArray(FLOATS, lo, j)).mul(FloatVector.fromArray(FLOATS, a, j))
+                    .add(FloatVector.fromArray(FLOATS, b, j));
+            activated(v, slope).intoArray(y, base + j);
+        }
+        for (; j < n; j++) {
+            y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+        }
+    }
+
+    @Override
+    public void normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
+                                       double[] b, double slope) {
+        final int bound = DOUBLE_DATA.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += DOUBLE_DATA.length()) {
+            DoubleVector v = DoubleVector.fromArray(DOUBLE_DATA, x, base + j)
+                    .sub(DoubleVector.fromArray(DOUBLE_DATA, hi, j)).sub(DoubleVector.fromArray(DOUBLE_DATA, lo, j))
+                    .mul(DoubleVector.fromArray(DOUBLE_DATA, a, j)).add(DoubleVector.fromArray(DOUBLE_DATA, b, j));
+            activated(v, slope).intoArray(y, base + j);
+        }
+        for (; j < n; j++) {
+            y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+        }
+    }
+
+    /** @return the first {@link #HALF} lanes of {@code v} widened to double, as {@link #widened} takes them */
+    static DoubleVector firstHalf(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+    }
+
+    /**
+     * @return the gated gradient of the first {@link #HALF} lanes of whole float vectors x and dy (see
+     * {@link #widened} for why whole), widened to double, with coefficient vectors whose first lanes are theirs
+     */
+    static DoubleVector gatedHalf(FloatVector x, FloatVector dy, FloatVector hi, FloatVector lo, FloatVector a,
+                                  FloatVector b, float slope) {
+        return firstHalf(gated(x.sub(hi).sub(lo).mul(a).add(b), dy, slope));
+    }
+
+    /**
+     * As {@link #gatedHalf}, lane by lane from any index, with the coefficients of lane k at
+     * {@code [ch + k * step]}: step 1 for rows of channels, 0 for a run of one channel.
+     */
+    private static DoubleVector gatedByLane(float[] x, float[] dy, int i, float[] hi, float[] lo, float[] a,
+                                            float[] b, int ch, int step, float slope) {
+        final double[] lanes = new double[HALF];
+        for (int k = 0; k < HALF; k++) {
+            final int c = ch + k * step;
+            lanes[k] = Activation.gated(((x[i + k] - hi[c]) - lo[c]) * a[c] + b[c], dy[i + k], slope);
+        }
+        return DoubleVector.fromArray(DOUBLES, lanes, 0);
+    }
+
+    @Override
+    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo, float a,
+                              float b, float slope, double[] sums) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            scalar.gatedGradSums(x, dy, from, to, mean, hi, lo, a, b, slope, sums);
+            return;
+        }
+        final int bound = from + FLOATS.loopBound(to - from);
+        final int whole = wholeSecondHalvesBound(Math.min(x.length, dy.length), from, bound);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
+        final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+        int j = from;
+        for (; j < whole; j += FLOATS.length()) {
+            FloatVector xa = FloatVector.fromArray(FLOATS, x, j), xb = FloatVector.fromArray(FLOATS, x, j + HALF);
+            DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, j), vh, vl, va, vb, slope);
+            DoubleVector gb = gatedHalf(xb, FloatVector.fromArray(FLOATS, dy, j + HALF), vh, vl, va, vb, slope);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(firstHalf(xa).sub(m), p0);
+            p1 = gb.fma(firstHalf(xb).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector xa = FloatVector.fromArray(FLOATS, x, j);
+            DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, j), vh, vl, va, vb, slope);
+            DoubleVector gb = gatedByLane(x, dy, j + HALF, new float[] {hi}, new float[] {lo}, new float[] {a},
+                    new float[] {b}, 0, 0, slope);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(firstHalf(xa).sub(m), p0);
+            p1 = gb.fma(widenedByLane(x, j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        double g = sumOfLanes(g0.add(g1));
+        double p = sumOfLanes(p0.add(p1));
+        double s = sumOfLanes(s0.add(s1));
+        for (; j < to; j++) {
+            final double d = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            g += d;
+            p += d * (x[j] - mean);
+            s += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += s;
+    }
+
+    @Override
+    public void gatedGradSums(double[] x, double[] dy, int from, int to, double mean, double hi, double lo, double a,
+                              double b, double slope, double[] sums) {
+        if (to - from < Math.max(MIN_VECTOR_VALUES, DOUBLE_DATA.length())) {
+            scalar.gatedGradSums(x, dy, from, to, mean, hi, lo, a, b, slope, sums);
+            return;
+        }
+        final int bound = from + DOUBLE_DATA.loopBound(to - from);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLE_DATA, mean);
+        DoubleVector g0 = DoubleVector.zero(DOUBLE_DATA), p0 = g0, s0 = g0;
+        int j = from;
+        for (; j < bound; j += DOUBLE_DATA.length()) {
+            DoubleVector xv = DoubleVector.fromArray(DOUBLE_DATA, x, j);
+            DoubleVector ga = gated(xv.sub(hi).sub(lo).mul(a).add(b), DoubleVector.fromArray(DOUBLE_DATA, dy, j),
+                    slope);
+            g0 = g0.add(ga);
+            p0 = ga.fma(xv.sub(m), p0);
+            s0 = ga.fma(ga, s0);
+        }
+        double g = sumOfLanes(g0);
+        double p = sumOfLanes(p0);
+        double s = sumOfLanes(s0);
+        for (; j < to; j++) {
+            final double d = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            g += d;
+            p += d * (x[j] - mean);
+            s += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += s;
+    }
+
+    @Override
+    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi,
+                                    float[] lo, float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
+                                    double[] sumDySq) {
+        final int lanes = FLOATS.length(), half = DOUBLES.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
+            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + half);
+            final FloatVector h0 = FloatVector.fromArray(FLOATS, hi, ch), h1 = secondHalf(hi, ch);
+            final FloatVector l0 = FloatVector.fromArray(FLOATS, lo, ch), l1 = secondHalf(lo, ch);
+            final FloatVector a0 = FloatVector.fromArray(FLOATS, a, ch), a1 = secondHalf(a, ch);
+            final FloatVector b0 = FloatVector.fromArray(FLOATS, b, ch), b1 = secondHalf(b, ch);
+            DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+            final int whole = wholeSecondHalves(Math.min(x.length, dy.length), base + ch, rows, c);
+            int r = 0, i = base + ch;
+            for (; r < whole; r++, i += c) {
+                FloatVector xa = FloatVector.fromArray(FLOATS, x, i), xb = FloatVector.fromArray(FLOATS, x, i + HALF);
+                DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, i), h0, l0, a0, b0, slope);
+                DoubleVector gb = gatedHalf(xb, FloatVector.fromArray(FLOATS, dy, i + HALF), h1, l1, a1, b1, slope);
+                g0 = g0.add(ga);
+                g1 = g1.add(gb);
+                p0 = ga.fma(firstHalf(xa).sub(m0), p0);
+                p1 = gb.fma(firstHalf(xb).sub(m1), p1);
+                s0 = ga.fma(ga, s0);
+                s1 = gb.fma(gb, s1);
+            }
+            for (; r < rows; r++, i += c) {
+                FloatVector xa = FloatVector.fromArray(FLOATS, x, i);
+                DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, i), h0, l0, a0, b0, slope);
+                DoubleVector gb = gatedByLane(x, dy, i + HALF, hi, lo, a, b, ch + HALF, 1, slope);
+                g0 = g0.add(ga);
+                g1 = g1.add(gb);
+                p0 = ga.fma(firstHalf(xa).sub(m0), p0);
+                p1 = gb.fma(widenedByLane(x, i + HALF).sub(m1), p1);
+                s0 = ga.fma(ga, s0);
+                s1 = gb.fma(gb, s1);
+            }
+            addInto(sumDy, ch, g0);
+            addInto(sumDy, ch + half, g1);
+            addInto(sumDyXc, ch, p0);
+            addInto(sumDyXc, ch + half, p1);
+            addInto(sumDySq, ch, s0);
+            addInto(sumDySq, ch + half, s1);
+        }
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double g = 0, p = 0, q = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                final double d = Activation.gated(((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[i], slope);
+                g += d;
+                p += d * (x[i] - mean[ch]);
+                q += d * d;
+            }
+            sumDy[ch] += g;
+            sumDyXc[ch] += p;
+            sumDySq[ch] += q;
+        }
+    }
+
+    /**
+     * @return a float vector whose first {@link #HALF} lanes are {@code v[ch + HALF, ch + FLOATS.length())}, the rest
+     * zero: the coefficients of a block's second half, which a whole vector from there could read past the array
+     */
+    private static FloatVector secondHalf(float[] v, int ch) {
+        return FloatVector.fromArray(FLOATS, v, ch + HALF, FLOATS.indexInRange(0, HALF));
+    }
+
+    @Override
+    public void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] hi,
+                                    double[] lo, double[] a, double[] b, double slope, double[] sumDy,
+                                    double[] sumDyXc, double[] sumDySq) {
+        final int lanes = DOUBLE_DATA.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLE_DATA, mean, ch);
+            final DoubleVector h0 = DoubleVector.fromArray(DOUBLE_DATA, hi, ch);
+            final DoubleVector l0 = DoubleVector.fromArray(DOUBLE_DATA, lo, ch);
+            final DoubleVector a0 = DoubleVector.fromArray(DOUBLE_DATA, a, ch);
+            final DoubleVector b0 = DoubleVector.fromArray(DOUBLE_DATA, b, ch);
+            DoubleVector g0 = DoubleVector.zero(DOUBLE_DATA), p0 = g0, s0 = g0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                DoubleVector xv = DoubleVector.fromArray(DOUBLE_DATA, x, i);
+                DoubleVector ga = gated(xv.sub(h0).sub(l0).mul(a0).add(b0), DoubleVector.fromArray(DOUBLE_DATA, dy, i),
+                        slope);
+                g0 = g0.add(ga);
+                p0 = ga.fma(xv.sub(m0), p0);
+                s0 = ga.fma(ga, s0);
+            }
+            addInto(sumDy, ch, g0);
+            addInto(sumDyXc, ch, p0);
+            addInto(sumDySq, ch, s0);
+        }
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double g = 0, p = 0, q = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                final double d = Activation.gated(((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[i], slope);
+                g += d;
+                p += d * (x[i] - mean[ch]);
+                q += d * d;
+            }
+            sumDy[ch] += g;
+            sumDyXc[ch] += p;
+            sumDySq[ch] += q;
+        }
+    }
+
+    @Override
+    public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
+                               float q, float r, float a, float b, float slope) {
+        final int bound = from + FLOATS.loopBound(to - from);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector xc = FloatVector.fromArray(FLOATS, x, i).sub(hi).sub(lo);
+            FloatVector g = gated(xc.mul(a).add(b), FloatVector.fromArray(FLOATS, dy, i), slope);
+            g.mul(k).add(xc.mul(q)).add(r).intoArray(dx, i);
+        }
+        scalar.gatedGradApply(x, dy, dx, i, to, hi, lo, k, q, r, a, b, slope);
+    }
+
+    @Override
+    public void gatedGradApply(double[] x, double[] dy, double[] dx, int from, int to, double hi, double lo, double k,
+                               double q, double r, double a, double b, double slope) {
+        final int bound = from + DOUBLE_DATA.loopBound(to - from);
+        int i = from;
+        for (; i < bound; i += DOUBLE_DATA.length()) {
+            DoubleVector xc = DoubleVector.fromArray(DOUBLE_DATA, x, i).sub(hi).sub(lo);
+            DoubleVector g = gated(xc.mul(a).add(b), DoubleVector.fromArray(DOUBLE_DATA, dy, i), slope);
+            g.mul(k).add(xc.mul(q)).add(r).intoArray(dx, i);
+        }
+        scalar.gatedGradApply(x, dy, dx, i, to, hi, lo, k, q, r, a, b, slope);
+    }
+
+    @Override
+    public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+                                   float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
+        final int bound = FLOATS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector xc = FloatVector.fromArray(FLOATS, x, base + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+                    .sub(FloatVector.fromArray(FLOATS, lo, j));
+            FloatVector v = xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j));
+            FloatVector g = gated(v, FloatVector.fromArray(FLOATS, dy, base + j), slope);
+            FloatVector.fromArray(FLOATS, k, j).mul(g).add(FloatVector.fromArray(FLOATS, q, j).mul(xc))
+                    .add(FloatVector.fromArray(FLOATS, r, j)).intoArray(dx, base + j);
+        }
+        for (; j < n; j++) {
+            final float xc = (x[base + j] - hi[j]) - lo[j];
+            dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+        }
+    }
+
+    @Override
+    public void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
+                                   double[] k, double[] q, double[] r, double[] a, double[] b, double slope) {
+        final int bound = DOUBLE_DATA.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += DOUBLE_DATA.length()) {
+            DoubleVector xc = DoubleVector.fromArray(DOUBLE_DATA, x, base + j)
+                    .sub(DoubleVector.fromArray(DOUBLE_DATA, hi, j)).sub(DoubleVector.fromArray(DOUBLE_DATA, lo, j));
+            DoubleVector v = xc.mul(DoubleVector.fromArray(DOUBLE_DATA, a, j))
+                    .add(DoubleVector.fromArray(DOUBLE_DATA, b, j));
+            DoubleVector g = gated(v, DoubleVector.fromArray(DOUBLE_DATA, dy, base + j), slope);
+            DoubleVector.fromArray(DOUBLE_DATA, k, j).mul(g).add(DoubleVector.fromArray(DOUBLE_DATA, q, j).mul(xc))
+                    .add(DoubleVector.fromArray(DOUBLE_DATA, r, j)).intoArray(dx, base + j);
+        }
+        for (; j < n; j++) {
+            final double xc = (x[base + j] - hi[j]) - lo[j];
+            dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+        }
+    }
+
     /**
      * @return the bits of {@code |v|} as integers. Their integer order is the order of the magnitudes, with infinity
      * above every finite value and NaN above infinity, so an integer maximum finds the largest magnitude and carries

@@ -22,7 +22,7 @@ class BackwardTest {
         double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
         BatchStats saved = type.forwardTraining(bn, x, shape, gamma, beta).stats();
 
-        DataType.Backward out = type.backward(bn, x, dy, shape, gamma, saved);
+        DataType.Backward out = type.backward(bn, x, dy, shape, gamma, beta, saved);
 
         double[][] expected = new ReferenceBatchNorm(shape).backward(x, dy, gamma, BatchNormConfig.DEFAULT_EPS);
         // Sums of thousands of terms: scale the tolerance with their magnitude.
@@ -118,13 +118,7 @@ class BackwardTest {
     }
 
     private double loss(double[] x, Shape shape, double[] gamma, double[] beta, double[] weights) {
-        double[] y = new double[x.length];
-        bn.forwardTraining(x, shape, gamma, beta, y);
-        double sum = 0;
-        for (int i = 0; i < y.length; i++) {
-            sum += weights[i] * y[i];
-        }
-        return sum;
+        return FiniteDifferences.weightedOutputSum(bn, x, shape, gamma, beta, weights);
     }
 
 }

@@ -73,7 +73,7 @@ class BatchRenormTest {
         RunningStats running = someRunning(c);
         BatchStats saved = type.forwardTraining(renorm, x, shape, gamma, new double[c], running).stats();
 
-        DataType.Backward out = type.backward(renorm, x, dy, shape, gamma, saved);
+        DataType.Backward out = type.backward(renorm, x, dy, shape, gamma, new double[c], saved);
 
         // With r and d constant, y = (gamma * r) * xHat + (gamma * d + beta): plain BN with gamma scaled by r.
         ReferenceBatchNorm ref = new ReferenceBatchNorm(shape);

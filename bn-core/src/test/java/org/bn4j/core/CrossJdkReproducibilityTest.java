@@ -104,7 +104,7 @@ class CrossJdkReproducibilityTest {
             RunningStats running = in.running();
             for (DataType type : List.of(DataType.FLOAT, DataType.FLOAT_DIRECT_MEMORY, DataType.DOUBLE)) {
                 DataType.Forward forward = type.forwardTraining(bn, x, shape, gamma, beta);
-                DataType.Backward backward = type.backward(bn, x, dy, shape, gamma, forward.stats());
+                DataType.Backward backward = type.backward(bn, x, dy, shape, gamma, beta, forward.stats());
                 add(sha, forward.y());
                 add(sha, forward.stats().mean());
                 add(sha, forward.stats().biasedVar());

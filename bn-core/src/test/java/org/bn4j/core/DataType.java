@@ -32,9 +32,11 @@ enum DataType {
         }
 
         @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                             BatchStats saved) {
             float[] dx = new float[x.length];
-            ParamGradients grads = bn.backward(TestData.toFloat(x), TestData.toFloat(dy), shape, gamma, saved, dx);
+            ParamGradients grads = bn.backward(TestData.toFloat(x), TestData.toFloat(dy), shape, gamma, beta, saved,
+                    dx);
             return new Backward(TestData.toDouble(dx), grads);
         }
     },
@@ -60,9 +62,10 @@ enum DataType {
         }
 
         @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                             BatchStats saved) {
             double[] dx = new double[x.length];
-            ParamGradients grads = bn.backward(x.clone(), dy.clone(), shape, gamma, saved, dx);
+            ParamGradients grads = bn.backward(x.clone(), dy.clone(), shape, gamma, beta, saved, dx);
             return new Backward(dx, grads);
         }
     },
@@ -89,9 +92,10 @@ enum DataType {
         }
 
         @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                             BatchStats saved) {
             FloatBuffer dx = floats(new double[x.length]);
-            ParamGradients grads = bn.backward(floats(x), floats(dy), shape, gamma, saved, dx);
+            ParamGradients grads = bn.backward(floats(x), floats(dy), shape, gamma, beta, saved, dx);
             return new Backward(values(dx), grads);
         }
 
@@ -135,10 +139,11 @@ enum DataType {
         }
 
         @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                             BatchStats saved) {
             ByteBuffer dx = bytes(new double[x.length]);
-            ParamGradients grads = bn.backward(DirectFloats.of(bytes(x)), DirectFloats.of(bytes(dy)), shape, gamma, saved,
-                    DirectFloats.of(dx));
+            ParamGradients grads = bn.backward(DirectFloats.of(bytes(x)), DirectFloats.of(bytes(dy)), shape, gamma,
+                    beta, saved, DirectFloats.of(dx));
             return new Backward(values(dx), grads);
         }
 
@@ -180,9 +185,10 @@ enum DataType {
         }
 
         @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved) {
+        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                             BatchStats saved) {
             DoubleBuffer dx = doubles(new double[x.length]);
-            ParamGradients grads = bn.backward(doubles(x), doubles(dy), shape, gamma, saved, dx);
+            ParamGradients grads = bn.backward(doubles(x), doubles(dy), shape, gamma, beta, saved, dx);
             return new Backward(values(dx), grads);
         }
 
@@ -226,7 +232,8 @@ enum DataType {
 
     abstract double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running);
 
-    abstract Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, BatchStats saved);
+    abstract Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                             BatchStats saved);
 
     record Forward(double[] y, BatchStats stats) {
     }

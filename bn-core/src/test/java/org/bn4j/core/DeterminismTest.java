@@ -45,8 +45,9 @@ class DeterminismTest {
         assertArrayEquals(arrays.y(), offHeap.y());
         assertArrayEquals(arrays.stats().mean(), offHeap.stats().mean());
         assertArrayEquals(arrays.stats().biasedVar(), offHeap.stats().biasedVar());
-        DataType.Backward arraysBack = DataType.FLOAT.backward(bn, x, dy, shape, gamma, arrays.stats());
-        DataType.Backward offHeapBack = DataType.FLOAT_DIRECT_MEMORY.backward(bn, x, dy, shape, gamma, arrays.stats());
+        DataType.Backward arraysBack = DataType.FLOAT.backward(bn, x, dy, shape, gamma, beta, arrays.stats());
+        DataType.Backward offHeapBack = DataType.FLOAT_DIRECT_MEMORY.backward(bn, x, dy, shape, gamma, beta,
+                arrays.stats());
         assertArrayEquals(arraysBack.dx(), offHeapBack.dx());
         assertArrayEquals(arraysBack.grads().dGamma(), offHeapBack.grads().dGamma());
         assertArrayEquals(arraysBack.grads().dBeta(), offHeapBack.grads().dBeta());

@@ -9,6 +9,21 @@ final class FiniteDifferences {
     private FiniteDifferences() {
     }
 
+    /**
+     * @return {@code sum(weights * y)}, y the training-mode output of {@code bn}: a loss whose gradient with respect to
+     * y is {@code weights}
+     */
+    static double weightedOutputSum(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta,
+                                    double[] weights) {
+        double[] y = new double[x.length];
+        bn.forwardTraining(x, shape, gamma, beta, y);
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += weights[i] * y[i];
+        }
+        return sum;
+    }
+
     /** @return {@code (f(at + h e_i) - f(at - h e_i)) / 2h} for every i */
     static double[] gradient(double[] at, ToDoubleFunction<double[]> f) {
         double[] grad = new double[at.length];

@@ -60,20 +60,26 @@ class JitInliningTest {
                 || line.contains("DirectVectorLoops::widened");
     }
 
-    /** Runs every pass of every kernel on off-heap memory until C2 has compiled them. */
+    /**
+     * Runs every pass of every kernel on off-heap memory until C2 has compiled them: plain batch normalization, then
+     * with a fused ReLU, whose loops are others.
+     */
     static final class HotKernels {
         public static void main(String[] args) {
-            BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults(), Parallelism.serial());
-            for (Shape shape : SHAPES) {
-                DirectFloats x = filled(shape.size(), 1), dy = filled(shape.size(), 2);
-                DirectFloats y = filled(shape.size(), 3), dx = filled(shape.size(), 4);
-                double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
-                double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
-                RunningStats running = RunningStats.initial(shape.channels());
-                for (int i = 0; i < 500; i++) {
-                    BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, y);
-                    bn.backward(x, dy, shape, gamma, stats, dx);
-                    bn.forwardInference(x, shape, gamma, beta, running, y);
+            for (Activation act : new Activation[] {Activation.IDENTITY, Activation.RELU}) {
+                BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.builder().activation(act).build(),
+                        Parallelism.serial());
+                for (Shape shape : SHAPES) {
+                    DirectFloats x = filled(shape.size(), 1), dy = filled(shape.size(), 2);
+                    DirectFloats y = filled(shape.size(), 3), dx = filled(shape.size(), 4);
+                    double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
+                    double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
+                    RunningStats running = RunningStats.initial(shape.channels());
+                    for (int i = 0; i < 500; i++) {
+                        BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, y);
+                        bn.backward(x, dy, shape, gamma, beta, stats, dx);
+                        bn.forwardInference(x, shape, gamma, beta, running, y);
+                    }
                 }
             }
         }

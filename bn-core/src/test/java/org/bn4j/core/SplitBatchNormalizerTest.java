@@ -56,7 +56,7 @@ class SplitBatchNormalizerTest {
         for (int p = 0; p < 2; p++) {
             Shape partShape = shape.withBatch(bounds[p + 1] - bounds[p]);
             sums.add(split.gradientSums(part(x, shape, bounds[p], bounds[p + 1]), part(dy, shape, bounds[p], bounds[p + 1]),
-                    partShape, global));
+                    partShape, gamma, beta, global));
         }
         ChannelGradientSums total = ChannelGradientSums.sum(sums);
         double[] dGamma = new double[shape.channels()];
@@ -68,7 +68,7 @@ class SplitBatchNormalizerTest {
             double[] dxPart = new double[partShape.size()];
             split.normalize(xPart, partShape, gamma, beta, global, yPart);
             ParamGradients grads = split.backward(xPart, part(dy, shape, bounds[p], bounds[p + 1]), partShape, gamma,
-                    global, sums.get(p), total, dxPart);
+                    beta, global, sums.get(p), total, dxPart);
             assertClose(part(y, shape, bounds[p], bounds[p + 1]), yPart, "y of part " + p);
             assertClose(part(dx, shape, bounds[p], bounds[p + 1]), dxPart, "dx of part " + p);
             for (int ch = 0; ch < dGamma.length; ch++) {

@@ -3,6 +3,7 @@ package org.bn4j.dl4j;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.bn4j.core.Activation;
 import org.bn4j.core.BatchNormConfig;
 import org.bn4j.core.BatchRenorm;
 import org.bn4j.core.NonFinitePolicy;
@@ -20,6 +21,8 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -41,6 +44,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * new BatchNorm.Builder().renorm(3, 5).renormWarmup(5000, 20000).decay(0.99).build()   // batch renormalization
  * new BatchNorm.Builder().ghostBatchSize(32).build()                                   // ghost batches
  * new BatchNorm.Builder().frozenStatistics(true).build()          // fine-tuning: running statistics in training too
+ * new BatchNorm.Builder().activation(Activation.RELU).build()     // BN then ReLU, fused into the same passes
  * </pre>
  *
  * <p>Parameters, in this order in the flattened view: {@code gamma}, {@code beta} (absent when locked),
@@ -87,19 +91,30 @@ public class BatchNorm extends FeedForwardLayer {
     // Image or volume sizes the input type promised, spatial axes in NCHW/NCDHW order ([H, W] or [D, H, W]); null
     // when unknown (no input type, other input kinds, or a configuration saved before bn4j recorded them).
     @JsonProperty private long[] inputTypeSpatial;
+    // True for configurations built since bn4j applies the layer's activation; configurations saved before hold
+    // whatever activation the network's default gave them (sigmoid), which they never applied: they still do not.
+    @JsonProperty private boolean activationApplied = true;
 
     private static final OptionFields OPTIONS = new OptionFields(BatchNorm.class);
     private static final BatchNorm DEFAULT_OPTIONS = new BatchNorm((Void) null);
 
-    /** For JSON deserialization: every option at its default. */
+    /** For JSON deserialization: every option at its default; the activation applied only if the JSON says so. */
     public BatchNorm() {
         this(new Builder());
+        activationApplied = false;
     }
 
+    /**
+     * Without an activation of its own the layer has identity: the network's default activation (DL4J's is sigmoid)
+     * does not reach it, as DL4J's built-in layer never applied one.
+     */
     private BatchNorm(Builder builder) {
         super(builder);
         OPTIONS.copy(builder.options, this);
         initializeConstraints(builder);
+        if (getActivationFn() == null) {
+            setActivationFn(new ActivationIdentity());
+        }
     }
 
     /** Every option at its default, nothing else set: a builder's option holder. */
@@ -122,8 +137,10 @@ public class BatchNorm extends FeedForwardLayer {
                 throw new IllegalArgumentException("lockGammaBeta already fixes gamma and beta to constants; "
                         + "frozenGammaBeta keeps learned ones: choose one");
             }
+            Activation fused = FusedActivation.of(appliedActivation());
             BatchNormConfig.Builder b = BatchNormConfig.builder().eps(eps).decay(decay).runningAverage(runningAverage)
-                    .runningVariance(runningVariance).nonFinitePolicy(nonFinitePolicy).ghostBatchSize(ghostBatchSize);
+                    .runningVariance(runningVariance).nonFinitePolicy(nonFinitePolicy).ghostBatchSize(ghostBatchSize)
+                    .activation(fused == null ? Activation.IDENTITY : fused);
             if (lockGammaBeta) {
                 b.lockGammaBeta(gamma, beta);
             }
@@ -377,6 +394,21 @@ public class BatchNorm extends FeedForwardLayer {
 
     public boolean isFrozenGammaBeta() {
         return frozenGammaBeta;
+    }
+
+    /**
+     * @return the activation this layer applies after normalizing: the one set on the builder, identity when none
+     *         was (or for a configuration saved before bn4j applied activations, which ignored theirs). Identity, ReLU
+     *         and leaky ReLU run inside bn-core's passes; ND4J applies any other.
+     */
+    public IActivation appliedActivation() {
+        IActivation fn = getActivationFn();
+        return !activationApplied || fn == null ? new ActivationIdentity() : fn;
+    }
+
+    /** @return false for a configuration saved before bn4j applied activations: it ignores its activation */
+    boolean isActivationApplied() {
+        return activationApplied;
     }
 
     /**

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Folds batch normalization into the layer before it, for deployment: in inference BN is a per-channel affine map
  * (bn-core's {@link org.bn4j.core.BatchNormalizer#inferenceAffine}), so a {@code ConvolutionLayer} or {@code DenseLayer}
- * with identity activation followed by BN equals one such layer with scaled weights and a shifted bias. The result
+ * with identity activation followed by BN equals one such layer with scaled weights and a shifted bias, and with
+ * the activation that BN applied after normalizing (bn4j's {@link BatchNorm#appliedActivation()}). The result
  * is a new, initialized network without the folded BN layers whose inference outputs match the original's to
  * rounding. The original network is not modified.
  *
@@ -88,7 +89,7 @@ public final class BatchNormFolding {
                 preprocessors.put(confs.size(), preprocessor);
             }
             if (i + 1 < n && folded[i + 1]) {
-                FoldTarget.addBias(result.getConf(i));
+                FoldTarget.takeOver(result.getConf(i), conf.getConf(i + 1).getLayer());
             }
             confs.add(result.getConf(i));
         }
@@ -148,7 +149,8 @@ public final class BatchNormFolding {
                 inputs.replaceAll(input -> input.equals(bn) ? target : input);
             }
             result.getNetworkOutputs().replaceAll(output -> output.equals(bn) ? target : output);
-            FoldTarget.addBias(((LayerVertex) result.getVertices().get(target)).getLayerConf());
+            FoldTarget.takeOver(((LayerVertex) result.getVertices().get(target)).getLayerConf(),
+                    ((LayerVertex) conf.getVertices().get(bn)).getLayerConf().getLayer());
         }
         result.setIterationCount(conf.getIterationCount());
         result.setEpochCount(conf.getEpochCount());

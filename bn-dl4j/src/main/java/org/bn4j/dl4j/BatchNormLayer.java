@@ -15,8 +15,11 @@ import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import static org.bn4j.dl4j.BatchNormParamInitializer.BETA;
 import static org.bn4j.dl4j.BatchNormParamInitializer.GAMMA;
@@ -37,6 +40,10 @@ import static org.bn4j.dl4j.BatchNormParamInitializer.VAR;
  *
  * <p>With a mask ({@code [N, T]} for sequences, {@code [N]} or {@code [N, 1]} for [N, C] input), statistics run
  * over the kept positions only, and masked positions get zero output and zero gradient.
+ *
+ * <p>The configuration's activation ({@link BatchNorm#appliedActivation()}) follows the normalization, forward and
+ * backward: inside bn-core's passes for identity, ReLU and leaky ReLU; otherwise through ND4J, which keeps a copy of
+ * the normalized values for backprop. Statistics are always those of the layer's input.
  *
  * <p>Every failure names the layer, and happens before anything is written to parameters or gradients. Under
  * {@link NonFinitePolicy#REJECT} (the default) that includes results the network's data type cannot hold: a float
@@ -102,6 +109,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         BatchNormalizer bn = engine();
         double[] gamma = learnedOrNull(GAMMA);
         double[] beta = learnedOrNull(BETA);
+        IActivation separate = separateActivation();
         INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
         boolean batchStatistics = training && !layerConf().isFrozenStatistics();
         try {
@@ -140,6 +148,11 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 outputBound = precision().forwardInference(bn, x, normalized, gamma, beta, running, y);
                 pass = new LastForward(shape, normalized, mask, null, running, null);
             }
+            if (separate != null) {
+                pass = pass.withPreActivation(outsideWorkspaces(y));
+                separate.getActivation(y, training);
+                outputBound = Double.POSITIVE_INFINITY;   // bn-core's bound is of the normalized values only
+            }
             if (mask != null) {
                 mask.scatter(y, shape, output);
             }
@@ -167,6 +180,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
         BatchNormalizer bn = engine();
         double[] gamma = learnedOrNull(GAMMA);
+        double[] beta = learnedOrNull(BETA);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         ParamGradients grads;
         RunningStats before = runningStats();
@@ -181,16 +195,21 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             } else {
                 INDArray x = mask == null ? input : mask.gather(input, lastForward.shape);
                 INDArray dy = mask == null ? epsilon : mask.gather(epsilon, lastForward.shape);
+                if (lastForward.preActivation != null) {
+                    // the gradient with respect to the normalized values, through the activation ND4J applied
+                    dy = separateActivation().backprop(lastForward.preActivation.dup(), dy.dup()).getFirst();
+                }
                 INDArray dxKept = mask == null ? dx : x.ulike();
                 if (lastForward.trained()) {
                     grads = lastForward.member != null
                             ? SyncStep.backward(lastForward.member, where(), bn.config(), x, dy, normalized, gamma,
-                                    lastForward.stats, dxKept)
-                            : precision().backward(bn, x, dy, normalized, gamma, lastForward.stats, dxKept);
+                                    beta, lastForward.stats, dxKept)
+                            : precision().backward(bn, x, dy, normalized, gamma, beta, lastForward.stats, dxKept);
                     after = before.updated(lastForward.stats, bn.config());
                 } else {
                     history.backpropOfInferencePass();
-                    grads = precision().backwardInference(bn, x, dy, normalized, gamma, lastForward.running, dxKept);
+                    grads = precision().backwardInference(bn, x, dy, normalized, gamma, beta, lastForward.running,
+                            dxKept);
                     after = before;
                 }
                 if (mask != null) {
@@ -324,6 +343,19 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         return new BatchNormalizer(layerConf().toCoreConfig());
     }
 
+    /** @return the activation ND4J applies after bn-core's normalization; null when bn-core applies it (fused) */
+    private IActivation separateActivation() {
+        IActivation fn = layerConf().appliedActivation();
+        return FusedActivation.of(fn) == null ? fn : null;
+    }
+
+    /** @return a copy of {@code a} that outlives the forward pass's workspaces, for backprop */
+    private static INDArray outsideWorkspaces(INDArray a) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return a.dup('c');
+        }
+    }
+
     private Precision precision() {
         return Precision.of(dataType);
     }
@@ -354,15 +386,27 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         final RunningStats running;
         /** The worker whose group the statistics were synchronized with ({@link SyncBatchNorm}), or null. */
         final WorkerGroup.Member member;
+        /** The normalized values (kept rows under a mask) before an activation that ND4J applied; null otherwise. */
+        final INDArray preActivation;
 
         LastForward(Shape shape, Shape normalized, StepMask mask, BatchStats stats, RunningStats running,
                     WorkerGroup.Member member) {
+            this(shape, normalized, mask, stats, running, member, null);
+        }
+
+        private LastForward(Shape shape, Shape normalized, StepMask mask, BatchStats stats, RunningStats running,
+                            WorkerGroup.Member member, INDArray preActivation) {
             this.shape = shape;
             this.normalized = normalized;
             this.mask = mask;
             this.stats = stats;
             this.running = running;
             this.member = member;
+            this.preActivation = preActivation;
+        }
+
+        LastForward withPreActivation(INDArray values) {
+            return new LastForward(shape, normalized, mask, stats, running, member, values);
         }
 
         boolean trained() {

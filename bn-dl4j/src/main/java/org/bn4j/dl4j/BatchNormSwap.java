@@ -16,14 +16,20 @@ import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Swaps batch normalization layers between DL4J's built-in {@link BatchNormalization} and bn4j's {@link BatchNorm}
  * in a network, for example a restored saved model. The result is a new network with the same configuration
  * otherwise; parameters, running statistics (converted between the built-in's {@code log10stdev} and a variance),
  * updater state and iteration counts are carried over, so inference gives the same outputs and training continues
- * where it was. The original network is not modified.
+ * where it was. The original network is not modified. DL4J's layer ignores the activation in its configuration
+ * (often the network's default, sigmoid), so layers swapped in from it get identity, and one log line (WARN) names
+ * the layers whose activation DL4J was ignoring.
  *
  * <pre>
  * MultiLayerNetwork restored = MultiLayerNetwork.load(file, true);
@@ -32,6 +38,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </pre>
  */
 public final class BatchNormSwap {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchNormSwap.class);
+
     private BatchNormSwap() {
     }
 
@@ -73,12 +81,15 @@ public final class BatchNormSwap {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
         List<NeuralNetConfiguration> swapped = new ArrayList<>();
         List<String> refused = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
         for (int i = 0; i < conf.getConfs().size(); i++) {
             select(conf.getConf(i), " (index " + i + ")", direction, swapped, refused);
+            noteIgnoredActivation(conf.getConf(i), "layer " + i, ignored);
         }
         if (!prepare(swapped, refused, direction)) {
             return net;
         }
+        reportIgnoredActivations(ignored);
         MultiLayerNetwork result = new MultiLayerNetwork(conf);
         result.init();
         for (int i = 0; i < net.getnLayers(); i++) {
@@ -93,14 +104,18 @@ public final class BatchNormSwap {
         ComputationGraphConfiguration conf = graph.getConfiguration().clone();
         List<NeuralNetConfiguration> swapped = new ArrayList<>();
         List<String> refused = new ArrayList<>();
-        for (GraphVertex vertex : conf.getVertices().values()) {
-            if (vertex instanceof LayerVertex) {
-                select(((LayerVertex) vertex).getLayerConf(), "", direction, swapped, refused);
+        List<String> ignored = new ArrayList<>();
+        for (var vertex : conf.getVertices().entrySet()) {
+            if (vertex.getValue() instanceof LayerVertex) {
+                NeuralNetConfiguration layerConf = ((LayerVertex) vertex.getValue()).getLayerConf();
+                select(layerConf, "", direction, swapped, refused);
+                noteIgnoredActivation(layerConf, "\"" + vertex.getKey() + "\"", ignored);
             }
         }
         if (!prepare(swapped, refused, direction)) {
             return graph;
         }
+        reportIgnoredActivations(ignored);
         ComputationGraph result = new ComputationGraph(conf);
         result.init();
         for (Layer layer : graph.getLayers()) {
@@ -109,6 +124,24 @@ public final class BatchNormSwap {
         copyUpdaterState(graph.getUpdater() == null ? null : graph.getUpdater().getStateViewArray(),
                 result.getUpdater() == null ? null : result.getUpdater().getStateViewArray());
         return result;
+    }
+
+    /** Adds {@code name} and its activation to {@code ignored} for a built-in BN whose activation is not identity. */
+    static void noteIgnoredActivation(NeuralNetConfiguration layerConf, String name, List<String> ignored) {
+        if (layerConf.getLayer() instanceof BatchNormalization) {
+            IActivation fn = ((BatchNormalization) layerConf.getLayer()).getActivationFn();
+            if (fn != null && !(fn instanceof ActivationIdentity)) {
+                ignored.add(name + " (" + fn + ")");
+            }
+        }
+    }
+
+    private static void reportIgnoredActivations(List<String> ignored) {
+        if (!ignored.isEmpty()) {
+            LOG.warn("DL4J's BatchNormalization ignores its activation, so the bn4j layers replacing it apply none "
+                    + "either: {}. Add an ActivationLayer, or set the activation on bn4j's BatchNorm, to apply one",
+                    String.join(", ", ignored));
+        }
     }
 
     /** Adds {@code layerConf} to {@code swapped} if {@code direction} converts it, or its reason to {@code refused}. */
@@ -227,6 +260,7 @@ public final class BatchNormSwap {
                 .eps(builtIn.getEps()).decay(builtIn.getDecay())
                 .lockGammaBeta(builtIn.isLockGammaBeta()).gamma(locked.gamma()).beta(locked.beta())
                 .dataFormat(builtIn.getCnn2DFormat())
+                .activation(new ActivationIdentity())
                 .build();
         return copyLayerOptions(builtIn, layer);
     }

@@ -28,7 +28,7 @@ final class BuiltInForm {
         if (bn.getCnn3DFormat() != null) {
             return "it normalizes 3-D convolution volumes, which DL4J's layer cannot";
         }
-        IActivation activation = bn.getActivationFn();
+        IActivation activation = bn.appliedActivation();
         if (activation != null && !(activation instanceof ActivationIdentity)) {
             return "it applies activation " + activation + ", which DL4J's layer ignores";
         }

@@ -61,13 +61,20 @@ final class FoldTarget {
         return null;
     }
 
-    /** Gives the (cloned) layer configuration a bias, where the folded shift goes; its parameter keys are re-registered at init. */
-    static void addBias(NeuralNetConfiguration conf) {
+    /**
+     * Gives the (cloned) layer configuration a bias, where the folded shift goes, and the activation that the BN
+     * applied after it (identity for DL4J's built-in layer, which applies none); its parameter keys are re-registered
+     * at init.
+     */
+    static void takeOver(NeuralNetConfiguration conf, Layer bn) {
         Layer layer = conf.getLayer();
         if (layer instanceof DenseLayer) {
             ((DenseLayer) layer).setHasBias(true);
         } else {
             ((ConvolutionLayer) layer).setHasBias(true);
+        }
+        if (bn instanceof BatchNorm) {
+            ((BaseLayer) layer).setActivationFn(((BatchNorm) bn).appliedActivation());   // activations are stateless
         }
         conf.clearVariables();
     }

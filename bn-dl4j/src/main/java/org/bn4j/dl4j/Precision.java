@@ -33,16 +33,17 @@ enum Precision {
 
         @Override
         ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                BatchStats saved, INDArray dx) {
+                                double[] beta, BatchStats saved, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) ->
-                    bn.backward(NdBuffers.directFloats(in), NdBuffers.directFloats(grad), shape, gamma, saved, NdBuffers.directFloats(out)));
+                    bn.backward(NdBuffers.directFloats(in), NdBuffers.directFloats(grad), shape, gamma, beta, saved,
+                            NdBuffers.directFloats(out)));
         }
 
         @Override
         ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                         RunningStats running, INDArray dx) {
+                                         double[] beta, RunningStats running, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.directFloats(in), NdBuffers.directFloats(grad),
-                    shape, gamma, running, NdBuffers.directFloats(out)));
+                    shape, gamma, beta, running, NdBuffers.directFloats(out)));
         }
     },
     DOUBLE(DataType.DOUBLE) {
@@ -62,16 +63,17 @@ enum Precision {
 
         @Override
         ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                BatchStats saved, INDArray dx) {
+                                double[] beta, BatchStats saved, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) ->
-                    bn.backward(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, saved, NdBuffers.doubles(out)));
+                    bn.backward(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, beta, saved,
+                            NdBuffers.doubles(out)));
         }
 
         @Override
         ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                         RunningStats running, INDArray dx) {
+                                         double[] beta, RunningStats running, INDArray dx) {
             return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.doubles(in), NdBuffers.doubles(grad),
-                    shape, gamma, running, NdBuffers.doubles(out)));
+                    shape, gamma, beta, running, NdBuffers.doubles(out)));
         }
     };
 
@@ -94,11 +96,13 @@ enum Precision {
     abstract double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                      RunningStats running, INDArray y);
 
+    /** @param beta as in the forward pass, which a fused activation's gradient needs; null when locked */
     abstract ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                     BatchStats saved, INDArray dx);
+                                     double[] beta, BatchStats saved, INDArray dx);
 
+    /** @param beta as in the forward pass, which a fused activation's gradient needs; null when locked */
     abstract ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape,
-                                              double[] gamma, RunningStats running, INDArray dx);
+                                              double[] gamma, double[] beta, RunningStats running, INDArray dx);
 
     /** A bn-core call on arrays whose memory it can use in place. */
     interface Call<R> {

@@ -36,14 +36,15 @@ final class SyncStep {
 
     /** @return this worker's gradients of gamma and beta, after writing its rows of the input gradient into dx */
     static ParamGradients backward(WorkerGroup.Member member, String where, BatchNormConfig config, INDArray x,
-                                   INDArray dy, Shape shape, double[] gamma, BatchStats global, INDArray dx) {
+                                   INDArray dy, Shape shape, double[] gamma, double[] beta, BatchStats global,
+                                   INDArray dx) {
         SplitBatchNormalizer split = new SplitBatchNormalizer(config);
         double[] xs = doubles(x);
         double[] dys = doubles(dy);
-        ChannelGradientSums share = split.gradientSums(xs, dys, shape, global);
+        ChannelGradientSums share = split.gradientSums(xs, dys, shape, gamma, beta, global);
         ChannelGradientSums whole = ChannelGradientSums.sum(member.exchange(where + " backward", share));
         double[] out = new double[xs.length];
-        ParamGradients grads = split.backward(xs, dys, shape, gamma, global, share, whole, out);
+        ParamGradients grads = split.backward(xs, dys, shape, gamma, beta, global, share, whole, out);
         dx.assign(Nd4j.createFromArray(out).reshape('c', dx.shape()));
         return grads;
     }

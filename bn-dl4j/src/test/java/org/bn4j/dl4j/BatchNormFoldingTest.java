@@ -161,6 +161,44 @@ class BatchNormFoldingTest {
         assertClose(original.output(x, false), folded.output(x, false), tolerance(type), "network output");
     }
 
+    static Stream<Arguments> linearKindsWithActivations() {
+        return Stream.of(InputKind.FEED_FORWARD, InputKind.CNN_NCHW, InputKind.CNN_NHWC).flatMap(kind ->
+                Stream.of(Activation.RELU, Activation.SIGMOID).flatMap(act ->
+                        Stream.of(DataType.FLOAT, DataType.DOUBLE).map(type -> Arguments.of(kind, act, type))));
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("linearKindsWithActivations")
+    void batchNormsActivationMovesOntoTheLayerItFoldsInto(InputKind kind, Activation act, DataType type) {
+        MultiLayerNetwork original = linearBnTanh(kind, true, new BatchNorm.Builder().activation(act).build(), type);
+
+        MultiLayerNetwork folded = BatchNormFolding.fold(original);
+
+        assertEquals(0, countBatchNorms(folded.getLayers()));
+        assertEquals(act.getActivationFunction().getClass(),
+                ((org.deeplearning4j.nn.conf.layers.BaseLayer) folded.getLayer(0).conf().getLayer()).getActivationFn()
+                        .getClass());
+        INDArray x = kind.features(type, 7);
+        INDArray bnOutput = original.feedForwardToLayer(1, x, false).get(2);
+        INDArray foldedOutput = folded.feedForwardToLayer(0, x, false).get(1);
+        assertClose(bnOutput, foldedOutput, tolerance(type), "activated BN output against the folded layer's output");
+        assertClose(original.output(x, false), folded.output(x, false), tolerance(type), "network output");
+    }
+
+    @Test
+    void builtInBatchNormalizationsIgnoredActivationStaysIgnored() {
+        MultiLayerNetwork original = linearBnTanh(InputKind.FEED_FORWARD, true,
+                new BatchNormalization.Builder().activation(Activation.RELU).build(), DataType.FLOAT);
+
+        MultiLayerNetwork folded = BatchNormFolding.fold(original);
+
+        assertEquals(org.nd4j.linalg.activations.impl.ActivationIdentity.class,
+                ((org.deeplearning4j.nn.conf.layers.BaseLayer) folded.getLayer(0).conf().getLayer()).getActivationFn()
+                        .getClass());
+        INDArray x = InputKind.FEED_FORWARD.features(DataType.FLOAT, 7);
+        assertClose(original.output(x, false), folded.output(x, false), FLOAT_TOLERANCE, "network output");
+    }
+
     /** y = gamma * (x W + b - mean) / sqrt(var + eps) + beta, straight from the parameters, in double. */
     private static double[][] denseThenBatchNorm(MultiLayerNetwork net, INDArray x, boolean logStd) {
         INDArray w = net.getLayer(0).getParam("W");

@@ -2,6 +2,7 @@ package org.bn4j.dl4j;
 
 import static java.util.Map.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,8 +69,11 @@ class BatchNormOptionsTest {
             "gamma", b -> b.lockGammaBeta(true),
             "beta", b -> b.lockGammaBeta(true));
 
-    /** Fields that no builder option sets: the layer records them from the network's input type. */
-    private static final Set<String> DERIVED_FIELDS = Set.of("inputTypeSpatial");
+    /**
+     * Fields that no builder option sets: the layer records them from the network's input type, or, for
+     * activationApplied, from whether its configuration was saved before bn4j applied activations.
+     */
+    private static final Set<String> DERIVED_FIELDS = Set.of("inputTypeSpatial", "activationApplied");
 
     private static BatchNorm.Builder named() {
         return new BatchNorm.Builder().nIn(3).nOut(3).name("bn");
@@ -137,7 +141,11 @@ class BatchNormOptionsTest {
     @Test
     void defaultsAreBnCoresDefaults() {
         assertEquals(BatchNormConfig.defaults(), new BatchNorm.Builder().build().toCoreConfig());
-        assertEquals(new BatchNorm.Builder().build(), new BatchNorm(), "the JSON constructor gives the defaults");
+        BatchNorm fromJson = new BatchNorm();
+        assertEquals(BatchNormConfig.defaults(), fromJson.toCoreConfig(), "the JSON constructor gives the defaults");
+        // ...and a configuration saved before bn4j applied activations ignores its activation, as it did then
+        assertFalse(fromJson.isActivationApplied());
+        assertTrue(new BatchNorm.Builder().build().isActivationApplied());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -74,6 +74,27 @@ class BatchNormSwapTest {
         assertClose(builtIn.output(x, false), swapped.output(x, false), FLOAT_TOLERANCE, "inference output");
     }
 
+    @Test
+    void swappedLayersKeepIgnoringTheActivationDl4jIgnoredAndTheSwapNamesThem() {
+        MultiLayerNetwork builtIn = Networks.multiLayer(InputKind.FEED_FORWARD,
+                new BatchNormalization.Builder().activation(org.nd4j.linalg.activations.Activation.RELU).build(),
+                DataType.FLOAT, new Adam(0.01));
+        randomizeStatistics(builtIn.getLayers());
+
+        MultiLayerNetwork swapped = BatchNormSwap.replaceBuiltIn(builtIn);
+
+        BatchNorm bn = (BatchNorm) swapped.getLayer(1).conf().getLayer();
+        assertTrue(bn.appliedActivation() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity);
+        INDArray x = InputKind.FEED_FORWARD.features(DataType.FLOAT, 51);
+        assertClose(builtIn.output(x, false), swapped.output(x, false), FLOAT_TOLERANCE, "inference output");
+        assertTrue(builtIn.feedForward(x, false).get(2).minNumber().doubleValue() < 0, "DL4J applied no ReLU");
+        java.util.List<String> ignored = new java.util.ArrayList<>();
+        for (int i = 0; i < builtIn.getnLayers(); i++) {
+            BatchNormSwap.noteIgnoredActivation(builtIn.getLayerWiseConfigurations().getConf(i), "layer " + i, ignored);
+        }
+        assertEquals(java.util.List.of("layer 1 (relu)"), ignored);
+    }
+
     @ParameterizedTest(name = "gamma {0}, beta {1}")
     @org.junit.jupiter.params.provider.CsvSource({"2, 0.5", "2, 0", "1, 0.5", "1, 0"})
     void lockedGammaAndBetaGiveTheOutputsTheBuiltInLayerComputes(double gamma, double beta) {

@@ -138,6 +138,20 @@ class PreciseStatisticsTest {
         assertClose(expected.var(RunningVariance.UNBIASED), param(net.getLayer(BN), "var"), 1e-10, "var");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(InputKind.class)
+    void statisticsStayThoseOfTheLayerInputsWithAnActivation(InputKind kind) {
+        MultiLayerNetwork net = trained(kind, new BatchNorm.Builder().unbiasedVariance(true)
+                .activation(org.nd4j.linalg.activations.Activation.RELU).build(), DataType.DOUBLE);
+        List<DataSet> data = batches(kind, DataType.DOUBLE, 1, SIZES);
+        PopulationReference expected = reference(net, kind, data);
+
+        ALL_BATCHES.recompute(net, new ExistingDataSetIterator(data));
+
+        assertClose(expected.mean(), param(net.getLayer(BN), "mean"), 1e-10, "mean");
+        assertClose(expected.var(RunningVariance.UNBIASED), param(net.getLayer(BN), "var"), 1e-10, "var");
+    }
+
     @ParameterizedTest
     @EnumSource(value = InputKind.class, names = {"FEED_FORWARD", "CNN_NCHW", "RNN_NWC"})
     void biasedStatisticsAreTheAverageBatchVariance(InputKind kind) {

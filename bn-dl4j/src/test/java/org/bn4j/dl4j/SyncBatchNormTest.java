@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.bn4j.core.RunningStats;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -23,8 +24,11 @@ import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.deeplearning4j.parallelism.ParallelWrapper.TrainingMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -46,11 +50,20 @@ class SyncBatchNormTest {
     /** Bounds every test that could hang if synchronized BN waited for ever; generous for a loaded machine. */
     private static final Duration HANG_BOUND = Duration.ofMinutes(5);
 
-    @ParameterizedTest
-    @EnumSource(InputKind.class)
-    void workersSplittingABatchGetTheOutputsGradientsAndStatisticsOfOneNetworkOnTheWholeBatch(InputKind kind)
+    /** Identity, an activation bn-core applies (ReLU) and one ND4J applies (tanh). */
+    static Stream<Arguments> kindsWithActivations() {
+        return Stream.of(InputKind.values()).flatMap(kind -> Stream.of(Activation.IDENTITY, Activation.RELU,
+                Activation.TANH).map(act -> Arguments.of(kind, act)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kindsWithActivations")
+    void workersSplittingABatchGetTheOutputsGradientsAndStatisticsOfOneNetworkOnTheWholeBatch(InputKind kind,
+                                                                                            Activation act)
             throws Exception {
-        MultiLayerNetwork whole = Networks.multiLayer(kind, new BatchNorm.Builder().build(), DataType.DOUBLE, new Sgd(0.1));
+        MultiLayerNetwork whole = Networks.multiLayer(kind, new BatchNorm.Builder().activation(act).build(),
+                DataType.DOUBLE, new Sgd(0.1));
+        GradientCheckTest.randomizeGammaBeta(whole.getLayer(1).paramTable(), false);
         INDArray x = whole.feedForwardToLayer(0, kind.features(DataType.DOUBLE, 1), false).get(1);
         INDArray dy = TestArrays.uniform(DataType.DOUBLE, 2, -1, 1, x.shape());
         long n = x.size(0);

@@ -74,6 +74,30 @@ class LayerGuideTest {
         assertNotEquals(meanBefore, net.getLayer(1).getParam("mean"), "a training step moves the running mean");
     }
 
+    @Test
+    void activationSnippetAppliesReluInTheBatchNormLayer() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3)).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).hasBias(false).activation(Activation.IDENTITY)
+                        .build())
+                // tag::activation[]
+                .layer(new BatchNorm.Builder().activation(Activation.RELU).build())   // BN, then ReLU, in one layer
+                // end::activation[]
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(8, 8, 1)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        DataSet data = images(5, 8, 3);
+
+        net.fit(data);
+
+        for (boolean training : new boolean[] {true, false}) {
+            INDArray bnOutput = net.feedForward(data.getFeatures(), training).get(2);
+            assertTrue(bnOutput.minNumber().doubleValue() >= 0, "ReLU leaves no negative value");
+            assertTrue(bnOutput.maxNumber().doubleValue() > 0, "and keeps the positive ones");
+        }
+    }
+
     private static MultiLayerNetwork smallNet(org.deeplearning4j.nn.conf.layers.Layer bn) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
                 .updater(new Adam(1e-2)).list()

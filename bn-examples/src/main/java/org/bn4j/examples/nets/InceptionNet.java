@@ -1,6 +1,7 @@
 package org.bn4j.examples.nets;
 
 import java.util.List;
+import org.bn4j.dl4j.BatchNorm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -91,6 +92,20 @@ public final class InceptionNet {
      * @param training learning rate, L2, run length and seed
      */
     public static ComputationGraph build(Variant variant, BatchNormImpl bn, int channels, int size, int classes, Training training) {
+        return build(variant, bn, false, channels, size, classes, training);
+    }
+
+    /**
+     * As {@link #build(Variant, BatchNormImpl, int, int, int, Training)} with bn4j's BN, each BN layer applying the
+     * variant's nonlinearity itself instead of a separate {@code ActivationLayer} after it.
+     */
+    public static ComputationGraph buildWithActivationInBatchNorm(Variant variant, int channels, int size, int classes,
+                                                                  Training training) {
+        return build(variant, BatchNormImpl.BN4J, true, channels, size, classes, training);
+    }
+
+    private static ComputationGraph build(Variant variant, BatchNormImpl bn, boolean activationInBatchNorm, int channels,
+                                          int size, int classes, Training training) {
         double lr = training.baseLearningRate() * variant.lrMultiplier();
         // Halve the learning rate over the run, or 6x as often for the accelerated variants.
         double halfLife = Math.max(1, training.steps() / (1.0 * variant.decaySpeedup()));
@@ -99,7 +114,7 @@ public final class InceptionNet {
                 .updater(new Nesterovs(schedule, 0.9)).l2(training.baseL2() / variant.l2Divisor())
                 .weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Same)
                 .graphBuilder().addInputs("image");
-        Builder b = new Builder(g, variant, bn, training.width());
+        Builder b = new Builder(g, variant, bn, activationInBatchNorm, training.width());
         String x = b.conv("stem", "image", 16, 3);
         x = b.pool("stem_pool", x, PoolingType.MAX, 2, 2);
         x = b.inception("mixed_a", x, 8, 8, 8, 4, 8, 8);
@@ -124,21 +139,32 @@ public final class InceptionNet {
         private final ComputationGraphConfiguration.GraphBuilder g;
         private final Variant variant;
         private final BatchNormImpl bn;
+        /** Whether bn4j's BN applies the nonlinearity (no separate activation layer). */
+        private final boolean activationInBatchNorm;
         private final double width;
 
-        Builder(ComputationGraphConfiguration.GraphBuilder g, Variant variant, BatchNormImpl bn, double width) {
+        Builder(ComputationGraphConfiguration.GraphBuilder g, Variant variant, BatchNormImpl bn,
+                boolean activationInBatchNorm, double width) {
             this.g = g;
             this.variant = variant;
             this.bn = bn;
+            this.activationInBatchNorm = activationInBatchNorm;
             this.width = width;
         }
 
-        /** conv -> nonlinearity, or conv (no bias) -> BN -> nonlinearity; @return the name of the last vertex */
+        /**
+         * conv -> nonlinearity, or conv (no bias) -> BN -> nonlinearity, the last two in one layer when BN applies
+         * it; @return the name of the last vertex
+         */
         String conv(String name, String in, int filters, int kernel) {
             g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).nOut(Math.max(1, Math.round(filters * width))).hasBias(!variant.batchNorm())
                     .activation(variant.batchNorm() ? Activation.IDENTITY : variant.activation()).build(), in);
             if (!variant.batchNorm()) {
                 return name;
+            }
+            if (activationInBatchNorm) {
+                g.addLayer(name + "_bn", new BatchNorm.Builder().activation(variant.activation()).build(), name);
+                return name + "_bn";
             }
             g.addLayer(name + "_bn", bn.layer(), name);
             g.addLayer(name + "_act", new ActivationLayer.Builder().activation(variant.activation()).build(), name + "_bn");

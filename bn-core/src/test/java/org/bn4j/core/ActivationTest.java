@@ -1,0 +1,272 @@
+package org.bn4j.core;
+
+import static org.bn4j.core.Tolerances.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * An activation fused into the normalizing and gradient passes gives exactly what plain batch normalization followed
+ * by a separate activation gives: the same normalized values, rounded the same way, on the same side of the kink.
+ */
+class ActivationTest {
+    private static final Activation[] FUSED = {Activation.RELU, Activation.leakyRelu(0.2)};
+
+    static Stream<Arguments> shapesTypesActivations() {
+        return Shapes.withDataTypes().flatMap(a -> Stream.of(FUSED)
+                .map(act -> Arguments.of(a.get()[0], a.get()[1], act)));
+    }
+
+    private static BatchNormalizer plain(Shape shape, boolean renormGhosts) {
+        return renormGhosts ? TestData.renormWithGhostBatches(shape) : new BatchNormalizer(BatchNormConfig.defaults());
+    }
+
+    private static BatchNormalizer activated(Shape shape, boolean renormGhosts, Activation act) {
+        BatchNormConfig config = plain(shape, renormGhosts).config();
+        return new BatchNormalizer(config.toBuilder().activation(act).build());
+    }
+
+    private static boolean isFloat(DataType type) {
+        return type.tolerance == Tolerances.F32;
+    }
+
+    /** @return act applied to each value in the data type's arithmetic, as a separate pass would compute it */
+    private static double[] activatedValues(double[] v, Activation act, DataType type) {
+        double[] out = new double[v.length];
+        double slope = act.negativeSlope();
+        for (int i = 0; i < v.length; i++) {
+            out[i] = isFloat(type) ? Activation.activated((float) v[i], (float) slope) : act.apply(v[i]);
+        }
+        return out;
+    }
+
+    /** @return the gradient with respect to the normalized values v, as a separate activation layer's backprop gives */
+    private static double[] gatedGradient(double[] v, double[] dy, Activation act, DataType type) {
+        double[] out = new double[v.length];
+        double slope = act.negativeSlope();
+        for (int i = 0; i < v.length; i++) {
+            out[i] = isFloat(type) ? Activation.gated((float) v[i], (float) dy[i], (float) slope)
+                    : act.gradient(v[i], dy[i]);
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("shapesTypesActivations")
+    void trainingForwardEqualsPlainOutputThenActivationBitForBit(Shape shape, DataType type, Activation act) {
+        TestData.Inputs in = TestData.Inputs.of(shape);
+        double[] x = type.representable(in.x());
+        for (boolean renormGhosts : new boolean[] {false, true}) {
+            DataType.Forward plain = type.forwardTraining(plain(shape, renormGhosts), x, shape, in.gamma(), in.beta(),
+                    in.running());
+
+            DataType.Forward fused = type.forwardTraining(activated(shape, renormGhosts, act), x, shape, in.gamma(),
+                    in.beta(), in.running());
+
+            assertArrayEquals(activatedValues(plain.y(), act, type), fused.y(), "renorm and ghosts: " + renormGhosts);
+            assertArrayEquals(plain.stats().mean(), fused.stats().mean(), "the statistics are those of x");
+            assertArrayEquals(plain.stats().biasedVar(), fused.stats().biasedVar(), "the statistics are those of x");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("shapesTypesActivations")
+    void inferenceForwardEqualsPlainOutputThenActivationBitForBit(Shape shape, DataType type, Activation act) {
+        TestData.Inputs in = TestData.Inputs.of(shape);
+        double[] x = type.representable(in.x());
+        double[] plain = type.forwardInference(plain(shape, false), x, shape, in.gamma(), in.beta(), in.running());
+
+        double[] fused = type.forwardInference(activated(shape, false, act), x, shape, in.gamma(), in.beta(),
+                in.running());
+
+        assertArrayEquals(activatedValues(plain, act, type), fused);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("shapesTypesActivations")
+    void trainingBackwardEqualsPlainBackwardOfTheGatedGradientBitForBit(Shape shape, DataType type, Activation act) {
+        TestData.Inputs in = TestData.Inputs.of(shape);
+        double[] x = type.representable(in.x());
+        double[] dy = type.representable(in.dy());
+        for (boolean renormGhosts : new boolean[] {false, true}) {
+            BatchNormalizer plain = plain(shape, renormGhosts);
+            DataType.Forward forward = type.forwardTraining(plain, x, shape, in.gamma(), in.beta(), in.running());
+            DataType.Backward expected = type.backward(plain, x, gatedGradient(forward.y(), dy, act, type), shape,
+                    in.gamma(), in.beta(), forward.stats());
+
+            DataType.Backward fused = type.backward(activated(shape, renormGhosts, act), x, dy, shape, in.gamma(),
+                    in.beta(), forward.stats());
+
+            String where = "renorm and ghosts: " + renormGhosts;
+            assertArrayEquals(expected.dx(), fused.dx(), where);
+            assertArrayEquals(expected.grads().dGamma(), fused.grads().dGamma(), where);
+            assertArrayEquals(expected.grads().dBeta(), fused.grads().dBeta(), where);
+            assertEquals(expected.grads().inputGradientBound(), fused.grads().inputGradientBound(), where);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("org.bn4j.core.Shapes#withDataTypes")
+    void inferenceBackwardEqualsPlainBackwardOfTheGatedGradientBitForBit(Shape shape, DataType type) {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            return;   // backwardInference's storage variants share the kernels that the training tests cover
+        }
+        TestData.Inputs in = TestData.Inputs.of(shape);
+        double[] x = type.representable(in.x());
+        double[] dy = type.representable(in.dy());
+        Activation act = Activation.leakyRelu(0.1);
+        double[] y = type.forwardInference(plain(shape, false), x, shape, in.gamma(), in.beta(), in.running());
+        double[] gated = gatedGradient(y, dy, act, type);
+        BatchNormalizer fused = activated(shape, false, act);
+        double[][] expected = new double[2][];
+        double[][] actual = new double[2][];
+        if (type == DataType.FLOAT) {
+            float[] dx = new float[x.length];
+            float[] fusedDx = new float[x.length];
+            ParamGradients e = plain(shape, false).backwardInference(TestData.toFloat(x), TestData.toFloat(gated),
+                    shape, in.gamma(), in.running(), dx);
+            ParamGradients a = fused.backwardInference(TestData.toFloat(x), TestData.toFloat(dy), shape, in.gamma(),
+                    in.beta(), in.running(), fusedDx);
+            expected = new double[][] {TestData.toDouble(dx), e.dGamma(), e.dBeta()};
+            actual = new double[][] {TestData.toDouble(fusedDx), a.dGamma(), a.dBeta()};
+        } else {
+            double[] dx = new double[x.length];
+            double[] fusedDx = new double[x.length];
+            ParamGradients e = plain(shape, false).backwardInference(x, gated, shape, in.gamma(), in.running(), dx);
+            ParamGradients a = fused.backwardInference(x, dy, shape, in.gamma(), in.beta(), in.running(), fusedDx);
+            expected = new double[][] {dx, e.dGamma(), e.dBeta()};
+            actual = new double[][] {fusedDx, a.dGamma(), a.dBeta()};
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i], actual[i], "result " + i);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.bn4j.core.Shapes#small")
+    void gradientsMatchCentralFiniteDifferences(Shape shape) {
+        double[] x = TestData.activations(shape, TestData.SEED);
+        double[] weights = TestData.uniform(shape.size(), -1, 1, 6);   // loss = sum(weights * y)
+        double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
+        double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
+        for (Activation act : FUSED) {
+            BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.builder().activation(act).build());
+            BatchStats saved = bn.forwardTraining(x, shape, gamma, beta, new double[x.length]);
+            double[] dx = new double[x.length];
+
+            ParamGradients grads = bn.backward(x, weights, shape, gamma, beta, saved, dx);
+
+            assertClose(FiniteDifferences.gradient(x, v -> FiniteDifferences.weightedOutputSum(bn, v, shape, gamma, beta, weights)), dx,
+                    Tolerances.FINITE_DIFFERENCE, act + " dx");
+            assertClose(FiniteDifferences.gradient(gamma, g -> FiniteDifferences.weightedOutputSum(bn, x, shape, g, beta, weights)), grads.dGamma(),
+                    Tolerances.FINITE_DIFFERENCE, act + " dGamma");
+            assertClose(FiniteDifferences.gradient(beta, b -> FiniteDifferences.weightedOutputSum(bn, x, shape, gamma, b, weights)), grads.dBeta(),
+                    Tolerances.FINITE_DIFFERENCE, act + " dBeta");
+        }
+    }
+
+    @Test
+    void reluOutputsNoNegativeValueAndLeakyReluScalesThem() {
+        Shape shape = Shape.of(Layout.NCHW, 4, 3, 5, 5);
+        double[] x = TestData.activations(shape, TestData.SEED);
+        double[] y = new double[x.length];
+        new BatchNormalizer(BatchNormConfig.builder().activation(Activation.RELU).build())
+                .forwardTraining(x, shape, new double[] {1, 1, 1}, new double[3], y);
+        assertTrue(java.util.Arrays.stream(y).allMatch(v -> v >= 0 && Double.compare(v, -0.0) != 0), "ReLU output");
+        assertTrue(java.util.Arrays.stream(y).anyMatch(v -> v > 0), "ReLU keeps positive values");
+
+        double[] plain = new double[x.length];
+        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape, new double[] {1, 1, 1},
+                new double[3], plain);
+        new BatchNormalizer(BatchNormConfig.builder().activation(Activation.leakyRelu(0.25)).build())
+                .forwardTraining(x, shape, new double[] {1, 1, 1}, new double[3], y);
+        for (int i = 0; i < y.length; i++) {
+            assertEquals(plain[i] > 0 ? plain[i] : 0.25 * plain[i], y[i], 0, "value " + i);
+        }
+    }
+
+    @Test
+    void backwardWithoutBetaIsRefusedWhenTheActivationNeedsIt() {
+        Shape shape = Shape.of(Layout.NC, 4, 2);
+        double[] x = {1, 2, 3, 4, 5, 6, 7, 9};
+        double[] gamma = {1, 2};
+        BatchNormalizer relu = new BatchNormalizer(BatchNormConfig.builder().activation(Activation.RELU).build());
+        BatchStats saved = relu.forwardTraining(x, shape, gamma, new double[2], new double[8]);
+        double[] dx = {7, 7, 7, 7, 7, 7, 7, 7};
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> relu.backward(x, x.clone(), shape, gamma, saved, dx));
+
+        assertTrue(e.getMessage().contains("needs beta"), e.getMessage());
+        assertArrayEquals(new double[] {7, 7, 7, 7, 7, 7, 7, 7}, dx, "dx untouched");
+    }
+
+    @Test
+    void lockedGammaBetaNeedNoBetaArgument() {
+        Shape shape = Shape.of(Layout.NC, 4, 2);
+        double[] x = {1, 2, 3, 4, 5, 6, 7, 9};
+        BatchNormalizer locked = new BatchNormalizer(BatchNormConfig.builder().lockGammaBeta(1, 0.5)
+                .activation(Activation.RELU).build());
+        BatchStats saved = locked.forwardTraining(x, shape, null, null, new double[8]);
+        double[] viaOverload = new double[8];
+        double[] withNull = new double[8];
+
+        locked.backward(x, x.clone(), shape, null, saved, viaOverload);
+        locked.backward(x, x.clone(), shape, null, null, saved, withNull);
+
+        assertArrayEquals(withNull, viaOverload);
+    }
+
+    @Test
+    void splitBatchGivesTheWholeBatchsResults() {
+        Shape shape = Shape.of(Layout.NCHW, 6, 3, 4, 5);
+        TestData.Inputs in = TestData.Inputs.of(shape);
+        BatchNormConfig config = BatchNormConfig.builder().activation(Activation.leakyRelu(0.3)).build();
+        BatchNormalizer whole = new BatchNormalizer(config);
+        double[] y = new double[shape.size()];
+        double[] dx = new double[shape.size()];
+        BatchStats stats = whole.forwardTraining(in.x(), shape, in.gamma(), in.beta(), y);
+        ParamGradients grads = whole.backward(in.x(), in.dy(), shape, in.gamma(), in.beta(), stats, dx);
+
+        SplitBatchNormalizer split = new SplitBatchNormalizer(config);
+        double[] splitY = new double[shape.size()];
+        split.normalize(in.x(), shape, in.gamma(), in.beta(), stats, splitY);
+        ChannelGradientSums sums = split.gradientSums(in.x(), in.dy(), shape, in.gamma(), in.beta(), stats);
+        double[] splitDx = new double[shape.size()];
+        ParamGradients splitGrads = split.backward(in.x(), in.dy(), shape, in.gamma(), in.beta(), stats, sums, sums,
+                splitDx);
+
+        assertClose(y, splitY, Tolerances.F64, "y");
+        assertClose(dx, splitDx, Tolerances.F64, "dx");
+        assertClose(grads.dGamma(), splitGrads.dGamma(), Tolerances.F64, "dGamma");
+        assertClose(grads.dBeta(), splitGrads.dBeta(), Tolerances.F64, "dBeta");
+    }
+
+    @Test
+    void leakyReluSlopeMustBeBelowOne() {
+        assertSame(Activation.RELU, Activation.leakyRelu(0));
+        for (double bad : new double[] {-0.1, 1, 2, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activation.leakyRelu(bad));
+            assertTrue(e.getMessage().contains("[0, 1)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void configCarriesTheActivationThroughEqualityAndItsBuilder() {
+        BatchNormConfig relu = BatchNormConfig.builder().activation(Activation.RELU).build();
+
+        assertEquals(Activation.IDENTITY, BatchNormConfig.defaults().activation());
+        assertEquals(relu, relu.toBuilder().build());
+        assertTrue(!relu.equals(BatchNormConfig.defaults()), "the activation is part of equality");
+        assertTrue(relu.toString().contains("RELU"), relu.toString());
+        assertThrows(IllegalArgumentException.class, () -> BatchNormConfig.builder().activation(null).build());
+    }
+}
