@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -93,6 +94,14 @@ class HostAccessOrderTest {
         paths.add(path("inside FrozenLayerWithBackprop", () -> trainAndInfer(Networks.multiLayer(ff,
                 new FrozenLayerWithBackprop(new BatchNorm.Builder().build()), DataType.FLOAT, new Adam(0.01)),
                 ff, DataType.FLOAT)));
+        for (InputKind kind : List.of(InputKind.CNN_NCHW, InputKind.CNN_NHWC)) {
+            paths.add(path("ReLU fused into bn-core's passes, " + kind, () -> trainAndInfer(network(kind,
+                    new BatchNorm.Builder().activation(Activation.RELU), DataType.FLOAT, WorkspaceMode.ENABLED),
+                    kind, DataType.FLOAT)));
+            paths.add(path("tanh applied through ND4J, " + kind, () -> trainAndInfer(network(kind,
+                    new BatchNorm.Builder().activation(Activation.TANH), DataType.FLOAT, WorkspaceMode.ENABLED),
+                    kind, DataType.FLOAT)));
+        }
         paths.add(path("batch renormalization", () -> trainAndInfer(
                 network(ff, new BatchNorm.Builder().renorm(1.5, 0.5), DataType.FLOAT, WorkspaceMode.ENABLED),
                 ff, DataType.FLOAT)));
