@@ -59,7 +59,7 @@ public final class BenchmarkMain {
             boolean quick = arguments.contains("--quick");
             List<String> shapes = new ArrayList<>(quick ? List.of(LARGE[0]) : List.of(LARGE));
             shapes.addAll(quick ? List.of(SMALL[0]) : List.of(SMALL));
-            int forks = quick ? 1 : 3;
+            int forks = quick ? 1 : forks(arguments, 3);
             Timings t = new Timings();
             run(options(forks).include(ActivationBenchmark.class.getSimpleName()).param("shape", array(shapes))
                     .param("impl", ActivationBenchmark.IMPLS), t);
@@ -126,6 +126,12 @@ public final class BenchmarkMain {
     static final String[] HEAP = {"-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"};
     static final String[] NETWORK_HEAP = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"};
     static final int MLP_WARMUP_ITERATIONS = 10;
+
+    /** @return the number after {@code --forks}, else {@code otherwise} */
+    private static int forks(List<String> arguments, int otherwise) {
+        int at = arguments.indexOf("--forks");
+        return at < 0 ? otherwise : Integer.parseInt(arguments.get(at + 1));
+    }
 
     private static ChainedOptionsBuilder options(int forks) {
         return new OptionsBuilder().forks(forks).warmupIterations(3).warmupTime(TimeValue.seconds(1))

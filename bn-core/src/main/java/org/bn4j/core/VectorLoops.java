@@ -4,6 +4,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -626,45 +627,9 @@ final class VectorLoops implements Loops {
     public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi,
                                     float[] lo, float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
                                     double[] sumDySq) {
-        final int lanes = FLOATS.length(), half = DOUBLES.length(), vectorChannels = c - c % lanes;
-        for (int ch = 0; ch < vectorChannels; ch += lanes) {
-            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
-            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + half);
-            final FloatVector h0 = FloatVector.fromArray(FLOATS, hi, ch), h1 = secondHalf(hi, ch);
-            final FloatVector l0 = FloatVector.fromArray(FLOATS, lo, ch), l1 = secondHalf(lo, ch);
-            final FloatVector a0 = FloatVector.fromArray(FLOATS, a, ch), a1 = secondHalf(a, ch);
-            final FloatVector b0 = FloatVector.fromArray(FLOATS, b, ch), b1 = secondHalf(b, ch);
-            DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
-            final int whole = wholeSecondHalves(Math.min(x.length, dy.length), base + ch, rows, c);
-            int r = 0, i = base + ch;
-            for (; r < whole; r++, i += c) {
-                FloatVector xa = FloatVector.fromArray(FLOATS, x, i), xb = FloatVector.fromArray(FLOATS, x, i + HALF);
-                DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, i), h0, l0, a0, b0, slope);
-                DoubleVector gb = gatedHalf(xb, FloatVector.fromArray(FLOATS, dy, i + HALF), h1, l1, a1, b1, slope);
-                g0 = g0.add(ga);
-                g1 = g1.add(gb);
-                p0 = ga.fma(firstHalf(xa).sub(m0), p0);
-                p1 = gb.fma(firstHalf(xb).sub(m1), p1);
-                s0 = ga.fma(ga, s0);
-                s1 = gb.fma(gb, s1);
-            }
-            for (; r < rows; r++, i += c) {
-                FloatVector xa = FloatVector.fromArray(FLOATS, x, i);
-                DoubleVector ga = gatedHalf(xa, FloatVector.fromArray(FLOATS, dy, i), h0, l0, a0, b0, slope);
-                DoubleVector gb = gatedByLane(x, dy, i + HALF, hi, lo, a, b, ch + HALF, 1, slope);
-                g0 = g0.add(ga);
-                g1 = g1.add(gb);
-                p0 = ga.fma(firstHalf(xa).sub(m0), p0);
-                p1 = gb.fma(widenedByLane(x, i + HALF).sub(m1), p1);
-                s0 = ga.fma(ga, s0);
-                s1 = gb.fma(gb, s1);
-            }
-            addInto(sumDy, ch, g0);
-            addInto(sumDy, ch + half, g1);
-            addInto(sumDyXc, ch, p0);
-            addInto(sumDyXc, ch + half, p1);
-            addInto(sumDySq, ch, s0);
-            addInto(sumDySq, ch + half, s1);
+        final int vectorChannels = c - c % FLOATS.length();
+        for (int ch = 0; ch < vectorChannels; ch += HALF) {
+            addRowGatedGradSumsOfHalf(x, dy, base, rows, c, ch, mean, hi, lo, a, b, slope, sumDy, sumDyXc, sumDySq);
         }
         for (int ch = vectorChannels; ch < c; ch++) {
             double g = 0, p = 0, q = 0;
@@ -681,11 +646,38 @@ final class VectorLoops implements Loops {
     }
 
     /**
-     * @return a float vector whose first {@link #HALF} lanes are {@code v[ch + HALF, ch + FLOATS.length())}, the rest
-     * zero: the coefficients of a block's second half, which a whole vector from there could read past the array
+     * {@link #addRowGatedGradSums} for the {@link #HALF} channels from {@code ch}, each lane summed down the rows in
+     * order. A method of its own per half vector of channels: both halves in one loop exceeded C2's inlining budget,
+     * and the calls it left boxed every vector.
      */
-    private static FloatVector secondHalf(float[] v, int ch) {
-        return FloatVector.fromArray(FLOATS, v, ch + HALF, FLOATS.indexInRange(0, HALF));
+    private static void addRowGatedGradSumsOfHalf(float[] x, float[] dy, int base, int rows, int c, int ch,
+                                                  double[] mean, float[] hi, float[] lo, float[] a, float[] b,
+                                                  float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
+        final VectorMask<Float> half = FLOATS.indexInRange(0, HALF);
+        final DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, ch);
+        final FloatVector vh = FloatVector.fromArray(FLOATS, hi, ch, half);
+        final FloatVector vl = FloatVector.fromArray(FLOATS, lo, ch, half);
+        final FloatVector va = FloatVector.fromArray(FLOATS, a, ch, half);
+        final FloatVector vb = FloatVector.fromArray(FLOATS, b, ch, half);
+        DoubleVector g = DoubleVector.zero(DOUBLES), p = g, q = g;
+        final int whole = wholeVectors(Math.min(x.length, dy.length), base + ch, rows, c);
+        int r = 0, i = base + ch;
+        for (; r < whole; r++, i += c) {
+            final FloatVector xv = FloatVector.fromArray(FLOATS, x, i);
+            final DoubleVector d = gatedHalf(xv, FloatVector.fromArray(FLOATS, dy, i), vh, vl, va, vb, slope);
+            g = g.add(d);
+            p = d.fma(firstHalf(xv).sub(m), p);
+            q = d.fma(d, q);
+        }
+        for (; r < rows; r++, i += c) {
+            final DoubleVector d = gatedByLane(x, dy, i, hi, lo, a, b, ch, 1, slope);
+            g = g.add(d);
+            p = d.fma(widenedByLane(x, i).sub(m), p);
+            q = d.fma(d, q);
+        }
+        addInto(sumDy, ch, g);
+        addInto(sumDyXc, ch, p);
+        addInto(sumDySq, ch, q);
     }
 
     @Override
@@ -848,7 +840,15 @@ final class VectorLoops implements Loops {
      * it lane by lane, in a loop of their own, as a branch in the loop would merge two vectors and box them
      */
     static int wholeSecondHalves(int length, int i, int n, int step) {
-        final int last = length - HALF - FLOATS.length();
+        return wholeVectors(length, i + HALF, n, step);
+    }
+
+    /**
+     * @return how many of the {@code n} blocks from index {@code i}, {@code step} apart, can load a whole float vector
+     * within {@code length} values
+     */
+    static int wholeVectors(int length, int i, int n, int step) {
+        final int last = length - FLOATS.length();
         return last < i ? 0 : Math.min(n, (last - i) / step + 1);
     }
 

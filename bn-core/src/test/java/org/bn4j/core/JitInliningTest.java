@@ -14,14 +14,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The off-heap vector loops are fast only when C2 inlines every load and store in them and turns each into its vector
- * instruction: a call it does not inline boxes its vector, an intrinsic it cannot apply runs lane by lane, and either
- * way the loop runs many times slower with the same results, so no other test would notice. C2 stops inlining when the
- * code it has built for a method exceeds a budget, which loops with many loads and stores did; and it applies an
- * intrinsic only where the vector's species is a constant, which it was not once the JVM's type-check traps in the
- * JDK's vector methods passed {@code -XX:PerMethodTrapLimit} (two float species did that, after channels-first shapes
- * had run first). This runs the kernels hot in a fresh JVM, channels-first shapes first, with the JIT's default
- * (tiered) policy and its inlining log, and fails on any load or store that C2 did not inline or intrinsify.
+ * The vector loops are fast only when C2 inlines every load and store in them, and the small vector helpers they call
+ * per vector, and turns each load and store into its vector instruction: a call it does not inline boxes its vector,
+ * an intrinsic it cannot apply runs lane by lane, and either way the loop runs many times slower with the same
+ * results, so no other test would notice. C2 stops inlining when the code it has built for a method exceeds a budget,
+ * which loops with many loads and stores did; and it applies an intrinsic only where the vector's species is a
+ * constant, which it was not once the JVM's type-check traps in the JDK's vector methods passed
+ * {@code -XX:PerMethodTrapLimit} (two float species did that, after channels-first shapes had run first). This runs
+ * the kernels hot in a fresh JVM, channels-first shapes first, with the JIT's default (tiered) policy and its inlining
+ * log of the off-heap and the array loops (the channels-last sums run the array loops on staged rows), and fails on
+ * any load, store or per-vector helper that C2 did not inline, and on any load or store it did not intrinsify.
  */
 class JitInliningTest {
     /** Channels-first first: the order that once cost the later channels-last loops their store intrinsics. */
@@ -35,6 +37,7 @@ class JitInliningTest {
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.DirectVectorLoops*::*",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.VectorLoops::*",
                 "-cp", System.getProperty("java.class.path"), HotKernels.class.getName())
                 .redirectErrorStream(true).start();
         String log = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -55,9 +58,12 @@ class JitInliningTest {
                 + String.join("\n", notIntrinsified));
     }
 
+    /** A load or store, or one of the small vector helpers that the loops call per vector. */
     private static boolean isLoadOrStore(String line) {
         return line.contains("DirectVectorLoops::load") || line.contains("DirectVectorLoops::store")
-                || line.contains("DirectVectorLoops::widened");
+                || line.contains("DirectVectorLoops::widened") || line.contains("VectorLoops::widened ")
+                || line.contains("VectorLoops::firstHalf") || line.contains("VectorLoops::gatedHalf")
+                || line.contains("VectorLoops::gated ");
     }
 
     /**
