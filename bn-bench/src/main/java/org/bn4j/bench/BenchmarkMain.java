@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * cores), {@code -Dbench.args="--quick"} (the main shape and one small one, one fork, a few minutes),
  * {@code -Dbench.args="--out docs/performance"} to write elsewhere than {@code bn4j-output}, {@code --fold} for
  * {@link FoldBenchmark} alone, or {@code --activation} for {@link ActivationBenchmark} and the Inception-style step
- * with BN applying its ReLU against separate activation layers ({@code activation-benchmarks.md}). Each timing is
+ * with BN applying its ReLU against separate activation layers ({@code activation-benchmarks.md}; with
+ * {@code --forks N} and {@code --shapes "S1;S2"} to run fewer). Each timing is
  * the median over JMH forks (separate JVMs), with the fastest and slowest fork beside it: this machine is shared,
  * so one JVM's number is not enough.
  */
@@ -59,6 +60,9 @@ public final class BenchmarkMain {
             boolean quick = arguments.contains("--quick");
             List<String> shapes = new ArrayList<>(quick ? List.of(LARGE[0]) : List.of(LARGE));
             shapes.addAll(quick ? List.of(SMALL[0]) : List.of(SMALL));
+            if (arguments.contains("--shapes")) {
+                shapes = List.of(arguments.get(arguments.indexOf("--shapes") + 1).split(";"));
+            }
             int forks = quick ? 1 : forks(arguments, 3);
             Timings t = new Timings();
             run(options(forks).include(ActivationBenchmark.class.getSimpleName()).param("shape", array(shapes))
