@@ -35,7 +35,7 @@ final class DirectFloatData extends Data<float[]> {
 
     @Override
     Kernel<float[]> kernel(Shape shape) {
-        return BatchNormalizer.usesVectorApi() ? DirectVectorLoops.kernel(shape) : Kernel.forFloat(shape);
+        return Loops.usesVectorApi() ? DirectVectorLoops.kernel(shape) : Kernel.forFloat(shape);
     }
 
     @Override
@@ -65,7 +65,7 @@ final class DirectFloatData extends Data<float[]> {
 
     @Override
     double largestMagnitude(int start, int len, int slot) {
-        return BatchNormalizer.usesVectorApi() ? DirectVectorLoops.largestMagnitude(this, start, len)
+        return Loops.usesVectorApi() ? DirectVectorLoops.largestMagnitude(this, start, len)
                 : staged.largestMagnitude(start, len, slot);
     }
 

@@ -5,15 +5,11 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * Float values in off-heap memory, given as a direct {@link ByteBuffer}: the form in which bn-core reads and writes
- * another library's memory (ND4J's, for one) fastest. With the Vector API (see
- * {@link BatchNormalizer#usesVectorApi()}) the passes load and store vectors in that memory in place (the sums of
- * channels-last rows excepted); otherwise it is staged a segment at a time as a {@link FloatBuffer} would be.
- *
- * <p>A view, not a copy: it is valid as long as the memory is. Two {@code DirectFloats} count as the same output
- * and input (an in-place call) only when they are the same object; otherwise outputs must not overlap inputs.
+ * Float values in off-heap memory, given as a direct {@link ByteBuffer} (see {@link Values#ofDirectFloats}). With the
+ * Vector API the passes load and store vectors in that memory in place (the sums of channels-last rows excepted);
+ * otherwise it is staged a segment at a time as a {@link FloatBuffer} would be.
  */
-public final class DirectFloats {
+final class DirectFloats {
     final ByteBuffer bytes;
     private final FloatBuffer floats;
     /** The memory as the Vector API addresses it on this JDK; made on first use. */
@@ -29,7 +25,7 @@ public final class DirectFloats {
      *              position, limit and byte order are not changed (values are read in the platform's native order).
      * @throws IllegalArgumentException if the buffer is null, on the heap, or not a whole number of floats
      */
-    public static DirectFloats of(ByteBuffer bytes) {
+    static DirectFloats of(ByteBuffer bytes) {
         if (bytes == null || !bytes.isDirect()) {
             throw new IllegalArgumentException("DirectFloats needs a direct ByteBuffer, got "
                     + (bytes == null ? "null" : "a heap buffer"));
@@ -42,12 +38,12 @@ public final class DirectFloats {
     }
 
     /** @return the number of float values */
-    public int length() {
+    int length() {
         return floats.capacity();
     }
 
     /** @return whether the memory can be written */
-    public boolean isReadOnly() {
+    boolean isReadOnly() {
         return bytes.isReadOnly();
     }
 

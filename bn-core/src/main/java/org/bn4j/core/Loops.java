@@ -18,6 +18,11 @@ interface Loops {
     /** The implementation the kernels use, chosen once per JVM (see {@link BatchNormalizer#usesVectorApi()}). */
     Loops CHOSEN = choose();
 
+    /** @return whether {@link #CHOSEN} runs on the Vector API */
+    static boolean usesVectorApi() {
+        return !(CHOSEN instanceof ScalarLoops);
+    }
+
     /**
      * Adds {@code sum(a - m)} and {@code sum((a - m)^2)} over {@code [from, to)} to {@code deviations[0..1]}: the
      * statistics' one pass, {@code m} a shift (see {@link Moments#mergeDeviations}).

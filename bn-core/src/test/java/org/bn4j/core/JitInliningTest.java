@@ -70,13 +70,13 @@ class JitInliningTest {
                 BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.builder().activation(act).build(),
                         Parallelism.serial());
                 for (Shape shape : SHAPES) {
-                    DirectFloats x = filled(shape.size(), 1), dy = filled(shape.size(), 2);
-                    DirectFloats y = filled(shape.size(), 3), dx = filled(shape.size(), 4);
+                    Values x = filled(shape.size(), 1), dy = filled(shape.size(), 2);
+                    Values y = filled(shape.size(), 3), dx = filled(shape.size(), 4);
                     double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
                     double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
                     RunningStats running = RunningStats.initial(shape.channels());
                     for (int i = 0; i < 500; i++) {
-                        BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, y);
+                        BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, null, y);
                         bn.backward(x, dy, shape, gamma, beta, stats, dx);
                         bn.forwardInference(x, shape, gamma, beta, running, y);
                     }
@@ -84,13 +84,13 @@ class JitInliningTest {
             }
         }
 
-        private static DirectFloats filled(int n, long seed) {
+        private static Values filled(int n, long seed) {
             ByteBuffer bytes = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder());
             double[] v = TestData.uniform(n, -2, 2, seed);
             for (int i = 0; i < n; i++) {
                 bytes.putFloat(i * Float.BYTES, (float) v[i]);
             }
-            return DirectFloats.of(bytes);
+            return Values.ofDirectFloats(bytes);
         }
     }
 }
