@@ -2,6 +2,10 @@ package org.bn4j.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bn4j.core.kernel.ActivationGate;
+import org.bn4j.core.kernel.Passes;
+import org.bn4j.core.loops.Loops;
+import org.bn4j.core.storage.Data;
 
 /**
  * Batch normalization (Ioffe &amp; Szegedy 2015, arXiv 1502.03167) over dense, contiguous, row-major {@link Values}
@@ -95,11 +99,12 @@ public final class BatchNormalizer {
         }
         double[] g = Checks.gamma(config, gamma, shape);
         double[] b = Checks.beta(config, beta, shape);
-        Passes<A> passes = new Passes<>(x.kernel(part), part, parallelism);
+        Passes<A> passes = new Passes<>(x, part.kernelDims(), parallelism::forEach);
         int len = part.size();
         BatchStats[] parts = new BatchStats[shape.batch() / part.batch()];
         for (int i = 0; i < parts.length; i++) {
-            BatchStats stats = passes.batchStats(x.slice(i * len, len), config.eps());
+            Passes.Statistics s = passes.statistics(x.slice(i * len, len));
+            BatchStats stats = new BatchStats(s.mean(), s.biasedVar(), config.eps(), s.count());
             if (rejectsNonFinite() && !(Checks.allFinite(stats.mean) && Checks.allFinite(stats.biasedVar))) {
                 throw Checks.nonFinite(shape, "x", x);
             }
@@ -107,29 +112,10 @@ public final class BatchNormalizer {
         }
         for (int i = 0; i < parts.length; i++) {
             BatchStats stats = parts[i];
-            passes.normalize(x.slice(i * len, len), y.slice(i * len, len), stats.mean, trainingScale(g, stats),
-                    trainingShift(g, b, stats), config.activation());
+            passes.normalize(x.slice(i * len, len), y.slice(i * len, len), stats.mean,
+                    Coefficients.trainingScale(g, stats), Coefficients.trainingShift(g, b, stats), slope());
         }
         return parts.length == 1 ? parts[0] : BatchStats.ofGhosts(parts);
-    }
-
-    /** @return the per-channel scale of a training-mode forward pass: {@code gamma * invStd}, times r under renorm */
-    private static double[] trainingScale(double[] g, BatchStats stats) {
-        double[] scale = product(g, stats.invStd);
-        return stats.r == null ? scale : product(scale, stats.r);
-    }
-
-    /** @return the per-channel shift of a training-mode forward pass: beta, plus {@code gamma * d} under renorm */
-    private static double[] trainingShift(double[] g, double[] b, BatchStats stats) {
-        if (stats.r == null) {
-            return b;
-        }
-        // gamma * (r * xHat + d) + beta
-        double[] shift = b.clone();
-        for (int ch = 0; ch < shift.length; ch++) {
-            shift[ch] += g[ch] * stats.d[ch];
-        }
-        return shift;
     }
 
     /**
@@ -146,17 +132,7 @@ public final class BatchNormalizer {
         Shape channels = Shape.of(Layout.NC, 2, stats.channels());
         double[] g = Checks.gamma(config, gamma, channels);
         double[] b = Checks.beta(config, beta, channels);
-        double bound = 0;
-        for (BatchStats part : stats.parts()) {
-            for (int ch = 0; ch < g.length; ch++) {
-                double r = part.r == null ? 1 : part.r[ch];
-                double d = part.d == null ? 0 : part.d[ch];
-                double deviation = part.largestDeviation(ch);
-                double channelBound = Math.abs(g[ch] * r * part.invStd[ch]) * deviation + Math.abs(b[ch] + g[ch] * d);
-                bound = Math.max(bound, channelBound);   // NaN, once there, stays
-            }
-        }
-        return bound;
+        return OutputBounds.training(stats, g, b);
     }
 
     /**
@@ -186,31 +162,26 @@ public final class BatchNormalizer {
         Checks.running(running, shape);
         double[] g = Checks.gamma(config, gamma, shape);
         double[] b = Checks.beta(config, beta, shape);
-        Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
-        double[] scale = inferenceScale(g, running);
-        Activation act = config.activation();
+        Passes<A> passes = new Passes<>(x, shape.kernelDims(), parallelism::forEach);
+        double[] scale = Coefficients.inferenceScale(g, running, config.eps());
+        double slope = slope();
         if (!rejectsNonFinite()) {
-            passes.normalize(x, y, running.mean, scale, b, act);
+            passes.normalize(x, y, running.mean, scale, b, slope);
             return Double.POSITIVE_INFINITY;
         }
         double largest;
         if (inPlace) {
             largest = passes.largestMagnitude(x);
             if (Double.isFinite(largest)) {
-                passes.normalize(x, y, running.mean, scale, b, act);
+                passes.normalize(x, y, running.mean, scale, b, slope);
             }
         } else {
-            largest = passes.normalizeMeasuring(x, y, running.mean, scale, b, act);
+            largest = passes.normalizeMeasuring(x, y, running.mean, scale, b, slope);
         }
         if (!Double.isFinite(largest)) {
             throw Checks.nonFinite(shape, "x", x);
         }
-        double bound = 0;
-        for (int ch = 0; ch < scale.length; ch++) {
-            double centred = largest + Math.abs(running.mean[ch]);
-            bound = Math.max(bound, Math.max(centred, Math.abs(scale[ch]) * centred + Math.abs(b[ch])));
-        }
-        return bound;
+        return OutputBounds.inference(largest, running.mean, scale, b);
     }
 
     /**
@@ -225,21 +196,13 @@ public final class BatchNormalizer {
     public ChannelAffine inferenceAffine(double[] gamma, double[] beta, RunningStats running) {
         Checks.notNull("running statistics", running);
         Shape shape = Shape.of(Layout.NC, 1, running.channels());
-        double[] scale = inferenceScale(Checks.gamma(config, gamma, shape), running);
+        double[] scale = Coefficients.inferenceScale(Checks.gamma(config, gamma, shape), running, config.eps());
         double[] b = Checks.beta(config, beta, shape);
         double[] shift = new double[scale.length];
         for (int ch = 0; ch < shift.length; ch++) {
             shift[ch] = b[ch] - running.mean[ch] * scale[ch];
         }
         return new ChannelAffine(scale, shift);
-    }
-
-    private double[] inferenceScale(double[] gamma, RunningStats running) {
-        double[] scale = new double[gamma.length];
-        for (int ch = 0; ch < scale.length; ch++) {
-            scale[ch] = gamma[ch] / Math.sqrt(running.var[ch] + config.eps());
-        }
-        return scale;
     }
 
     /**
@@ -270,12 +233,12 @@ public final class BatchNormalizer {
         BatchStats[] parts = saved.parts();
         Shape part = shape.withBatch(shape.batch() / parts.length);
         int len = part.size();
-        Passes<A> passes = new Passes<>(x.kernel(part), part, parallelism);
+        Passes<A> passes = new Passes<>(x, part.kernelDims(), parallelism::forEach);
         double[][][] sums = new double[parts.length][][];
         List<ActivationGate<A>> gates = new ArrayList<>(parts.length);
         for (int i = 0; i < parts.length; i++) {
-            gates.add(b == null ? null : passes.gate(parts[i].mean, trainingScale(g, parts[i]),
-                    trainingShift(g, b, parts[i]), config.activation()));
+            gates.add(b == null ? null : passes.gate(parts[i].mean, Coefficients.trainingScale(g, parts[i]),
+                    Coefficients.trainingShift(g, b, parts[i]), slope()));
             sums[i] = passes.gradSums(x.slice(i * len, len), dy.slice(i * len, len), parts[i].mean, gates.get(i));
             requireFinite(sums[i], shape, x, dy);
         }
@@ -338,9 +301,9 @@ public final class BatchNormalizer {
         Checks.running(running, shape);
         double[] g = Checks.gamma(config, gamma, shape);
         double[] b = activationBeta(beta, shape);
-        Passes<A> passes = new Passes<>(x.kernel(shape), shape, parallelism);
+        Passes<A> passes = new Passes<>(x, shape.kernelDims(), parallelism::forEach);
         ActivationGate<A> gate = b == null ? null
-                : passes.gate(running.mean, inferenceScale(g, running), b, config.activation());
+                : passes.gate(running.mean, Coefficients.inferenceScale(g, running, config.eps()), b, slope());
         double[][] sums = passes.gradSums(x, dy, running.mean, gate);
         requireFinite(sums, shape, x, dy);
         int c = shape.channels();
@@ -369,15 +332,12 @@ public final class BatchNormalizer {
         }
     }
 
-    private boolean rejectsNonFinite() {
-        return Checks.rejectsNonFinite(config);
+    /** @return the config's activation as the kernels take it */
+    private double slope() {
+        return config.activation().kernelSlope();
     }
 
-    private static double[] product(double[] a, double[] b) {
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i] * b[i];
-        }
-        return out;
+    private boolean rejectsNonFinite() {
+        return Checks.rejectsNonFinite(config);
     }
 }

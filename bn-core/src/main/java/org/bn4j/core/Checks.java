@@ -1,6 +1,7 @@
 package org.bn4j.core;
 
 import java.util.Arrays;
+import org.bn4j.core.storage.Data;
 
 /**
  * The argument checks of {@link BatchNormalizer} and {@link SplitBatchNormalizer}: each throws

@@ -1,5 +1,7 @@
 package org.bn4j.core;
 
+import org.bn4j.core.kernel.Moments;
+
 /**
  * Batch normalization of one batch split across workers, each holding a part (synchronized BN, as PyTorch's
  * {@code SyncBatchNorm}): every worker normalizes its part with the statistics of the whole batch, and gets its

@@ -3,6 +3,11 @@ package org.bn4j.core;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import org.bn4j.core.storage.Data;
+import org.bn4j.core.storage.DirectFloatData;
+import org.bn4j.core.storage.DirectFloats;
+import org.bn4j.core.storage.DoubleData;
+import org.bn4j.core.storage.FloatData;
 
 /**
  * A tensor's values in some storage, float or double: the one type {@link BatchNormalizer} reads and writes.

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
+import org.bn4j.core.loops.LeakyRelu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -43,7 +44,7 @@ class ActivationTest {
         double[] out = new double[v.length];
         double slope = act.negativeSlope();
         for (int i = 0; i < v.length; i++) {
-            out[i] = isFloat(type) ? Activation.activated((float) v[i], (float) slope) : act.apply(v[i]);
+            out[i] = isFloat(type) ? LeakyRelu.activated((float) v[i], (float) slope) : act.apply(v[i]);
         }
         return out;
     }
@@ -53,7 +54,7 @@ class ActivationTest {
         double[] out = new double[v.length];
         double slope = act.negativeSlope();
         for (int i = 0; i < v.length; i++) {
-            out[i] = isFloat(type) ? Activation.gated((float) v[i], (float) dy[i], (float) slope)
+            out[i] = isFloat(type) ? LeakyRelu.gated((float) v[i], (float) dy[i], (float) slope)
                     : act.gradient(v[i], dy[i]);
         }
         return out;

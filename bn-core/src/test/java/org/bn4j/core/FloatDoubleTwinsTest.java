@@ -29,11 +29,11 @@ class FloatDoubleTwinsTest {
 
     @Test
     void floatDataIsDoubleDataWithFloats() throws IOException {
-        assertTwins("FloatData.java vs DoubleData.java", read("FloatData.java"), read("DoubleData.java"));
+        assertTwins("FloatData.java vs DoubleData.java", read("storage/FloatData.java"), read("storage/DoubleData.java"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"PlanarKernel.java", "RowKernel.java"})
+    @ValueSource(strings = {"kernel/PlanarKernel.java", "kernel/RowKernel.java"})
     void floatKernelIsTheDoubleKernelWithFloats(String file) throws IOException {
         String source = read(file);
         assertTwins(file + ": OfFloat vs OfDouble", block(source, "class OfFloat"), block(source, "class OfDouble"));
@@ -43,7 +43,7 @@ class FloatDoubleTwinsTest {
     void everyFloatLoopOfScalarLoopsIsItsDoubleLoopWithFloats() throws IOException {
         Map<String, String> floatLoops = new LinkedHashMap<>();
         Map<String, String> doubleLoops = new LinkedHashMap<>();
-        String source = read("ScalarLoops.java");
+        String source = read("loops/ScalarLoops.java");
         Matcher m = METHOD.matcher(source);
         while (m.find()) {
             String parameters = m.group(2);

@@ -34,7 +34,9 @@ class JitInliningTest {
         assumeTrue(BatchNormalizer.usesVectorApi(), "the off-heap vector loops run only with the Vector API");
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.DirectVectorLoops*::*",
+                "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.DirectVectorLoops::*",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectPlanarKernel::*",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectRowKernel::*",
                 "-cp", System.getProperty("java.class.path"), HotKernels.class.getName())
                 .redirectErrorStream(true).start();
         String log = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

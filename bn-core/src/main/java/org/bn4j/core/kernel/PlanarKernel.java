@@ -1,18 +1,21 @@
-package org.bn4j.core;
+package org.bn4j.core.kernel;
+
+import org.bn4j.core.loops.Loops;
+import org.bn4j.core.storage.Data;
 
 /**
- * Channels-first tensors with more than one value per plane ({@link Layout#NCW}, {@link Layout#NCHW},
- * {@link Layout#NCDHW}): element {@code (i, ch, s)} sits at {@code (i * C + ch) * spatial + s}, so each channel
+ * Channels-first tensors with more than one value per plane ({@code NCW}, {@code NCHW},
+ * {@code NCDHW}): element {@code (i, ch, s)} sits at {@code (i * C + ch) * spatial + s}, so each channel
  * is {@code N} contiguous planes, and the planes of consecutive channels of one example are contiguous too.
  *
  * <p>A task is a block of consecutive channels over a group of consecutive examples, about
  * {@link Kernel#BLOCK_VALUES} values, and owns one partial slot per (group, channel). It visits one example's planes
  * of its channels as one contiguous segment: one channel per block when planes are large (a plane longer than
  * {@link Kernel#BLOCK_VALUES} is split into several segments), several when they are small, so that buffer-backed
- * data is staged in runs of at least {@link #MIN_SEGMENT_VALUES} values rather than plane by plane (14x14 planes
- * made staging cost more than the arithmetic). Statistics take one pass ({@link Moments#ofDeviations}): per slot, the
+ * data is staged in runs of at least {@link #MIN_SEGMENT_VALUES} values rather than plane by plane (staging small
+ * planes one by one costs more than their arithmetic). Statistics take one pass ({@link Moments#ofDeviations}): per slot, the
  * deviations of each channel's values from its first value in the task, one set of sums over all the channel's
- * planes, where a merge per plane cost more than the arithmetic of short planes (NCW, 50 values per plane). Passes
+ * planes, where a merge per plane would cost more than the arithmetic of short planes. Passes
  * over memory: moments 1 read, normalize 1 read and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner
  * loops run along a plane with the channel's coefficients in locals; the runs' sums go through the hooks
  * {@link #runDeviations} and {@link #runGradSums}, which off-heap data overrides to load in place.
@@ -33,10 +36,10 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     private final int part;
     private final int partsPerPlane;
 
-    PlanarKernel(Shape shape) {
-        this.n = shape.batch();
-        this.c = shape.channels();
-        this.spatial = shape.spatial();
+    PlanarKernel(Dims dims) {
+        this.n = dims.batch();
+        this.c = dims.channels();
+        this.spatial = dims.spatial();
         this.channelsPerBlock = Math.min(c, Math.max(BLOCK_VALUES / spatial, (MIN_SEGMENT_VALUES + spatial - 1) / spatial));
         this.blocks = (c + channelsPerBlock - 1) / channelsPerBlock;
         this.planesPerGroup = Math.max(1, BLOCK_VALUES / (channelsPerBlock * spatial));
@@ -94,7 +97,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     public double largestMagnitude(Data<A> x, int task) {
         double largest = 0;
         for (int k = 0, segments = segments(task); k < segments; k++) {
-            largest = Math.max(largest, x.largestMagnitude(segmentStart(task, k), segmentLength(task, k), 0));
+            largest = Math.max(largest, largestMagnitude(x, segmentStart(task, k), segmentLength(task, k)));
         }
         return largest;
     }
@@ -153,10 +156,10 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     abstract void runGatedGradSums(Data<A> x, Data<A> dy, int start, int len, double mean, ActivationGate<A> gate,
                                    int ch, double[] sums);
 
-    /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
+    /** Float data staged through arrays; the direct kernels override its passes. */
     static class OfFloat extends PlanarKernel<float[]> implements FloatKernel {
-        OfFloat(Shape shape) {
-            super(shape);
+        OfFloat(Dims dims) {
+            super(dims);
         }
 
         @Override
@@ -181,11 +184,11 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
         @Override
         public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                              float[] scale, float[] shift, Activation act) {
-            if (act.isIdentity()) {
+                              float[] scale, float[] shift, double activationSlope) {
+            if (Kernel.isIdentity(activationSlope)) {
                 normalize(x, y, task, centerHi, centerLo, scale, shift);
             } else {
-                normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
+                normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) activationSlope);
             }
         }
 
@@ -279,8 +282,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     }
 
     static final class OfDouble extends PlanarKernel<double[]> implements DoubleKernel {
-        OfDouble(Shape shape) {
-            super(shape);
+        OfDouble(Dims dims) {
+            super(dims);
         }
 
         @Override
@@ -305,11 +308,11 @@ abstract class PlanarKernel<A> implements Kernel<A> {
 
         @Override
         public void normalize(Data<double[]> x, Data<double[]> y, int task, double[] centerHi, double[] centerLo,
-                              double[] scale, double[] shift, Activation act) {
-            if (act.isIdentity()) {
+                              double[] scale, double[] shift, double activationSlope) {
+            if (Kernel.isIdentity(activationSlope)) {
                 normalize(x, y, task, centerHi, centerLo, scale, shift);
             } else {
-                normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (double) act.negativeSlope());
+                normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (double) activationSlope);
             }
         }
 

@@ -1,18 +1,17 @@
-package org.bn4j.core;
+package org.bn4j.core.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * Float values in off-heap memory, given as a direct {@link ByteBuffer} (see {@link Values#ofDirectFloats}). With the
- * Vector API the passes load and store vectors in that memory in place (the sums of channels-last rows excepted);
+ * Float values in off-heap memory, given as a direct {@link ByteBuffer}. With the Vector API the passes load and store vectors in that memory in place (the sums of channels-last rows excepted);
  * otherwise it is staged a segment at a time as a {@link FloatBuffer} would be.
  */
-final class DirectFloats {
-    final ByteBuffer bytes;
+public final class DirectFloats {
+    public final ByteBuffer bytes;
     private final FloatBuffer floats;
-    /** The memory as the Vector API addresses it on this JDK; made on first use. */
+    /** The memory as the Vector API addresses it on this JDK; made by the loops on first use. */
     private Object vectorMemory;
 
     private DirectFloats(ByteBuffer bytes) {
@@ -25,7 +24,7 @@ final class DirectFloats {
      *              position, limit and byte order are not changed (values are read in the platform's native order).
      * @throws IllegalArgumentException if the buffer is null, on the heap, or not a whole number of floats
      */
-    static DirectFloats of(ByteBuffer bytes) {
+    public static DirectFloats of(ByteBuffer bytes) {
         if (bytes == null || !bytes.isDirect()) {
             throw new IllegalArgumentException("DirectFloats needs a direct ByteBuffer, got "
                     + (bytes == null ? "null" : "a heap buffer"));
@@ -38,27 +37,27 @@ final class DirectFloats {
     }
 
     /** @return the number of float values */
-    int length() {
+    public int length() {
         return floats.capacity();
     }
 
     /** @return whether the memory can be written */
-    boolean isReadOnly() {
+    public boolean isReadOnly() {
         return bytes.isReadOnly();
     }
 
     /** @return the values as a float buffer over the same memory, positioned at 0 */
-    FloatBuffer floats() {
+    public FloatBuffer floats() {
         return floats.duplicate();
     }
 
-    /** @return the memory in the form {@link DirectVectorLoops} loads from; only called when the Vector API is on */
-    Object vectorMemory() {
-        Object memory = vectorMemory;
-        if (memory == null) {
-            memory = DirectVectorLoops.memoryOf(bytes);
-            vectorMemory = memory;
-        }
-        return memory;
+    /** @return the memory as the Vector API addresses it, once {@link #cacheVectorMemory} has been given it; else null */
+    public Object vectorMemory() {
+        return vectorMemory;
+    }
+
+    /** Keeps {@code memory}, this memory as the Vector API addresses it, for {@link #vectorMemory()}. */
+    public void cacheVectorMemory(Object memory) {
+        vectorMemory = memory;
     }
 }
