@@ -13,31 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * bn-core's float and double code is written twice, because Java generics do not reach primitive arrays; these twins
- * must differ by the element type only. Each pair is compared as source text after {@code float} becomes
+ * The float and double code that is still written twice, because Java generics do not reach primitive arrays (the
+ * storage and the kernels are generated from their float twins at build time: see bn-core's pom); these twins must
+ * differ by the element type only. Each pair is compared as source text after {@code float} becomes
  * {@code double} and {@code Float} becomes {@code Double}, line comments left out, so a formula changed in one twin
  * and not the other fails here.
  */
 class FloatDoubleTwinsTest {
     private static final Path SOURCES = Path.of("src/main/java/org/bn4j/core");
     private static final Pattern METHOD = Pattern.compile("\\n    (?:public |static |private )*[\\w<>\\[\\]]+ (\\w+)\\(([^)]*)\\) \\{");
-
-    @Test
-    void floatDataIsDoubleDataWithFloats() throws IOException {
-        assertTwins("FloatData.java vs DoubleData.java", read("storage/FloatData.java"), read("storage/DoubleData.java"));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"kernel/PlanarKernel.java", "kernel/RowKernel.java"})
-    void floatKernelIsTheDoubleKernelWithFloats(String file) throws IOException {
-        String source = read(file);
-        assertTwins(file + ": OfFloat vs OfDouble", block(source, "class OfFloat"), block(source, "class OfDouble"));
-    }
 
     @Test
     void everyFloatLoopOfScalarLoopsIsItsDoubleLoopWithFloats() throws IOException {

@@ -61,7 +61,7 @@ class LayeringTest {
         Map<String, Set<String>> references = references();
         assertTrue(references.get("org/bn4j/core/BatchNormalizer").contains("org/bn4j/core/kernel/Passes"));
         assertTrue(references.get("org/bn4j/core/kernel/Passes").contains("org/bn4j/core/storage/Data"));
-        assertTrue(references.get("org/bn4j/core/kernel/PlanarKernel$OfFloat").contains("org/bn4j/core/loops/Loops"));
+        assertTrue(references.get("org/bn4j/core/kernel/FloatPlanarKernel").contains("org/bn4j/core/loops/Loops"));
     }
 
     @Test

@@ -8,7 +8,7 @@ import org.bn4j.core.storage.DirectFloatData;
  * Channels-first planes of off-heap floats ({@link DirectFloatData}) with the Vector API: every pass loads and stores
  * the memory in place through {@link DirectVectorLoops}, one plane (or part of one) per inner loop.
  */
-final class DirectPlanarKernel extends PlanarKernel.OfFloat {
+final class DirectPlanarKernel extends FloatPlanarKernel {
     DirectPlanarKernel(Dims dims) {
         super(dims);
     }

@@ -8,7 +8,7 @@ import org.bn4j.core.storage.DirectFloatData;
  * Channels-last rows of off-heap floats ({@link DirectFloatData}) with the Vector API: reductions staged as for any
  * buffer, elementwise passes in place through {@link DirectVectorLoops}, a tile at a time.
  */
-final class DirectRowKernel extends RowKernel.OfFloat {
+final class DirectRowKernel extends FloatRowKernel {
     DirectRowKernel(Dims dims) {
         super(dims);
     }

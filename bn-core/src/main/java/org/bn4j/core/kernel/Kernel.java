@@ -45,9 +45,9 @@ public interface Kernel<A> {
             return (Kernel<A>) (rows ? new DirectRowKernel(dims) : new DirectPlanarKernel(dims));
         }
         if (data.holdsDoubles()) {
-            return (Kernel<A>) (rows ? new RowKernel.OfDouble(dims) : new PlanarKernel.OfDouble(dims));
+            return (Kernel<A>) (rows ? new DoubleRowKernel(dims) : new DoublePlanarKernel(dims));
         }
-        return (Kernel<A>) (rows ? new RowKernel.OfFloat(dims) : new PlanarKernel.OfFloat(dims));
+        return (Kernel<A>) (rows ? new FloatRowKernel(dims) : new FloatPlanarKernel(dims));
     }
 
     /** @return the number of independent blocks */

@@ -2,7 +2,10 @@ package org.bn4j.core.storage;
 
 import java.nio.FloatBuffer;
 
-/** Float values in a {@code float[]} (used in place) or a {@link FloatBuffer} (staged segment by segment). */
+/**
+ * Float values in a {@code float[]} (used in place) or a {@link FloatBuffer} (staged segment by segment).
+ * Also the template of the twin for the other element type, generated at build time (see bn-core's pom).
+ */
 public final class FloatData {
     /** The element type, which the twins differ by. */
     private static final Class<?> ELEMENT = float.class;
