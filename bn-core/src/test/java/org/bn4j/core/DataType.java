@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Runs {@link BatchNormalizer} on float or double data, in arrays or direct buffers, and hands results back in double,
@@ -33,13 +34,7 @@ enum DataType {
                 b.put(PAD + i, (float) v[i]);
             }
             b.position(PAD).limit(PAD + v.length);
-            return new Stored(Values.of(b), () -> {
-                double[] out = new double[v.length];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = b.get(PAD + i);
-                }
-                return out;
-            });
+            return new Stored(Values.of(b), () -> valuesOf(v.length, i -> b.get(PAD + i)));
         }
     },
     /** {@link Values#ofDirectFloats} over a direct byte buffer, placed at a non-zero position inside a larger one. */
@@ -51,13 +46,8 @@ enum DataType {
                 b.putFloat((PAD + i) * Float.BYTES, (float) v[i]);
             }
             b.position(PAD * Float.BYTES).limit((PAD + v.length) * Float.BYTES);
-            return new Stored(Values.ofDirectFloats(b), () -> {
-                double[] out = new double[v.length];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = b.getFloat((PAD + i) * Float.BYTES);
-                }
-                return out;
-            });
+            return new Stored(Values.ofDirectFloats(b),
+                    () -> valuesOf(v.length, i -> b.getFloat((PAD + i) * Float.BYTES)));
         }
     },
     DOUBLE_DIRECT_BUFFER(Tolerances.F64, true) {
@@ -68,13 +58,7 @@ enum DataType {
                 b.put(PAD + i, v[i]);
             }
             b.position(PAD).limit(PAD + v.length);
-            return new Stored(Values.of(b), () -> {
-                double[] out = new double[v.length];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = b.get(PAD + i);
-                }
-                return out;
-            });
+            return new Stored(Values.of(b), () -> valuesOf(v.length, i -> b.get(PAD + i)));
         }
     };
 
@@ -96,6 +80,15 @@ enum DataType {
 
     /** @return v in this type and storage, and how to read it back */
     abstract Stored store(double[] v);
+
+    /** @return values 0 to n - 1, read one by one */
+    private static double[] valuesOf(int n, IntToDoubleFunction value) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = value.applyAsDouble(i);
+        }
+        return out;
+    }
 
     private static ByteBuffer direct(int length, int bytesPerValue) {
         return ByteBuffer.allocateDirect((length + 2 * PAD) * bytesPerValue).order(ByteOrder.nativeOrder());
