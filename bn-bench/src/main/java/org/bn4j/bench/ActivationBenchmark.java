@@ -5,7 +5,7 @@ import org.bn4j.core.Activation;
 import org.bn4j.core.BatchNormConfig;
 import org.bn4j.core.BatchNormalizer;
 import org.bn4j.core.BatchStats;
-import org.bn4j.core.DirectFloats;
+import org.bn4j.core.Values;
 import org.bn4j.core.Parallelism;
 import org.bn4j.core.RunningStats;
 import org.bn4j.core.Shape;
@@ -65,9 +65,9 @@ public class ActivationBenchmark {
 
     private BatchNormalizer core;
     private Shape coreShape;
-    private DirectFloats xd;
-    private DirectFloats dyd;
-    private DirectFloats outd;
+    private Values xd;
+    private Values dyd;
+    private Values outd;
     private double[] gamma;
     private double[] beta;
     private RunningStats running;
@@ -107,14 +107,14 @@ public class ActivationBenchmark {
         workspaces = LayerWorkspaceMgr.builder().defaultWorkspace("BN_ACT_BENCH", reuse).build();
     }
 
-    private static DirectFloats direct(int n, long seed) {
+    private static Values direct(int n, long seed) {
         return BatchNormBenchmark.direct(BatchNormBenchmark.random(n, seed));
     }
 
     @Benchmark
     public void forwardBackward(Blackhole bh) {
         if (core != null) {
-            BatchStats stats = core.forwardTraining(xd, coreShape, gamma, beta, outd);
+            BatchStats stats = core.forwardTraining(xd, coreShape, gamma, beta, null, outd);
             bh.consume(core.backward(xd, dyd, coreShape, gamma, beta, stats, outd));
             return;
         }

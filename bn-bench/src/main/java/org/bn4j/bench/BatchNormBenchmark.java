@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.bn4j.core.BatchNormalizer;
 import org.bn4j.core.BatchNormConfig;
 import org.bn4j.core.BatchStats;
-import org.bn4j.core.DirectFloats;
+import org.bn4j.core.Values;
 import org.bn4j.core.Parallelism;
 import org.bn4j.core.RunningStats;
 import org.bn4j.core.Shape;
@@ -61,12 +61,13 @@ public class BatchNormBenchmark {
 
     private BatchNormalizer core;
     private Shape coreShape;
-    private float[] xs;
-    private float[] dys;
+    private Values xs;
+    private Values dys;
     private float[] out;
-    private DirectFloats xd;
-    private DirectFloats dyd;
-    private DirectFloats outd;
+    private Values outs;
+    private Values xd;
+    private Values dyd;
+    private Values outd;
     private double[] gamma;
     private double[] beta;
     private BatchStats saved;
@@ -79,13 +80,14 @@ public class BatchNormBenchmark {
         if (impl.equals("core")) {
             coreShape = s.shape();
             core = new BatchNormalizer(BatchNormConfig.defaults(), Parallelism.threads(threads));
-            xs = random(coreShape.size(), 1);
-            dys = random(coreShape.size(), 2);
+            xs = Values.of(random(coreShape.size(), 1));
+            dys = Values.of(random(coreShape.size(), 2));
             out = new float[coreShape.size()];
+            outs = Values.of(out);
             gamma = new double[coreShape.channels()];
             beta = new double[coreShape.channels()];
             java.util.Arrays.fill(gamma, 1.0);
-            saved = core.forwardTraining(xs, coreShape, gamma, beta, out);
+            saved = core.forwardTraining(xs, coreShape, gamma, beta, null, outs);
             running = RunningStats.initial(coreShape.channels());
             return;
         }
@@ -115,11 +117,11 @@ public class BatchNormBenchmark {
         workspaces = LayerWorkspaceMgr.builder().defaultWorkspace("BN_BENCH", reuse).build();
     }
 
-    static DirectFloats direct(float[] values) {
+    static Values direct(float[] values) {
         java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocateDirect(values.length * Float.BYTES)
                 .order(java.nio.ByteOrder.nativeOrder());
         bytes.asFloatBuffer().put(values);
-        return DirectFloats.of(bytes);
+        return Values.ofDirectFloats(bytes);
     }
 
     static float[] random(int n, long seed) {
@@ -134,11 +136,11 @@ public class BatchNormBenchmark {
     @Benchmark
     public void forwardTraining(Blackhole bh) {
         if (xd != null) {
-            bh.consume(core.forwardTraining(xd, coreShape, gamma, beta, outd));
+            bh.consume(core.forwardTraining(xd, coreShape, gamma, beta, null, outd));
             return;
         }
         if (core != null) {
-            bh.consume(core.forwardTraining(xs, coreShape, gamma, beta, out));
+            bh.consume(core.forwardTraining(xs, coreShape, gamma, beta, null, outs));
             return;
         }
         try (MemoryWorkspace ws = workspaces.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
@@ -149,13 +151,13 @@ public class BatchNormBenchmark {
     @Benchmark
     public void forwardBackward(Blackhole bh) {
         if (xd != null) {
-            BatchStats stats = core.forwardTraining(xd, coreShape, gamma, beta, outd);
-            bh.consume(core.backward(xd, dyd, coreShape, gamma, stats, outd));
+            BatchStats stats = core.forwardTraining(xd, coreShape, gamma, beta, null, outd);
+            bh.consume(core.backward(xd, dyd, coreShape, gamma, beta, stats, outd));
             return;
         }
         if (core != null) {
-            BatchStats stats = core.forwardTraining(xs, coreShape, gamma, beta, out);
-            bh.consume(core.backward(xs, dys, coreShape, gamma, stats, out));
+            BatchStats stats = core.forwardTraining(xs, coreShape, gamma, beta, null, outs);
+            bh.consume(core.backward(xs, dys, coreShape, gamma, beta, stats, outs));
             return;
         }
         try (MemoryWorkspace ws = workspaces.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
@@ -171,7 +173,7 @@ public class BatchNormBenchmark {
             return;
         }
         if (core != null) {
-            core.forwardInference(xs, coreShape, gamma, beta, running, out);
+            core.forwardInference(xs, coreShape, gamma, beta, running, outs);
             bh.consume(out);
             return;
         }

@@ -1,5 +1,8 @@
 package org.bn4j.core;
 
+import org.bn4j.core.kernel.Kernel;
+import org.bn4j.core.loops.LeakyRelu;
+
 /**
  * An elementwise function applied to batch normalization's output inside its own passes over memory, so that
  * {@code BN -> ReLU} costs no pass of its own. With {@code v} the normalized value {@code gamma * xHat + beta}:
@@ -51,31 +54,17 @@ public final class Activation {
 
     /** @return the activation of one normalized value */
     public double apply(double v) {
-        return isIdentity() ? v : activated(v, slope);
+        return isIdentity() ? v : LeakyRelu.activated(v, slope);
     }
 
     /** @return {@code dL/dv} from {@code dL/dy} at the normalized value v */
     public double gradient(double v, double dy) {
-        return isIdentity() ? dy : gated(v, dy, slope);
+        return isIdentity() ? dy : LeakyRelu.gated(v, dy, slope);
     }
 
-    // The loops' scalar math, one place for every element type. ReLU takes max(v, 0) rather than max(v, 0 * v),
-    // which would give -0 below zero and NaN at -infinity.
-
-    static float activated(float v, float slope) {
-        return slope == 0 ? Math.max(v, 0f) : Math.max(v, slope * v);
-    }
-
-    static double activated(double v, double slope) {
-        return slope == 0 ? Math.max(v, 0d) : Math.max(v, slope * v);
-    }
-
-    static float gated(float v, float dy, float slope) {
-        return v > 0 ? dy : slope * dy;
-    }
-
-    static double gated(double v, double dy, double slope) {
-        return v > 0 ? dy : slope * dy;
+    /** @return the slope the kernels take: {@link Kernel#IDENTITY} for identity */
+    double kernelSlope() {
+        return slope;
     }
 
     @Override

@@ -2,8 +2,8 @@ package org.bn4j.core;
 
 /**
  * Per-channel statistics of one training batch, computed by
- * {@link BatchNormalizer#forwardTraining(float[], Shape, double[], double[], float[]) forwardTraining} and
- * needed again by {@link BatchNormalizer#backward(float[], float[], Shape, double[], BatchStats, float[]) backward}.
+ * {@link BatchNormalizer#forwardTraining forwardTraining} and
+ * needed again by {@link BatchNormalizer#backward backward}.
  *
  * <p>With {@link BatchNormConfig#ghostBatchSize() ghost batches}, each ghost batch has its own statistics
  * ({@link #ghost(int)}); the batch's {@link #mean()} and {@link #biasedVar()} are then their averages (as Keras

@@ -1,6 +1,7 @@
 package org.bn4j.core;
 
 import java.util.List;
+import org.bn4j.core.kernel.Moments;
 
 /**
  * One worker's share of a batch that several workers normalize together (synchronized BN): per channel, the number

@@ -6,8 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Daemon threads that join the work a caller offers ({@link Parallelism}). After a piece of work a helper spins for
  * {@link #SPIN_NANOS} before it parks, as OpenMP's threads do: the passes of one call follow each other within
- * microseconds, and a helper that parks between them must be woken for each. With a {@code ForkJoinPool}, whose
- * workers park, NC 256x1024 through the layer ran slower (JMH, alternating runs; see docs/performance.md). Offers are
+ * microseconds, and a helper that parks between them must be woken for each (why not a {@code ForkJoinPool}, whose
+ * workers park: docs/performance.md, design decisions). Offers are
  * not queued: a helper joins the newest one; the caller runs whatever no helper claims, so an offer that no helper
  * sees costs time, never results.
  */

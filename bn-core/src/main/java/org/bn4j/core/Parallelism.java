@@ -20,8 +20,7 @@ public final class Parallelism {
 
     /**
      * Claims of consecutive tasks per thread and pass: runs of consecutive blocks keep each thread's memory stream
-     * sequential (claiming one block at a time ran large inference passes about a sixth slower, JMH), and several
-     * claims per thread even out threads that start late or run slower.
+     * sequential, and several claims per thread even out threads that start late or run slower.
      */
     private static final int CLAIMS_PER_THREAD = 8;
     private static final Map<Integer, HelperThreads> HELPERS = new ConcurrentHashMap<>();
@@ -82,9 +81,8 @@ public final class Parallelism {
 
     /**
      * Tasks claimed in runs of {@code chunk} by the calling thread and the helpers alike. The caller works too and then
-     * waits only for tasks already claimed, never for a helper to be scheduled: with the caller blocked while pool
-     * threads did all the work, a 1 MB inference pass on 2 shared cores took from 0.15 to 7 ms per call (JMH,
-     * NC 256x1024), against 0.1 ms on one thread.
+     * waits only for tasks already claimed, never for a helper to be scheduled: a helper that does not get a core
+     * costs the pass nothing (docs/performance.md, design decisions).
      */
     private static final class SharedTasks {
         private static final int SPINS = 1 << 10;

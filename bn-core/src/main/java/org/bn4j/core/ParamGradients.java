@@ -2,7 +2,7 @@ package org.bn4j.core;
 
 /**
  * Gradients of the loss with respect to gamma and beta, per channel, from
- * {@link BatchNormalizer#backward(float[], float[], Shape, double[], BatchStats, float[]) backward}.
+ * {@link BatchNormalizer#backward backward}.
  * Computed even when gamma and beta are locked (they are by-products of the input gradient); the caller
  * decides whether to apply them. The arrays are fresh and owned by the caller.
  *

@@ -1,6 +1,7 @@
 package org.bn4j.core;
 
 import java.util.Arrays;
+import org.bn4j.core.kernel.Dims;
 
 /**
  * The dimensions of a dense, contiguous, row-major tensor together with its {@link Layout}.
@@ -99,6 +100,11 @@ public final class Shape {
      * @param batch a batch size, &gt;= 1
      * @return this shape with another batch size: the shape of a run of consecutive examples
      */
+    /** @return the extent as the kernels take it */
+    Dims kernelDims() {
+        return new Dims(batch, channels, spatial, layout.isChannelsLast());
+    }
+
     public Shape withBatch(int batch) {
         int[] d = dims.clone();
         d[0] = batch;

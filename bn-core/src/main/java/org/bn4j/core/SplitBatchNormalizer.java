@@ -1,5 +1,7 @@
 package org.bn4j.core;
 
+import org.bn4j.core.kernel.Moments;
+
 /**
  * Batch normalization of one batch split across workers, each holding a part (synchronized BN, as PyTorch's
  * {@code SyncBatchNorm}): every worker normalizes its part with the statistics of the whole batch, and gets its
@@ -22,8 +24,6 @@ package org.bn4j.core;
  */
 public final class SplitBatchNormalizer {
     private final BatchNormConfig config;
-    /** Validates gamma and beta, or gives the locked constants, as for a whole batch. */
-    private final BatchNormalizer normalizer;
 
     /**
      * @throws IllegalArgumentException if the config has ghost batches or batch renormalization
@@ -37,7 +37,6 @@ public final class SplitBatchNormalizer {
                     + "cannot be combined with " + (config.renorm() != null ? "batch renormalization" : "ghost batches"));
         }
         this.config = config;
-        this.normalizer = new BatchNormalizer(config, Parallelism.serial());
     }
 
     public BatchNormConfig config() {
@@ -95,7 +94,7 @@ public final class SplitBatchNormalizer {
         requireLength("y", y, shape);
         requireGlobal(global, shape);
         double[] scale = scale(gamma, global, shape);
-        double[] b = normalizer.betaFor(beta, shape);
+        double[] b = Checks.beta(config, beta, shape);
         Activation act = config.activation();
         for (int i = 0; i < x.length; i++) {
             int ch = shape.channelOf(i);
@@ -104,7 +103,7 @@ public final class SplitBatchNormalizer {
     }
 
     private double[] scale(double[] gamma, BatchStats global, Shape shape) {
-        double[] g = normalizer.gammaFor(gamma, shape);
+        double[] g = Checks.gamma(config, gamma, shape);
         double[] scale = new double[g.length];
         for (int ch = 0; ch < scale.length; ch++) {
             scale[ch] = g[ch] * global.invStd[ch];
@@ -123,7 +122,7 @@ public final class SplitBatchNormalizer {
             return dy;
         }
         double[] scale = scale(gamma, global, shape);
-        double[] b = normalizer.betaFor(beta, shape);
+        double[] b = Checks.beta(config, beta, shape);
         double[] g = new double[dy.length];
         for (int i = 0; i < x.length; i++) {
             int ch = shape.channelOf(i);
@@ -182,7 +181,7 @@ public final class SplitBatchNormalizer {
         if (share == null || whole == null || share.channels() != c || whole.channels() != c) {
             throw new IllegalArgumentException("gradient sums must have " + c + " channels, as " + shape + " has");
         }
-        double[] g = normalizer.gammaFor(gamma, shape);
+        double[] g = Checks.gamma(config, gamma, shape);
         double[] gated = gatedGradient(x, dy, shape, gamma, beta, global);
         double m = global.count;
         double[] dyScale = new double[c];

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
+import org.bn4j.core.loops.LeakyRelu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -43,7 +44,7 @@ class ActivationTest {
         double[] out = new double[v.length];
         double slope = act.negativeSlope();
         for (int i = 0; i < v.length; i++) {
-            out[i] = isFloat(type) ? Activation.activated((float) v[i], (float) slope) : act.apply(v[i]);
+            out[i] = isFloat(type) ? LeakyRelu.activated((float) v[i], (float) slope) : act.apply(v[i]);
         }
         return out;
     }
@@ -53,7 +54,7 @@ class ActivationTest {
         double[] out = new double[v.length];
         double slope = act.negativeSlope();
         for (int i = 0; i < v.length; i++) {
-            out[i] = isFloat(type) ? Activation.gated((float) v[i], (float) dy[i], (float) slope)
+            out[i] = isFloat(type) ? LeakyRelu.gated((float) v[i], (float) dy[i], (float) slope)
                     : act.gradient(v[i], dy[i]);
         }
         return out;
@@ -131,17 +132,17 @@ class ActivationTest {
         if (type == DataType.FLOAT) {
             float[] dx = new float[x.length];
             float[] fusedDx = new float[x.length];
-            ParamGradients e = plain(shape, false).backwardInference(TestData.toFloat(x), TestData.toFloat(gated),
-                    shape, in.gamma(), in.running(), dx);
-            ParamGradients a = fused.backwardInference(TestData.toFloat(x), TestData.toFloat(dy), shape, in.gamma(),
-                    in.beta(), in.running(), fusedDx);
+            ParamGradients e = plain(shape, false).backwardInference(Values.of(TestData.toFloat(x)), Values.of(TestData.toFloat(gated)),
+                    shape, in.gamma(), in.beta(), in.running(), Values.of(dx));
+            ParamGradients a = fused.backwardInference(Values.of(TestData.toFloat(x)), Values.of(TestData.toFloat(dy)), shape, in.gamma(),
+                    in.beta(), in.running(), Values.of(fusedDx));
             expected = new double[][] {TestData.toDouble(dx), e.dGamma(), e.dBeta()};
             actual = new double[][] {TestData.toDouble(fusedDx), a.dGamma(), a.dBeta()};
         } else {
             double[] dx = new double[x.length];
             double[] fusedDx = new double[x.length];
-            ParamGradients e = plain(shape, false).backwardInference(x, gated, shape, in.gamma(), in.running(), dx);
-            ParamGradients a = fused.backwardInference(x, dy, shape, in.gamma(), in.beta(), in.running(), fusedDx);
+            ParamGradients e = plain(shape, false).backwardInference(Values.of(x), Values.of(gated), shape, in.gamma(), in.beta(), in.running(), Values.of(dx));
+            ParamGradients a = fused.backwardInference(Values.of(x), Values.of(dy), shape, in.gamma(), in.beta(), in.running(), Values.of(fusedDx));
             expected = new double[][] {dx, e.dGamma(), e.dBeta()};
             actual = new double[][] {fusedDx, a.dGamma(), a.dBeta()};
         }
@@ -159,10 +160,10 @@ class ActivationTest {
         double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
         for (Activation act : FUSED) {
             BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.builder().activation(act).build());
-            BatchStats saved = bn.forwardTraining(x, shape, gamma, beta, new double[x.length]);
+            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new double[x.length]));
             double[] dx = new double[x.length];
 
-            ParamGradients grads = bn.backward(x, weights, shape, gamma, beta, saved, dx);
+            ParamGradients grads = bn.backward(Values.of(x), Values.of(weights), shape, gamma, beta, saved, Values.of(dx));
 
             assertClose(FiniteDifferences.gradient(x, v -> FiniteDifferences.weightedOutputSum(bn, v, shape, gamma, beta, weights)), dx,
                     Tolerances.FINITE_DIFFERENCE, act + " dx");
@@ -179,50 +180,53 @@ class ActivationTest {
         double[] x = TestData.activations(shape, TestData.SEED);
         double[] y = new double[x.length];
         new BatchNormalizer(BatchNormConfig.builder().activation(Activation.RELU).build())
-                .forwardTraining(x, shape, new double[] {1, 1, 1}, new double[3], y);
+                .forwardTraining(Values.of(x), shape, new double[] {1, 1, 1}, new double[3], null, Values.of(y));
         assertTrue(java.util.Arrays.stream(y).allMatch(v -> v >= 0 && Double.compare(v, -0.0) != 0), "ReLU output");
         assertTrue(java.util.Arrays.stream(y).anyMatch(v -> v > 0), "ReLU keeps positive values");
 
         double[] plain = new double[x.length];
-        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape, new double[] {1, 1, 1},
-                new double[3], plain);
+        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(x), shape, new double[] {1, 1, 1},
+                new double[3], null, Values.of(plain));
         new BatchNormalizer(BatchNormConfig.builder().activation(Activation.leakyRelu(0.25)).build())
-                .forwardTraining(x, shape, new double[] {1, 1, 1}, new double[3], y);
+                .forwardTraining(Values.of(x), shape, new double[] {1, 1, 1}, new double[3], null, Values.of(y));
         for (int i = 0; i < y.length; i++) {
             assertEquals(plain[i] > 0 ? plain[i] : 0.25 * plain[i], y[i], 0, "value " + i);
         }
     }
 
     @Test
-    void backwardWithoutBetaIsRefusedWhenTheActivationNeedsIt() {
+    void backwardRefusesANullBetaWhenGammaAndBetaAreLearned() {
         Shape shape = Shape.of(Layout.NC, 4, 2);
         double[] x = {1, 2, 3, 4, 5, 6, 7, 9};
         double[] gamma = {1, 2};
         BatchNormalizer relu = new BatchNormalizer(BatchNormConfig.builder().activation(Activation.RELU).build());
-        BatchStats saved = relu.forwardTraining(x, shape, gamma, new double[2], new double[8]);
+        BatchStats saved = relu.forwardTraining(Values.of(x), shape, gamma, new double[2], null, Values.of(new double[8]));
         double[] dx = {7, 7, 7, 7, 7, 7, 7, 7};
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> relu.backward(x, x.clone(), shape, gamma, saved, dx));
+                () -> relu.backward(Values.of(x), Values.of(x.clone()), shape, gamma, null, saved, Values.of(dx)));
 
-        assertTrue(e.getMessage().contains("needs beta"), e.getMessage());
+        assertTrue(e.getMessage().contains("beta is null"), e.getMessage());
         assertArrayEquals(new double[] {7, 7, 7, 7, 7, 7, 7, 7}, dx, "dx untouched");
     }
 
     @Test
-    void lockedGammaBetaNeedNoBetaArgument() {
+    void lockedGammaBetaTakeNullAndActAsTheirConstants() {
         Shape shape = Shape.of(Layout.NC, 4, 2);
         double[] x = {1, 2, 3, 4, 5, 6, 7, 9};
         BatchNormalizer locked = new BatchNormalizer(BatchNormConfig.builder().lockGammaBeta(1, 0.5)
                 .activation(Activation.RELU).build());
-        BatchStats saved = locked.forwardTraining(x, shape, null, null, new double[8]);
-        double[] viaOverload = new double[8];
+        BatchNormalizer learned = new BatchNormalizer(BatchNormConfig.builder().activation(Activation.RELU).build());
+        double[] gamma = {1, 1};
+        double[] beta = {0.5, 0.5};
+        BatchStats saved = locked.forwardTraining(Values.of(x), shape, null, null, null, Values.of(new double[8]));
         double[] withNull = new double[8];
+        double[] withConstants = new double[8];
 
-        locked.backward(x, x.clone(), shape, null, saved, viaOverload);
-        locked.backward(x, x.clone(), shape, null, null, saved, withNull);
+        locked.backward(Values.of(x), Values.of(x.clone()), shape, null, null, saved, Values.of(withNull));
+        learned.backward(Values.of(x), Values.of(x.clone()), shape, gamma, beta, saved, Values.of(withConstants));
 
-        assertArrayEquals(withNull, viaOverload);
+        assertArrayEquals(withConstants, withNull);
     }
 
     @Test
@@ -233,8 +237,8 @@ class ActivationTest {
         BatchNormalizer whole = new BatchNormalizer(config);
         double[] y = new double[shape.size()];
         double[] dx = new double[shape.size()];
-        BatchStats stats = whole.forwardTraining(in.x(), shape, in.gamma(), in.beta(), y);
-        ParamGradients grads = whole.backward(in.x(), in.dy(), shape, in.gamma(), in.beta(), stats, dx);
+        BatchStats stats = whole.forwardTraining(Values.of(in.x()), shape, in.gamma(), in.beta(), null, Values.of(y));
+        ParamGradients grads = whole.backward(Values.of(in.x()), Values.of(in.dy()), shape, in.gamma(), in.beta(), stats, Values.of(dx));
 
         SplitBatchNormalizer split = new SplitBatchNormalizer(config);
         double[] splitY = new double[shape.size()];

@@ -43,71 +43,71 @@ class BadInputTest {
         @Test
         void inputLengthNotMatchingTheShape() {
             assertRejected(IllegalArgumentException.class, "x has 23 values but shape NCHW[2, 3, 2, 2] needs 24",
-                    () -> bn.forwardTraining(Arrays.copyOf(x, 23), shape, gamma, beta, y));
+                    () -> bn.forwardTraining(Values.of(Arrays.copyOf(x, 23)), shape, gamma, beta, null, Values.of(y)));
             assertOutputUntouched(y);
         }
 
         @Test
         void outputLengthNotMatchingTheShape() {
             assertRejected(IllegalArgumentException.class, "y has 25 values",
-                    () -> bn.forwardTraining(x, shape, gamma, beta, new float[25]));
+                    () -> bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new float[25])));
         }
 
         @Test
         void wrongChannelCountForGamma() {
             assertRejected(IllegalArgumentException.class, "gamma has 4 values but NCHW[2, 3, 2, 2] has 3 channels",
-                    () -> bn.forwardTraining(x, shape, new double[4], beta, y));
+                    () -> bn.forwardTraining(Values.of(x), shape, new double[4], beta, null, Values.of(y)));
             assertOutputUntouched(y);
         }
 
         @Test
         void wrongChannelCountForBeta() {
             assertRejected(IllegalArgumentException.class, "beta has 2 values",
-                    () -> bn.forwardInference(x, shape, gamma, new double[2], RunningStats.initial(3), y));
+                    () -> bn.forwardInference(Values.of(x), shape, gamma, new double[2], RunningStats.initial(3), Values.of(y)));
             assertOutputUntouched(y);
         }
 
         @Test
         void runningStatisticsWithAnotherChannelCount() {
             assertRejected(IllegalArgumentException.class, "running statistics have 4 channels",
-                    () -> bn.forwardInference(x, shape, gamma, beta, RunningStats.initial(4), y));
+                    () -> bn.forwardInference(Values.of(x), shape, gamma, beta, RunningStats.initial(4), Values.of(y)));
             assertOutputUntouched(y);
         }
 
         @Test
         void savedStatisticsFromAnotherShape() {
-            BatchStats saved = bn.forwardTraining(x, shape, gamma, beta, new float[x.length]);
+            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new float[x.length]));
             Shape other = Shape.of(Layout.NCHW, 3, 3, 2, 2);
             float[] dx = filled(other.size());
             assertRejected(IllegalArgumentException.class, "saved statistics are for 3 channels of 8 values",
-                    () -> bn.backward(new float[36], new float[36], other, gamma, saved, dx));
+                    () -> bn.backward(Values.of(new float[36]), Values.of(new float[36]), other, gamma, beta, saved, Values.of(dx)));
             assertOutputUntouched(dx);
         }
 
         @Test
         void nullInput() {
-            assertRejected(IllegalArgumentException.class, "x is null", () -> bn.forwardTraining((float[]) null, shape, gamma, beta, y));
+            assertRejected(IllegalArgumentException.class, "x is null", () -> bn.forwardTraining(null, shape, gamma, beta, null, Values.of(y)));
         }
 
         @Test
         void bufferWithTooFewValuesBetweenPositionAndLimit() {
             java.nio.FloatBuffer in = java.nio.FloatBuffer.wrap(x).position(2);
             assertRejected(IllegalArgumentException.class, "x has 22 values between position and limit but shape NCHW[2, 3, 2, 2] needs 24",
-                    () -> bn.forwardTraining(in, shape, gamma, beta, java.nio.FloatBuffer.allocate(24)));
+                    () -> bn.forwardTraining(Values.of(in), shape, gamma, beta, null, Values.of(java.nio.FloatBuffer.allocate(24))));
         }
 
         @Test
         void readOnlyOutputBuffer() {
             java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(24).asReadOnlyBuffer();
-            assertRejected(IllegalArgumentException.class, "y is a read-only buffer but is written to",
-                    () -> bn.forwardTraining(java.nio.FloatBuffer.wrap(x), shape, gamma, beta, out));
+            assertRejected(IllegalArgumentException.class, "y is read-only but is written to",
+                    () -> bn.forwardTraining(Values.of(java.nio.FloatBuffer.wrap(x)), shape, gamma, beta, null, Values.of(out)));
         }
 
         @Test
         void gammaPassedWhileLocked() {
             BatchNormalizer locked = new BatchNormalizer(BatchNormConfig.builder().lockGammaBeta(1, 0).build());
             assertRejected(IllegalArgumentException.class, "gamma is locked",
-                    () -> locked.forwardTraining(x, shape, gamma, null, y));
+                    () -> locked.forwardTraining(Values.of(x), shape, gamma, null, null, Values.of(y)));
         }
     }
 
@@ -118,7 +118,7 @@ class BadInputTest {
             Shape single = Shape.of(Layout.NC, 1, 3);
             float[] out = filled(3);
             assertRejected(IllegalArgumentException.class, "at least 2 values per channel",
-                    () -> bn.forwardTraining(new float[] {1, 2, 3}, single, gamma, beta, out));
+                    () -> bn.forwardTraining(Values.of(new float[] {1, 2, 3}), single, gamma, beta, null, Values.of(out)));
             assertOutputUntouched(out);
         }
 
@@ -126,13 +126,13 @@ class BadInputTest {
         void oneImageOfOnePixelPerChannel() {
             Shape single = Shape.of(Layout.NHWC, 1, 1, 1, 3);
             assertRejected(IllegalArgumentException.class, "gives 1 (batch 1 x spatial 1)",
-                    () -> bn.forwardTraining(new double[3], single, gamma, beta, new double[3]));
+                    () -> bn.forwardTraining(Values.of(new double[3]), single, gamma, beta, null, Values.of(new double[3])));
         }
 
         @Test
         void oneImageWithManyPixelsIsEnough() {
             Shape onePicture = Shape.of(Layout.NCHW, 1, 3, 2, 2);
-            bn.forwardTraining(new float[12], onePicture, gamma, beta, new float[12]);
+            bn.forwardTraining(Values.of(new float[12]), onePicture, gamma, beta, null, Values.of(new float[12]));
         }
     }
 
@@ -143,7 +143,7 @@ class BadInputTest {
             float[] bad = x.clone();
             bad[13] = Float.NaN;
             NonFiniteInputException e = assertThrows(NonFiniteInputException.class,
-                    () -> bn.forwardTraining(bad, shape, gamma, beta, y));
+                    () -> bn.forwardTraining(Values.of(bad), shape, gamma, beta, null, Values.of(y)));
             assertEquals("x", e.argument());
             assertEquals(13, e.index());
             assertTrue(e.getMessage().contains("NaN at flat index 13 (channel 0 of NCHW[2, 3, 2, 2])"), e.getMessage());
@@ -156,7 +156,7 @@ class BadInputTest {
             bad[5] = Double.NEGATIVE_INFINITY;
             double[] out = new double[bad.length];
             assertRejected(NonFiniteInputException.class, "-Infinity at flat index 5 (channel 1",
-                    () -> bn.forwardInference(bad, shape, gamma, beta, RunningStats.initial(3), out));
+                    () -> bn.forwardInference(Values.of(bad), shape, gamma, beta, RunningStats.initial(3), Values.of(out)));
         }
 
         /** Out of place, inference checks x as it writes y (one pass); in place it must check before overwriting x. */
@@ -166,18 +166,18 @@ class BadInputTest {
             bad[5] = Double.NEGATIVE_INFINITY;
             double[] before = bad.clone();
             assertRejected(NonFiniteInputException.class, "-Infinity at flat index 5 (channel 1",
-                    () -> bn.forwardInference(bad, shape, gamma, beta, RunningStats.initial(3), bad));
+                    () -> bn.forwardInference(Values.of(bad), shape, gamma, beta, RunningStats.initial(3), Values.of(bad)));
             assertArrayEquals(before, bad);
         }
 
         @Test
         void nanInOutputGradientIsRejected() {
-            BatchStats saved = bn.forwardTraining(x, shape, gamma, beta, new float[x.length]);
+            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new float[x.length]));
             float[] dy = new float[x.length];
             dy[22] = Float.POSITIVE_INFINITY;
             float[] dx = filled(x.length);
             NonFiniteInputException e = assertThrows(NonFiniteInputException.class,
-                    () -> bn.backward(x, dy, shape, gamma, saved, dx));
+                    () -> bn.backward(Values.of(x), Values.of(dy), shape, gamma, beta, saved, Values.of(dx)));
             assertEquals("dy", e.argument());
             assertEquals(22, e.index());
             assertOutputUntouched(dx);
@@ -186,14 +186,14 @@ class BadInputTest {
         @Test
         void nanGammaIsRejected() {
             assertRejected(IllegalArgumentException.class, "gamma holds a non-finite value",
-                    () -> bn.forwardTraining(x, shape, new double[] {1, Double.NaN, 1}, beta, y));
+                    () -> bn.forwardTraining(Values.of(x), shape, new double[] {1, Double.NaN, 1}, beta, null, Values.of(y)));
         }
 
         @Test
         void doubleOverflowIsNamedAsSuch() {
             Shape nc = Shape.of(Layout.NC, 2, 1);
             assertRejected(IllegalArgumentException.class, "overflowed",
-                    () -> bn.forwardTraining(new double[] {1e300, -1e300}, nc, new double[] {1}, new double[] {0}, new double[2]));
+                    () -> bn.forwardTraining(Values.of(new double[] {1e300, -1e300}), nc, new double[] {1}, new double[] {0}, null, Values.of(new double[2])));
         }
 
         @Test
@@ -202,8 +202,8 @@ class BadInputTest {
             Shape nc = Shape.of(Layout.NC, 3, 2);
             double[] out = new double[6];
 
-            BatchStats stats = lenient.forwardTraining(new double[] {Double.NaN, 1, 2, 2, 3, 3}, nc,
-                    new double[] {1, 1}, new double[] {0, 0}, out);
+            BatchStats stats = lenient.forwardTraining(Values.of(new double[] {Double.NaN, 1, 2, 2, 3, 3}), nc,
+                    new double[] {1, 1}, new double[] {0, 0}, null, Values.of(out));
 
             assertTrue(Double.isNaN(stats.mean()[0]));
             assertEquals(2.0, stats.mean()[1], 1e-15);

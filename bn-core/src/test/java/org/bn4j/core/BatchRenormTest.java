@@ -108,14 +108,14 @@ class BatchRenormTest {
         java.util.Arrays.fill(farMean, 100);
         java.util.Arrays.fill(farVar, 900);
         RunningStats running = RunningStats.of(farMean, farVar, 10);
-        BatchStats saved = renorm.forwardTraining(x, shape, gamma, beta, running, new double[x.length]);
+        BatchStats saved = renorm.forwardTraining(Values.of(x), shape, gamma, beta, running, Values.of(new double[x.length]));
         for (int ch = 0; ch < c; ch++) {
             assertEquals(1 / R_MAX, saved.r()[ch], 0, "r is clipped");
             assertEquals(-D_MAX, saved.d()[ch], 0, "d is clipped");
         }
         double[] dx = new double[x.length];
 
-        ParamGradients grads = renorm.backward(x, weights, shape, gamma, saved, dx);
+        ParamGradients grads = renorm.backward(Values.of(x), Values.of(weights), shape, gamma, beta, saved, Values.of(dx));
 
         assertClose(FiniteDifferences.gradient(x, v -> loss(v, shape, gamma, beta, running, weights)), dx,
                 Tolerances.FINITE_DIFFERENCE, "dx");
@@ -127,7 +127,7 @@ class BatchRenormTest {
 
     private double loss(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, double[] weights) {
         double[] y = new double[x.length];
-        renorm.forwardTraining(x, shape, gamma, beta, running, y);
+        renorm.forwardTraining(Values.of(x), shape, gamma, beta, running, Values.of(y));
         double sum = 0;
         for (int i = 0; i < y.length; i++) {
             sum += weights[i] * y[i];
@@ -146,10 +146,10 @@ class BatchRenormTest {
         BatchNormalizer wide = new BatchNormalizer(BatchNormConfig.builder().renorm(BatchRenorm.of(1e6, 1e6)).build());
 
         double[] training = new double[x.length];
-        wide.forwardTraining(x, shape, gamma, beta, running, training);
+        wide.forwardTraining(Values.of(x), shape, gamma, beta, running, Values.of(training));
 
         double[] inference = new double[x.length];
-        plain.forwardInference(x, shape, gamma, beta, running, inference);
+        plain.forwardInference(Values.of(x), shape, gamma, beta, running, Values.of(inference));
         assertClose(inference, training, 1e-9, "training output with unclipped r and d");
     }
 
@@ -164,13 +164,13 @@ class BatchRenormTest {
         BatchNormalizer trivial = new BatchNormalizer(BatchNormConfig.builder().renorm(BatchRenorm.of(1, 0)).build());
 
         float[] yRenorm = new float[x.length];
-        BatchStats savedRenorm = trivial.forwardTraining(x, shape, gamma, beta, someRunning(c), yRenorm);
+        BatchStats savedRenorm = trivial.forwardTraining(Values.of(x), shape, gamma, beta, someRunning(c), Values.of(yRenorm));
         float[] yPlain = new float[x.length];
-        BatchStats savedPlain = plain.forwardTraining(x, shape, gamma, beta, yPlain);
+        BatchStats savedPlain = plain.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(yPlain));
         float[] dxRenorm = new float[x.length];
-        ParamGradients gradsRenorm = trivial.backward(x, dy, shape, gamma, savedRenorm, dxRenorm);
+        ParamGradients gradsRenorm = trivial.backward(Values.of(x), Values.of(dy), shape, gamma, beta, savedRenorm, Values.of(dxRenorm));
         float[] dxPlain = new float[x.length];
-        ParamGradients gradsPlain = plain.backward(x, dy, shape, gamma, savedPlain, dxPlain);
+        ParamGradients gradsPlain = plain.backward(Values.of(x), Values.of(dy), shape, gamma, beta, savedPlain, Values.of(dxPlain));
 
         assertArrayEquals(yPlain, yRenorm);
         assertArrayEquals(dxPlain, dxRenorm);
@@ -188,13 +188,13 @@ class BatchRenormTest {
                 .renorm(BatchRenorm.of(3, 5).withWarmup(100, 50)).build());
         RunningStats far = RunningStats.of(new double[] {100, 100, 100}, new double[] {400, 400, 400}, 99);
         float[] yWarm = new float[x.length];
-        scheduled.forwardTraining(x, shape, gamma, beta, far, yWarm);
+        scheduled.forwardTraining(Values.of(x), shape, gamma, beta, far, Values.of(yWarm));
         float[] yPlain = new float[x.length];
-        plain.forwardTraining(x, shape, gamma, beta, yPlain);
+        plain.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(yPlain));
         assertArrayEquals(yPlain, yWarm, "step 99 is inside the warm-up");
 
         RunningStats farLater = RunningStats.of(far.mean(), far.var(), 125);
-        BatchStats ramped = scheduled.forwardTraining(x, shape, gamma, beta, farLater, new float[x.length]);
+        BatchStats ramped = scheduled.forwardTraining(Values.of(x), shape, gamma, beta, farLater, Values.of(new float[x.length]));
         for (int ch = 0; ch < 3; ch++) {
             assertEquals(1 / 2.0, ramped.r()[ch], 1e-15, "half-way up the ramp rMax is 2");
             assertEquals(-2.5, ramped.d()[ch], 1e-15, "half-way up the ramp dMax is 2.5");
@@ -206,9 +206,9 @@ class BatchRenormTest {
         Shape shape = Shape.of(Layout.NC, 8, 3);
         double[] x = TestData.activations(shape, TestData.SEED);
         RunningStats running = someRunning(3);
-        BatchStats withRenorm = renorm.forwardTraining(x, shape, new double[] {1, 1, 1}, new double[3], running,
-                new double[x.length]);
-        BatchStats withoutRenorm = plain.forwardTraining(x, shape, new double[] {1, 1, 1}, new double[3], new double[x.length]);
+        BatchStats withRenorm = renorm.forwardTraining(Values.of(x), shape, new double[] {1, 1, 1}, new double[3], running,
+                Values.of(new double[x.length]));
+        BatchStats withoutRenorm = plain.forwardTraining(Values.of(x), shape, new double[] {1, 1, 1}, new double[3], null, Values.of(new double[x.length]));
 
         RunningStats next = running.updated(withRenorm, renorm.config());
 
@@ -270,15 +270,15 @@ class BatchRenormTest {
             Shape shape = Shape.of(Layout.NC, 4, 2);
             float[] y = new float[8];
             assertRejected("batch renormalization needs the running statistics",
-                    () -> renorm.forwardTraining(new float[8], shape, new double[] {1, 1}, new double[2], y));
+                    () -> renorm.forwardTraining(Values.of(new float[8]), shape, new double[] {1, 1}, new double[2], null, Values.of(y)));
         }
 
         @Test
         void runningStatisticsForAnotherChannelCount() {
             Shape shape = Shape.of(Layout.NC, 4, 2);
             assertRejected("running statistics have 3 channels but NC[4, 2] has 2",
-                    () -> renorm.forwardTraining(new float[8], shape, new double[] {1, 1}, new double[2],
-                            RunningStats.initial(3), new float[8]));
+                    () -> renorm.forwardTraining(Values.of(new float[8]), shape, new double[] {1, 1}, new double[2],
+                            RunningStats.initial(3), Values.of(new float[8])));
         }
     }
 }

@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
+import org.bn4j.core.loops.Loops;
 import org.junit.jupiter.api.Test;
 
 /**

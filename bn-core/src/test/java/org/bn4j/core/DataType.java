@@ -4,208 +4,61 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Runs {@link BatchNormalizer} on float or double data, in arrays or direct buffers, and hands results back in double,
  * so that one test covers every element type and storage.
  */
 enum DataType {
-    FLOAT(Tolerances.F32) {
+    FLOAT(Tolerances.F32, false) {
         @Override
-        double[] representable(double[] v) {
-            return TestData.toDouble(TestData.toFloat(v));
-        }
-
-        @Override
-        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            float[] y = new float[x.length];
-            BatchStats stats = running == null ? bn.forwardTraining(TestData.toFloat(x), shape, gamma, beta, y)
-                    : bn.forwardTraining(TestData.toFloat(x), shape, gamma, beta, running, y);
-            return new Forward(TestData.toDouble(y), stats);
-        }
-
-        @Override
-        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            float[] y = new float[x.length];
-            bn.forwardInference(TestData.toFloat(x), shape, gamma, beta, running, y);
-            return TestData.toDouble(y);
-        }
-
-        @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
-                             BatchStats saved) {
-            float[] dx = new float[x.length];
-            ParamGradients grads = bn.backward(TestData.toFloat(x), TestData.toFloat(dy), shape, gamma, beta, saved,
-                    dx);
-            return new Backward(TestData.toDouble(dx), grads);
+        Stored store(double[] v) {
+            float[] a = TestData.toFloat(v);
+            return new Stored(Values.of(a), () -> TestData.toDouble(a));
         }
     },
-    DOUBLE(Tolerances.F64) {
+    DOUBLE(Tolerances.F64, true) {
         @Override
-        double[] representable(double[] v) {
-            return v.clone();
-        }
-
-        @Override
-        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            double[] y = new double[x.length];
-            BatchStats stats = running == null ? bn.forwardTraining(x.clone(), shape, gamma, beta, y)
-                    : bn.forwardTraining(x.clone(), shape, gamma, beta, running, y);
-            return new Forward(y, stats);
-        }
-
-        @Override
-        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            double[] y = new double[x.length];
-            bn.forwardInference(x.clone(), shape, gamma, beta, running, y);
-            return y;
-        }
-
-        @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
-                             BatchStats saved) {
-            double[] dx = new double[x.length];
-            ParamGradients grads = bn.backward(x.clone(), dy.clone(), shape, gamma, beta, saved, dx);
-            return new Backward(dx, grads);
+        Stored store(double[] v) {
+            double[] a = v.clone();
+            return new Stored(Values.of(a), a::clone);
         }
     },
     /** Direct (off-heap) buffers, placed at a non-zero position inside a larger buffer. */
-    FLOAT_DIRECT_BUFFER(Tolerances.F32) {
+    FLOAT_DIRECT_BUFFER(Tolerances.F32, false) {
         @Override
-        double[] representable(double[] v) {
-            return TestData.toDouble(TestData.toFloat(v));
-        }
-
-        @Override
-        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            FloatBuffer y = floats(new double[x.length]);
-            BatchStats stats = running == null ? bn.forwardTraining(floats(x), shape, gamma, beta, y)
-                    : bn.forwardTraining(floats(x), shape, gamma, beta, running, y);
-            return new Forward(values(y), stats);
-        }
-
-        @Override
-        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            FloatBuffer y = floats(new double[x.length]);
-            bn.forwardInference(floats(x), shape, gamma, beta, running, y);
-            return values(y);
-        }
-
-        @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
-                             BatchStats saved) {
-            FloatBuffer dx = floats(new double[x.length]);
-            ParamGradients grads = bn.backward(floats(x), floats(dy), shape, gamma, beta, saved, dx);
-            return new Backward(values(dx), grads);
-        }
-
-        private FloatBuffer floats(double[] v) {
-            FloatBuffer buffer = ByteBuffer.allocateDirect((v.length + 2 * PAD) * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        Stored store(double[] v) {
+            FloatBuffer b = direct(v.length, Float.BYTES).asFloatBuffer();
             for (int i = 0; i < v.length; i++) {
-                buffer.put(PAD + i, (float) v[i]);
+                b.put(PAD + i, (float) v[i]);
             }
-            return buffer.position(PAD).limit(PAD + v.length);
-        }
-
-        private double[] values(FloatBuffer b) {
-            double[] out = new double[b.remaining()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = b.get(b.position() + i);
-            }
-            return out;
+            b.position(PAD).limit(PAD + v.length);
+            return new Stored(Values.of(b), () -> valuesOf(v.length, i -> b.get(PAD + i)));
         }
     },
-    /** {@link DirectFloats} over a direct byte buffer, placed at a non-zero position inside a larger one. */
-    FLOAT_DIRECT_MEMORY(Tolerances.F32) {
+    /** {@link Values#ofDirectFloats} over a direct byte buffer, placed at a non-zero position inside a larger one. */
+    FLOAT_DIRECT_MEMORY(Tolerances.F32, false) {
         @Override
-        double[] representable(double[] v) {
-            return TestData.toDouble(TestData.toFloat(v));
-        }
-
-        @Override
-        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            ByteBuffer y = bytes(new double[x.length]);
-            BatchStats stats = running == null
-                    ? bn.forwardTraining(DirectFloats.of(bytes(x)), shape, gamma, beta, DirectFloats.of(y))
-                    : bn.forwardTraining(DirectFloats.of(bytes(x)), shape, gamma, beta, running, DirectFloats.of(y));
-            return new Forward(values(y), stats);
-        }
-
-        @Override
-        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            ByteBuffer y = bytes(new double[x.length]);
-            bn.forwardInference(DirectFloats.of(bytes(x)), shape, gamma, beta, running, DirectFloats.of(y));
-            return values(y);
-        }
-
-        @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
-                             BatchStats saved) {
-            ByteBuffer dx = bytes(new double[x.length]);
-            ParamGradients grads = bn.backward(DirectFloats.of(bytes(x)), DirectFloats.of(bytes(dy)), shape, gamma,
-                    beta, saved, DirectFloats.of(dx));
-            return new Backward(values(dx), grads);
-        }
-
-        private ByteBuffer bytes(double[] v) {
-            ByteBuffer buffer = ByteBuffer.allocateDirect((v.length + 2 * PAD) * 4).order(ByteOrder.nativeOrder());
+        Stored store(double[] v) {
+            ByteBuffer b = direct(v.length, Float.BYTES);
             for (int i = 0; i < v.length; i++) {
-                buffer.putFloat((PAD + i) * 4, (float) v[i]);
+                b.putFloat((PAD + i) * Float.BYTES, (float) v[i]);
             }
-            return buffer.position(PAD * 4).limit((PAD + v.length) * 4);
-        }
-
-        private double[] values(ByteBuffer b) {
-            double[] out = new double[b.remaining() / 4];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = b.getFloat(b.position() + 4 * i);
-            }
-            return out;
+            b.position(PAD * Float.BYTES).limit((PAD + v.length) * Float.BYTES);
+            return new Stored(Values.ofDirectFloats(b),
+                    () -> valuesOf(v.length, i -> b.getFloat((PAD + i) * Float.BYTES)));
         }
     },
-    DOUBLE_DIRECT_BUFFER(Tolerances.F64) {
+    DOUBLE_DIRECT_BUFFER(Tolerances.F64, true) {
         @Override
-        double[] representable(double[] v) {
-            return v.clone();
-        }
-
-        @Override
-        Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            DoubleBuffer y = doubles(new double[x.length]);
-            BatchStats stats = running == null ? bn.forwardTraining(doubles(x), shape, gamma, beta, y)
-                    : bn.forwardTraining(doubles(x), shape, gamma, beta, running, y);
-            return new Forward(values(y), stats);
-        }
-
-        @Override
-        double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running) {
-            DoubleBuffer y = doubles(new double[x.length]);
-            bn.forwardInference(doubles(x), shape, gamma, beta, running, y);
-            return values(y);
-        }
-
-        @Override
-        Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
-                             BatchStats saved) {
-            DoubleBuffer dx = doubles(new double[x.length]);
-            ParamGradients grads = bn.backward(doubles(x), doubles(dy), shape, gamma, beta, saved, dx);
-            return new Backward(values(dx), grads);
-        }
-
-        private DoubleBuffer doubles(double[] v) {
-            DoubleBuffer buffer = ByteBuffer.allocateDirect((v.length + 2 * PAD) * 8).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+        Stored store(double[] v) {
+            DoubleBuffer b = direct(v.length, Double.BYTES).asDoubleBuffer();
             for (int i = 0; i < v.length; i++) {
-                buffer.put(PAD + i, v[i]);
+                b.put(PAD + i, v[i]);
             }
-            return buffer.position(PAD).limit(PAD + v.length);
-        }
-
-        private double[] values(DoubleBuffer b) {
-            double[] out = new double[b.remaining()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = b.get(b.position() + i);
-            }
-            return out;
+            b.position(PAD).limit(PAD + v.length);
+            return new Stored(Values.of(b), () -> valuesOf(v.length, i -> b.get(PAD + i)));
         }
     };
 
@@ -213,27 +66,67 @@ enum DataType {
     private static final int PAD = 3;
 
     final double tolerance;
+    private final boolean isDouble;
 
-    DataType(double tolerance) {
+    DataType(double tolerance, boolean isDouble) {
         this.tolerance = tolerance;
+        this.isDouble = isDouble;
     }
 
     /** @return v rounded to this type and widened back: what the reference must see */
-    abstract double[] representable(double[] v);
+    double[] representable(double[] v) {
+        return isDouble ? v.clone() : TestData.toDouble(TestData.toFloat(v));
+    }
 
-    /** Through the overload without running statistics. */
+    /** @return v in this type and storage, and how to read it back */
+    abstract Stored store(double[] v);
+
+    /** @return values 0 to n - 1, read one by one */
+    private static double[] valuesOf(int n, IntToDoubleFunction value) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = value.applyAsDouble(i);
+        }
+        return out;
+    }
+
+    private static ByteBuffer direct(int length, int bytesPerValue) {
+        return ByteBuffer.allocateDirect((length + 2 * PAD) * bytesPerValue).order(ByteOrder.nativeOrder());
+    }
+
+    /** Without running statistics. */
     Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta) {
         return forwardTraining(bn, x, shape, gamma, beta, null);
     }
 
-    /** Through the overload with running statistics, unless they are null. */
-    abstract Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta,
-                                     RunningStats running);
+    Forward forwardTraining(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta,
+                            RunningStats running) {
+        Stored y = store(new double[x.length]);
+        BatchStats stats = bn.forwardTraining(store(x).values(), shape, gamma, beta, running, y.values());
+        return new Forward(y.read(), stats);
+    }
 
-    abstract double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running);
+    double[] forwardInference(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta,
+                              RunningStats running) {
+        Stored y = store(new double[x.length]);
+        bn.forwardInference(store(x).values(), shape, gamma, beta, running, y.values());
+        return y.read();
+    }
 
-    abstract Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
-                             BatchStats saved);
+    Backward backward(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
+                      BatchStats saved) {
+        Stored dx = store(new double[x.length]);
+        ParamGradients grads = bn.backward(store(x).values(), store(dy).values(), shape, gamma, beta, saved,
+                dx.values());
+        return new Backward(dx.read(), grads);
+    }
+
+    /** Values in this type's storage, and how to read them back as doubles. */
+    record Stored(Values values, java.util.function.Supplier<double[]> reader) {
+        double[] read() {
+            return reader.get();
+        }
+    }
 
     record Forward(double[] y, BatchStats stats) {
     }

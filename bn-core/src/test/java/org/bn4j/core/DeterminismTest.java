@@ -104,8 +104,8 @@ class DeterminismTest {
 
         FloatBuffer y = direct(new float[x.length]);
         FloatBuffer dx = direct(new float[x.length]);
-        BatchStats stats = bn.forwardTraining(direct(x), shape, gamma, beta, y);
-        ParamGradients grads = bn.backward(direct(x), direct(dy), shape, gamma, stats, dx);
+        BatchStats stats = bn.forwardTraining(Values.of(direct(x)), shape, gamma, beta, null, Values.of(y));
+        ParamGradients grads = bn.backward(Values.of(direct(x)), Values.of(direct(dy)), shape, gamma, beta, stats, Values.of(dx));
 
         assertArrayEquals(arrays.y, contents(y));
         assertArrayEquals(arrays.dx, contents(dx));
@@ -131,8 +131,8 @@ class DeterminismTest {
         BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults(), parallelism);
         float[] y = new float[x.length];
         float[] dx = new float[x.length];
-        BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, y);
-        ParamGradients grads = bn.backward(x, dy, shape, gamma, stats, dx);
+        BatchStats stats = bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(y));
+        ParamGradients grads = bn.backward(Values.of(x), Values.of(dy), shape, gamma, beta, stats, Values.of(dx));
         return new Result(y, dx, stats, grads);
     }
 }

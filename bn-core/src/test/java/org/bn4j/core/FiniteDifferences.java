@@ -16,7 +16,7 @@ final class FiniteDifferences {
     static double weightedOutputSum(BatchNormalizer bn, double[] x, Shape shape, double[] gamma, double[] beta,
                                     double[] weights) {
         double[] y = new double[x.length];
-        bn.forwardTraining(x, shape, gamma, beta, y);
+        bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(y));
         double sum = 0;
         for (int i = 0; i < y.length; i++) {
             sum += weights[i] * y[i];

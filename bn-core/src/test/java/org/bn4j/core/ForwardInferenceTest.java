@@ -41,7 +41,7 @@ class ForwardInferenceTest {
         RunningStats running = RunningStats.of(runningMean, TestData.uniform(c, 0.01, 9, 4), 7);
         double[] y = new double[x.length];
 
-        double bound = bn.forwardInference(x, shape, gamma, beta, running, y);
+        double bound = bn.forwardInference(Values.of(x), shape, gamma, beta, running, Values.of(y));
 
         double largest = Arrays.stream(y).map(Math::abs).max().orElseThrow();
         assertTrue(largest <= bound, "largest |y| " + largest + " exceeds the bound " + bound);
@@ -58,8 +58,8 @@ class ForwardInferenceTest {
         BatchNormalizer lenient = new BatchNormalizer(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
         Shape shape = Shape.of(Layout.NC, 3, 2);
 
-        double bound = lenient.forwardInference(new double[] {1, 2, 3, 4, 5, 6}, shape, new double[] {1, 1},
-                new double[2], RunningStats.initial(2), new double[6]);
+        double bound = lenient.forwardInference(Values.of(new double[] {1, 2, 3, 4, 5, 6}), shape, new double[] {1, 1},
+                new double[2], RunningStats.initial(2), Values.of(new double[6]));
 
         assertEquals(Double.POSITIVE_INFINITY, bound);
     }

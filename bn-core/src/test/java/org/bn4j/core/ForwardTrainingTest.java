@@ -74,9 +74,9 @@ class ForwardTrainingTest {
         double[] gamma = TestData.uniform(6, 0.5, 2, 1);
         double[] beta = TestData.uniform(6, -1, 1, 2);
         float[] separate = new float[x.length];
-        bn.forwardTraining(x, shape, gamma, beta, separate);
+        bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(separate));
 
-        bn.forwardTraining(x, shape, gamma, beta, x);
+        bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(x));
 
         assertEquals(Arrays.toString(separate), Arrays.toString(x));
     }
@@ -88,7 +88,7 @@ class ForwardTrainingTest {
         BatchNormalizer locked = new BatchNormalizer(BatchNormConfig.builder().lockGammaBeta(2.5, -1).build());
 
         double[] y = new double[x.length];
-        locked.forwardTraining(x, shape, null, null, y);
+        locked.forwardTraining(Values.of(x), shape, null, null, null, Values.of(y));
 
         double[] expected = new ReferenceBatchNorm(shape).forwardTraining(x, new double[] {2.5, 2.5, 2.5},
                 new double[] {-1, -1, -1}, BatchNormConfig.DEFAULT_EPS);
@@ -132,7 +132,7 @@ class ForwardTrainingTest {
         RunningStats running = RunningStats.of(TestData.uniform(c, -5, 5, 3), TestData.uniform(c, 0.01, 9, 4), 7);
         for (BatchNormalizer each : new BatchNormalizer[] {bn, renormGhosts}) {
             double[] y = new double[x.length];
-            BatchStats stats = each.forwardTraining(x, shape, gamma, beta, running, y);
+            BatchStats stats = each.forwardTraining(Values.of(x), shape, gamma, beta, running, Values.of(y));
 
             double bound = each.trainingOutputBound(stats, gamma, beta);
 

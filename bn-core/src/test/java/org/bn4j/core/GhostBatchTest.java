@@ -114,10 +114,10 @@ class GhostBatchTest {
         double[] weights = TestData.uniform(shape.size(), -1, 1, 6);
         double[] gamma = {0.7, 1.9};
         double[] beta = {0.3, -0.4};
-        BatchStats saved = bn.forwardTraining(x, shape, gamma, beta, new double[x.length]);
+        BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new double[x.length]));
         double[] dx = new double[x.length];
 
-        ParamGradients grads = bn.backward(x, weights, shape, gamma, saved, dx);
+        ParamGradients grads = bn.backward(Values.of(x), Values.of(weights), shape, gamma, beta, saved, Values.of(dx));
 
         assertClose(FiniteDifferences.gradient(x, v -> FiniteDifferences.weightedOutputSum(bn, v, shape, gamma, beta, weights)), dx,
                 Tolerances.FINITE_DIFFERENCE, "dx");
@@ -133,8 +133,8 @@ class GhostBatchTest {
         double[] x = TestData.activations(shape, TestData.SEED);
         BatchNormConfig config = BatchNormConfig.builder().ghostBatchSize(3).decay(0)
                 .runningVariance(RunningVariance.UNBIASED).build();
-        BatchStats stats = new BatchNormalizer(config).forwardTraining(x, shape, new double[] {1, 1}, new double[2],
-                new double[x.length]);
+        BatchStats stats = new BatchNormalizer(config).forwardTraining(Values.of(x), shape, new double[] {1, 1}, new double[2], null,
+                Values.of(new double[x.length]));
 
         RunningStats next = RunningStats.initial(2).updated(stats, config);
 
@@ -156,9 +156,9 @@ class GhostBatchTest {
         double[] gamma = {1, 2, 3};
         double[] beta = {0, 1, 2};
         float[] yGhost = new float[x.length];
-        ghosts(4).forwardTraining(x, shape, gamma, beta, yGhost);
+        ghosts(4).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(yGhost));
         float[] yPlain = new float[x.length];
-        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape, gamma, beta, yPlain);
+        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(yPlain));
         assertArrayEquals(yPlain, yGhost);
     }
 
@@ -177,13 +177,13 @@ class GhostBatchTest {
         @Test
         void ghostLargerThanTheBatch() {
             assertRejected("the ghost batch size 8 is larger than the batch of 6",
-                    () -> ghosts(8).forwardTraining(x, shape, gamma, beta, new float[x.length]));
+                    () -> ghosts(8).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new float[x.length])));
         }
 
         @Test
         void ghostNotDividingTheBatch() {
             assertRejected("the ghost batch size 4 does not divide the batch of 6",
-                    () -> ghosts(4).forwardTraining(x, shape, gamma, beta, new float[x.length]));
+                    () -> ghosts(4).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new float[x.length])));
         }
 
         @Test
@@ -195,7 +195,7 @@ class GhostBatchTest {
         void ghostBatchWithOneValuePerChannel() {
             Shape rows = Shape.of(Layout.NC, 6, 2);
             assertRejected("in each ghost batch of NC[6, 2]",
-                    () -> ghosts(1).forwardTraining(new float[12], rows, gamma, beta, new float[12]));
+                    () -> ghosts(1).forwardTraining(Values.of(new float[12]), rows, gamma, beta, null, Values.of(new float[12])));
         }
 
         @Test
@@ -205,7 +205,7 @@ class GhostBatchTest {
             float[] y = new float[x.length];
             Arrays.fill(y, 42.5f);
             NonFiniteInputException e = assertThrows(NonFiniteInputException.class,
-                    () -> ghosts(2).forwardTraining(bad, shape, gamma, beta, y));
+                    () -> ghosts(2).forwardTraining(Values.of(bad), shape, gamma, beta, null, Values.of(y)));
             assertTrue(e.getMessage().contains(String.valueOf(bad.length - 1)), e.getMessage());
             for (float v : y) {
                 assertEquals(42.5f, v, "y was written before the input was rejected");

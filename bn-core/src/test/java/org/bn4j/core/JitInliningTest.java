@@ -36,8 +36,10 @@ class JitInliningTest {
         assumeTrue(BatchNormalizer.usesVectorApi(), "the off-heap vector loops run only with the Vector API");
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.DirectVectorLoops*::*",
-                "-XX:CompileCommand=PrintInlining,org.bn4j.core.VectorLoops::*",
+                "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.DirectVectorLoops::*",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectPlanarKernel::*",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectRowKernel::*",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.VectorLoops::*",
                 "-cp", System.getProperty("java.class.path"), HotKernels.class.getName())
                 .redirectErrorStream(true).start();
         String log = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -76,13 +78,13 @@ class JitInliningTest {
                 BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.builder().activation(act).build(),
                         Parallelism.serial());
                 for (Shape shape : SHAPES) {
-                    DirectFloats x = filled(shape.size(), 1), dy = filled(shape.size(), 2);
-                    DirectFloats y = filled(shape.size(), 3), dx = filled(shape.size(), 4);
+                    Values x = filled(shape.size(), 1), dy = filled(shape.size(), 2);
+                    Values y = filled(shape.size(), 3), dx = filled(shape.size(), 4);
                     double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
                     double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
                     RunningStats running = RunningStats.initial(shape.channels());
                     for (int i = 0; i < 500; i++) {
-                        BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, y);
+                        BatchStats stats = bn.forwardTraining(x, shape, gamma, beta, null, y);
                         bn.backward(x, dy, shape, gamma, beta, stats, dx);
                         bn.forwardInference(x, shape, gamma, beta, running, y);
                     }
@@ -90,13 +92,13 @@ class JitInliningTest {
             }
         }
 
-        private static DirectFloats filled(int n, long seed) {
+        private static Values filled(int n, long seed) {
             ByteBuffer bytes = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder());
             double[] v = TestData.uniform(n, -2, 2, seed);
             for (int i = 0; i < n; i++) {
                 bytes.putFloat(i * Float.BYTES, (float) v[i]);
             }
-            return DirectFloats.of(bytes);
+            return Values.ofDirectFloats(bytes);
         }
     }
 }

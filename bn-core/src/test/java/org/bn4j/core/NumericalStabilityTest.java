@@ -22,8 +22,8 @@ class NumericalStabilityTest {
         double[] exact = new ReferenceBatchNorm(shape).biasedVar(TestData.toDouble(x));
 
         float[] y = new float[x.length];
-        BatchStats stats = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape,
-                new double[] {1, 1, 1}, new double[3], y);
+        BatchStats stats = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(x), shape,
+                new double[] {1, 1, 1}, new double[3], null, Values.of(y));
 
         for (int ch = 0; ch < 3; ch++) {
             assertEquals(exact[ch], stats.biasedVar()[ch], 1e-3 * exact[ch], "relative variance error, channel " + ch);
@@ -45,7 +45,7 @@ class NumericalStabilityTest {
                 BatchNormConfig.DEFAULT_EPS);
 
         float[] y = new float[x.length];
-        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape, gamma, beta, y);
+        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(y));
 
         // A single float mean would be off by up to half an ulp of 1e4 (5e-4), 5% of a standard deviation.
         Tolerances.assertClose(expected, y, 1e-4, "y of large-offset data");
@@ -67,8 +67,8 @@ class NumericalStabilityTest {
         }
         double[] exact = new ReferenceBatchNorm(shape).biasedVar(x);
 
-        BatchStats stats = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(x, shape,
-                new double[] {1, 1, 1, 1}, new double[4], new double[x.length]);
+        BatchStats stats = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(x), shape,
+                new double[] {1, 1, 1, 1}, new double[4], null, Values.of(new double[x.length]));
 
         for (int ch = 0; ch < 4; ch++) {
             assertEquals(exact[ch], stats.biasedVar()[ch], Tolerances.F64 * exact[ch],

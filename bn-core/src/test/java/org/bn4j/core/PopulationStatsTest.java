@@ -27,7 +27,7 @@ class PopulationStatsTest {
 
     private static BatchStats stats(double[] x, Shape shape) {
         int c = shape.channels();
-        return BN.forwardTraining(x, shape, new double[c], new double[c], new double[x.length]);
+        return BN.forwardTraining(Values.of(x), shape, new double[c], new double[c], null, Values.of(new double[x.length]));
     }
 
     private static PopulationStats ofEqualBatches() {
@@ -143,8 +143,8 @@ class PopulationStatsTest {
         double[] big = TestData.activations(eight, TestData.SEED);
         double[] small = TestData.activations(four, TestData.SEED + 1);
         PopulationStats withGhosts = new PopulationStats(3);
-        withGhosts.add(ghosts.forwardTraining(big, eight, new double[3], new double[3], new double[big.length]));
-        withGhosts.add(ghosts.forwardTraining(small, four, new double[3], new double[3], new double[small.length]));
+        withGhosts.add(ghosts.forwardTraining(Values.of(big), eight, new double[3], new double[3], null, Values.of(new double[big.length])));
+        withGhosts.add(ghosts.forwardTraining(Values.of(small), four, new double[3], new double[3], null, Values.of(new double[small.length])));
 
         // The same values added ghost batch by ghost batch: six batches of 2 examples.
         PopulationStats separately = new PopulationStats(3);
@@ -224,8 +224,8 @@ class PopulationStatsTest {
         PopulationStats whole = new PopulationStats(2);
         PopulationStats worker = new PopulationStats(2);
         whole.add(stats(EQUAL_BATCHES[0], TWO_BY_TWO));
-        whole.add(ghosts.forwardTraining(x, shape, new double[2], new double[2], new double[x.length]));
-        worker.add(ghosts.forwardTraining(x, shape, new double[2], new double[2], new double[x.length]));
+        whole.add(ghosts.forwardTraining(Values.of(x), shape, new double[2], new double[2], null, Values.of(new double[x.length])));
+        worker.add(ghosts.forwardTraining(Values.of(x), shape, new double[2], new double[2], null, Values.of(new double[x.length])));
         PopulationStats merged = new PopulationStats(2);
         merged.add(stats(EQUAL_BATCHES[0], TWO_BY_TWO));
         merged.merge(worker);
@@ -312,8 +312,8 @@ class PopulationStatsTest {
     @Test
     void rejectsNonFiniteBatchStatisticsAndKeepsWhatItHad() {
         BatchNormalizer propagating = new BatchNormalizer(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
-        BatchStats withNaN = propagating.forwardTraining(new double[] {1, 2, Double.NaN, 4}, TWO_BY_TWO,
-                new double[2], new double[2], new double[4]);
+        BatchStats withNaN = propagating.forwardTraining(Values.of(new double[] {1, 2, Double.NaN, 4}), TWO_BY_TWO,
+                new double[2], new double[2], null, Values.of(new double[4]));
         PopulationStats population = ofEqualBatches();
         RunningStats before = population.estimate(RunningVariance.UNBIASED);
 

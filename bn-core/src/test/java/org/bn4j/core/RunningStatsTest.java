@@ -23,7 +23,7 @@ class RunningStatsTest {
         BatchNormalizer bn = new BatchNormalizer(config);
         RunningStats running = RunningStats.initial(2);
         for (double[] x : BATCHES) {
-            BatchStats stats = bn.forwardTraining(x, SHAPE, new double[] {1, 1}, new double[] {0, 0}, new double[4]);
+            BatchStats stats = bn.forwardTraining(Values.of(x), SHAPE, new double[] {1, 1}, new double[] {0, 0}, null, Values.of(new double[4]));
             running = running.updated(stats, config);
         }
         return running;
@@ -70,8 +70,8 @@ class RunningStatsTest {
     void cumulativeAverageContinuesFromARestoredBatchCount() {
         BatchNormConfig config = BatchNormConfig.builder().runningAverage(RunningAverage.CUMULATIVE).build();
         RunningStats restored = RunningStats.of(new double[] {4, 0}, new double[] {2, 2}, 3);
-        BatchStats batch = new BatchNormalizer(config).forwardTraining(new double[] {8, 1, 8, 3}, SHAPE,
-                new double[] {1, 1}, new double[] {0, 0}, new double[4]);
+        BatchStats batch = new BatchNormalizer(config).forwardTraining(Values.of(new double[] {8, 1, 8, 3}), SHAPE,
+                new double[] {1, 1}, new double[] {0, 0}, null, Values.of(new double[4]));
 
         RunningStats next = restored.updated(batch, config);
 
@@ -82,8 +82,8 @@ class RunningStatsTest {
     @Test
     void updateLeavesTheOriginalUnchanged() {
         RunningStats before = RunningStats.initial(2);
-        BatchStats batch = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(BATCHES[0], SHAPE,
-                new double[] {1, 1}, new double[] {0, 0}, new double[4]);
+        BatchStats batch = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(BATCHES[0]), SHAPE,
+                new double[] {1, 1}, new double[] {0, 0}, null, Values.of(new double[4]));
 
         before.updated(batch, BatchNormConfig.defaults());
 
@@ -93,8 +93,8 @@ class RunningStatsTest {
 
     @Test
     void rejectsBatchStatisticsWithAnotherChannelCount() {
-        BatchStats threeChannels = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(new double[6],
-                Shape.of(Layout.NC, 2, 3), new double[3], new double[3], new double[6]);
+        BatchStats threeChannels = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(new double[6]),
+                Shape.of(Layout.NC, 2, 3), new double[3], new double[3], null, Values.of(new double[6]));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RunningStats.initial(2).updated(threeChannels, BatchNormConfig.defaults()));
         assertTrue(e.getMessage().contains("3 channels"), e.getMessage());

@@ -39,8 +39,8 @@ class SplitBatchNormalizerTest {
         double[] beta = TestData.uniform(shape.channels(), -1, 1, 4);
         double[] y = new double[shape.size()];
         double[] dx = new double[shape.size()];
-        BatchStats expected = whole.forwardTraining(x, shape, gamma, beta, y);
-        ParamGradients expectedGrads = whole.backward(x, dy, shape, gamma, expected, dx);
+        BatchStats expected = whole.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(y));
+        ParamGradients expectedGrads = whole.backward(Values.of(x), Values.of(dy), shape, gamma, beta, expected, Values.of(dx));
 
         int[] bounds = {0, shape.batch() / 2, shape.batch()};
         List<ChannelMoments> shares = new ArrayList<>();

@@ -3,7 +3,7 @@ package org.bn4j.core;
 import java.util.SplittableRandom;
 
 /** Seeded test inputs; every channel gets its own offset and spread so that centering matters. */
-final class TestData {
+public final class TestData {
     static final long SEED = 20150211L;
 
     private TestData() {
@@ -35,7 +35,7 @@ final class TestData {
         return v;
     }
 
-    static double gaussian(SplittableRandom random) {
+    public static double gaussian(SplittableRandom random) {
         // Box-Muller: SplittableRandom has no nextGaussian on Java 17.
         return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
     }
@@ -50,7 +50,7 @@ final class TestData {
                 .ghostBatchSize(halves ? shape.batch() / 2 : 0).build());
     }
 
-    static float[] toFloat(double[] v) {
+    public static float[] toFloat(double[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];
@@ -58,7 +58,7 @@ final class TestData {
         return f;
     }
 
-    static double[] toDouble(float[] v) {
+    public static double[] toDouble(float[] v) {
         double[] d = new double[v.length];
         for (int i = 0; i < v.length; i++) {
             d[i] = v[i];

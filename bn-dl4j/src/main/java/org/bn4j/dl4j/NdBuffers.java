@@ -3,7 +3,7 @@ package org.bn4j.dl4j;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
-import org.bn4j.core.DirectFloats;
+import org.bn4j.core.Values;
 import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -48,8 +48,8 @@ final class NdBuffers {
     }
 
     /** @return the off-heap memory of {@code a}, which must be {@link #usable} as FLOAT, for bn-core to use in place */
-    static DirectFloats directFloats(INDArray a) {
-        return DirectFloats.of(bytes(a));
+    static Values directFloats(INDArray a) {
+        return Values.ofDirectFloats(bytes(a));
     }
 
     /** @return a direct buffer over the values of {@code a}, which must be {@link #usable} as DOUBLE */

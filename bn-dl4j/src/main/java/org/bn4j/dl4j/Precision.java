@@ -6,6 +6,7 @@ import org.bn4j.core.BatchStats;
 import org.bn4j.core.ParamGradients;
 import org.bn4j.core.RunningStats;
 import org.bn4j.core.Shape;
+import org.bn4j.core.Values;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,62 +19,14 @@ import org.nd4j.linalg.factory.Nd4j;
 enum Precision {
     FLOAT(DataType.FLOAT) {
         @Override
-        BatchStats forwardTraining(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                                   RunningStats running, INDArray y) {
-            return inBuffers(x, x, y, (in, dy, out) ->
-                    bn.forwardTraining(NdBuffers.directFloats(in), shape, gamma, beta, running, NdBuffers.directFloats(out)));
-        }
-
-        @Override
-        double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                                RunningStats running, INDArray y) {
-            return inBuffers(x, x, y, (in, dy, out) ->
-                    bn.forwardInference(NdBuffers.directFloats(in), shape, gamma, beta, running, NdBuffers.directFloats(out)));
-        }
-
-        @Override
-        ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                double[] beta, BatchStats saved, INDArray dx) {
-            return inBuffers(x, dy, dx, (in, grad, out) ->
-                    bn.backward(NdBuffers.directFloats(in), NdBuffers.directFloats(grad), shape, gamma, beta, saved,
-                            NdBuffers.directFloats(out)));
-        }
-
-        @Override
-        ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                         double[] beta, RunningStats running, INDArray dx) {
-            return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.directFloats(in), NdBuffers.directFloats(grad),
-                    shape, gamma, beta, running, NdBuffers.directFloats(out)));
+        Values values(INDArray usable) {
+            return NdBuffers.directFloats(usable);
         }
     },
     DOUBLE(DataType.DOUBLE) {
         @Override
-        BatchStats forwardTraining(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                                   RunningStats running, INDArray y) {
-            return inBuffers(x, x, y, (in, dy, out) ->
-                    bn.forwardTraining(NdBuffers.doubles(in), shape, gamma, beta, running, NdBuffers.doubles(out)));
-        }
-
-        @Override
-        double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                                RunningStats running, INDArray y) {
-            return inBuffers(x, x, y, (in, dy, out) ->
-                    bn.forwardInference(NdBuffers.doubles(in), shape, gamma, beta, running, NdBuffers.doubles(out)));
-        }
-
-        @Override
-        ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                double[] beta, BatchStats saved, INDArray dx) {
-            return inBuffers(x, dy, dx, (in, grad, out) ->
-                    bn.backward(NdBuffers.doubles(in), NdBuffers.doubles(grad), shape, gamma, beta, saved,
-                            NdBuffers.doubles(out)));
-        }
-
-        @Override
-        ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                         double[] beta, RunningStats running, INDArray dx) {
-            return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(NdBuffers.doubles(in), NdBuffers.doubles(grad),
-                    shape, gamma, beta, running, NdBuffers.doubles(out)));
+        Values values(INDArray usable) {
+            return Values.of(NdBuffers.doubles(usable));
         }
     };
 
@@ -88,21 +41,36 @@ enum Precision {
         return networkType == DataType.DOUBLE ? DOUBLE : FLOAT;
     }
 
+    /** @return the memory of {@code usable} (see {@link NdBuffers#usable}) as bn-core uses it in place */
+    abstract Values values(INDArray usable);
+
     /** @param running the running statistics, which batch renormalization needs; may be null otherwise */
-    abstract BatchStats forwardTraining(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                                        RunningStats running, INDArray y);
+    BatchStats forwardTraining(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+                               RunningStats running, INDArray y) {
+        return inBuffers(x, x, y, (in, dy, out) ->
+                bn.forwardTraining(values(in), shape, gamma, beta, running, values(out)));
+    }
 
     /** @return bn-core's bound on {@code |y|}; +infinity when it did not measure one */
-    abstract double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
-                                     RunningStats running, INDArray y);
+    double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
+                            RunningStats running, INDArray y) {
+        return inBuffers(x, x, y, (in, dy, out) ->
+                bn.forwardInference(values(in), shape, gamma, beta, running, values(out)));
+    }
 
     /** @param beta as in the forward pass, which a fused activation's gradient needs; null when locked */
-    abstract ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
-                                     double[] beta, BatchStats saved, INDArray dx);
+    ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
+                            double[] beta, BatchStats saved, INDArray dx) {
+        return inBuffers(x, dy, dx, (in, grad, out) ->
+                bn.backward(values(in), values(grad), shape, gamma, beta, saved, values(out)));
+    }
 
     /** @param beta as in the forward pass, which a fused activation's gradient needs; null when locked */
-    abstract ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape,
-                                              double[] gamma, double[] beta, RunningStats running, INDArray dx);
+    ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
+                                     double[] beta, RunningStats running, INDArray dx) {
+        return inBuffers(x, dy, dx, (in, grad, out) ->
+                bn.backwardInference(values(in), values(grad), shape, gamma, beta, running, values(out)));
+    }
 
     /** A bn-core call on arrays whose memory it can use in place. */
     interface Call<R> {

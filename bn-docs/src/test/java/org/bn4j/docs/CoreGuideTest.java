@@ -12,6 +12,7 @@ import org.bn4j.core.ParamGradients;
 import org.bn4j.core.RunningStats;
 import org.bn4j.core.RunningVariance;
 import org.bn4j.core.Shape;
+import org.bn4j.core.Values;
 import org.junit.jupiter.api.Test;
 
 /** The snippets of docs/core.md, run. */
@@ -38,10 +39,11 @@ class CoreGuideTest {
                 .build();
         BatchNormalizer bn = new BatchNormalizer(config);                     // uses every available processor
 
-        BatchStats batch = bn.forwardTraining(x, shape, gamma, beta, y);        // float[] or double[]
-        RunningStats running = RunningStats.initial(64).updated(batch, config); // immutable: a failed step loses nothing
-        ParamGradients grads = bn.backward(x, dy, shape, gamma, batch, dx);     // writes dx; returns dGamma, dBeta
-        bn.forwardInference(x, shape, gamma, beta, running, y);                // with the running statistics
+        Values in = Values.of(x), out = Values.of(y);                         // float[], double[] or buffers
+        BatchStats batch = bn.forwardTraining(in, shape, gamma, beta, null, out);  // null: no batch renormalization
+        RunningStats running = RunningStats.initial(64).updated(batch, config);   // immutable: a failed step keeps it
+        ParamGradients grads = bn.backward(in, Values.of(dy), shape, gamma, beta, batch, Values.of(dx));
+        bn.forwardInference(in, shape, gamma, beta, running, out);                 // with the running statistics
         // end::quick-start[]
 
         double mean0 = 0;

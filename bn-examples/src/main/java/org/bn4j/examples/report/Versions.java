@@ -8,7 +8,7 @@ import org.bn4j.core.BatchNormalizer;
 
 /**
  * The software a run uses: bn4j's version and commit as the build recorded them, DL4J's and ND4J's versions as
- * resolved on the class path, and whether bn-core runs on the Vector API (it changes timings 1.5-2x).
+ * resolved on the class path, and whether bn-core runs on the Vector API (it changes timings).
  *
  * @param bn4j      bn4j's version, for example {@code 0.1.0-SNAPSHOT}
  * @param commit    the commit bn4j was built from, {@code -dirty} when built with uncommitted changes

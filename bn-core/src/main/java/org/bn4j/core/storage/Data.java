@@ -1,4 +1,4 @@
-package org.bn4j.core;
+package org.bn4j.core.storage;
 
 /**
  * A tensor's values, reached one contiguous segment at a time so that kernels always loop over plain arrays.
@@ -9,36 +9,32 @@ package org.bn4j.core;
  * {@code a[offset(start) ..]}. Writing: {@code A a = writable(start, len, slot)}, fill {@code a[offset(start) ..]},
  * then {@code written(start, len, a)}. Slots keep up to three staged segments of one thread apart (x, dy, out).
  */
-abstract class Data<A> {
-    static final int SLOTS = 3;
+public abstract class Data<A> {
+    public static final int SLOTS = 3;
+    /** Smallest scratch array: a kernel's block, so that one thread allocates its scratch once. */
+    static final int SCRATCH_VALUES = 16 * 1024;
 
     /** @return the number of values */
-    abstract int length();
+    public abstract int length();
 
     /** @return values {@code [start, start + len)} as data of their own, sharing this data's memory */
-    abstract Data<A> slice(int start, int len);
+    public abstract Data<A> slice(int start, int len);
 
-    /** @return the kernel for this element type and the given shape */
-    abstract Kernel<A> kernel(Shape shape);
+    /** @return whether the values are doubles ({@code A} is {@code double[]}), else floats ({@code float[]}) */
+    public abstract boolean holdsDoubles();
 
-    abstract A read(int start, int len, int slot);
+    public abstract A read(int start, int len, int slot);
 
-    abstract A writable(int start, int len, int slot);
+    public abstract A writable(int start, int len, int slot);
 
-    abstract void written(int start, int len, A array);
+    public abstract void written(int start, int len, A array);
 
     /** @return where value {@code start} sits in the array that {@link #read} or {@link #writable} returned */
-    abstract int offset(int start);
+    public abstract int offset(int start);
 
     /** @return the index of the first NaN or infinite value, or -1; serial, for error messages */
-    abstract int firstNonFinite();
-
-    /**
-     * @return the largest {@code |value|} of {@code [start, start + len)}: infinite when one is, NaN when one is; may
-     * stage them through {@code slot}
-     */
-    abstract double largestMagnitude(int start, int len, int slot);
+    public abstract int firstNonFinite();
 
     /** @return value {@code i}, widened to double */
-    abstract double valueAt(int i);
+    public abstract double valueAt(int i);
 }

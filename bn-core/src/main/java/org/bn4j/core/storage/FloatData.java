@@ -1,13 +1,19 @@
-package org.bn4j.core;
+package org.bn4j.core.storage;
 
 import java.nio.FloatBuffer;
 
-/** Float values in a {@code float[]} (used in place) or a {@link FloatBuffer} (staged segment by segment). */
-final class FloatData {
+/**
+ * Float values in a {@code float[]} (used in place) or a {@link FloatBuffer} (staged segment by segment).
+ * Also the template of the twin for the other element type, generated at build time (see bn-core's pom).
+ */
+public final class FloatData {
+    /** The element type, which the twins differ by. */
+    private static final Class<?> ELEMENT = float.class;
+
     private FloatData() {
     }
 
-    static Data<float[]> of(float[] values) {
+    public static Data<float[]> of(float[] values) {
         return of(values, 0, values.length);
     }
 
@@ -15,41 +21,41 @@ final class FloatData {
     private static Data<float[]> of(float[] values, int from, int length) {
         return new Data<>() {
             @Override
-            int length() {
+            public int length() {
                 return length;
             }
 
             @Override
-            Data<float[]> slice(int start, int len) {
+            public Data<float[]> slice(int start, int len) {
                 return of(values, from + start, len);
             }
 
             @Override
-            Kernel<float[]> kernel(Shape shape) {
-                return Kernel.forFloat(shape);
+            public boolean holdsDoubles() {
+                return ELEMENT == double.class;
             }
 
             @Override
-            float[] read(int start, int len, int slot) {
+            public float[] read(int start, int len, int slot) {
                 return values;
             }
 
             @Override
-            float[] writable(int start, int len, int slot) {
+            public float[] writable(int start, int len, int slot) {
                 return values;
             }
 
             @Override
-            void written(int start, int len, float[] array) {
+            public void written(int start, int len, float[] array) {
             }
 
             @Override
-            int offset(int start) {
+            public int offset(int start) {
                 return from + start;
             }
 
             @Override
-            int firstNonFinite() {
+            public int firstNonFinite() {
                 for (int i = 0; i < length; i++) {
                     if (!Float.isFinite(values[from + i])) {
                         return i;
@@ -59,61 +65,56 @@ final class FloatData {
             }
 
             @Override
-            double largestMagnitude(int start, int len, int slot) {
-                return Loops.CHOSEN.largestMagnitude(values, from + start, from + start + len);
-            }
-
-            @Override
-            double valueAt(int i) {
+            public double valueAt(int i) {
                 return values[from + i];
             }
         };
     }
 
     /** @param buffer values {@code [position, limit)}; absolute access, the buffer's position is not moved */
-    static Data<float[]> of(FloatBuffer buffer) {
+    public static Data<float[]> of(FloatBuffer buffer) {
         final int base = buffer.position();
         final int length = buffer.remaining();
         return new Data<>() {
             @Override
-            int length() {
+            public int length() {
                 return length;
             }
 
             @Override
-            Data<float[]> slice(int start, int len) {
+            public Data<float[]> slice(int start, int len) {
                 return of(buffer.slice(base + start, len));
             }
 
             @Override
-            Kernel<float[]> kernel(Shape shape) {
-                return Kernel.forFloat(shape);
+            public boolean holdsDoubles() {
+                return ELEMENT == double.class;
             }
 
             @Override
-            float[] read(int start, int len, int slot) {
+            public float[] read(int start, int len, int slot) {
                 float[] scratch = scratch(slot, len);
                 buffer.get(base + start, scratch, 0, len);
                 return scratch;
             }
 
             @Override
-            float[] writable(int start, int len, int slot) {
+            public float[] writable(int start, int len, int slot) {
                 return scratch(slot, len);
             }
 
             @Override
-            void written(int start, int len, float[] array) {
+            public void written(int start, int len, float[] array) {
                 buffer.put(base + start, array, 0, len);
             }
 
             @Override
-            int offset(int start) {
+            public int offset(int start) {
                 return 0;
             }
 
             @Override
-            int firstNonFinite() {
+            public int firstNonFinite() {
                 for (int i = 0; i < length; i++) {
                     if (!Float.isFinite(buffer.get(base + i))) {
                         return i;
@@ -123,12 +124,7 @@ final class FloatData {
             }
 
             @Override
-            double largestMagnitude(int start, int len, int slot) {
-                return Loops.CHOSEN.largestMagnitude(read(start, len, slot), 0, len);
-            }
-
-            @Override
-            double valueAt(int i) {
+            public double valueAt(int i) {
                 return buffer.get(base + i);
             }
         };
@@ -139,7 +135,7 @@ final class FloatData {
     private static float[] scratch(int slot, int len) {
         float[][] slots = SCRATCH.get();
         if (slots[slot].length < len) {
-            slots[slot] = new float[Math.max(len, Kernel.BLOCK_VALUES)];
+            slots[slot] = new float[Math.max(len, Data.SCRATCH_VALUES)];
         }
         return slots[slot];
     }

@@ -1,4 +1,4 @@
-package org.bn4j.core;
+package org.bn4j.core.loops;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -6,6 +6,8 @@ import java.lang.invoke.MethodType;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.bn4j.core.storage.DirectFloatData;
+import org.bn4j.core.storage.DirectFloats;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -14,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The loops of float data in {@link DirectFloats}, with vectors loaded from and stored to the off-heap memory in place
- * (staging it through arrays doubled the cost of the elementwise passes). Elementwise loops do the scalar operations
+ * (staging it through arrays costs the elementwise passes a copy each way). Elementwise loops do the scalar operations
  * in the scalar order, without fused multiply-adds, so results equal {@link ScalarLoops}' and {@link VectorLoops}' bit
  * for bit; the largest magnitude is exact in any order. The sums of channels-first planes add the same lanes in the
  * same order as {@link VectorLoops}, so they equal its results bit for bit too. The sums of channels-last rows stay
@@ -27,10 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * when the JVM has {@code jdk.incubator.vector}.
  *
  * <p>Loops read the fields they need (such as {@link DirectFloatData#base}) into locals first: on JDK 17 a vector
- * store into a {@code ByteBuffer} is a store to raw memory, after which C2 reloads every field the loop reads; read
- * per vector, they took a quarter to a third of the off-heap normalization's time (probe).
+ * store into a {@code ByteBuffer} is a store to raw memory, after which C2 reloads every field the loop reads.
  */
-final class DirectVectorLoops {
+public final class DirectVectorLoops {
     private static final VectorSpecies<Float> FLOATS = VectorLoops.FLOATS;
     /** The species of {@link VectorLoops}' sums and magnitudes: off-heap sums must widen exactly as array sums do. */
     private static final VectorSpecies<Double> DOUBLES = VectorLoops.DOUBLES;
@@ -84,8 +85,18 @@ final class DirectVectorLoops {
     private DirectVectorLoops() {
     }
 
+    /** @return the memory of {@code floats} in the form {@link #load} and {@link #store} take, made once */
+    private static Object vectorMemory(DirectFloats floats) {
+        Object memory = floats.vectorMemory();
+        if (memory == null) {
+            memory = memoryOf(floats.bytes);
+            floats.cacheVectorMemory(memory);
+        }
+        return memory;
+    }
+
     /** @return the memory of {@code bytes} (positioned at 0) in the form {@link #load} and {@link #store} take */
-    static Object memoryOf(ByteBuffer bytes) {
+    private static Object memoryOf(ByteBuffer bytes) {
         if (!SEGMENTS) {
             return bytes;
         }
@@ -94,11 +105,6 @@ final class DirectVectorLoops {
         } catch (Throwable e) {
             throw rethrown(e);
         }
-    }
-
-    /** @return the kernel for direct float data of this shape: staged reductions, in-place elementwise passes */
-    static Kernel<float[]> kernel(Shape shape) {
-        return Kernel.usesRows(shape) ? new Rows(shape) : new Planes(shape);
     }
 
     /**
@@ -173,13 +179,13 @@ final class DirectVectorLoops {
      * {@link VectorLoops#addDeviations(float[], int, int, double, double[])} on off-heap memory, bit for bit. Ranges
      * too short for vectors are staged.
      */
-    static void addDeviations(DirectFloatData x, int start, int len, double m, double[] deviations) {
+    public static void addDeviations(DirectFloatData x, int start, int len, double m, double[] deviations) {
         if (len < MIN_VECTOR_VALUES) {
             final int o = x.offset(start);
             Loops.CHOSEN.addDeviations(x.read(start, len, 0), o, o + len, m, deviations);
             return;
         }
-        final Object xm = x.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory);
         final int from = x.base + start;
         final int bound = FLOATS.loopBound(len);
         final int whole = VectorLoops.wholeSecondHalvesBound(x.memory.length() - from, 0, bound);
@@ -217,13 +223,13 @@ final class DirectVectorLoops {
      * {@code sums[0..2]}: {@link VectorLoops#gradSums(float[], float[], int, int, double, double[])} on off-heap
      * memory, bit for bit. Ranges too short for vectors are staged.
      */
-    static void gradSums(DirectFloatData x, DirectFloatData dy, int start, int len, double mean, double[] sums) {
+    public static void gradSums(DirectFloatData x, DirectFloatData dy, int start, int len, double mean, double[] sums) {
         if (len < MIN_VECTOR_VALUES) {
             final int o = x.offset(start);
             Loops.CHOSEN.gradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, sums);
             return;
         }
-        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), gm = vectorMemory(dy.memory);
         final int xFrom = x.base + start, gFrom = dy.base + start;
         final int bound = FLOATS.loopBound(len);
         final int whole = VectorLoops.wholeSecondHalvesBound(
@@ -269,9 +275,9 @@ final class DirectVectorLoops {
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
      */
-    static double normalizeMeasuring(DirectFloatData x, DirectFloatData y, int start, int len, float hi, float lo,
+    public static double normalizeMeasuring(DirectFloatData x, DirectFloatData y, int start, int len, float hi, float lo,
                                      float a, float b) {
-        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), ym = vectorMemory(y.memory);
         final int end = start + len;
         final int bound = start + FLOATS.loopBound(len);
         final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
@@ -294,8 +300,8 @@ final class DirectVectorLoops {
     }
 
     /** @return the largest {@code |x|} over {@code [start, start + len)}: infinite when one is, NaN when one is */
-    static double largestMagnitude(DirectFloatData x, int start, int len) {
-        final Object xm = x.memory.vectorMemory();
+    public static double largestMagnitude(DirectFloatData x, int start, int len) {
+        final Object xm = vectorMemory(x.memory);
         final int end = start + len;
         final int bound = len < MIN_VECTOR_VALUES ? start : start + FLOATS.loopBound(len);
         final int xBase = x.base;
@@ -312,8 +318,8 @@ final class DirectVectorLoops {
     }
 
     /** {@code y = ((x - hi) - lo) * a + b} over {@code [start, start + len)}. */
-    static void normalize(DirectFloatData x, DirectFloatData y, int start, int len, float hi, float lo, float a, float b) {
-        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
+    public static void normalize(DirectFloatData x, DirectFloatData y, int start, int len, float hi, float lo, float a, float b) {
+        final Object xm = vectorMemory(x.memory), ym = vectorMemory(y.memory);
         final int end = start + len;
         final int bound = start + FLOATS.loopBound(len);
         final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
@@ -334,9 +340,9 @@ final class DirectVectorLoops {
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
      */
-    static double normalizeTile(DirectFloatData x, DirectFloatData y, int start, int len, float[] hi, float[] lo,
+    public static double normalizeTile(DirectFloatData x, DirectFloatData y, int start, int len, float[] hi, float[] lo,
                                 float[] a, float[] b) {
-        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), ym = vectorMemory(y.memory);
         final int bound = FLOATS.loopBound(len);
         final int xFrom = x.base + start, yFrom = y.base + start;
         IntVector largest = IntVector.zero(INTS);
@@ -357,9 +363,9 @@ final class DirectVectorLoops {
     }
 
     /** {@code dx = k * dy + q * ((x - hi) - lo) + r} over {@code [start, start + len)}. */
-    static void gradApply(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float hi,
+    public static void gradApply(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float hi,
                           float lo, float k, float q, float r) {
-        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), gm = vectorMemory(dy.memory), dm = vectorMemory(dx.memory);
         final int end = start + len;
         final int bound = start + FLOATS.loopBound(len);
         final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
@@ -377,9 +383,9 @@ final class DirectVectorLoops {
     }
 
     /** {@code dx[start + j] = k[j] * dy[start + j] + q[j] * ((x[start + j] - hi[j]) - lo[j]) + r[j]} for {@code j < len}. */
-    static void gradApplyTile(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float[] hi,
+    public static void gradApplyTile(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float[] hi,
                               float[] lo, float[] k, float[] q, float[] r) {
-        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), gm = vectorMemory(dy.memory), dm = vectorMemory(dx.memory);
         final int bound = FLOATS.loopBound(len);
         final int xFrom = x.base + start, gFrom = dy.base + start, dFrom = dx.base + start;
         int j = 0;
@@ -395,14 +401,14 @@ final class DirectVectorLoops {
         }
     }
 
-    // --- with an activation (see Activation): the operations of VectorLoops' activated loops, in place
+    // --- with an activation (see LeakyRelu): the operations of VectorLoops' activated loops, in place
 
     /**
      * {@link #gradSums} with {@code g = gated(((x - hi) - lo) * a + b, dy)} in place of dy:
      * {@link VectorLoops#gatedGradSums(float[], float[], int, int, double, float, float, float, float, float, double[])}
      * on off-heap memory, bit for bit. Ranges too short for vectors are staged.
      */
-    static void gatedGradSums(DirectFloatData x, DirectFloatData dy, int start, int len, double mean, float hi,
+    public static void gatedGradSums(DirectFloatData x, DirectFloatData dy, int start, int len, double mean, float hi,
                               float lo, float a, float b, float slope, double[] sums) {
         if (len < MIN_VECTOR_VALUES) {
             final int o = x.offset(start);
@@ -410,7 +416,7 @@ final class DirectVectorLoops {
                     slope, sums);
             return;
         }
-        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), gm = vectorMemory(dy.memory);
         final int xFrom = x.base + start, gFrom = dy.base + start;
         final int bound = FLOATS.loopBound(len);
         final int whole = VectorLoops.wholeSecondHalvesBound(
@@ -449,7 +455,7 @@ final class DirectVectorLoops {
         double s = VectorLoops.sumOfLanes(s0.add(s1));
         for (; j < len; j++) {
             final float xv = get(x, start + j);
-            final double d = Activation.gated(((xv - hi) - lo) * a + b, get(dy, start + j), slope);
+            final double d = LeakyRelu.gated(((xv - hi) - lo) * a + b, get(dy, start + j), slope);
             g += d;
             p += d * (xv - mean);
             s += d * d;
@@ -464,7 +470,7 @@ final class DirectVectorLoops {
                                             float b, float slope) {
         final double[] lanes = new double[HALF];
         for (int k = 0; k < HALF; k++) {
-            lanes[k] = Activation.gated(((get(x, i + k) - hi) - lo) * a + b, get(dy, i + k), slope);
+            lanes[k] = LeakyRelu.gated(((get(x, i + k) - hi) - lo) * a + b, get(dy, i + k), slope);
         }
         return DoubleVector.fromArray(DOUBLES, lanes, 0);
     }
@@ -474,9 +480,9 @@ final class DirectVectorLoops {
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
      */
-    static double normalizeMeasuringActivated(DirectFloatData x, DirectFloatData y, int start, int len, float hi,
+    public static double normalizeMeasuringActivated(DirectFloatData x, DirectFloatData y, int start, int len, float hi,
                                               float lo, float a, float b, float slope) {
-        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), ym = vectorMemory(y.memory);
         final int end = start + len;
         final int bound = start + FLOATS.loopBound(len);
         final int xBase = x.base, yBase = y.base;
@@ -491,7 +497,7 @@ final class DirectVectorLoops {
         for (; i < end; i++) {
             float v = get(x, i);
             result = Math.max(result, Math.abs(v));
-            put(y, i, Activation.activated(((v - hi) - lo) * a + b, slope));
+            put(y, i, LeakyRelu.activated(((v - hi) - lo) * a + b, slope));
         }
         return result;
     }
@@ -501,9 +507,9 @@ final class DirectVectorLoops {
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
      */
-    static double normalizeActivatedTile(DirectFloatData x, DirectFloatData y, int start, int len, float[] hi,
+    public static double normalizeActivatedTile(DirectFloatData x, DirectFloatData y, int start, int len, float[] hi,
                                          float[] lo, float[] a, float[] b, float slope) {
-        final Object xm = x.memory.vectorMemory(), ym = y.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), ym = vectorMemory(y.memory);
         final int bound = FLOATS.loopBound(len);
         final int xFrom = x.base + start, yFrom = y.base + start;
         IntVector largest = IntVector.zero(INTS);
@@ -519,7 +525,7 @@ final class DirectVectorLoops {
         for (; j < len; j++) {
             final float v = get(x, start + j);
             result = Math.max(result, Math.abs(v));
-            put(y, start + j, Activation.activated(((v - hi[j]) - lo[j]) * a[j] + b[j], slope));
+            put(y, start + j, LeakyRelu.activated(((v - hi[j]) - lo[j]) * a[j] + b[j], slope));
         }
         return result;
     }
@@ -528,9 +534,9 @@ final class DirectVectorLoops {
      * With {@code xc = (x - hi) - lo}: {@code dx = k * gated(xc * a + b, dy) + q * xc + r} over
      * {@code [start, start + len)}.
      */
-    static void gatedGradApply(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float hi,
+    public static void gatedGradApply(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len, float hi,
                                float lo, float k, float q, float r, float a, float b, float slope) {
-        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), gm = vectorMemory(dy.memory), dm = vectorMemory(dx.memory);
         final int end = start + len;
         final int bound = start + FLOATS.loopBound(len);
         final int xBase = x.base, gBase = dy.base, dBase = dx.base;
@@ -542,15 +548,15 @@ final class DirectVectorLoops {
         }
         for (; i < end; i++) {
             final float xc = (get(x, i) - hi) - lo;
-            put(dx, i, k * Activation.gated(xc * a + b, get(dy, i), slope) + q * xc + r);
+            put(dx, i, k * LeakyRelu.gated(xc * a + b, get(dy, i), slope) + q * xc + r);
         }
     }
 
     /** {@link #gatedGradApply} with per-value coefficients {@code [j]} for {@code j < len}. */
-    static void gatedGradApplyTile(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len,
+    public static void gatedGradApplyTile(DirectFloatData x, DirectFloatData dy, DirectFloatData dx, int start, int len,
                                    float[] hi, float[] lo, float[] k, float[] q, float[] r, float[] a, float[] b,
                                    float slope) {
-        final Object xm = x.memory.vectorMemory(), gm = dy.memory.vectorMemory(), dm = dx.memory.vectorMemory();
+        final Object xm = vectorMemory(x.memory), gm = vectorMemory(dy.memory), dm = vectorMemory(dx.memory);
         final int bound = FLOATS.loopBound(len);
         final int xFrom = x.base + start, gFrom = dy.base + start, dFrom = dx.base + start;
         int j = 0;
@@ -564,212 +570,7 @@ final class DirectVectorLoops {
         }
         for (; j < len; j++) {
             final float xc = (get(x, start + j) - hi[j]) - lo[j];
-            put(dx, start + j, k[j] * Activation.gated(xc * a[j] + b[j], get(dy, start + j), slope) + q[j] * xc + r[j]);
-        }
-    }
-
-    /** Channels-first planes: every pass in place, one plane (or part of one) per inner loop. */
-    private static final class Planes extends PlanarKernel.OfFloat {
-        Planes(Shape shape) {
-            super(shape);
-        }
-
-        @Override
-        void runDeviations(Data<float[]> x, int start, int len, double m, double[] deviations) {
-            DirectVectorLoops.addDeviations((DirectFloatData) x, start, len, m, deviations);
-        }
-
-        @Override
-        void runGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean, double[] sums) {
-            DirectVectorLoops.gradSums((DirectFloatData) x, (DirectFloatData) dy, start, len, mean, sums);
-        }
-
-        @Override
-        void runGatedGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean,
-                              ActivationGate<float[]> gate, int ch, double[] sums) {
-            DirectVectorLoops.gatedGradSums((DirectFloatData) x, (DirectFloatData) dy, start, len, mean, gate.hi()[ch],
-                    gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (float) gate.slope(), sums);
-        }
-
-        // Identity and an activation run in methods of their own, so that the identity passes compile as they would
-        // without activations.
-
-        @Override
-        public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                         float[] centerLo, float[] scale, float[] shift, Activation act) {
-            return act.isIdentity() ? normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift)
-                    : normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
-        }
-
-        private double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                          float[] centerLo, float[] scale, float[] shift) {
-            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-            final int channels = channelCount(task), ch0 = firstChannel(task);
-            double largest = 0;
-            for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int ch = ch0; ch < ch0 + channels; ch++) {
-                    largest = Math.max(largest, DirectVectorLoops.normalizeMeasuring(xd, yd, start + (ch - ch0) * run,
-                            run, centerHi[ch], centerLo[ch], scale[ch], shift[ch]));
-                }
-            }
-            return largest;
-        }
-
-        /** Measures too, as {@link Rows#normalize} does: one activated loop of each kind is enough. */
-        private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                          float[] centerLo, float[] scale, float[] shift, float slope) {
-            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-            final int channels = channelCount(task), ch0 = firstChannel(task);
-            double largest = 0;
-            for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int ch = ch0; ch < ch0 + channels; ch++) {
-                    largest = Math.max(largest, DirectVectorLoops.normalizeMeasuringActivated(xd, yd,
-                            start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch], scale[ch], shift[ch], slope));
-                }
-            }
-            return largest;
-        }
-
-        @Override
-        public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                              float[] scale, float[] shift, Activation act) {
-            if (act.isIdentity()) {
-                normalize(x, y, task, centerHi, centerLo, scale, shift);
-            } else {
-                normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
-            }
-        }
-
-        private void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                               float[] scale, float[] shift) {
-            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-            final int channels = channelCount(task), ch0 = firstChannel(task);
-            for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int ch = ch0; ch < ch0 + channels; ch++) {
-                    DirectVectorLoops.normalize(xd, yd, start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch],
-                            scale[ch], shift[ch]);
-                }
-            }
-        }
-
-        @Override
-        public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
-                              ActivationGate<float[]> gate) {
-            if (gate == null) {
-                gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
-            } else {
-                gatedGradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset, gate);
-            }
-        }
-
-        private void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
-            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
-            final int channels = channelCount(task), ch0 = firstChannel(task);
-            for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int ch = ch0; ch < ch0 + channels; ch++) {
-                    DirectVectorLoops.gradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch],
-                            dyScale[ch], xcScale[ch], offset[ch]);
-                }
-            }
-        }
-
-        private void gatedGradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                                    float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
-                                    ActivationGate<float[]> gate) {
-            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
-            final int channels = channelCount(task), ch0 = firstChannel(task);
-            final float[] a = gate.scale(), b = gate.shift();
-            final float slope = (float) gate.slope();
-            for (int k = 0, segments = segments(task); k < segments; k++) {
-                final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-                for (int ch = ch0; ch < ch0 + channels; ch++) {
-                    DirectVectorLoops.gatedGradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch],
-                            centerLo[ch], dyScale[ch], xcScale[ch], offset[ch], a[ch], b[ch], slope);
-                }
-            }
-        }
-    }
-
-    /** Channels-last rows: reductions staged as for any buffer, elementwise passes in place a tile at a time. */
-    private static final class Rows extends RowKernel.OfFloat {
-        Rows(Shape shape) {
-            super(shape);
-        }
-
-        @Override
-        public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                         float[] centerLo, float[] scale, float[] shift, Activation act) {
-            return act.isIdentity() ? normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift)
-                    : normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) act.negativeSlope());
-        }
-
-        private double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                          float[] centerLo, float[] scale, float[] shift) {
-            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-            final int start = start(task), len = rowCount(task) * c;
-            double largest = 0;
-            for (int j = 0; j < len; j += tile) {
-                largest = Math.max(largest, DirectVectorLoops.normalizeTile(xd, yd, start + j, Math.min(tile, len - j),
-                        centerHi, centerLo, scale, shift));
-            }
-            return largest;
-        }
-
-        private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                          float[] centerLo, float[] scale, float[] shift, float slope) {
-            final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-            final int start = start(task), len = rowCount(task) * c;
-            double largest = 0;
-            for (int j = 0; j < len; j += tile) {
-                largest = Math.max(largest, DirectVectorLoops.normalizeActivatedTile(xd, yd, start + j,
-                        Math.min(tile, len - j), centerHi, centerLo, scale, shift, slope));
-            }
-            return largest;
-        }
-
-        /** Measures too: in loops that wait on memory, measuring costs nothing, and one loop of each kind is enough. */
-        @Override
-        public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
-                              float[] scale, float[] shift, Activation act) {
-            normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift, act);
-        }
-
-        @Override
-        public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                              float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
-                              ActivationGate<float[]> gate) {
-            if (gate == null) {
-                gradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset);
-            } else {
-                gatedGradApply(x, dy, dx, task, centerHi, centerLo, dyScale, xcScale, offset, gate);
-            }
-        }
-
-        private void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                               float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
-            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
-            final int start = start(task), len = rowCount(task) * c;
-            for (int j = 0; j < len; j += tile) {
-                DirectVectorLoops.gradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi, centerLo,
-                        dyScale, xcScale, offset);
-            }
-        }
-
-        private void gatedGradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
-                                    float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
-                                    ActivationGate<float[]> gate) {
-            final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
-            final int start = start(task), len = rowCount(task) * c;
-            for (int j = 0; j < len; j += tile) {
-                DirectVectorLoops.gatedGradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi,
-                        centerLo, dyScale, xcScale, offset, gate.scale(), gate.shift(), (float) gate.slope());
-            }
+            put(dx, start + j, k[j] * LeakyRelu.gated(xc * a[j] + b[j], get(dy, start + j), slope) + q[j] * xc + r[j]);
         }
     }
 }

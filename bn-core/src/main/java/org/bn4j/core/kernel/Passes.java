@@ -1,25 +1,40 @@
-package org.bn4j.core;
+package org.bn4j.core.kernel;
+
+import java.util.function.IntConsumer;
+import org.bn4j.core.storage.Data;
 
 /**
- * Runs a {@link Kernel}'s blocks for one tensor and merges their partial results per channel in group
- * order ({@link Moments} for statistics), the one place where reductions across blocks are combined. Everything here is O(C) or O(groups * C); the
- * O(size) work is in the kernel.
+ * Runs a {@link Kernel}'s blocks for one tensor and merges their partial results per channel in group order
+ * ({@link Moments} for statistics), the one place where reductions across blocks are combined. Everything here is
+ * O(C) or O(groups * C); the O(size) work is in the kernel. One per call; not thread-safe.
  */
-final class Passes<A> {
+public final class Passes<A> {
     private final Kernel<A> kernel;
-    private final Parallelism parallelism;
+    private final Tasks parallelism;
     private final int channels;
     private final long elements;
 
-    Passes(Kernel<A> kernel, Shape shape, Parallelism parallelism) {
-        this.kernel = kernel;
+    /** How the blocks run: all of them, on any number of threads, before it returns. */
+    @FunctionalInterface
+    public interface Tasks {
+        /** Runs {@code task.accept(i)} for every i in {@code [0, tasks)}; {@code elements} sizes the work. */
+        void forEach(int tasks, long elements, IntConsumer task);
+    }
+
+    /** Per channel: the mean and the biased variance ({@code M2 / count}) of {@code count} values. */
+    public record Statistics(double[] mean, double[] biasedVar, long count) {
+    }
+
+    /** @param data the data of the call, which chooses the kernel with {@code dims} (see {@link Kernel#of}) */
+    public Passes(Data<A> data, Dims dims, Tasks parallelism) {
+        this.kernel = Kernel.of(data, dims);
         this.parallelism = parallelism;
-        this.channels = shape.channels();
-        this.elements = shape.size();
+        this.channels = dims.channels();
+        this.elements = dims.size();
     }
 
     /** Per-channel mean and biased variance of x, merged over the blocks in group order. */
-    BatchStats batchStats(Data<A> x, double eps) {
+    public Statistics statistics(Data<A> x) {
         int slots = kernel.groups() * channels;
         double[] count = new double[slots];
         double[] mean = new double[slots];
@@ -43,11 +58,11 @@ final class Passes<A> {
             channelMean[ch] = merged[ch].mean;
             biasedVar[ch] = merged[ch].m2 / merged[ch].count;
         }
-        return new BatchStats(channelMean, biasedVar, eps, (long) merged[channels - 1].count);
+        return new Statistics(channelMean, biasedVar, (long) merged[channels - 1].count);
     }
 
     /** @return the largest {@code |x|}: infinite or NaN when x holds one */
-    double largestMagnitude(Data<A> x) {
+    public double largestMagnitude(Data<A> x) {
         double[] largest = new double[kernel.tasks()];
         parallelism.forEach(kernel.tasks(), elements, task -> largest[task] = kernel.largestMagnitude(x, task));
         return largestOf(largest);
@@ -59,14 +74,15 @@ final class Passes<A> {
      *
      * @return the largest {@code |x|}: infinite or NaN when x holds one (y is then written all the same)
      */
-    double normalizeMeasuring(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift, Activation act) {
+    public double normalizeMeasuring(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift,
+                                     double activationSlope) {
         A hi = kernel.narrow(center);
         A lo = kernel.residual(center);
         A a = kernel.narrow(scale);
         A b = kernel.narrow(shift);
         double[] largest = new double[kernel.tasks()];
         parallelism.forEach(kernel.tasks(), elements,
-                task -> largest[task] = kernel.normalizeMeasuring(x, y, task, hi, lo, a, b, act));
+                task -> largest[task] = kernel.normalizeMeasuring(x, y, task, hi, lo, a, b, activationSlope));
         return largestOf(largest);
     }
 
@@ -78,29 +94,31 @@ final class Passes<A> {
         return result;
     }
 
-    /** {@code y = act((x - center) * scale + shift)}, per channel. */
-    void normalize(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift, Activation act) {
+    /** {@code y = act((x - center) * scale + shift)}, per channel, act the leaky ReLU of {@code activationSlope}. */
+    public void normalize(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift,
+                          double activationSlope) {
         A hi = kernel.narrow(center);
         A lo = kernel.residual(center);
         A a = kernel.narrow(scale);
         A b = kernel.narrow(shift);
-        parallelism.forEach(kernel.tasks(), elements, task -> kernel.normalize(x, y, task, hi, lo, a, b, act));
+        parallelism.forEach(kernel.tasks(), elements,
+                task -> kernel.normalize(x, y, task, hi, lo, a, b, activationSlope));
     }
 
     /**
      * @return the gate through which the backward pass applies {@code act}'s gradient after a forward pass
-     * {@link #normalize}{@code (x, y, center, scale, shift, act)}; null for identity
+     * {@link #normalize}{@code (x, y, center, scale, shift, activationSlope)}; null for {@link Kernel#IDENTITY}
      */
-    ActivationGate<A> gate(double[] center, double[] scale, double[] shift, Activation act) {
-        return act.isIdentity() ? null : new ActivationGate<>(kernel.narrow(center), kernel.residual(center),
-                kernel.narrow(scale), kernel.narrow(shift), act.negativeSlope());
+    public ActivationGate<A> gate(double[] center, double[] scale, double[] shift, double activationSlope) {
+        return Kernel.isIdentity(activationSlope) ? null : new ActivationGate<>(kernel.narrow(center),
+                kernel.residual(center), kernel.narrow(scale), kernel.narrow(shift), activationSlope);
     }
 
     /**
      * @return {@code {sum(g), sum(g * (x - mean)), sum(g^2)}} per channel, summed over the blocks in group order, with
      * g the activation's gradient of dy through the gate (dy itself when the gate is null)
      */
-    double[][] gradSums(Data<A> x, Data<A> dy, double[] mean, ActivationGate<A> gate) {
+    public double[][] gradSums(Data<A> x, Data<A> dy, double[] mean, ActivationGate<A> gate) {
         int slots = kernel.groups() * channels;
         double[][] perSlot = new double[3][slots];
         parallelism.forEach(kernel.tasks(), elements,
@@ -118,8 +136,8 @@ final class Passes<A> {
     }
 
     /** {@code dx = dyScale * g + xcScale * (x - center) + offset}, per channel, g as in {@link #gradSums}. */
-    void gradApply(Data<A> x, Data<A> dy, Data<A> dx, double[] center, double[] dyScale, double[] xcScale,
-                   double[] offset, ActivationGate<A> gate) {
+    public void gradApply(Data<A> x, Data<A> dy, Data<A> dx, double[] center, double[] dyScale, double[] xcScale,
+                          double[] offset, ActivationGate<A> gate) {
         A hi = kernel.narrow(center);
         A lo = kernel.residual(center);
         A k = kernel.narrow(dyScale);

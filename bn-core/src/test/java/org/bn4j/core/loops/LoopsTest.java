@@ -1,4 +1,4 @@
-package org.bn4j.core;
+package org.bn4j.core.loops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,6 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.bn4j.core.BatchNormalizer;
+import org.bn4j.core.TestData;
+import org.bn4j.core.kernel.Moments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

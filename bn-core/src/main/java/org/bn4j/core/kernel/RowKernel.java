@@ -1,7 +1,10 @@
-package org.bn4j.core;
+package org.bn4j.core.kernel;
+
+import org.bn4j.core.loops.Loops;
+import org.bn4j.core.storage.Data;
 
 /**
- * Channels-last tensors ({@link Layout#NC}, {@link Layout#NWC}, {@link Layout#NHWC}, {@link Layout#NDHWC}) and
+ * Channels-last tensors ({@code NC}, {@code NWC}, {@code NHWC}, {@code NDHWC}) and
  * channels-first ones with one value per plane: element {@code (row, ch)} sits at {@code row * C + ch}, with
  * {@code N * spatial} rows.
  *
@@ -25,16 +28,15 @@ abstract class RowKernel<A> implements Kernel<A> {
     static final int TILE_VALUES = 1024;
 
     /**
-     * Fewest rows per group. Each (group, channel) slot costs a few divisions to finish and merge; with wide rows
-     * (C = 1024: 16 rows per {@link Kernel#BLOCK_VALUES}) those made up a third of the forward pass. 64 rows ran the
-     * forward pass of NC 256x1024 in two thirds of the time, and 128 rows slowed the backward pass (its group no
-     * longer fits the core's cache) (probe, JDK 17).
+     * Fewest rows per group, so a block may exceed {@link Kernel#BLOCK_VALUES} when rows are wide: each (group,
+     * channel) slot costs divisions to finish and merge, which dominate short groups of wide rows, while a group
+     * much longer no longer fits the core's cache in the backward pass (docs/performance.md, design decisions).
      */
     static final int MIN_GROUP_ROWS = 64;
 
-    RowKernel(Shape shape) {
-        this.rows = shape.batch() * shape.spatial();
-        this.c = shape.channels();
+    RowKernel(Dims dims) {
+        this.rows = dims.batch() * dims.spatial();
+        this.c = dims.channels();
         this.rowsPerGroup = Math.max(MIN_GROUP_ROWS, BLOCK_VALUES / c);
         this.groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         this.tileRows = Math.max(1, Math.min(rowsPerGroup, TILE_VALUES / c));
@@ -63,7 +65,7 @@ abstract class RowKernel<A> implements Kernel<A> {
 
     @Override
     public double largestMagnitude(Data<A> x, int task) {
-        return x.largestMagnitude(start(task), rowCount(task) * c, 0);
+        return largestMagnitude(x, start(task), rowCount(task) * c);
     }
 
     /** @return the per-channel values repeated once per row of a tile, written into {@code out} */
@@ -95,12 +97,13 @@ abstract class RowKernel<A> implements Kernel<A> {
     }
 
     @Override
-    public void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift, Activation act) {
+    public void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift,
+                          double activationSlope) {
         final int start = start(task), rowCount = rowCount(task), len = rowCount * c;
         final A xa = x.read(start, len, 0);
         final A ya = y.writable(start, len, 1);
         final int o = x.offset(start);
-        if (act.isIdentity()) {
+        if (Kernel.isIdentity(activationSlope)) {
             for (int r = 0; r < rowCount; r += tileRows) {
                 normalizeTile(xa, ya, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo, scale,
                         shift);
@@ -108,7 +111,7 @@ abstract class RowKernel<A> implements Kernel<A> {
         } else {
             for (int r = 0; r < rowCount; r += tileRows) {
                 normalizeActivatedTile(xa, ya, o + r * c, Math.min(tileRows, rowCount - r) * c, centerHi, centerLo,
-                        scale, shift, act.negativeSlope());
+                        scale, shift, activationSlope);
             }
         }
         y.written(start, len, ya);
@@ -176,123 +179,4 @@ abstract class RowKernel<A> implements Kernel<A> {
     /** See {@link Loops#gatedGradApplyTile(float[], float[], float[], int, int, float[], float[], float[], float[], float[], float[], float[], float)}. */
     abstract void gatedGradApplyTile(A x, A dy, A dx, int base, int n, A hi, A lo, A k, A q, A r,
                                      ActivationGate<A> gate);
-
-    /** Float data staged through arrays; {@link DirectVectorLoops} overrides its elementwise passes. */
-    static class OfFloat extends RowKernel<float[]> implements FloatKernel {
-        OfFloat(Shape shape) {
-            super(shape);
-        }
-
-        @Override
-        public float[] narrow(double[] v) {
-            return tiled(FloatKernel.super.narrow(v), new float[tile]);
-        }
-
-        @Override
-        public float[] residual(double[] v) {
-            return tiled(FloatKernel.super.residual(v), new float[tile]);
-        }
-
-        @Override
-        void addRowDeviations(float[] a, int base, int rows, double[] mean, double[] sumD, double[] sumD2) {
-            Loops.CHOSEN.addRowDeviations(a, base, rows, c, mean, sumD, sumD2);
-        }
-
-        @Override
-        void addRowGradSums(float[] x, float[] dy, int base, int rows, double[] mean, double[] sumDy,
-                            double[] sumDyXc, double[] sumDySq) {
-            Loops.CHOSEN.addRowGradSums(x, dy, base, rows, c, mean, sumDy, sumDyXc, sumDySq);
-        }
-
-        @Override
-        void normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] scale,
-                           float[] shift) {
-            Loops.CHOSEN.normalizeTile(x, y, base, n, hi, lo, scale, shift);
-        }
-
-        @Override
-        void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
-                           float[] q, float[] r) {
-            Loops.CHOSEN.gradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r);
-        }
-
-        @Override
-        void normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] scale,
-                                    float[] shift, double slope) {
-            Loops.CHOSEN.normalizeActivatedTile(x, y, base, n, hi, lo, scale, shift, (float) slope);
-        }
-
-        @Override
-        void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, double[] mean,
-                                 ActivationGate<float[]> gate, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
-            Loops.CHOSEN.addRowGatedGradSums(x, dy, base, rows, c, mean, gate.hi(), gate.lo(), gate.scale(),
-                    gate.shift(), (float) gate.slope(), sumDy, sumDyXc, sumDySq);
-        }
-
-        @Override
-        void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
-                                float[] k, float[] q, float[] r, ActivationGate<float[]> gate) {
-            Loops.CHOSEN.gatedGradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r, gate.scale(), gate.shift(),
-                    (float) gate.slope());
-        }
-    }
-
-    static final class OfDouble extends RowKernel<double[]> implements DoubleKernel {
-        OfDouble(Shape shape) {
-            super(shape);
-        }
-
-        @Override
-        public double[] narrow(double[] v) {
-            return tiled(DoubleKernel.super.narrow(v), new double[tile]);
-        }
-
-        @Override
-        public double[] residual(double[] v) {
-            return tiled(DoubleKernel.super.residual(v), new double[tile]);
-        }
-
-        @Override
-        void addRowDeviations(double[] a, int base, int rows, double[] mean, double[] sumD, double[] sumD2) {
-            Loops.CHOSEN.addRowDeviations(a, base, rows, c, mean, sumD, sumD2);
-        }
-
-        @Override
-        void addRowGradSums(double[] x, double[] dy, int base, int rows, double[] mean, double[] sumDy,
-                            double[] sumDyXc, double[] sumDySq) {
-            Loops.CHOSEN.addRowGradSums(x, dy, base, rows, c, mean, sumDy, sumDyXc, sumDySq);
-        }
-
-        @Override
-        void normalizeTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] scale,
-                           double[] shift) {
-            Loops.CHOSEN.normalizeTile(x, y, base, n, hi, lo, scale, shift);
-        }
-
-        @Override
-        void gradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo, double[] k,
-                           double[] q, double[] r) {
-            Loops.CHOSEN.gradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r);
-        }
-
-        @Override
-        void normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] scale,
-                                    double[] shift, double slope) {
-            Loops.CHOSEN.normalizeActivatedTile(x, y, base, n, hi, lo, scale, shift, (double) slope);
-        }
-
-        @Override
-        void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, double[] mean,
-                                 ActivationGate<double[]> gate, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
-            Loops.CHOSEN.addRowGatedGradSums(x, dy, base, rows, c, mean, gate.hi(), gate.lo(), gate.scale(),
-                    gate.shift(), (double) gate.slope(), sumDy, sumDyXc, sumDySq);
-        }
-
-        @Override
-        void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
-                                double[] k, double[] q, double[] r, ActivationGate<double[]> gate) {
-            Loops.CHOSEN.gatedGradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r, gate.scale(), gate.shift(),
-                    (double) gate.slope());
-        }
-    }
 }

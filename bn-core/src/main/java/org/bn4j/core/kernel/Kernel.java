@@ -1,4 +1,8 @@
-package org.bn4j.core;
+package org.bn4j.core.kernel;
+
+import org.bn4j.core.loops.Loops;
+import org.bn4j.core.storage.Data;
+import org.bn4j.core.storage.DirectFloatData;
 
 /**
  * The loops of batch normalization for one layout family and one primitive array type {@code A}
@@ -9,31 +13,41 @@ package org.bn4j.core;
  * {@link Passes} runs the blocks on any number of threads and merges the slots of each channel in group
  * order, so the floating-point reduction order, and thus every result bit, is the same at any thread count.
  *
- * <p>Blocks reach the data one contiguous segment of at most {@link #BLOCK_VALUES} values (or one row) at a
- * time through {@link Data}. All the {@link Data} of one call are of one kind (all arrays or all buffers), so
- * a segment sits at the same offset in each of them: the loops index every array with one expression, the
- * shape the JIT vectorizes.
+ * <p>Blocks reach the data one contiguous segment at a time through {@link Data}: a channels-first segment holds at
+ * most {@link #BLOCK_VALUES} values; a channels-last one is a block's whole rows, at least
+ * {@code RowKernel.MIN_GROUP_ROWS} of them, so more than {@link #BLOCK_VALUES} values when rows are wide. All the
+ * {@link Data} of one call are of one kind (all arrays or all buffers), so a segment sits at the same offset in each
+ * of them: the loops index every array with one expression, the shape the JIT vectorizes.
  *
- * <p>Kernels trust their arguments: {@link BatchNormalizer} validates lengths and shapes before calling them.
+ * <p>Kernels trust their arguments: the API validates lengths and shapes before calling them.
  * Coefficient arrays are as {@link #narrow} and {@link #residual} return them for the kernel's loops.
  */
-interface Kernel<A> {
-    /** Target number of values in one block and one segment: small enough that a second pass hits L2. */
+public interface Kernel<A> {
+    /** Target number of values in one block: small enough that a block's second pass finds it in cache. */
     int BLOCK_VALUES = 16 * 1024;
 
-    /** @return the kernel for float data of this shape */
-    static Kernel<float[]> forFloat(Shape shape) {
-        return usesRows(shape) ? new RowKernel.OfFloat(shape) : new PlanarKernel.OfFloat(shape);
+    /** The activation slope that stands for no activation: plain batch normalization. */
+    double IDENTITY = Double.NaN;
+
+    /** @return whether {@code activationSlope} is {@link #IDENTITY} */
+    static boolean isIdentity(double activationSlope) {
+        return Double.isNaN(activationSlope);
     }
 
-    /** @return the kernel for double data of this shape */
-    static Kernel<double[]> forDouble(Shape shape) {
-        return usesRows(shape) ? new RowKernel.OfDouble(shape) : new PlanarKernel.OfDouble(shape);
-    }
-
-    /** Channels-first data with one value per plane is laid out exactly like channels-last rows. */
-    static boolean usesRows(Shape shape) {
-        return shape.layout().isChannelsLast() || shape.spatial() == 1;
+    /**
+     * @return the kernel for {@code data} of these dimensions: by layout family and element type, and for off-heap
+     * floats with the Vector API one that loads and stores the memory in place
+     */
+    @SuppressWarnings("unchecked")
+    static <A> Kernel<A> of(Data<A> data, Dims dims) {
+        boolean rows = dims.channelsLast() || dims.spatial() == 1;   // one value per plane: laid out as rows
+        if (data instanceof DirectFloatData && Loops.usesVectorApi()) {
+            return (Kernel<A>) (rows ? new DirectRowKernel(dims) : new DirectPlanarKernel(dims));
+        }
+        if (data.holdsDoubles()) {
+            return (Kernel<A>) (rows ? new DoubleRowKernel(dims) : new DoublePlanarKernel(dims));
+        }
+        return (Kernel<A>) (rows ? new FloatRowKernel(dims) : new FloatPlanarKernel(dims));
     }
 
     /** @return the number of independent blocks */
@@ -46,28 +60,31 @@ interface Kernel<A> {
     void moments(Data<A> x, int task, double[] count, double[] mean, double[] m2);
 
     /**
-     * Scalar math: {@code y = act(((x - centerHi) - centerLo) * scale + shift)}; y may be x. Identity runs the loops of
-     * plain batch normalization, untouched.
+     * Scalar math: {@code y = act(((x - centerHi) - centerLo) * scale + shift)}, act the leaky ReLU of
+     * {@code activationSlope}; y may be x. {@link #IDENTITY} runs the loops of plain batch normalization, untouched.
      */
-    void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift, Activation act);
+    void normalize(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift, double activationSlope);
 
     /** @return the largest {@code |x|} over the task's values: infinite when one is, NaN when one is */
     double largestMagnitude(Data<A> x, int task);
+
+    /** @return the largest {@code |x|} over {@code [start, start + len)}, one segment */
+    double largestMagnitude(Data<A> x, int start, int len);
 
     /**
      * {@link #normalize} and {@link #largestMagnitude} of the task in one: y is written whatever x holds. This measures
      * the task's values, then normalizes them while they are in cache; kernels that can do both in one loop do.
      */
     default double normalizeMeasuring(Data<A> x, Data<A> y, int task, A centerHi, A centerLo, A scale, A shift,
-                                      Activation act) {
+                                      double activationSlope) {
         double largest = largestMagnitude(x, task);
-        normalize(x, y, task, centerHi, centerLo, scale, shift, act);
+        normalize(x, y, task, centerHi, centerLo, scale, shift, activationSlope);
         return largest;
     }
 
     /**
      * Block gradient sums: writes {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} of each slot the
-     * task owns. The last bounds the input gradient (see {@link ParamGradients#inputGradientBound()}). With a gate,
+     * task owns. The last bounds the input gradient (see {@code ParamGradients.inputGradientBound()}). With a gate,
      * the activation's gradient of dy takes dy's place; null for identity.
      */
     void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc, double[] sumDySq,

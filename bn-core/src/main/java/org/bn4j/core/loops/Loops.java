@@ -1,12 +1,12 @@
-package org.bn4j.core;
+package org.bn4j.core.loops;
 
 /**
  * The inner loops that JDK 17's JIT does not vectorize by itself, and that bound BN's speed when it does not:
  * <ul>
  *   <li>reductions along one contiguous segment: the statistics' moments and the backward pass's gradient sums (Java
  *       keeps floating-point sums in order), and the largest magnitude, which checks input under
- *       {@link NonFinitePolicy#REJECT};</li>
- *   <li>the loops of channels-last rows ({@link RowKernel}): per-channel sums down the rows, and elementwise loops
+ *       {@code NonFinitePolicy.REJECT};</li>
+ *   <li>the loops of channels-last rows ({@code RowKernel}): per-channel sums down the rows, and elementwise loops
  *       over a tile of whole rows with data at {@code base + j} and per-channel values repeated per row at {@code j}.
  *       The JIT does not vectorize loops whose arrays are indexed from different offsets.</li>
  * </ul>
@@ -14,13 +14,18 @@ package org.bn4j.core;
  * Vector API when the JVM was started with {@code --add-modules jdk.incubator.vector}; otherwise {@link ScalarLoops}
  * does. Either gives the same result at any thread count; the two differ from each other in the last bits only.
  */
-interface Loops {
-    /** The implementation the kernels use, chosen once per JVM (see {@link BatchNormalizer#usesVectorApi()}). */
+public interface Loops {
+    /** The implementation the kernels use, chosen once per JVM (see {@code BatchNormalizer.usesVectorApi()}). */
     Loops CHOSEN = choose();
+
+    /** @return whether {@link #CHOSEN} runs on the Vector API */
+    static boolean usesVectorApi() {
+        return !(CHOSEN instanceof ScalarLoops);
+    }
 
     /**
      * Adds {@code sum(a - m)} and {@code sum((a - m)^2)} over {@code [from, to)} to {@code deviations[0..1]}: the
-     * statistics' one pass, {@code m} a shift (see {@link Moments#mergeDeviations}).
+     * statistics' one pass, {@code m} a shift (see the kernel layer's {@code Moments.ofDeviations}).
      */
     void addDeviations(float[] a, int from, int to, double m, double[] deviations);
 
@@ -73,8 +78,8 @@ interface Loops {
     void gradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo, double[] k,
                        double[] q, double[] r);
 
-    // --- with an activation (see Activation): v = ((x - hi) - lo) * a + b is the normalized value, rounded as the
-    // forward pass rounds it, act(v) = Activation.activated(v, slope) and gated(v, dy) = Activation.gated(v, dy, slope)
+    // --- with an activation (see LeakyRelu): v = ((x - hi) - lo) * a + b is the normalized value, rounded as the
+    // forward pass rounds it, act(v) = LeakyRelu.activated(v, slope) and gated(v, dy) = LeakyRelu.gated(v, dy, slope)
 
     /** Runs of one channel: {@code y[i] = act(((x[i] - hi) - lo) * a + b)} over {@code [from, to)}; y may be x. */
     void normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b, float slope);
@@ -157,7 +162,7 @@ interface Loops {
         boolean wanted = !"false".equalsIgnoreCase(System.getProperty("bn4j.vectorApi"));
         if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
-                return (Loops) Class.forName("org.bn4j.core.VectorLoops")
+                return (Loops) Class.forName("org.bn4j.core.loops.VectorLoops")
                         .getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
                 return new ScalarLoops();

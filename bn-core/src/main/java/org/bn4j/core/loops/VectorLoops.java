@@ -1,4 +1,4 @@
-package org.bn4j.core;
+package org.bn4j.core.loops;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -33,8 +33,8 @@ final class VectorLoops implements Loops {
     private static final VectorSpecies<Double> DOUBLE_DATA = DOUBLES;
     private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, DOUBLE_DATA.vectorShape());
     /**
-     * Below this many values a run takes the scalar loops. At 64, the 50-value planes of NCW 32x128x50 ran the
-     * statistics and gradient sums in scalar code, about 1.4 times as slow as with vectors (probe, JDK 17).
+     * Below this many values a run takes the scalar loops. Kept low so that short planes (NCW sequences of a few
+     * dozen steps) still run their sums on vectors.
      */
     static final int MIN_VECTOR_VALUES = 16;
 
@@ -491,7 +491,7 @@ final class VectorLoops implements Loops {
             activated(v, slope).intoArray(y, base + j);
         }
         for (; j < n; j++) {
-            y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+            y[base + j] = LeakyRelu.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
         }
     }
 
@@ -507,7 +507,7 @@ final class VectorLoops implements Loops {
             activated(v, slope).intoArray(y, base + j);
         }
         for (; j < n; j++) {
-            y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+            y[base + j] = LeakyRelu.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
         }
     }
 
@@ -534,7 +534,7 @@ final class VectorLoops implements Loops {
         final double[] lanes = new double[HALF];
         for (int k = 0; k < HALF; k++) {
             final int c = ch + k * step;
-            lanes[k] = Activation.gated(((x[i + k] - hi[c]) - lo[c]) * a[c] + b[c], dy[i + k], slope);
+            lanes[k] = LeakyRelu.gated(((x[i + k] - hi[c]) - lo[c]) * a[c] + b[c], dy[i + k], slope);
         }
         return DoubleVector.fromArray(DOUBLES, lanes, 0);
     }
@@ -580,7 +580,7 @@ final class VectorLoops implements Loops {
         double p = sumOfLanes(p0.add(p1));
         double s = sumOfLanes(s0.add(s1));
         for (; j < to; j++) {
-            final double d = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double d = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
             g += d;
             p += d * (x[j] - mean);
             s += d * d;
@@ -613,7 +613,7 @@ final class VectorLoops implements Loops {
         double p = sumOfLanes(p0);
         double s = sumOfLanes(s0);
         for (; j < to; j++) {
-            final double d = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double d = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
             g += d;
             p += d * (x[j] - mean);
             s += d * d;
@@ -634,7 +634,7 @@ final class VectorLoops implements Loops {
         for (int ch = vectorChannels; ch < c; ch++) {
             double g = 0, p = 0, q = 0;
             for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-                final double d = Activation.gated(((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[i], slope);
+                final double d = LeakyRelu.gated(((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[i], slope);
                 g += d;
                 p += d * (x[i] - mean[ch]);
                 q += d * d;
@@ -707,7 +707,7 @@ final class VectorLoops implements Loops {
         for (int ch = vectorChannels; ch < c; ch++) {
             double g = 0, p = 0, q = 0;
             for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-                final double d = Activation.gated(((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[i], slope);
+                final double d = LeakyRelu.gated(((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[i], slope);
                 g += d;
                 p += d * (x[i] - mean[ch]);
                 q += d * d;
@@ -759,7 +759,7 @@ final class VectorLoops implements Loops {
         }
         for (; j < n; j++) {
             final float xc = (x[base + j] - hi[j]) - lo[j];
-            dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+            dx[base + j] = k[j] * LeakyRelu.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
         }
     }
 
@@ -779,15 +779,14 @@ final class VectorLoops implements Loops {
         }
         for (; j < n; j++) {
             final double xc = (x[base + j] - hi[j]) - lo[j];
-            dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+            dx[base + j] = k[j] * LeakyRelu.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
         }
     }
 
     /**
      * @return the bits of {@code |v|} as integers. Their integer order is the order of the magnitudes, with infinity
      * above every finite value and NaN above infinity, so an integer maximum finds the largest magnitude and carries
-     * NaN in one cycle; a float maximum with Java's NaN and signed-zero rules made the measuring loop several times
-     * slower than the same loop without it (probe, JDK 17).
+     * NaN in one cycle, where a float maximum with Java's NaN and signed-zero rules takes several instructions.
      */
     static IntVector magnitudeBits(FloatVector v) {
         return v.reinterpretAsInts().and(Integer.MAX_VALUE);
@@ -800,7 +799,7 @@ final class VectorLoops implements Loops {
 
     /**
      * @return the lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order to the JDK, and
-     * JDK 17 and JDK 25 add in different orders (a different last bit, measured), so results would depend on the JDK.
+     * JDK 17 and JDK 25 add in different orders (a different last bit), so results would depend on the JDK.
      */
     static double sumOfLanes(DoubleVector v) {
         double sum = 0;
@@ -814,12 +813,10 @@ final class VectorLoops implements Loops {
      * @return {@code a[i, i + HALF)} widened to double: the first half of the whole float vector from {@code i},
      * converted lane for lane. That vector must lie within the array; see {@link #wholeSecondHalves}.
      *
-     * <p>Not a half-width float vector: a second float species in the JVM left type-check traps in the JDK's shared
-     * vector methods, and C2 adds up the traps of every method it inlines into a compiled loop; past
-     * {@code -XX:PerMethodTrapLimit} (100) it compiled later loops with virtual calls where it needed constants, and
-     * they lost their vector stores (JDK 17: an NHWC input gradient two to five times as slow after channels-first
-     * layers had run in the same JVM). Converting the second half of a whole vector (a part number) ran 1.6 times as
-     * slow and sometimes fell to a boxed, hundredfold slower path (probe, JDK 17).
+     * <p>Not a half-width float vector: a second float species leaves type-check traps in the JDK's shared vector
+     * methods, and past {@code -XX:PerMethodTrapLimit} C2 compiles later loops with virtual calls where it needs
+     * constants, losing their vector stores. Not the second half of a whole vector (a part number) either: C2 compiles
+     * that conversion worse, sometimes to a boxed path. See docs/performance.md, design decisions.
      */
     static DoubleVector widened(float[] a, int i) {
         return (DoubleVector) FloatVector.fromArray(FLOATS, a, i).convertShape(VectorOperators.F2D, DOUBLES, 0);

@@ -1,4 +1,4 @@
-package org.bn4j.core;
+package org.bn4j.core.loops;
 
 /**
  * {@link Loops} in plain Java. A single double add chain is bound by its latency, so each sum runs on
@@ -210,7 +210,7 @@ final class ScalarLoops implements Loops {
     public void normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b,
                                    float slope) {
         for (int i = from; i < to; i++) {
-            y[i] = Activation.activated(((x[i] - hi) - lo) * a + b, slope);
+            y[i] = LeakyRelu.activated(((x[i] - hi) - lo) * a + b, slope);
         }
     }
 
@@ -218,7 +218,7 @@ final class ScalarLoops implements Loops {
     public void normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
                                        float[] b, float slope) {
         for (int j = 0; j < n; j++) {
-            y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+            y[base + j] = LeakyRelu.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
         }
     }
 
@@ -228,8 +228,8 @@ final class ScalarLoops implements Loops {
         double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
         int j = from;
         for (; j + 1 < to; j += 2) {
-            final double ga0 = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
-            final double ga1 = Activation.gated(((x[j + 1] - hi) - lo) * a + b, dy[j + 1], slope);
+            final double ga0 = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double ga1 = LeakyRelu.gated(((x[j + 1] - hi) - lo) * a + b, dy[j + 1], slope);
             g0 += ga0;
             g1 += ga1;
             p0 += ga0 * (x[j] - mean);
@@ -238,7 +238,7 @@ final class ScalarLoops implements Loops {
             s1 += ga1 * ga1;
         }
         for (; j < to; j++) {
-            final double g = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double g = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
             g0 += g;
             p0 += g * (x[j] - mean);
             s0 += g * g;
@@ -255,7 +255,7 @@ final class ScalarLoops implements Loops {
         for (int r = 0; r < rows; r++) {
             final int row = base + r * c;
             for (int ch = 0; ch < c; ch++) {
-                final double g = Activation.gated(((x[row + ch] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[row + ch],
+                final double g = LeakyRelu.gated(((x[row + ch] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[row + ch],
                         slope);
                 sumDy[ch] += g;
                 sumDyXc[ch] += g * (x[row + ch] - mean[ch]);
@@ -269,7 +269,7 @@ final class ScalarLoops implements Loops {
                                float q, float r, float a, float b, float slope) {
         for (int i = from; i < to; i++) {
             final float xc = (x[i] - hi) - lo;
-            dx[i] = k * Activation.gated(xc * a + b, dy[i], slope) + q * xc + r;
+            dx[i] = k * LeakyRelu.gated(xc * a + b, dy[i], slope) + q * xc + r;
         }
     }
 
@@ -278,7 +278,7 @@ final class ScalarLoops implements Loops {
                                    float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
         for (int j = 0; j < n; j++) {
             final float xc = (x[base + j] - hi[j]) - lo[j];
-            dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+            dx[base + j] = k[j] * LeakyRelu.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
         }
     }
 
@@ -286,7 +286,7 @@ final class ScalarLoops implements Loops {
     public void normalizeActivated(double[] x, double[] y, int from, int to, double hi, double lo, double a, double b,
                                    double slope) {
         for (int i = from; i < to; i++) {
-            y[i] = Activation.activated(((x[i] - hi) - lo) * a + b, slope);
+            y[i] = LeakyRelu.activated(((x[i] - hi) - lo) * a + b, slope);
         }
     }
 
@@ -294,7 +294,7 @@ final class ScalarLoops implements Loops {
     public void normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
                                        double[] b, double slope) {
         for (int j = 0; j < n; j++) {
-            y[base + j] = Activation.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+            y[base + j] = LeakyRelu.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
         }
     }
 
@@ -304,8 +304,8 @@ final class ScalarLoops implements Loops {
         double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
         int j = from;
         for (; j + 1 < to; j += 2) {
-            final double ga0 = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
-            final double ga1 = Activation.gated(((x[j + 1] - hi) - lo) * a + b, dy[j + 1], slope);
+            final double ga0 = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double ga1 = LeakyRelu.gated(((x[j + 1] - hi) - lo) * a + b, dy[j + 1], slope);
             g0 += ga0;
             g1 += ga1;
             p0 += ga0 * (x[j] - mean);
@@ -314,7 +314,7 @@ final class ScalarLoops implements Loops {
             s1 += ga1 * ga1;
         }
         for (; j < to; j++) {
-            final double g = Activation.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double g = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
             g0 += g;
             p0 += g * (x[j] - mean);
             s0 += g * g;
@@ -331,7 +331,7 @@ final class ScalarLoops implements Loops {
         for (int r = 0; r < rows; r++) {
             final int row = base + r * c;
             for (int ch = 0; ch < c; ch++) {
-                final double g = Activation.gated(((x[row + ch] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[row + ch],
+                final double g = LeakyRelu.gated(((x[row + ch] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[row + ch],
                         slope);
                 sumDy[ch] += g;
                 sumDyXc[ch] += g * (x[row + ch] - mean[ch]);
@@ -345,7 +345,7 @@ final class ScalarLoops implements Loops {
                                double q, double r, double a, double b, double slope) {
         for (int i = from; i < to; i++) {
             final double xc = (x[i] - hi) - lo;
-            dx[i] = k * Activation.gated(xc * a + b, dy[i], slope) + q * xc + r;
+            dx[i] = k * LeakyRelu.gated(xc * a + b, dy[i], slope) + q * xc + r;
         }
     }
 
@@ -354,7 +354,7 @@ final class ScalarLoops implements Loops {
                                    double[] k, double[] q, double[] r, double[] a, double[] b, double slope) {
         for (int j = 0; j < n; j++) {
             final double xc = (x[base + j] - hi[j]) - lo[j];
-            dx[base + j] = k[j] * Activation.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+            dx[base + j] = k[j] * LeakyRelu.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
         }
     }
 }

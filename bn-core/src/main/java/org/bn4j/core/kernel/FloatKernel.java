@@ -1,6 +1,9 @@
-package org.bn4j.core;
+package org.bn4j.core.kernel;
 
-/** The element-type half of a float kernel: coefficient conversions that do not depend on the layout. */
+import org.bn4j.core.loops.Loops;
+import org.bn4j.core.storage.Data;
+
+/** The element-type half of a float kernel: what does not depend on the layout. */
 interface FloatKernel extends Kernel<float[]> {
     @Override
     default float[] narrow(double[] v) {
@@ -18,5 +21,11 @@ interface FloatKernel extends Kernel<float[]> {
             out[i] = (float) (v[i] - (float) v[i]);
         }
         return out;
+    }
+
+    @Override
+    default double largestMagnitude(Data<float[]> x, int start, int len) {
+        final int o = x.offset(start);
+        return Loops.CHOSEN.largestMagnitude(x.read(start, len, 0), o, o + len);
     }
 }

@@ -1,22 +1,17 @@
-package org.bn4j.core;
+package org.bn4j.core.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * Float values in off-heap memory, given as a direct {@link ByteBuffer}: the form in which bn-core reads and writes
- * another library's memory (ND4J's, for one) fastest. With the Vector API (see
- * {@link BatchNormalizer#usesVectorApi()}) the passes load and store vectors in that memory in place (the sums of
- * channels-last rows excepted); otherwise it is staged a segment at a time as a {@link FloatBuffer} would be.
- *
- * <p>A view, not a copy: it is valid as long as the memory is. Two {@code DirectFloats} count as the same output
- * and input (an in-place call) only when they are the same object; otherwise outputs must not overlap inputs.
+ * Float values in off-heap memory, given as a direct {@link ByteBuffer}. With the Vector API the passes load and store vectors in that memory in place (the sums of channels-last rows excepted);
+ * otherwise it is staged a segment at a time as a {@link FloatBuffer} would be.
  */
 public final class DirectFloats {
-    final ByteBuffer bytes;
+    public final ByteBuffer bytes;
     private final FloatBuffer floats;
-    /** The memory as the Vector API addresses it on this JDK; made on first use. */
+    /** The memory as the Vector API addresses it on this JDK; made by the loops on first use. */
     private Object vectorMemory;
 
     private DirectFloats(ByteBuffer bytes) {
@@ -52,17 +47,17 @@ public final class DirectFloats {
     }
 
     /** @return the values as a float buffer over the same memory, positioned at 0 */
-    FloatBuffer floats() {
+    public FloatBuffer floats() {
         return floats.duplicate();
     }
 
-    /** @return the memory in the form {@link DirectVectorLoops} loads from; only called when the Vector API is on */
-    Object vectorMemory() {
-        Object memory = vectorMemory;
-        if (memory == null) {
-            memory = DirectVectorLoops.memoryOf(bytes);
-            vectorMemory = memory;
-        }
-        return memory;
+    /** @return the memory as the Vector API addresses it, once {@link #cacheVectorMemory} has been given it; else null */
+    public Object vectorMemory() {
+        return vectorMemory;
+    }
+
+    /** Keeps {@code memory}, this memory as the Vector API addresses it, for {@link #vectorMemory()}. */
+    public void cacheVectorMemory(Object memory) {
+        vectorMemory = memory;
     }
 }

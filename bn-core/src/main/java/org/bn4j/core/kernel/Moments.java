@@ -1,17 +1,17 @@
-package org.bn4j.core;
+package org.bn4j.core.kernel;
 
 /**
  * Count, mean and {@code M2 = sum((x - mean)^2)} of a set of values, merged part by part with the pairwise
  * update of Chan, Golub and LeVeque (1979). Merging in a fixed order gives bitwise reproducible results.
  * Mutable, not thread-safe: one per reduction.
  */
-final class Moments {
-    double count;
-    double mean;
-    double m2;
+public final class Moments {
+    public double count;
+    public double mean;
+    public double m2;
 
     /** Adds a part with its own count, mean and M2. */
-    void merge(double partCount, double partMean, double partM2) {
+    public void merge(double partCount, double partMean, double partM2) {
         if (partCount == 0) {
             return;
         }
@@ -36,19 +36,19 @@ final class Moments {
      * loses at most a factor {@code n + 1} of double precision, far below float's; for values within a few standard
      * deviations of their mean, a small factor.
      */
-    void mergeDeviations(double n, double m, double sumD, double sumD2) {
+    public void mergeDeviations(double n, double m, double sumD, double sumD2) {
         merge(n, m + sumD / n, Math.max(0, sumD2 - sumD * sumD / n));
     }
 
     /** @return the moments of a part measured as {@link #mergeDeviations} takes it */
-    static Moments ofDeviations(double n, double m, double sumD, double sumD2) {
+    public static Moments ofDeviations(double n, double m, double sumD, double sumD2) {
         Moments moments = new Moments();
         moments.mergeDeviations(n, m, sumD, sumD2);
         return moments;
     }
 
     /** Writes count, mean and M2 into element {@code i} of the three arrays (a kernel's partial slots). */
-    void writeTo(int i, double[] count, double[] mean, double[] m2) {
+    public void writeTo(int i, double[] count, double[] mean, double[] m2) {
         count[i] = this.count;
         mean[i] = this.mean;
         m2[i] = this.m2;

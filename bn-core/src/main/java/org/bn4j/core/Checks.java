@@ -1,0 +1,143 @@
+package org.bn4j.core;
+
+import java.util.Arrays;
+import org.bn4j.core.storage.Data;
+
+/**
+ * The argument checks of {@link BatchNormalizer} and {@link SplitBatchNormalizer}: each throws
+ * {@link IllegalArgumentException} with a message that names the argument and the mismatch, before anything is
+ * written.
+ */
+final class Checks {
+    private Checks() {
+    }
+
+    static <T> T notNull(String name, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
+    /**
+     * @param like the call's x, whose element type every other argument must have; null for x itself
+     * @return the data of {@code values}, typed as the kernels take it
+     * @throws IllegalArgumentException if the values are null, not {@code shape.size()} long, of another element
+     *                                  type than {@code like}, or read-only when written
+     */
+    @SuppressWarnings("unchecked")
+    static <A> Data<A> data(String name, Values values, Shape shape, Values like, boolean written) {
+        notNull("shape", shape);
+        int length = values == null ? -1 : values.length();
+        if (length != shape.size()) {
+            throw new IllegalArgumentException(name + (length < 0 ? " is null" : " has " + length + values.unit)
+                    + " but shape " + shape + " needs " + shape.size());
+        }
+        if (like != null && like.isDouble != values.isDouble) {
+            throw new IllegalArgumentException(name + " holds " + (values.isDouble ? "doubles" : "floats")
+                    + " but x holds " + (like.isDouble ? "doubles" : "floats") + "; use one element type");
+        }
+        if (written && values.isReadOnly) {
+            throw new IllegalArgumentException(name + " is read-only but is written to");
+        }
+        return (Data<A>) values.data;
+    }
+
+    static void running(RunningStats running, Shape shape) {
+        if (running == null || running.channels() != shape.channels()) {
+            throw new IllegalArgumentException("running statistics have "
+                    + (running == null ? "null" : running.channels() + " channels") + " but " + shape + " has "
+                    + shape.channels() + " channels");
+        }
+    }
+
+    static void saved(BatchStats saved, Shape shape) {
+        if (saved == null || saved.channels() != shape.channels()
+                || saved.count() * saved.ghostBatches() != shape.valuesPerChannel()
+                || shape.batch() % saved.ghostBatches() != 0) {
+            throw new IllegalArgumentException("saved statistics are for "
+                    + (saved == null ? "nothing (null)" : saved.channels() + " channels of "
+                    + saved.count() * saved.ghostBatches() + " values"
+                    + (saved.ghostBatches() > 1 ? " in " + saved.ghostBatches() + " ghost batches" : ""))
+                    + " but " + shape + " has " + shape.channels() + " channels of " + shape.valuesPerChannel()
+                    + " values");
+        }
+    }
+
+    /** @return gamma as given (validated), or the locked constant per channel */
+    static double[] gamma(BatchNormConfig config, double[] gamma, Shape shape) {
+        return parameter(config, "gamma", gamma, config.lockedGamma(), shape);
+    }
+
+    /** @return beta as given (validated), or the locked constant per channel */
+    static double[] beta(BatchNormConfig config, double[] beta, Shape shape) {
+        return parameter(config, "beta", beta, config.lockedBeta(), shape);
+    }
+
+    private static double[] parameter(BatchNormConfig config, String name, double[] given, double locked,
+                                      Shape shape) {
+        int c = shape.channels();
+        if (config.isGammaBetaLocked()) {
+            if (given != null) {
+                throw new IllegalArgumentException(name + " is locked to " + locked + " by the config; pass null");
+            }
+            double[] constant = new double[c];
+            Arrays.fill(constant, locked);
+            return constant;
+        }
+        if (given == null || given.length != c) {
+            throw new IllegalArgumentException(name + (given == null ? " is null" : " has " + given.length
+                    + " values") + " but " + shape + " has " + c + " channels");
+        }
+        if (rejectsNonFinite(config) && !allFinite(given)) {
+            throw new IllegalArgumentException(name + " holds a non-finite value: " + Arrays.toString(given));
+        }
+        return given;
+    }
+
+    /** @return the shape of one ghost batch; the shape itself when ghost batches are off */
+    static Shape ghostBatch(BatchNormConfig config, Shape shape) {
+        int ghost = config.ghostBatchSize();
+        Shape part = shape;
+        if (ghost != 0 && ghost != shape.batch()) {
+            if (ghost > shape.batch()) {
+                throw new IllegalArgumentException("the ghost batch size " + ghost + " is larger than the batch of "
+                        + shape.batch() + " in " + shape);
+            }
+            if (shape.batch() % ghost != 0) {
+                throw new IllegalArgumentException("the ghost batch size " + ghost + " does not divide the batch of "
+                        + shape.batch() + " in " + shape + "; use batches that are a multiple of it");
+            }
+            part = shape.withBatch(ghost);
+        }
+        if (part.valuesPerChannel() < 2) {
+            throw new IllegalArgumentException("training needs at least 2 values per channel to estimate a "
+                    + "variance, but " + part + " gives " + part.valuesPerChannel() + " (batch " + part.batch()
+                    + " x spatial " + part.spatial() + ")" + (part == shape ? "" : " in each ghost batch of " + shape));
+        }
+        return part;
+    }
+
+    static boolean rejectsNonFinite(BatchNormConfig config) {
+        return config.nonFinitePolicy() == NonFinitePolicy.REJECT;
+    }
+
+    /** Called once non-finite sums have appeared: names the first bad value, or the overflow. */
+    static IllegalArgumentException nonFinite(Shape shape, String name, Data<?> values) {
+        int index = values.firstNonFinite();
+        if (index < 0) {
+            return new IllegalArgumentException("statistics over " + name + " overflowed the double range for "
+                    + shape + "; rescale the input");
+        }
+        return new NonFiniteInputException(name, index, values.valueAt(index), shape);
+    }
+
+    static boolean allFinite(double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

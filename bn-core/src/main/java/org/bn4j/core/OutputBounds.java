@@ -1,0 +1,43 @@
+package org.bn4j.core;
+
+/**
+ * Bounds on the magnitude of a pass's outputs, from what the pass measured anyway, so that callers storing outputs in
+ * a narrower type can skip scanning them for overflow. NaN, once in a bound, stays.
+ */
+final class OutputBounds {
+    private OutputBounds() {
+    }
+
+    /**
+     * No value deviates from its mean by more than {@code sqrt(m * biasedVar)}, hence per channel (and ghost batch)
+     * {@code |y| <= |gamma * r * invStd| * sqrt(m * biasedVar) + |beta + gamma * d|}.
+     *
+     * @return the largest bound over channels and ghost batches
+     */
+    static double training(BatchStats stats, double[] g, double[] b) {
+        double bound = 0;
+        for (BatchStats part : stats.parts()) {
+            for (int ch = 0; ch < g.length; ch++) {
+                double r = part.r == null ? 1 : part.r[ch];
+                double d = part.d == null ? 0 : part.d[ch];
+                double deviation = part.largestDeviation(ch);
+                double channelBound = Math.abs(g[ch] * r * part.invStd[ch]) * deviation + Math.abs(b[ch] + g[ch] * d);
+                bound = Math.max(bound, channelBound);
+            }
+        }
+        return bound;
+    }
+
+    /**
+     * @param largest the largest {@code |x|}
+     * @return a bound on {@code |y| = |(x - mean) * scale + shift|} and on the centred input {@code |x - mean|}
+     */
+    static double inference(double largest, double[] mean, double[] scale, double[] shift) {
+        double bound = 0;
+        for (int ch = 0; ch < scale.length; ch++) {
+            double centred = largest + Math.abs(mean[ch]);
+            bound = Math.max(bound, Math.max(centred, Math.abs(scale[ch]) * centred + Math.abs(shift[ch])));
+        }
+        return bound;
+    }
+}
