@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * had run first). This runs the kernels hot in a fresh JVM, channels-first shapes first, with the JIT's default
  * (tiered) policy and its inlining log, and fails on any load or store that C2 did not inline or intrinsify.
  */
+@Tag("slow")
 class JitInliningTest {
     /** Channels-first first: the order that once cost the later channels-last loops their store intrinsics. */
     private static final List<Shape> SHAPES = List.of(Shape.of(Layout.NCHW, 4, 64, 16, 16),
