@@ -32,7 +32,7 @@ final class VectorApiNotice {
     }
 
     /** @return the option, and where each kind of launch takes it */
-    static String howToTurnItOn() {
+    private static String howToTurnItOn() {
         return "Start the JVM with " + OPTION + " to turn the Vector API on: in Maven Surefire's <argLine>, Gradle's "
                 + "jvmArgs (or applicationDefaultJvmArgs), the java command line (before -jar or the main class), or "
                 + "the environment variable JDK_JAVA_OPTIONS for every launch. -Dbn4j.vectorApi=false keeps plain "
