@@ -95,8 +95,8 @@ final class BenchmarkReport {
     /** Bytes allocated on the Java heap per call, for every shape and pass, and the goal for each. */
     private void allocation(StringBuilder md) {
         String target = "at most " + (int) MAX_BYTES_PER_CALL;
-        md.append("\n## Heap allocation per call\n\nBytes allocated on the Java heap per call in steady state (JMH's GC "
-                + "profiler, `gc.alloc.rate.norm`): median over forks, [fewest, most]. Goal: ").append(target)
+        md.append("\n## Heap allocation per call\n\nBytes allocated on the Java heap per call in steady state "
+                + "(JMH's GC profiler, `gc.alloc.rate.norm`): median over forks, [fewest, most]. Goal: ").append(target)
                 .append(" for bn4j's layer and for bn-core.\n\n");
         md.append("| shape | pass | bn4j layer | ").append(target).append(" | bn-core, off-heap | ").append(target)
                 .append(" | DL4J built-in |\n|---|---|---|---|---|---|---|\n");

@@ -36,8 +36,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * bn4j's layer on every benchmark shape in one JVM, as a network calls its BN layers. Each operation runs, shape after
- * shape, another DL4J layer with that output shape (a 1x1 convolution, a dense layer, a width-1 1D convolution, no bias)
- * and bn4j's layer on its output; for {@code forwardBackward} it then goes back through the shapes in reverse order,
+ * shape, another DL4J layer with that output shape (a 1x1 convolution, a dense layer, a width-1 1D convolution, no
+ * bias) and bn4j's layer on its output; for {@code forwardBackward} it then goes back through the shapes in reverse order,
  * BN's backward pass before the other layer's, as backpropagation does. One reused workspace holds every array, as in
  * {@link BatchNormBenchmark}, whose passes these are. JMH's score is the whole operation; each shape's BN time per call
  * is in {@link BnTimes}.
@@ -46,7 +46,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class NetworkShapesBenchmark {
-    /** The shapes, separated by spaces, in the order each operation visits them; each needs its {@link BnTimes} field. */
+    /** The shapes, separated by spaces, in the order each operation visits them; each has a {@link BnTimes} field. */
     @Param({"NCHW:32x64x56x56 NCHW:64x128x28x28 NHWC:32x56x56x64 NC:60x100 NC:256x1024 NCHW:32x16x8x8 NCW:32x128x50"})
     public String shapes;
 

@@ -28,7 +28,8 @@ final class VectorApiNotice {
 
     private static void log(String why) {
         System.getLogger("org.bn4j.core").log(Level.WARNING, "bn4j: bn-core runs its loops in plain Java, which "
-                + "makes batch normalization several times slower (see bn4j's docs/performance.md), because " + why);
+                + "makes batch normalization up to several times slower (see bn4j's docs/performance.md), because "
+                + why);
     }
 
     /** @return the option, and where each kind of launch takes it */
