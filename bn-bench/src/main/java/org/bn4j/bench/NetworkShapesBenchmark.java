@@ -37,10 +37,10 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * bn4j's layer on every benchmark shape in one JVM, as a network calls its BN layers. Each operation runs, shape after
  * shape, another DL4J layer with that output shape (a 1x1 convolution, a dense layer, a width-1 1D convolution, no
- * bias) and bn4j's layer on its output; for {@code forwardBackward} it then goes back through the shapes in reverse order,
- * BN's backward pass before the other layer's, as backpropagation does. One reused workspace holds every array, as in
- * {@link BatchNormBenchmark}, whose passes these are. JMH's score is the whole operation; each shape's BN time per call
- * is in {@link BnTimes}.
+ * bias) and bn4j's layer on its output; for {@code forwardBackward} it then goes back through the shapes in reverse
+ * order, BN's backward pass before the other layer's, as backpropagation does. One reused workspace holds every array,
+ * as in {@link BatchNormBenchmark}, whose passes these are. JMH's score is the whole operation; each shape's BN time
+ * per call is in {@link BnTimes}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
