@@ -134,9 +134,9 @@ public class NetworkShapesBenchmark {
         public long nchw_32_16_8_8;
         public long ncw_32_128_50;
 
-        /** @return the counter of a shape written as in {@link BenchShape#parse}: {@code nchw_32_64_56_56} */
+        /** @return the counter of a shape written either way {@link BenchShape#parse} takes: {@code nchw_32_64_56_56} */
         static String counter(String shape) {
-            return shape.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+            return BenchShape.parse(shape).name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         }
 
         @Setup(Level.Iteration)

@@ -76,8 +76,10 @@ class VectorApiNoticeTest {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = i % 7;
                 }
-                bn.forwardTraining(x, shape, null, null, new float[x.length]);
-                bn.forwardTraining(x, shape, null, null, new float[x.length]);
+                double[] gamma = {1, 2, 3};
+                double[] beta = {0, 1, 2};
+                bn.forwardTraining(x, shape, gamma, beta, new float[x.length]);
+                bn.forwardTraining(x, shape, gamma, beta, new float[x.length]);
             };
             Thread other = new Thread(call);
             other.start();
