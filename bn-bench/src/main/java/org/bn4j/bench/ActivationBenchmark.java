@@ -74,6 +74,7 @@ public class ActivationBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        ForkJvm.checkThisFork();
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         BenchShape s = BenchShape.parse(shape);
         if (impl.startsWith("direct")) {

@@ -75,6 +75,7 @@ public class BatchNormBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        ForkJvm.checkThisFork();
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         BenchShape s = BenchShape.parse(shape);
         if (impl.equals("core")) {
@@ -112,9 +113,14 @@ public class BatchNormBenchmark {
         layer = net.getLayer(0);
         x = Nd4j.create(random(s.shape().size(), 1), s.longDims(), 'c');
         dy = Nd4j.create(random(s.shape().size(), 2), s.longDims(), 'c');
+        workspaces = reusedWorkspace();
+    }
+
+    /** @return one workspace for every array type, sized by the first call and reused from then on */
+    static LayerWorkspaceMgr reusedWorkspace() {
         WorkspaceConfiguration reuse = WorkspaceConfiguration.builder().initialSize(0).overallocationLimit(0.05)
                 .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE).build();
-        workspaces = LayerWorkspaceMgr.builder().defaultWorkspace("BN_BENCH", reuse).build();
+        return LayerWorkspaceMgr.builder().defaultWorkspace("BN_BENCH", reuse).build();
     }
 
     static Values direct(float[] values) {

@@ -1,6 +1,7 @@
 package org.bn4j.bench;
 
 import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.bn4j.core.Layout;
 import org.bn4j.core.Shape;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -15,6 +16,11 @@ record BenchShape(Layout layout, int[] dims) {
     static BenchShape parse(String text) {
         String[] parts = text.split(":");
         return new BenchShape(Layout.valueOf(parts[0]), Arrays.stream(parts[1].split("[,x]")).mapToInt(Integer::parseInt).toArray());
+    }
+
+    /** @return the shape as {@code LAYOUT:d0,d1,...}, however it was written */
+    String name() {
+        return layout + ":" + Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 
     Shape shape() {

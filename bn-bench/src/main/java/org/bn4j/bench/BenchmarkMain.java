@@ -1,17 +1,21 @@
 package org.bn4j.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bn4j.core.BatchNormalizer;
+import java.util.stream.Collectors;
 import org.bn4j.examples.report.Versions;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -21,94 +25,146 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the JMH benchmarks, times PyTorch's CPU BatchNorm on the same shapes when {@code python3} has torch, and writes
- * {@code benchmarks.md} (tables and each performance goal with its measured ratio) and {@code benchmarks.csv} (every
+ * {@code benchmarks.md} (tables and each performance goal with its measured value) and {@code benchmarks.csv} (every
  * timing) with the run's provenance.
  *
- * <p>Usage: {@code mvn -B -q -DskipTests install && mvn -B -q -pl bn-bench exec:exec@bench} (about 25 minutes on 2
- * cores), {@code -Dbench.args="--quick"} (the main shape and one small one, one fork, a few minutes),
- * {@code -Dbench.args="--out docs/performance"} to write elsewhere than {@code bn4j-output}, {@code --fold} for
- * {@link FoldBenchmark} alone, or {@code --activation} for {@link ActivationBenchmark} and the Inception-style step
- * with BN applying its ReLU against separate activation layers ({@code activation-benchmarks.md}; with
- * {@code --forks N} and {@code --shapes "S1;S2"} to run fewer). Each timing is
- * the median over JMH forks (separate JVMs), with the fastest and slowest fork beside it: this machine is shared,
- * so one JVM's number is not enough.
+ * <p>Usage: {@code mvn -B -q -DskipTests install && mvn -B -q -pl bn-bench exec:exec@bench} (about half an hour on 2
+ * cores), with {@code -Dbench.args="..."} taking any of:
+ * <ul>
+ *   <li>{@code --quick}: the main shape and one small one, one fork, no whole-network steps;</li>
+ *   <li>{@code --smoke}: as quick, plus the steps, each benchmark one short iteration: proves that everything runs,
+ *       measures nothing;</li>
+ *   <li>{@code --no-vector-api}: forks without {@code jdk.incubator.vector}, so bn-core runs in plain Java;</li>
+ *   <li>{@code --default-heap}: forks with the JVM's default heap instead of a fixed, pre-touched one;</li>
+ *   <li>{@code --out DIR}: write to DIR instead of {@code bn4j-output}; the files of a run with either option above
+ *       are named after it ({@code benchmarks-no-vector-api-default-heap.md});</li>
+ *   <li>{@code --fold}: {@link FoldBenchmark} alone; {@code --activation}: {@link ActivationBenchmark} and the
+ *       Inception-style step with BN applying its ReLU ({@code activation-benchmarks.md}; {@code --forks N} and
+ *       {@code --shapes "S1;S2"} run fewer).</li>
+ * </ul>
+ * Each timing is the median over JMH forks (separate JVMs), with the fastest and slowest fork beside it: this machine
+ * is shared, so one JVM's number is not enough. Bytes allocated per call come from JMH's GC profiler.
  */
 public final class BenchmarkMain {
     static final String[] LARGE = {"NCHW:32,64,56,56", "NCHW:64,128,28,28", "NHWC:32,56,56,64"};
     static final String[] SMALL = {"NC:60,100", "NC:256,1024", "NCHW:32,16,8,8", "NCW:32,128,50"};
     static final String[] PASSES = {"forwardTraining", "forwardBackward", "inference"};
+    static final String[] NETS = {"inception", "resnet50"};
 
-    private BenchmarkMain() {
+    /**
+     * Each fork's Java heap, unless {@code --default-heap}: fixed and touched before the first iteration. Memory a
+     * process touches for the first time is slow on these machines, and a JVM whose young generation grows during the
+     * run pays for it on every call until the growth stops (docs/performance.md). PyTorch's allocator is kept from
+     * returning memory for the same reason ({@link PyTorchPeer}). Whole networks get a larger heap.
+     */
+    static final String[] HEAP = {"-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"};
+    static final String[] NETWORK_HEAP = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"};
+    static final int MLP_WARMUP_ITERATIONS = 10;
+    /** The label of timings taken in forks with the JVM's defaults ({@link ForkJvm#DEFAULT}). */
+    static final String DEFAULT_JVM = "jvm=default";
+
+    private final ForkJvm jvm;
+    private final boolean smoke;
+    private final List<String> launching = ManagementFactory.getRuntimeMXBean().getInputArguments();
+
+    private BenchmarkMain(ForkJvm jvm, boolean smoke) {
+        this.jvm = jvm;
+        this.smoke = smoke;
     }
 
     public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
         // exec:exec@bench hands -Dbench.args="--out docs/performance" over as one argument: split it into words.
-        List<String> arguments = java.util.Arrays.stream(args).flatMap(a -> java.util.Arrays.stream(a.trim().split("\\s+")))
+        List<String> arguments = Arrays.stream(args).flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
                 .filter(a -> !a.isEmpty()).toList();
         Path out = Path.of(arguments.contains("--out") ? arguments.get(arguments.indexOf("--out") + 1) : "bn4j-output");
         Files.createDirectories(out);
+        ForkJvm jvm = new ForkJvm(!arguments.contains("--no-vector-api"), !arguments.contains("--default-heap"));
+        boolean smoke = arguments.contains("--smoke");
+        BenchmarkMain main = new BenchmarkMain(jvm, smoke);
         if (arguments.contains("--fold")) {
-            Timings t = new Timings();
-            run(options(3).include(FoldBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
-                    .param("impl", "original", "folded").jvmArgsAppend(NETWORK_HEAP).warmupIterations(3).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(5).measurementTime(TimeValue.seconds(3)), t);
-            write(out.resolve("fold-benchmarks.md"), new BenchmarkReport(t, List.of(), List.of(), null).foldTable());
-            return;
+            main.fold(out);
+        } else if (arguments.contains("--activation")) {
+            main.activation(out, smoke || arguments.contains("--quick"), arguments);
+        } else {
+            main.benchmarks(out, smoke || arguments.contains("--quick"));
         }
-        if (arguments.contains("--activation")) {
-            requireVectorApi();
-            boolean quick = arguments.contains("--quick");
-            List<String> shapes = new ArrayList<>(quick ? List.of(LARGE[0]) : List.of(LARGE));
-            shapes.addAll(quick ? List.of(SMALL[0]) : List.of(SMALL));
-            if (arguments.contains("--shapes")) {
-                shapes = List.of(arguments.get(arguments.indexOf("--shapes") + 1).split(";"));
-            }
-            int forks = quick ? 1 : forks(arguments, 3);
-            Timings t = new Timings();
-            run(options(forks).include(ActivationBenchmark.class.getSimpleName()).param("shape", array(shapes))
-                    .param("impl", ActivationBenchmark.IMPLS), t);
-            run(options(quick ? 1 : 2).include(NetworkStepBenchmark.class.getSimpleName()).param("net", "inception")
-                    .param("impl", "bn4j", "bn4j-fused").jvmArgsAppend(NETWORK_HEAP).warmupIterations(2)
-                    .measurementIterations(3).measurementTime(TimeValue.seconds(5)), t);
-            Files.writeString(out.resolve("activation-benchmarks.csv"), t.csv(), StandardCharsets.UTF_8);
-            write(out.resolve("activation-benchmarks.md"),
-                    new BenchmarkReport(t, shapes, List.of(), null).activationTable(provenance(quick, forks)));
-            return;
+    }
+
+    private void fold(Path out) throws RunnerException, IOException {
+        Timings t = new Timings();
+        run(options(3, NETWORK_HEAP).include(FoldBenchmark.class.getSimpleName()).param("net", NETS)
+                .param("impl", "original", "folded").warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(3)), t);
+        write(out.resolve("fold-benchmarks" + jvm.fileSuffix() + ".md"),
+                new BenchmarkReport(t, List.of(), List.of(), null).foldTable());
+    }
+
+    /** {@code --forks N} and {@code --shapes "S1;S2"} run fewer forks or shapes than the full run. */
+    private void activation(Path out, boolean quick, List<String> arguments) throws RunnerException, IOException {
+        List<String> shapes = new ArrayList<>(quick ? List.of(LARGE[0]) : List.of(LARGE));
+        shapes.addAll(quick ? List.of(SMALL[0]) : List.of(SMALL));
+        if (arguments.contains("--shapes")) {
+            shapes = List.of(arguments.get(arguments.indexOf("--shapes") + 1).split(";"));
         }
-        requireVectorApi();
-        boolean quick = arguments.contains("--quick");
+        int forks = quick ? 1 : arguments.contains("--forks")
+                ? Integer.parseInt(arguments.get(arguments.indexOf("--forks") + 1)) : 3;
+        Timings t = new Timings();
+        run(options(forks, HEAP).include(ActivationBenchmark.class.getSimpleName()).param("shape", array(shapes))
+                .param("impl", ActivationBenchmark.IMPLS), t);
+        run(options(quick ? 1 : 2, NETWORK_HEAP).include(NetworkStepBenchmark.class.getSimpleName())
+                .param("net", "inception").param("impl", "bn4j", "bn4j-fused").warmupIterations(2)
+                .measurementIterations(3).measurementTime(TimeValue.seconds(5)), t);
+        String suffix = jvm.fileSuffix();
+        Files.writeString(out.resolve("activation-benchmarks" + suffix + ".csv"), t.csv(), StandardCharsets.UTF_8);
+        write(out.resolve("activation-benchmarks" + suffix + ".md"),
+                new BenchmarkReport(t, shapes, List.of(), null).activationTable(provenance(quick, forks)));
+    }
+
+    private void benchmarks(Path out, boolean quick) throws RunnerException, IOException, InterruptedException {
         List<String> large = quick ? List.of(LARGE[0]) : List.of(LARGE);
         List<String> small = quick ? List.of(SMALL[0]) : List.of(SMALL);
         List<String> all = new ArrayList<>(large);
         all.addAll(small);
         int forks = quick ? 1 : 3;
         Timings t = new Timings();
-        String torch = PyTorchPeer.run(all, out.resolve("pytorch.csv"), t);
-        run(options(forks).include(BatchNormBenchmark.class.getSimpleName()).param("shape", array(all))
-                .param("impl", "bn4j", "direct"), t);
+        String torch = smoke ? "not measured (--smoke)" : PyTorchPeer.run(all, out.resolve("pytorch.csv"), t);
+        run(options(forks, HEAP).include(BatchNormBenchmark.class.getSimpleName()).param("shape", array(all))
+                .param("impl", "bn4j", "direct").addProfiler(GCProfiler.class), t);
         // DL4J's layer cannot take rank-3 input, and its 300 ms calls need no second fork to be told apart.
         String[] builtIn = all.stream().filter(s -> !s.startsWith("NCW")).toArray(String[]::new);
-        run(options(1).include(BatchNormBenchmark.class.getSimpleName()).param("shape", builtIn).param("impl", "builtin"), t);
-        run(options(forks).include(CopyBenchmark.class.getSimpleName()).param("shape", array(large)), t);
-        // The step warms up slowly: in a probe (one ND4J thread), with BN it was still getting faster after ten one-second
-        // iterations, without BN after about eight.
-        run(options(forks).include(MlpStepBenchmark.class.getSimpleName()).param("impl", "bn4j", "none")
+        run(options(1, HEAP).include(BatchNormBenchmark.class.getSimpleName()).param("shape", builtIn)
+                .param("impl", "builtin").addProfiler(GCProfiler.class), t);
+        run(options(forks, HEAP).include(CopyBenchmark.class.getSimpleName()).param("shape", array(large)), t);
+        // The step warms up slowly: in a probe (one ND4J thread), with BN it was still getting faster after ten
+        // one-second iterations, without BN after about eight.
+        run(options(forks, HEAP).include(MlpStepBenchmark.class.getSimpleName()).param("impl", "bn4j", "none")
                 .warmupIterations(MLP_WARMUP_ITERATIONS), t);
-        if (!quick) {
-            run(options(2).include(NetworkStepBenchmark.class.getSimpleName()).param("net", "inception", "resnet50")
-                    .param("impl", "bn4j", "builtin").jvmArgsAppend(NETWORK_HEAP).warmupIterations(2).measurementIterations(3)
-                    .measurementTime(TimeValue.seconds(5)), t);
+        // Every shape in one JVM: always all of them, whatever this run times shape by shape.
+        String everyShape = allShapes().stream().map(s -> s.replace(',', 'x')).collect(Collectors.joining(" "));
+        run(options(quick ? 1 : 2, NETWORK_HEAP).include(NetworkShapesBenchmark.class.getSimpleName())
+                .param("shapes", everyShape).param("pass", PASSES).warmupIterations(3)
+                .warmupTime(TimeValue.seconds(2)).measurementIterations(4).measurementTime(TimeValue.seconds(3)), t);
+        if (!quick || smoke) {
+            String[] impls = smoke ? new String[] {"bn4j"} : new String[] {"bn4j", "builtin"};
+            run(steps(options(quick ? 1 : 2, NETWORK_HEAP)).param("impl", impls), t);
+            // Beside it, what a user's JVM runs: no Vector API, the JVM's default heap.
+            run(steps(options(ForkJvm.DEFAULT, quick ? 1 : 2, NETWORK_HEAP)).param("impl", "bn4j"), t, DEFAULT_JVM);
         }
-        Files.writeString(out.resolve("benchmarks.csv"), t.csv(), StandardCharsets.UTF_8);
-        write(out.resolve("benchmarks.md"), new BenchmarkReport(t, large, small, torch).markdown(provenance(quick, forks)));
+        String suffix = jvm.fileSuffix();
+        Files.writeString(out.resolve("benchmarks" + suffix + ".csv"), t.csv(), StandardCharsets.UTF_8);
+        write(out.resolve("benchmarks" + suffix + ".md"),
+                new BenchmarkReport(t, large, small, torch).markdown(provenance(quick, forks)));
     }
 
-    private static void requireVectorApi() {
-        if (!BatchNormalizer.usesVectorApi()) {
-            // JMH's forks inherit this JVM's options: without the module they would time bn-core's scalar loops.
-            throw new IllegalStateException("bn-core's Vector API loops are off in this JVM: start it with --add-modules "
-                    + "jdk.incubator.vector (as exec:exec@bench does), or the forks measure the scalar loops");
-        }
+    private static ChainedOptionsBuilder steps(ChainedOptionsBuilder options) {
+        return options.include(NetworkStepBenchmark.class.getSimpleName()).param("net", NETS).warmupIterations(2)
+                .measurementIterations(3).measurementTime(TimeValue.seconds(5));
+    }
+
+    static List<String> allShapes() {
+        List<String> all = new ArrayList<>(List.of(LARGE));
+        all.addAll(List.of(SMALL));
+        return all;
     }
 
     private static String[] array(List<String> values) {
@@ -120,46 +176,68 @@ public final class BenchmarkMain {
         System.out.println(text);
     }
 
-    /**
-     * Each fork's Java heap: fixed and touched before the first iteration. Memory a process touches for the first time
-     * costs about 25 microseconds a page on these machines; a JVM whose young generation grows during the run pays that
-     * on every call in between (bn-core alone, NC 60x100 inference: 4 to 100 microseconds of CPU per call with the
-     * default heap, a steady 4 with this one). PyTorch's allocator is kept from returning memory for the same reason
-     * ({@link PyTorchPeer}). The network steps get a larger heap.
-     */
-    static final String[] HEAP = {"-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"};
-    static final String[] NETWORK_HEAP = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"};
-    static final int MLP_WARMUP_ITERATIONS = 10;
-
-    /** @return the number after {@code --forks}, else {@code otherwise} */
-    private static int forks(List<String> arguments, int otherwise) {
-        int at = arguments.indexOf("--forks");
-        return at < 0 ? otherwise : Integer.parseInt(arguments.get(at + 1));
+    private ChainedOptionsBuilder options(int forks, String[] heap) {
+        return options(jvm, forks, heap);
     }
 
-    private static ChainedOptionsBuilder options(int forks) {
+    private ChainedOptionsBuilder options(ForkJvm forkJvm, int forks, String[] heap) {
         return new OptionsBuilder().forks(forks).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(4).measurementTime(TimeValue.seconds(1)).jvmArgsAppend(HEAP).shouldFailOnError(true);
+                .measurementIterations(4).measurementTime(TimeValue.seconds(1))
+                .jvmArgs(forkJvm.args(launching, heap).toArray(String[]::new)).shouldFailOnError(true);
     }
 
-    /** Adds every fork's score of every benchmark in the run, keyed by method and parameters. */
-    private static void run(ChainedOptionsBuilder options, Timings timings) throws RunnerException {
+    private void run(ChainedOptionsBuilder options, Timings timings) throws RunnerException {
+        run(options, timings, null);
+    }
+
+    /**
+     * Adds every fork's score of every benchmark in the run, keyed by method and parameters (and {@code label}, when
+     * given), its bytes allocated per call under {@code alloc|<key>} when the GC profiler ran, and for
+     * {@link NetworkShapesBenchmark} each shape's BN time per call under {@code network|<pass>|shape=<shape>}.
+     */
+    private void run(ChainedOptionsBuilder options, Timings timings, String label) throws RunnerException {
+        if (smoke) {
+            options.forks(1).warmupIterations(1).warmupTime(TimeValue.milliseconds(200)).measurementIterations(1)
+                    .measurementTime(TimeValue.milliseconds(200));
+        }
         for (RunResult r : new Runner(options.build()).run()) {
             String benchmark = r.getParams().getBenchmark();
             StringBuilder key = new StringBuilder(benchmark.substring(benchmark.lastIndexOf('.') + 1));
-            for (String p : new String[] {"shape", "impl", "net"}) {
+            for (String p : new String[] {"shape", "impl", "net", "pass"}) {
                 String v = r.getParams().getParam(p);
                 if (v != null) {
                     key.append('|').append(p).append('=').append(v);
                 }
             }
+            if (label != null) {
+                key.append('|').append(label);
+            }
             for (BenchmarkResult fork : r.getBenchmarkResults()) {
                 timings.add(key.toString(), fork.getPrimaryResult().getScore());
+                Map<String, Result> secondary = fork.getSecondaryResults();
+                secondary.forEach((name, result) -> {
+                    if (name.endsWith("gc.alloc.rate.norm")) {
+                        timings.add("alloc|" + key, result.getScore());
+                    }
+                });
+                String shapes = r.getParams().getParam("shapes");
+                if (shapes != null) {
+                    addShapeTimes(timings, r.getParams().getParam("pass"), shapes, secondary);
+                }
             }
         }
     }
 
-    private static String provenance(boolean quick, int forks) {
+    /** Each shape's BN milliseconds per call from {@link NetworkShapesBenchmark.BnTimes}' counters of one fork. */
+    static void addShapeTimes(Timings timings, String pass, String shapes, Map<String, Result> counters) {
+        double operations = counters.get("operations").getScore();
+        for (String shape : shapes.trim().split("\\s+")) {
+            double nanos = counters.get(NetworkShapesBenchmark.BnTimes.counter(shape)).getScore();
+            timings.add("network|" + pass + "|shape=" + BenchShape.parse(shape).name(), nanos / operations / 1e6);
+        }
+    }
+
+    private String provenance(boolean quick, int forks) {
         String cpu = "unknown CPU";
         try {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
@@ -168,19 +246,23 @@ public final class BenchmarkMain {
             // not Linux: leave it unknown
         }
         Versions versions = Versions.current();
-        return "Generated by `org.bn4j.bench.BenchmarkMain" + (quick ? " --quick" : "") + "` on " + LocalDate.now()
-                + ": bn4j " + versions.bn4j() + " at commit " + versions.commit() + ", DL4J " + versions.dl4j()
-                + ". Machine: " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores; "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; Vector API "
-                + (versions.vectorApi() ? "on, " + vectorBits() + "-bit vectors" : "off") + "; float; JMH, " + forks
-                + " fork(s) per benchmark, each with 3 warm-up (the MLP step " + MLP_WARMUP_ITERATIONS + ", on one ND4J thread) and 4 "
-                + "measured iterations of one second, and a fixed Java heap "
-                + "touched before the first (" + String.join(" ", HEAP) + ").";
+        String run = smoke ? " --smoke" : quick ? " --quick" : "";
+        run += (jvm.vectorApi() ? "" : " --no-vector-api") + (jvm.fixedHeap() ? "" : " --default-heap");
+        return "Generated by `org.bn4j.bench.BenchmarkMain" + run + "` on " + LocalDate.now() + ": bn4j "
+                + versions.bn4j() + " at commit " + versions.commit() + ", DL4J " + versions.dl4j() + ". Machine: "
+                + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores; "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; forks: "
+                + jvm.description(HEAP) + (jvm.vectorApi() ? "; " + vectorBits() + "-bit vectors" : "")
+                + (jvm.fixedHeap() ? "; whole networks " + String.join(" ", NETWORK_HEAP) : "")
+                + "; float; JMH, " + forks + " fork(s) per benchmark, each with 3 warm-up (the MLP step "
+                + MLP_WARMUP_ITERATIONS + ", on one ND4J thread) and 4 measured iterations of one second"
+                + (smoke ? "; --smoke: one fork and one short iteration each, so no number here measures anything"
+                : "") + ".";
     }
 
     /**
-     * @return the width of bn-core's vectors in this JVM: {@code -Dbn4j.vectorBits} when set, else the Vector API's
-     * preferred width (read reflectively: this class compiles without the incubator module)
+     * @return the width of bn-core's vectors: {@code -Dbn4j.vectorBits} when set, else the Vector API's preferred
+     * width in this JVM (read reflectively: this class compiles without the incubator module)
      */
     private static String vectorBits() {
         String chosen = System.getProperty("bn4j.vectorBits");
@@ -196,12 +278,12 @@ public final class BenchmarkMain {
         }
     }
 
-    /** Every fork's score, milliseconds per call, by benchmark key. */
+    /** Every fork's score by benchmark key: milliseconds per call, or bytes per call under {@code alloc|} keys. */
     static final class Timings {
         private final Map<String, List<Double>> scores = new HashMap<>();
 
-        void add(String key, double ms) {
-            scores.computeIfAbsent(key, k -> new ArrayList<>()).add(ms);
+        void add(String key, double value) {
+            scores.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
 
         /** @return the scores of {@code key}, sorted; empty when it was not measured */
@@ -210,7 +292,7 @@ public final class BenchmarkMain {
         }
 
         String csv() {
-            StringBuilder csv = new StringBuilder("benchmark,ms_per_call\n");
+            StringBuilder csv = new StringBuilder("benchmark,value\n");
             scores.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> e.getValue()
                     .forEach(v -> csv.append('"').append(e.getKey()).append("\",").append(v).append('\n')));
             return csv.toString();

@@ -10,6 +10,11 @@ import org.bn4j.bench.BenchmarkMain.Timings;
  * other), so it bounds what the forks allow.
  */
 final class BenchmarkReport {
+    /** Goal: bytes allocated on the Java heap per call, in steady state, at most this. */
+    static final double MAX_BYTES_PER_CALL = 64;
+    /** Goal: a shape's time among every other shape in one JVM, over its time in a fresh fork, at most this. */
+    static final double MAX_ONE_JVM_OVER_FRESH_FORK = 1.2;
+
     private final Timings t;
     private final List<String> large;
     private final List<String> small;
@@ -68,15 +73,65 @@ final class BenchmarkReport {
         }
         md.append("\n\"copy probe\": `System.arraycopy` of a float array of the tensor's size on one thread, the least a "
                 + "forward pass must move (one read, one write), measured in the same run.\n\n");
-        md.append("| training step | with bn4j's BN | without BN | with DL4J's BN |\n|---|---|---|---|\n");
+        md.append("\"default JVM\": the step in forks started as a user's JVM is, without the Vector API and with the "
+                + "JVM's default heap, beside the same step in this run's forks.\n\n");
+        md.append("| training step | with bn4j's BN | without BN | with DL4J's BN | with bn4j's BN, default JVM "
+                + "| default JVM / this run's |\n|---|---|---|---|---|---|\n");
         md.append("| MNIST MLP, 784-100x3-10, batch 60 | ").append(ms(t.of("step|impl=bn4j"))).append(" | ")
-                .append(ms(t.of("step|impl=none"))).append(" | - |\n");
-        for (String net : List.of("inception", "resnet50")) {
+                .append(ms(t.of("step|impl=none"))).append(" | - | - | - |\n");
+        for (String net : BenchmarkMain.NETS) {
+            double[] ours = t.of("step|impl=bn4j|net=" + net);
+            double[] defaultJvm = t.of("step|impl=bn4j|net=" + net + "|" + BenchmarkMain.DEFAULT_JVM);
             md.append("| ").append(net.equals("inception") ? "Inception-style, 32x32, batch 32" : "ResNet50, 224x224, batch 2")
-                    .append(" | ").append(ms(t.of("step|impl=bn4j|net=" + net))).append(" | - | ")
-                    .append(ms(t.of("step|impl=builtin|net=" + net))).append(" |\n");
+                    .append(" | ").append(ms(ours)).append(" | - | ")
+                    .append(ms(t.of("step|impl=builtin|net=" + net))).append(" | ").append(ms(defaultJvm))
+                    .append(" | ").append(ratio(defaultJvm, ours)).append(" |\n");
         }
+        allocation(md);
+        oneJvm(md);
         return md.toString();
+    }
+
+    /** Bytes allocated on the Java heap per call, for every shape and pass, and the goal for each. */
+    private void allocation(StringBuilder md) {
+        String target = "at most " + (int) MAX_BYTES_PER_CALL;
+        md.append("\n## Heap allocation per call\n\nBytes allocated on the Java heap per call in steady state "
+                + "(JMH's GC profiler, `gc.alloc.rate.norm`): median over forks, [fewest, most]. Goal: ").append(target)
+                .append(" for bn4j's layer and for bn-core.\n\n");
+        md.append("| shape | pass | bn4j layer | ").append(target).append(" | bn-core, off-heap | ").append(target)
+                .append(" | DL4J built-in |\n|---|---|---|---|---|---|---|\n");
+        for (List<String> shapes : List.of(large, small)) {
+            for (String shape : shapes) {
+                for (String pass : BenchmarkMain.PASSES) {
+                    double[] layer = bytes(pass, shape, "bn4j");
+                    double[] core = bytes(pass, shape, "direct");
+                    md.append("| ").append(shape).append(" | ").append(pass).append(" | ").append(amount(layer))
+                            .append(" | ").append(met(layer, MAX_BYTES_PER_CALL)).append(" | ").append(amount(core))
+                            .append(" | ").append(met(core, MAX_BYTES_PER_CALL)).append(" | ")
+                            .append(amount(bytes(pass, shape, "builtin"))).append(" |\n");
+                }
+            }
+        }
+    }
+
+    /** Each shape's time among every other shape in one JVM against its time in a fresh fork. */
+    private void oneJvm(StringBuilder md) {
+        String target = String.format(Locale.ROOT, "at most %.2f", MAX_ONE_JVM_OVER_FRESH_FORK);
+        md.append("\n## Every shape in one JVM\n\nbn4j's layer on every benchmark shape in one JVM, each after another "
+                + "DL4J layer of its shape and backward in reverse order, as in a network (`NetworkShapesBenchmark`), "
+                + "against the same shape and pass in a fork of its own (the bn4j layer column above): milliseconds "
+                + "per call, median over forks, [fastest, slowest].\n\n");
+        md.append("| shape | pass | one JVM | fresh fork | one JVM / fresh fork | ").append(target)
+                .append(" |\n|---|---|---|---|---|---|\n");
+        for (String shape : BenchmarkMain.allShapes()) {
+            for (String pass : BenchmarkMain.PASSES) {
+                double[] together = t.of("network|" + pass + "|shape=" + shape);
+                double[] alone = call(pass, shape, "bn4j");
+                md.append("| ").append(shape).append(" | ").append(pass).append(" | ").append(ms(together))
+                        .append(" | ").append(ms(alone)).append(" | ").append(ratio(together, alone)).append(" | ")
+                        .append(met(together, alone, MAX_ONE_JVM_OVER_FRESH_FORK)).append(" |\n");
+            }
+        }
     }
 
     /**
@@ -147,12 +202,34 @@ final class BenchmarkReport {
         return t.of(pass + "|shape=" + shape + "|impl=" + impl);
     }
 
+    private double[] bytes(String pass, String shape, String impl) {
+        return t.of("alloc|" + pass + "|shape=" + shape + "|impl=" + impl);
+    }
+
+    /** @return whether the median is within the target, or that it was not measured */
+    private static String met(double[] sorted, double target) {
+        return sorted.length == 0 ? "not measured" : Timings.median(sorted) <= target ? "yes" : "no";
+    }
+
+    private static String amount(double[] bytes) {
+        if (bytes.length == 0) {
+            return "-";
+        }
+        String median = String.format(Locale.ROOT, "%.0f", Timings.median(bytes));
+        return bytes.length == 1 ? median
+                : median + String.format(Locale.ROOT, " [%.0f, %.0f]", bytes[0], bytes[bytes.length - 1]);
+    }
+
     private static void goal(StringBuilder md, String what, String shape, double[] a, double[] b, double target) {
-        boolean measured = a.length > 0 && b.length > 0;
-        double median = measured ? Timings.median(a) / Timings.median(b) : Double.NaN;
         md.append("| ").append(what).append(" | ").append(shape).append(" | ").append(ratio(a, b)).append(" | at most ")
-                .append(String.format(Locale.ROOT, "%.2f", target)).append(" | ")
-                .append(!measured ? "not measured" : median <= target ? "yes" : "no").append(" |\n");
+                .append(String.format(Locale.ROOT, "%.2f", target)).append(" | ").append(met(a, b, target))
+                .append(" |\n");
+    }
+
+    /** @return whether the ratio of the medians is within the target, or that it was not measured */
+    private static String met(double[] a, double[] b, double target) {
+        return a.length == 0 || b.length == 0 ? "not measured"
+                : Timings.median(a) / Timings.median(b) <= target ? "yes" : "no";
     }
 
     private static String ms(double[] v) {

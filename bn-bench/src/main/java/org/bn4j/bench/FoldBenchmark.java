@@ -41,6 +41,7 @@ public class FoldBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        ForkJvm.checkThisFork();
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         if (net.equals("inception")) {
             graph = InceptionNet.build(InceptionNet.FIGURE_3.get(2), BatchNormImpl.BN4J, 3, 32, Shapes.CLASSES.length,

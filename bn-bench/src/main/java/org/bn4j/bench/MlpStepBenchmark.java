@@ -34,6 +34,7 @@ public class MlpStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        ForkJvm.checkThisFork();
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         // One ND4J and OpenBLAS thread, as `bn4j mnist` trains this network: on 2 cores, OpenMP's threads wait on
         // each other around every small op of a batch-60 step. Both counts are per calling thread; JMH sets up and

@@ -41,6 +41,7 @@ public class NetworkStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        ForkJvm.checkThisFork();
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         BatchNormImpl bn = impl.equals("builtin") ? BatchNormImpl.BUILTIN : BatchNormImpl.BN4J;
         if (net.equals("inception")) {

@@ -1,7 +1,9 @@
 /**
  * JMH benchmarks, in a module of their own that nothing ships or depends on: BN layers and bn-core against DL4J's
- * built-in layer, PyTorch's CPU kernel ({@link org.bn4j.bench.PyTorchPeer}), a memory-bandwidth probe, whole training
- * steps, and inference with BN folded ({@code --fold}). Run with {@code mvn -B -q -pl bn-bench exec:exec@bench} after
- * {@code mvn -B -q -DskipTests install}; never part of the unit tests.
+ * built-in layer, PyTorch's CPU kernel ({@link org.bn4j.bench.PyTorchPeer}), a memory-bandwidth probe, every shape in
+ * one JVM ({@link org.bn4j.bench.NetworkShapesBenchmark}), whole training steps, and inference with BN folded
+ * ({@code --fold}); forks with or without the Vector API and a fixed heap ({@link org.bn4j.bench.ForkJvm}). Run with
+ * {@code mvn -B -q -pl bn-bench exec:exec@bench} after {@code mvn -B -q -DskipTests install}; never part of the unit
+ * tests.
  */
 package org.bn4j.bench;

@@ -1,10 +1,15 @@
 package org.bn4j.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.AggregationPolicy;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.ScalarResult;
 
 /** The report judges each goal from the medians, and shows the fork extremes beside them. */
 class BenchmarkReportTest {
@@ -59,6 +64,71 @@ class BenchmarkReportTest {
                 + " | 1.05 | at most 1.10 | yes |"), md);
         assertTrue(md.contains("| inference, fused ReLU / BN alone | " + SHAPE + " | 1.20 | at most 1.10 | no |"), md);
         assertTrue(md.contains("| Inception-style, 32x32, batch 32 | 90.00 | 100.00 | 0.90 |"), md);
+    }
+
+    @Test
+    void allocationPerCallIsJudgedAgainstItsGoalForTheLayerAndBnCore() {
+        BenchmarkMain.Timings t = new BenchmarkMain.Timings();
+        for (double bytes : new double[] {40, 48, 900}) {
+            t.add("alloc|forwardBackward|shape=" + SHAPE + "|impl=bn4j", bytes);
+        }
+        t.add("alloc|forwardBackward|shape=" + SHAPE + "|impl=direct", 65);
+
+        String md = new BenchmarkReport(t, List.of(SHAPE), List.of(), "PyTorch").markdown("provenance");
+
+        assertTrue(md.contains("| " + SHAPE + " | forwardBackward | 48 [40, 900] | yes | 65 | no | - |"), md);
+        assertTrue(md.contains("| " + SHAPE + " | inference | - | not measured | - | not measured | - |"), md);
+    }
+
+    @Test
+    void eachShapeInOneJvmIsJudgedAgainstItsFreshFork() {
+        BenchmarkMain.Timings t = new BenchmarkMain.Timings();
+        t.add("forwardBackward|shape=" + SHAPE + "|impl=bn4j", 10);
+        t.add("network|forwardBackward|shape=" + SHAPE, 11);
+        t.add("inference|shape=NC:60,100|impl=bn4j", 1);
+        t.add("network|inference|shape=NC:60,100", 1.5);
+
+        String md = new BenchmarkReport(t, List.of(SHAPE), List.of("NC:60,100"), "PyTorch").markdown("provenance");
+
+        assertTrue(md.contains("| " + SHAPE + " | forwardBackward | 11.00 | 10.00 | 1.10 | yes |"), md);
+        assertTrue(md.contains("| NC:60,100 | inference | 1.50 | 1.00 | 1.50 | no |"), md);
+        assertTrue(md.contains("| NCW:32,128,50 | inference | - | - | - | not measured |"), md);
+    }
+
+    @Test
+    void theStepInADefaultJvmStandsBesideTheTunedOne() {
+        BenchmarkMain.Timings t = new BenchmarkMain.Timings();
+        t.add("step|impl=bn4j|net=inception", 100);
+        t.add("step|impl=builtin|net=inception", 120);
+        t.add("step|impl=bn4j|net=inception|" + BenchmarkMain.DEFAULT_JVM, 250);
+
+        String md = new BenchmarkReport(t, List.of(SHAPE), List.of(), "PyTorch").markdown("provenance");
+
+        assertTrue(md.contains("| Inception-style, 32x32, batch 32 | 100.00 | - | 120.00 | 250.00 | 2.50 |"), md);
+    }
+
+    @Test
+    void aShapesTimeInOneJvmIsItsCounterOverTheOperations() {
+        BenchmarkMain.Timings t = new BenchmarkMain.Timings();
+        Map<String, Result> counters = Map.of("operations", counter("operations", 4),
+                "nchw_32_64_56_56", counter("nchw_32_64_56_56", 40e6), "nc_60_100", counter("nc_60_100", 2e5));
+
+        BenchmarkMain.addShapeTimes(t, "inference", "NCHW:32x64x56x56 NC:60x100", counters);
+
+        assertArrayEquals(new double[] {10}, t.of("network|inference|shape=NCHW:32,64,56,56"), 1e-12);
+        assertArrayEquals(new double[] {0.05}, t.of("network|inference|shape=NC:60,100"), 1e-12);
+    }
+
+    @Test
+    void everyShapeHasItsCounterInOneJvm() throws NoSuchFieldException {
+        for (String shape : BenchmarkMain.allShapes()) {
+            assertEquals(long.class, NetworkShapesBenchmark.BnTimes.class
+                    .getField(NetworkShapesBenchmark.BnTimes.counter(shape)).getType(), shape);
+        }
+    }
+
+    private static Result counter(String name, double value) {
+        return new ScalarResult(name, value, "#", AggregationPolicy.SUM);
     }
 
     @Test

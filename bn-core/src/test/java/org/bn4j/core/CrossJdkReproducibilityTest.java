@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import org.bn4j.core.loops.Loops;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * vector loops of every other recorded width run too, in a JVM started with {@code -Dbn4j.vectorBits}: where the CPU
  * lacks the width, in the Vector API's plain-Java fallback, which gives the same bits, so any machine checks them all.
  */
+@Tag("slow")
 class CrossJdkReproducibilityTest {
     private static final Path DIGESTS = Path.of("src/test/resources/result-digests.properties");
     private static final List<Shape> SHAPES = List.of(Shape.of(Layout.NCHW, 3, 5, 7, 9), Shape.of(Layout.NHWC, 3, 7, 9, 5),

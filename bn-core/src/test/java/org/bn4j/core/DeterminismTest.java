@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The same input gives bitwise the same results at every thread count: reductions have a fixed order. */
+@Tag("slow")
 class DeterminismTest {
     static Stream<Shape> largeShapes() {
         return Stream.of(Shape.of(Layout.NCHW, 8, 16, 40, 40), Shape.of(Layout.NHWC, 8, 40, 40, 16),

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * log of the off-heap and the array loops (the channels-last sums run the array loops on staged rows), and fails on
  * any load, store or per-vector helper that C2 did not inline, and on any load or store it did not intrinsify.
  */
+@Tag("slow")
 class JitInliningTest {
     /** Channels-first first: the order that once cost the later channels-last loops their store intrinsics. */
     private static final List<Shape> SHAPES = List.of(Shape.of(Layout.NCHW, 4, 64, 16, 16),

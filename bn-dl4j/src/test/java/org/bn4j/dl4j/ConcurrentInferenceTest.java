@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelInference;
 import org.deeplearning4j.parallelism.inference.InferenceMode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,6 +25,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * synchronizes) or through {@link ParallelInference}: every output is bitwise the single-threaded one, and the
  * parameters and running statistics do not change.
  */
+@Tag("slow")
 class ConcurrentInferenceTest {
     static final int THREADS = 8;
     static final int CALLS = 1000;

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -43,6 +44,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * (at most 2.2e-16 for parameters, 7e-18 for running statistics), and an error in the statistics' algebra would
  * show at the size of the spread between the halves' means (3e-3 to 6e-2 here).
  */
+@Tag("slow")
 class ParallelWrapperTest {
     private static final int WORKERS = 2;
     private static final int ROUNDS = 3;

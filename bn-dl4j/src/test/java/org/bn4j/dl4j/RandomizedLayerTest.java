@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -32,6 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * and the gradient views untouched. A failure message starts with the case's seed: rerun one case with
  * {@code -Dbn4j.fuzz.seed=<seed>}.
  */
+@Tag("slow")
 class RandomizedLayerTest {
     private static final int CASES = 3000;
     private static final long BASE_SEED = 0x5EED_B4L;

@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelWrapper.TrainingMode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,6 +40,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * result by at least {@code (1 - decay) * 0.9^119} times a batch-to-batch difference, about 1e-7 here, and usually
  * by 1e-2 or more.
  */
+@Tag("slow")
 class TrainingModesTest {
     static final int WORKERS = 2;
     static final int MINIBATCHES = 120;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,7 @@ import picocli.CommandLine;
  * Issue 17: each common option takes effect whether it stands before or after the subcommand's name, and given on both
  * sides, the one after the name wins. Every run trains the MNIST networks for a few steps on a tiny data set.
  */
+@Tag("slow")
 class CommonOptionsPositionTest {
     /** Where the option under test stands. */
     enum Position {

@@ -9,9 +9,11 @@ import org.bn4j.examples.nets.MnistMlp;
 import org.bn4j.examples.train.Curve;
 import org.bn4j.examples.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The paper's claims on MNIST, at a small step count with a fixed seed. */
+@Tag("slow")
 class MnistBatchNormTest {
     private static final int STEPS = 300;
     private static Examples mnist;

@@ -156,7 +156,7 @@ public interface Loops {
     /**
      * The Vector API only where the JVM resolved its module (it is not by default) and the system property
      * {@code bn4j.vectorApi} is not {@code false}. The class is loaded by name so that a JVM without the module never
-     * links it.
+     * links it. Plain Java that nobody asked for logs a {@link VectorApiNotice}.
      */
     private static Loops choose() {
         boolean wanted = !"false".equalsIgnoreCase(System.getProperty("bn4j.vectorApi"));
@@ -165,8 +165,12 @@ public interface Loops {
                 return (Loops) Class.forName("org.bn4j.core.loops.VectorLoops")
                         .getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
+                VectorApiNotice.loopsUnavailable(e);
                 return new ScalarLoops();
             }
+        }
+        if (wanted) {
+            VectorApiNotice.moduleMissing();
         }
         return new ScalarLoops();
     }

@@ -17,11 +17,13 @@ import org.bn4j.examples.data.FashionMnist;
 import org.bn4j.examples.nets.InceptionNet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The full command on a slice of Fashion-MNIST: 300 training and 100 test images, a few steps, 2 seeds. */
+@Tag("slow")
 class PaperScalePipelineTest {
     private static final List<Long> SEEDS = List.of(1502L, 1503L);
 
