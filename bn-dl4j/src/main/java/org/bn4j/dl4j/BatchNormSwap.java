@@ -84,7 +84,9 @@ public final class BatchNormSwap {
         List<String> ignored = new ArrayList<>();
         for (int i = 0; i < conf.getConfs().size(); i++) {
             select(conf.getConf(i), " (index " + i + ")", direction, swapped, refused);
-            noteIgnoredActivation(conf.getConf(i), "layer " + i, ignored);
+            if (direction == Direction.TO_BN4J) {
+                noteIgnoredActivation(conf.getConf(i), "layer " + i, ignored);
+            }
         }
         if (!prepare(swapped, refused, direction)) {
             return net;
@@ -109,7 +111,9 @@ public final class BatchNormSwap {
             if (vertex.getValue() instanceof LayerVertex) {
                 NeuralNetConfiguration layerConf = ((LayerVertex) vertex.getValue()).getLayerConf();
                 select(layerConf, "", direction, swapped, refused);
-                noteIgnoredActivation(layerConf, "\"" + vertex.getKey() + "\"", ignored);
+                if (direction == Direction.TO_BN4J) {
+                    noteIgnoredActivation(layerConf, "\"" + vertex.getKey() + "\"", ignored);
+                }
             }
         }
         if (!prepare(swapped, refused, direction)) {
@@ -126,7 +130,11 @@ public final class BatchNormSwap {
         return result;
     }
 
-    /** Adds {@code name} and its activation to {@code ignored} for a built-in BN whose activation is not identity. */
+    /**
+     * Adds {@code name} and its activation to {@code ignored} for a built-in BN whose activation is not identity: one
+     * that bn4j's layer replacing it would apply, were the swap to keep it. Only for {@link Direction#TO_BN4J}: the way
+     * back leaves built-in layers as they are.
+     */
     static void noteIgnoredActivation(NeuralNetConfiguration layerConf, String name, List<String> ignored) {
         if (layerConf.getLayer() instanceof BatchNormalization) {
             IActivation fn = ((BatchNormalization) layerConf.getLayer()).getActivationFn();
