@@ -38,10 +38,10 @@ class JitInliningTest {
         assumeTrue(BatchNormalizer.usesVectorApi(), "the off-heap vector loops run only with the Vector API");
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.DirectVectorLoops::*",
+                "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.DirectFloatVectorLoops::*",
                 "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectPlanarKernel::*",
                 "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectRowKernel::*",
-                "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.VectorLoops::*",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.FloatVectorLoops::*",
                 "-cp", System.getProperty("java.class.path"), HotKernels.class.getName())
                 .redirectErrorStream(true).start();
         String log = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -64,10 +64,10 @@ class JitInliningTest {
 
     /** A load or store, or one of the small vector helpers that the loops call per vector. */
     private static boolean isLoadOrStore(String line) {
-        return line.contains("DirectVectorLoops::load") || line.contains("DirectVectorLoops::store")
-                || line.contains("DirectVectorLoops::widened") || line.contains("VectorLoops::widened ")
-                || line.contains("VectorLoops::firstHalf") || line.contains("VectorLoops::gatedHalf")
-                || line.contains("VectorLoops::gated ");
+        return line.contains("FloatMemory::load") || line.contains("FloatMemory::store")
+                || line.contains("FloatMemory::widened") || line.contains("Lanes::firstHalf")
+                || line.contains("Lanes::gatedHalf") || line.contains("Lanes::gated ")
+                || line.contains("Lanes::activated ") || line.contains("Lanes::magnitudeBits");
     }
 
     /**

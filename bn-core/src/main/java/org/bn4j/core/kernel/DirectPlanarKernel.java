@@ -1,12 +1,12 @@
 package org.bn4j.core.kernel;
 
-import org.bn4j.core.loops.DirectVectorLoops;
+import org.bn4j.core.loops.DirectFloatVectorLoops;
 import org.bn4j.core.storage.Data;
 import org.bn4j.core.storage.DirectFloatData;
 
 /**
  * Channels-first planes of off-heap floats ({@link DirectFloatData}) with the Vector API: every pass loads and stores
- * the memory in place through {@link DirectVectorLoops}, one plane (or part of one) per inner loop.
+ * the memory in place through {@link DirectFloatVectorLoops}, one plane (or part of one) per inner loop.
  */
 final class DirectPlanarKernel extends FloatPlanarKernel {
     DirectPlanarKernel(Dims dims) {
@@ -15,18 +15,24 @@ final class DirectPlanarKernel extends FloatPlanarKernel {
 
     @Override
     void runDeviations(Data<float[]> x, int start, int len, double m, double[] deviations) {
-        DirectVectorLoops.addDeviations((DirectFloatData) x, start, len, m, deviations);
+        final DirectFloatData xd = (DirectFloatData) x;
+        final int from = xd.base + start;
+        DirectFloatVectorLoops.addDeviations(xd.memory, from, from + len, m, deviations);
     }
 
     @Override
     void runGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean, double[] sums) {
-        DirectVectorLoops.gradSums((DirectFloatData) x, (DirectFloatData) dy, start, len, mean, sums);
+        final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy;
+        final int from = xd.baseSharedWith(gd) + start;
+        DirectFloatVectorLoops.gradSums(xd.memory, gd.memory, from, from + len, mean, sums);
     }
 
     @Override
     void runGatedGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean,
                           ActivationGate<float[]> gate, int ch, double[] sums) {
-        DirectVectorLoops.gatedGradSums((DirectFloatData) x, (DirectFloatData) dy, start, len, mean, gate.hi()[ch],
+        final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy;
+        final int from = xd.baseSharedWith(gd) + start;
+        DirectFloatVectorLoops.gatedGradSums(xd.memory, gd.memory, from, from + len, mean, gate.hi()[ch],
                 gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (float) gate.slope(), sums);
     }
 
@@ -43,13 +49,13 @@ final class DirectPlanarKernel extends FloatPlanarKernel {
     private double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
                                       float[] centerLo, float[] scale, float[] shift) {
         final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-        final int channels = channelCount(task), ch0 = firstChannel(task);
+        final int channels = channelCount(task), ch0 = firstChannel(task), base = xd.baseSharedWith(yd);
         double largest = 0;
         for (int k = 0, segments = segments(task); k < segments; k++) {
-            final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-            for (int ch = ch0; ch < ch0 + channels; ch++) {
-                largest = Math.max(largest, DirectVectorLoops.normalizeMeasuring(xd, yd, start + (ch - ch0) * run,
-                        run, centerHi[ch], centerLo[ch], scale[ch], shift[ch]));
+            final int start = base + segmentStart(task, k), run = segmentLength(task, k) / channels;
+            for (int ch = ch0, from = start; ch < ch0 + channels; ch++, from += run) {
+                largest = Math.max(largest, DirectFloatVectorLoops.normalizeMeasuring(xd.memory, yd.memory, from,
+                        from + run, centerHi[ch], centerLo[ch], scale[ch], shift[ch]));
             }
         }
         return largest;
@@ -59,13 +65,13 @@ final class DirectPlanarKernel extends FloatPlanarKernel {
     private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
                                       float[] centerLo, float[] scale, float[] shift, float slope) {
         final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-        final int channels = channelCount(task), ch0 = firstChannel(task);
+        final int channels = channelCount(task), ch0 = firstChannel(task), base = xd.baseSharedWith(yd);
         double largest = 0;
         for (int k = 0, segments = segments(task); k < segments; k++) {
-            final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-            for (int ch = ch0; ch < ch0 + channels; ch++) {
-                largest = Math.max(largest, DirectVectorLoops.normalizeMeasuringActivated(xd, yd,
-                        start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch], scale[ch], shift[ch], slope));
+            final int start = base + segmentStart(task, k), run = segmentLength(task, k) / channels;
+            for (int ch = ch0, from = start; ch < ch0 + channels; ch++, from += run) {
+                largest = Math.max(largest, DirectFloatVectorLoops.normalizeActivated(xd.memory, yd.memory, from,
+                        from + run, centerHi[ch], centerLo[ch], scale[ch], shift[ch], slope));
             }
         }
         return largest;
@@ -84,11 +90,11 @@ final class DirectPlanarKernel extends FloatPlanarKernel {
     private void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
                            float[] scale, float[] shift) {
         final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-        final int channels = channelCount(task), ch0 = firstChannel(task);
+        final int channels = channelCount(task), ch0 = firstChannel(task), base = xd.baseSharedWith(yd);
         for (int k = 0, segments = segments(task); k < segments; k++) {
-            final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-            for (int ch = ch0; ch < ch0 + channels; ch++) {
-                DirectVectorLoops.normalize(xd, yd, start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch],
+            final int start = base + segmentStart(task, k), run = segmentLength(task, k) / channels;
+            for (int ch = ch0, from = start; ch < ch0 + channels; ch++, from += run) {
+                DirectFloatVectorLoops.normalize(xd.memory, yd.memory, from, from + run, centerHi[ch], centerLo[ch],
                         scale[ch], shift[ch]);
             }
         }
@@ -109,11 +115,12 @@ final class DirectPlanarKernel extends FloatPlanarKernel {
                            float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
         final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
         final int channels = channelCount(task), ch0 = firstChannel(task);
+        final int base = xd.baseSharedWith(gd, dd);
         for (int k = 0, segments = segments(task); k < segments; k++) {
-            final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-            for (int ch = ch0; ch < ch0 + channels; ch++) {
-                DirectVectorLoops.gradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch], centerLo[ch],
-                        dyScale[ch], xcScale[ch], offset[ch]);
+            final int start = base + segmentStart(task, k), run = segmentLength(task, k) / channels;
+            for (int ch = ch0, from = start; ch < ch0 + channels; ch++, from += run) {
+                DirectFloatVectorLoops.gradApply(xd.memory, gd.memory, dd.memory, from, from + run, centerHi[ch],
+                        centerLo[ch], dyScale[ch], xcScale[ch], offset[ch]);
             }
         }
     }
@@ -123,19 +130,21 @@ final class DirectPlanarKernel extends FloatPlanarKernel {
                                 ActivationGate<float[]> gate) {
         final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
         final int channels = channelCount(task), ch0 = firstChannel(task);
+        final int base = xd.baseSharedWith(gd, dd);
         final float[] a = gate.scale(), b = gate.shift();
         final float slope = (float) gate.slope();
         for (int k = 0, segments = segments(task); k < segments; k++) {
-            final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
-            for (int ch = ch0; ch < ch0 + channels; ch++) {
-                DirectVectorLoops.gatedGradApply(xd, gd, dd, start + (ch - ch0) * run, run, centerHi[ch],
-                        centerLo[ch], dyScale[ch], xcScale[ch], offset[ch], a[ch], b[ch], slope);
+            final int start = base + segmentStart(task, k), run = segmentLength(task, k) / channels;
+            for (int ch = ch0, from = start; ch < ch0 + channels; ch++, from += run) {
+                DirectFloatVectorLoops.gatedGradApply(xd.memory, gd.memory, dd.memory, from, from + run,
+                        centerHi[ch], centerLo[ch], dyScale[ch], xcScale[ch], offset[ch], a[ch], b[ch], slope);
             }
         }
     }
 
     @Override
     public double largestMagnitude(Data<float[]> x, int start, int len) {
-        return DirectVectorLoops.largestMagnitude((DirectFloatData) x, start, len);
+        final DirectFloatData xd = (DirectFloatData) x;
+        return DirectFloatVectorLoops.largestMagnitude(xd.memory, xd.base + start, xd.base + start + len);
     }
 }

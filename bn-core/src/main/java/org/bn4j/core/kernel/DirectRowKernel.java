@@ -1,12 +1,12 @@
 package org.bn4j.core.kernel;
 
-import org.bn4j.core.loops.DirectVectorLoops;
+import org.bn4j.core.loops.DirectFloatVectorLoops;
 import org.bn4j.core.storage.Data;
 import org.bn4j.core.storage.DirectFloatData;
 
 /**
  * Channels-last rows of off-heap floats ({@link DirectFloatData}) with the Vector API: reductions staged as for any
- * buffer, elementwise passes in place through {@link DirectVectorLoops}, a tile at a time.
+ * buffer, elementwise passes in place through {@link DirectFloatVectorLoops}, a tile at a time.
  */
 final class DirectRowKernel extends FloatRowKernel {
     DirectRowKernel(Dims dims) {
@@ -23,11 +23,11 @@ final class DirectRowKernel extends FloatRowKernel {
     private double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
                                       float[] centerLo, float[] scale, float[] shift) {
         final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-        final int start = start(task), len = rowCount(task) * c;
+        final int start = xd.baseSharedWith(yd) + start(task), len = rowCount(task) * c;
         double largest = 0;
         for (int j = 0; j < len; j += tile) {
-            largest = Math.max(largest, DirectVectorLoops.normalizeTile(xd, yd, start + j, Math.min(tile, len - j),
-                    centerHi, centerLo, scale, shift));
+            largest = Math.max(largest, DirectFloatVectorLoops.normalizeTile(xd.memory, yd.memory, start + j,
+                    Math.min(tile, len - j), centerHi, centerLo, scale, shift));
         }
         return largest;
     }
@@ -35,10 +35,10 @@ final class DirectRowKernel extends FloatRowKernel {
     private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
                                       float[] centerLo, float[] scale, float[] shift, float slope) {
         final DirectFloatData xd = (DirectFloatData) x, yd = (DirectFloatData) y;
-        final int start = start(task), len = rowCount(task) * c;
+        final int start = xd.baseSharedWith(yd) + start(task), len = rowCount(task) * c;
         double largest = 0;
         for (int j = 0; j < len; j += tile) {
-            largest = Math.max(largest, DirectVectorLoops.normalizeActivatedTile(xd, yd, start + j,
+            largest = Math.max(largest, DirectFloatVectorLoops.normalizeActivatedTile(xd.memory, yd.memory, start + j,
                     Math.min(tile, len - j), centerHi, centerLo, scale, shift, slope));
         }
         return largest;
@@ -65,10 +65,10 @@ final class DirectRowKernel extends FloatRowKernel {
     private void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
                            float[] centerLo, float[] dyScale, float[] xcScale, float[] offset) {
         final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
-        final int start = start(task), len = rowCount(task) * c;
+        final int start = xd.baseSharedWith(gd, dd) + start(task), len = rowCount(task) * c;
         for (int j = 0; j < len; j += tile) {
-            DirectVectorLoops.gradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi, centerLo,
-                    dyScale, xcScale, offset);
+            DirectFloatVectorLoops.gradApplyTile(xd.memory, gd.memory, dd.memory, start + j, Math.min(tile, len - j),
+                    centerHi, centerLo, dyScale, xcScale, offset);
         }
     }
 
@@ -76,15 +76,17 @@ final class DirectRowKernel extends FloatRowKernel {
                                 float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
                                 ActivationGate<float[]> gate) {
         final DirectFloatData xd = (DirectFloatData) x, gd = (DirectFloatData) dy, dd = (DirectFloatData) dx;
-        final int start = start(task), len = rowCount(task) * c;
+        final int start = xd.baseSharedWith(gd, dd) + start(task), len = rowCount(task) * c;
         for (int j = 0; j < len; j += tile) {
-            DirectVectorLoops.gatedGradApplyTile(xd, gd, dd, start + j, Math.min(tile, len - j), centerHi,
-                    centerLo, dyScale, xcScale, offset, gate.scale(), gate.shift(), (float) gate.slope());
+            DirectFloatVectorLoops.gatedGradApplyTile(xd.memory, gd.memory, dd.memory, start + j,
+                    Math.min(tile, len - j), centerHi, centerLo, dyScale, xcScale, offset, gate.scale(), gate.shift(),
+                    (float) gate.slope());
         }
     }
 
     @Override
     public double largestMagnitude(Data<float[]> x, int start, int len) {
-        return DirectVectorLoops.largestMagnitude((DirectFloatData) x, start, len);
+        final DirectFloatData xd = (DirectFloatData) x;
+        return DirectFloatVectorLoops.largestMagnitude(xd.memory, xd.base + start, xd.base + start + len);
     }
 }

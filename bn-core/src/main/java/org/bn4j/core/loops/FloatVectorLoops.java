@@ -1,0 +1,621 @@
+package org.bn4j.core.loops;
+
+import static org.bn4j.core.loops.FloatArrayMemory.get;
+import static org.bn4j.core.loops.FloatArrayMemory.length;
+import static org.bn4j.core.loops.FloatArrayMemory.load;
+import static org.bn4j.core.loops.FloatArrayMemory.put;
+import static org.bn4j.core.loops.FloatArrayMemory.staged;
+import static org.bn4j.core.loops.FloatArrayMemory.stagedOffset;
+import static org.bn4j.core.loops.FloatArrayMemory.store;
+import static org.bn4j.core.loops.FloatArrayMemory.vectorMemory;
+import static org.bn4j.core.loops.FloatArrayMemory.widened;
+import static org.bn4j.core.loops.Lanes.DOUBLES;
+import static org.bn4j.core.loops.Lanes.FLOATS;
+import static org.bn4j.core.loops.Lanes.HALF;
+import static org.bn4j.core.loops.Lanes.INTS;
+import static org.bn4j.core.loops.Lanes.MIN_VECTOR_VALUES;
+import static org.bn4j.core.loops.Lanes.activated;
+import static org.bn4j.core.loops.Lanes.addInto;
+import static org.bn4j.core.loops.Lanes.firstHalf;
+import static org.bn4j.core.loops.Lanes.gated;
+import static org.bn4j.core.loops.Lanes.gatedHalf;
+import static org.bn4j.core.loops.Lanes.largestOf;
+import static org.bn4j.core.loops.Lanes.magnitudeBits;
+import static org.bn4j.core.loops.Lanes.sumOfLanes;
+import static org.bn4j.core.loops.Lanes.wholeSecondHalves;
+import static org.bn4j.core.loops.Lanes.wholeSecondHalvesBound;
+import static org.bn4j.core.loops.Lanes.wholeVectors;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * The float loops of {@link Loops} with the incubating Vector API, over values in memory {@code x}, {@code y},
+ * {@code dy}, {@code dx} reached through {@link FloatArrayMemory}. Written once: bn-core's build compiles this source
+ * a second time, over off-heap memory, as the class named {@code Direct} and this class's name, whose memory
+ * parameters are {@code DirectFloats} and whose memory access is {@code OffHeapFloatMemory}'s (parameters named x, y,
+ * dy and dx are memory; every other array holds per-channel or per-tile coefficients, loaded with {@code fromArray}).
+ *
+ * <p>Floats are widened lane by lane to double and summed in double lanes, so the precision is that of
+ * {@link ScalarLoops} at several times its speed. Lanes are combined in a fixed order, then the scalar tail is added;
+ * runs too short for vectors take {@link ScalarLoops}. Elementwise loops do the scalar loops' operations in the same
+ * order, without fused multiply-adds, so their results are the scalar ones bit for bit, on both memories.
+ *
+ * <p>One tail strategy, for sums: blocks whose second half lies within the memory as a whole vector widen it from
+ * there; the last blocks, where it does not, widen it lane by lane in a loop of their own (a branch in one loop would
+ * merge two vectors and box them); then the scalar tail. Elementwise loops: whole vectors, then the scalar tail.
+ */
+public final class FloatVectorLoops {
+    private static final ScalarLoops SCALAR = new ScalarLoops();
+
+    private FloatVectorLoops() {
+    }
+
+    /** Adds {@code sum(x - m)} and {@code sum((x - m)^2)} over {@code [from, to)} to {@code deviations[0..1]}. */
+    public static void addDeviations(float[] x, int from, int to, double m, double[] deviations) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            final int o = stagedOffset(from);
+            SCALAR.addDeviations(staged(x, from, to, 0), o, o + (to - from), m, deviations);
+            return;
+        }
+        final var xm = vectorMemory(x);
+        final int bound = from + FLOATS.loopBound(to - from);
+        final int whole = wholeSecondHalvesBound(length(x), from, bound);
+        final DoubleVector mean = DoubleVector.broadcast(DOUBLES, m);
+        DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
+        int i = from;
+        for (; i < whole; i += FLOATS.length()) {
+            DoubleVector e0 = widened(xm, i).sub(mean), e1 = widened(xm, i + HALF).sub(mean);
+            d0 = d0.add(e0);
+            d1 = d1.add(e1);
+            q0 = e0.fma(e0, q0);
+            q1 = e1.fma(e1, q1);
+        }
+        for (; i < bound; i += FLOATS.length()) {
+            DoubleVector e0 = widened(xm, i).sub(mean), e1 = widenedByLane(x, i + HALF).sub(mean);
+            d0 = d0.add(e0);
+            d1 = d1.add(e1);
+            q0 = e0.fma(e0, q0);
+            q1 = e1.fma(e1, q1);
+        }
+        double sumD = sumOfLanes(d0.add(d1));
+        double sumD2 = sumOfLanes(q0.add(q1));
+        for (; i < to; i++) {
+            double e = get(x, i) - m;
+            sumD += e;
+            sumD2 += e * e;
+        }
+        deviations[0] += sumD;
+        deviations[1] += sumD2;
+    }
+
+    /**
+     * Adds {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} over {@code [from, to)} to
+     * {@code sums[0..2]}.
+     */
+    public static void gradSums(float[] x, float[] dy, int from, int to, double mean, double[] sums) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            final int o = stagedOffset(from);
+            SCALAR.gradSums(staged(x, from, to, 0), staged(dy, from, to, 1), o, o + (to - from), mean, sums);
+            return;
+        }
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final int bound = from + FLOATS.loopBound(to - from);
+        final int whole = wholeSecondHalvesBound(Math.min(length(x), length(dy)), from, bound);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+        int j = from;
+        for (; j < whole; j += FLOATS.length()) {
+            DoubleVector ga = widened(gm, j), gb = widened(gm, j + HALF);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(widened(xm, j).sub(m), p0);
+            p1 = gb.fma(widened(xm, j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        for (; j < bound; j += FLOATS.length()) {
+            DoubleVector ga = widened(gm, j), gb = widenedByLane(dy, j + HALF);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(widened(xm, j).sub(m), p0);
+            p1 = gb.fma(widenedByLane(x, j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        double g = sumOfLanes(g0.add(g1));
+        double p = sumOfLanes(p0.add(p1));
+        double s = sumOfLanes(s0.add(s1));
+        for (; j < to; j++) {
+            final double d = get(dy, j);
+            g += d;
+            p += d * (get(x, j) - mean);
+            s += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += s;
+    }
+
+    /** @return the largest {@code |x|} over {@code [from, to)}, 0 for none: infinite when one is, NaN when one is */
+    public static double largestMagnitude(float[] x, int from, int to) {
+        final var xm = vectorMemory(x);
+        final int bound = to - from < MIN_VECTOR_VALUES ? from : from + FLOATS.loopBound(to - from);
+        IntVector largest = IntVector.zero(INTS);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            largest = largest.max(magnitudeBits(load(xm, i)));
+        }
+        double result = largestOf(largest);
+        for (; i < to; i++) {
+            result = Math.max(result, Math.abs(get(x, i)));
+        }
+        return result;
+    }
+
+    /** {@code y = ((x - hi) - lo) * a + b} over {@code [from, to)}; y may be x. */
+    public static void normalize(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b) {
+        final var xm = vectorMemory(x);
+        final var ym = vectorMemory(y);
+        final int bound = from + FLOATS.loopBound(to - from);
+        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
+        final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            store(load(xm, i).sub(vh).sub(vl).mul(va).add(vb), ym, i);
+        }
+        for (; i < to; i++) {
+            put(y, i, ((get(x, i) - hi) - lo) * a + b);
+        }
+    }
+
+    /**
+     * {@link #normalize}, measuring x as it goes: one read of x instead of two.
+     *
+     * @return the largest {@code |x|}: infinite when one is, NaN when one is
+     */
+    public static double normalizeMeasuring(float[] x, float[] y, int from, int to, float hi, float lo, float a,
+                                            float b) {
+        final var xm = vectorMemory(x);
+        final var ym = vectorMemory(y);
+        final int bound = from + FLOATS.loopBound(to - from);
+        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
+        final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+        IntVector largest = IntVector.zero(INTS);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector v = load(xm, i);
+            largest = largest.max(magnitudeBits(v));
+            store(v.sub(vh).sub(vl).mul(va).add(vb), ym, i);
+        }
+        double result = largestOf(largest);
+        for (; i < to; i++) {
+            final float v = get(x, i);
+            result = Math.max(result, Math.abs(v));
+            put(y, i, ((v - hi) - lo) * a + b);
+        }
+        return result;
+    }
+
+    /** {@code dx = k * dy + q * ((x - hi) - lo) + r} over {@code [from, to)}; dx may be dy. */
+    public static void gradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
+                                 float q, float r) {
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final var dm = vectorMemory(dx);
+        final int bound = from + FLOATS.loopBound(to - from);
+        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
+        final FloatVector vk = FloatVector.broadcast(FLOATS, k), vq = FloatVector.broadcast(FLOATS, q);
+        final FloatVector vr = FloatVector.broadcast(FLOATS, r);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector xc = load(xm, i).sub(vh).sub(vl);
+            store(vk.mul(load(gm, i)).add(vq.mul(xc)).add(vr), dm, i);
+        }
+        for (; i < to; i++) {
+            put(dx, i, k * get(dy, i) + q * ((get(x, i) - hi) - lo) + r);
+        }
+    }
+
+    // --- rows of c channels: tiles of whole rows with data at base + j and per-channel values repeated per row at j,
+    // and sums down the rows per channel, a block of channel lanes at a time with the sums in registers; channels that
+    // do not fill a vector run down the rows one at a time
+
+    /**
+     * {@code y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j]} for {@code j < n}, measuring x as it goes
+     * (free in a loop that waits on memory); y may be x.
+     *
+     * @return the largest {@code |x|}: infinite when one is, NaN when one is
+     */
+    public static double normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
+                                       float[] b) {
+        final var xm = vectorMemory(x);
+        final var ym = vectorMemory(y);
+        final int bound = FLOATS.loopBound(n);
+        IntVector largest = IntVector.zero(INTS);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector v = load(xm, base + j);
+            largest = largest.max(magnitudeBits(v));
+            FloatVector xc = v.sub(FloatVector.fromArray(FLOATS, hi, j)).sub(FloatVector.fromArray(FLOATS, lo, j));
+            store(xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j)), ym, base + j);
+        }
+        double result = largestOf(largest);
+        for (; j < n; j++) {
+            final float v = get(x, base + j);
+            result = Math.max(result, Math.abs(v));
+            put(y, base + j, ((v - hi[j]) - lo[j]) * a[j] + b[j]);
+        }
+        return result;
+    }
+
+    /** {@code dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j]} for {@code j < n}. */
+    public static void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+                                     float[] k, float[] q, float[] r) {
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final var dm = vectorMemory(dx);
+        final int bound = FLOATS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector xc = load(xm, base + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+                    .sub(FloatVector.fromArray(FLOATS, lo, j));
+            FloatVector g = FloatVector.fromArray(FLOATS, k, j).mul(load(gm, base + j));
+            store(g.add(FloatVector.fromArray(FLOATS, q, j).mul(xc)).add(FloatVector.fromArray(FLOATS, r, j)), dm,
+                    base + j);
+        }
+        for (; j < n; j++) {
+            put(dx, base + j, k[j] * get(dy, base + j) + q[j] * ((get(x, base + j) - hi[j]) - lo[j]) + r[j]);
+        }
+    }
+
+    /**
+     * With {@code d = x[base + r * c + ch] - mean[ch]} over {@code rows} rows of {@code c} channels:
+     * {@code sumD[ch] += d} and {@code sumD2[ch] += d * d}.
+     */
+    public static void addRowDeviations(float[] x, int base, int rows, int c, double[] mean, double[] sumD,
+                                        double[] sumD2) {
+        final var xm = vectorMemory(x);
+        final int lanes = FLOATS.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
+            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + HALF);
+            DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
+            final int whole = wholeSecondHalves(length(x), base + ch, rows, c);
+            int r = 0, i = base + ch;
+            for (; r < whole; r++, i += c) {
+                DoubleVector e0 = widened(xm, i).sub(m0), e1 = widened(xm, i + HALF).sub(m1);
+                d0 = d0.add(e0);
+                d1 = d1.add(e1);
+                q0 = e0.fma(e0, q0);
+                q1 = e1.fma(e1, q1);
+            }
+            for (; r < rows; r++, i += c) {
+                DoubleVector e0 = widened(xm, i).sub(m0), e1 = widenedByLane(x, i + HALF).sub(m1);
+                d0 = d0.add(e0);
+                d1 = d1.add(e1);
+                q0 = e0.fma(e0, q0);
+                q1 = e1.fma(e1, q1);
+            }
+            addInto(sumD, ch, d0);
+            addInto(sumD, ch + HALF, d1);
+            addInto(sumD2, ch, q0);
+            addInto(sumD2, ch + HALF, q1);
+        }
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double d = 0, q = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                final double e = get(x, i) - mean[ch];
+                d += e;
+                q += e * e;
+            }
+            sumD[ch] += d;
+            sumD2[ch] += q;
+        }
+    }
+
+    /**
+     * With {@code g = dy[i]} and {@code i = base + r * c + ch} over {@code rows} rows of {@code c} channels:
+     * {@code sumDy[ch] += g}, {@code sumDyXc[ch] += g * (x[i] - mean[ch])} and {@code sumDySq[ch] += g * g}.
+     */
+    public static void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                                      double[] sumDyXc, double[] sumDySq) {
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final int lanes = FLOATS.length(), vectorChannels = c - c % lanes;
+        for (int ch = 0; ch < vectorChannels; ch += lanes) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
+            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + HALF);
+            DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+            final int whole = wholeSecondHalves(Math.min(length(x), length(dy)), base + ch, rows, c);
+            int r = 0, i = base + ch;
+            for (; r < whole; r++, i += c) {
+                DoubleVector ga = widened(gm, i), gb = widened(gm, i + HALF);
+                g0 = g0.add(ga);
+                g1 = g1.add(gb);
+                p0 = ga.fma(widened(xm, i).sub(m0), p0);
+                p1 = gb.fma(widened(xm, i + HALF).sub(m1), p1);
+                s0 = ga.fma(ga, s0);
+                s1 = gb.fma(gb, s1);
+            }
+            for (; r < rows; r++, i += c) {
+                DoubleVector ga = widened(gm, i), gb = widenedByLane(dy, i + HALF);
+                g0 = g0.add(ga);
+                g1 = g1.add(gb);
+                p0 = ga.fma(widened(xm, i).sub(m0), p0);
+                p1 = gb.fma(widenedByLane(x, i + HALF).sub(m1), p1);
+                s0 = ga.fma(ga, s0);
+                s1 = gb.fma(gb, s1);
+            }
+            addInto(sumDy, ch, g0);
+            addInto(sumDy, ch + HALF, g1);
+            addInto(sumDyXc, ch, p0);
+            addInto(sumDyXc, ch + HALF, p1);
+            addInto(sumDySq, ch, s0);
+            addInto(sumDySq, ch + HALF, s1);
+        }
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double g = 0, p = 0, q = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                final double d = get(dy, i);
+                g += d;
+                p += d * (get(x, i) - mean[ch]);
+                q += d * d;
+            }
+            sumDy[ch] += g;
+            sumDyXc[ch] += p;
+            sumDySq[ch] += q;
+        }
+    }
+
+    /** @return {@code [i, i + HALF)} widened lane by lane: the same values as {@code widened}, from any index */
+    private static DoubleVector widenedByLane(float[] x, int i) {
+        final double[] lanes = new double[HALF];
+        for (int k = 0; k < HALF; k++) {
+            lanes[k] = get(x, i + k);
+        }
+        return DoubleVector.fromArray(DOUBLES, lanes, 0);
+    }
+
+    // --- with an activation (see LeakyRelu): v = ((x - hi) - lo) * a + b is the normalized value, rounded as the
+    // forward pass rounds it, act(v) = LeakyRelu.activated(v, slope) and gated(v, dy) = LeakyRelu.gated(v, dy, slope);
+    // the gated values that the sums add are exact in float
+
+    /**
+     * {@code y = act(((x - hi) - lo) * a + b)} over {@code [from, to)}, measuring x as it goes; y may be x.
+     *
+     * @return the largest {@code |x|}: infinite when one is, NaN when one is
+     */
+    public static double normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a,
+                                            float b, float slope) {
+        final var xm = vectorMemory(x);
+        final var ym = vectorMemory(y);
+        final int bound = from + FLOATS.loopBound(to - from);
+        IntVector largest = IntVector.zero(INTS);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector v = load(xm, i);
+            largest = largest.max(magnitudeBits(v));
+            store(activated(v.sub(hi).sub(lo).mul(a).add(b), slope), ym, i);
+        }
+        double result = largestOf(largest);
+        for (; i < to; i++) {
+            final float v = get(x, i);
+            result = Math.max(result, Math.abs(v));
+            put(y, i, LeakyRelu.activated(((v - hi) - lo) * a + b, slope));
+        }
+        return result;
+    }
+
+    /**
+     * {@code y[base + j] = act(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j])} for {@code j < n}, measuring x as it
+     * goes; y may be x.
+     *
+     * @return the largest {@code |x|}: infinite when one is, NaN when one is
+     */
+    public static double normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo,
+                                                float[] a, float[] b, float slope) {
+        final var xm = vectorMemory(x);
+        final var ym = vectorMemory(y);
+        final int bound = FLOATS.loopBound(n);
+        IntVector largest = IntVector.zero(INTS);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector v = load(xm, base + j);
+            largest = largest.max(magnitudeBits(v));
+            FloatVector xc = v.sub(FloatVector.fromArray(FLOATS, hi, j)).sub(FloatVector.fromArray(FLOATS, lo, j));
+            FloatVector normalized = xc.mul(FloatVector.fromArray(FLOATS, a, j))
+                    .add(FloatVector.fromArray(FLOATS, b, j));
+            store(activated(normalized, slope), ym, base + j);
+        }
+        double result = largestOf(largest);
+        for (; j < n; j++) {
+            final float v = get(x, base + j);
+            result = Math.max(result, Math.abs(v));
+            put(y, base + j, LeakyRelu.activated(((v - hi[j]) - lo[j]) * a[j] + b[j], slope));
+        }
+        return result;
+    }
+
+    /** {@link #gradSums} with {@code g = gated(((x - hi) - lo) * a + b, dy)} in place of dy. */
+    public static void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo,
+                                     float a, float b, float slope, double[] sums) {
+        if (to - from < MIN_VECTOR_VALUES) {
+            final int o = stagedOffset(from);
+            SCALAR.gatedGradSums(staged(x, from, to, 0), staged(dy, from, to, 1), o, o + (to - from), mean, hi, lo,
+                    a, b, slope, sums);
+            return;
+        }
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final int bound = from + FLOATS.loopBound(to - from);
+        final int whole = wholeSecondHalvesBound(Math.min(length(x), length(dy)), from, bound);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
+        final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+        int j = from;
+        // Each x vector is loaded once for its gate and its deviation: C2 stopped inlining loads and stores in this
+        // method when x was loaded twice.
+        for (; j < whole; j += FLOATS.length()) {
+            FloatVector xa = load(xm, j), xb = load(xm, j + HALF);
+            DoubleVector ga = gatedHalf(xa, load(gm, j), vh, vl, va, vb, slope);
+            DoubleVector gb = gatedHalf(xb, load(gm, j + HALF), vh, vl, va, vb, slope);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(firstHalf(xa).sub(m), p0);
+            p1 = gb.fma(firstHalf(xb).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        for (; j < bound; j += FLOATS.length()) {
+            DoubleVector ga = gatedByLane(x, dy, j, hi, lo, a, b, slope);
+            DoubleVector gb = gatedByLane(x, dy, j + HALF, hi, lo, a, b, slope);
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(widenedByLane(x, j).sub(m), p0);
+            p1 = gb.fma(widenedByLane(x, j + HALF).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
+        }
+        double g = sumOfLanes(g0.add(g1));
+        double p = sumOfLanes(p0.add(p1));
+        double s = sumOfLanes(s0.add(s1));
+        for (; j < to; j++) {
+            final float xv = get(x, j);
+            final double d = LeakyRelu.gated(((xv - hi) - lo) * a + b, get(dy, j), slope);
+            g += d;
+            p += d * (xv - mean);
+            s += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += s;
+    }
+
+    /** @return the gated gradients of the {@link Lanes#HALF} values from {@code i}, lane by lane, widened */
+    private static DoubleVector gatedByLane(float[] x, float[] dy, int i, float hi, float lo, float a, float b,
+                                            float slope) {
+        final double[] lanes = new double[HALF];
+        for (int k = 0; k < HALF; k++) {
+            lanes[k] = LeakyRelu.gated(((get(x, i + k) - hi) - lo) * a + b, get(dy, i + k), slope);
+        }
+        return DoubleVector.fromArray(DOUBLES, lanes, 0);
+    }
+
+    /**
+     * {@link #addRowGradSums} with {@code g = gated(v, dy[i])} in place of {@code dy[i]},
+     * {@code v = ((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch]}.
+     */
+    public static void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean,
+                                           float[] hi, float[] lo, float[] a, float[] b, float slope, double[] sumDy,
+                                           double[] sumDyXc, double[] sumDySq) {
+        final int vectorChannels = c - c % FLOATS.length();
+        for (int ch = 0; ch < vectorChannels; ch += HALF) {
+            addRowGatedGradSumsOfHalf(x, dy, base, rows, c, ch, mean, hi, lo, a, b, slope, sumDy, sumDyXc, sumDySq);
+        }
+        for (int ch = vectorChannels; ch < c; ch++) {
+            double g = 0, p = 0, q = 0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                final float xv = get(x, i);
+                final double d = LeakyRelu.gated(((xv - hi[ch]) - lo[ch]) * a[ch] + b[ch], get(dy, i), slope);
+                g += d;
+                p += d * (xv - mean[ch]);
+                q += d * d;
+            }
+            sumDy[ch] += g;
+            sumDyXc[ch] += p;
+            sumDySq[ch] += q;
+        }
+    }
+
+    /**
+     * {@link #addRowGatedGradSums} for the {@link Lanes#HALF} channels from {@code ch}, each lane summed down the rows
+     * in order. A method of its own per half vector of channels: both halves in one loop exceeded C2's inlining budget,
+     * and the calls it left boxed every vector.
+     */
+    private static void addRowGatedGradSumsOfHalf(float[] x, float[] dy, int base, int rows, int c, int ch,
+                                                  double[] mean, float[] hi, float[] lo, float[] a, float[] b,
+                                                  float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final VectorMask<Float> half = FLOATS.indexInRange(0, HALF);
+        final DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, ch);
+        final FloatVector vh = FloatVector.fromArray(FLOATS, hi, ch, half);
+        final FloatVector vl = FloatVector.fromArray(FLOATS, lo, ch, half);
+        final FloatVector va = FloatVector.fromArray(FLOATS, a, ch, half);
+        final FloatVector vb = FloatVector.fromArray(FLOATS, b, ch, half);
+        DoubleVector g = DoubleVector.zero(DOUBLES), p = g, q = g;
+        final int whole = wholeVectors(Math.min(length(x), length(dy)), base + ch, rows, c);
+        int r = 0, i = base + ch;
+        for (; r < whole; r++, i += c) {
+            final FloatVector xv = load(xm, i);
+            final DoubleVector d = gatedHalf(xv, load(gm, i), vh, vl, va, vb, slope);
+            g = g.add(d);
+            p = d.fma(firstHalf(xv).sub(m), p);
+            q = d.fma(d, q);
+        }
+        for (; r < rows; r++, i += c) {
+            final double[] lanes = new double[HALF];
+            for (int k = 0; k < HALF; k++) {
+                final int cc = ch + k;
+                lanes[k] = LeakyRelu.gated(((get(x, i + k) - hi[cc]) - lo[cc]) * a[cc] + b[cc], get(dy, i + k),
+                        slope);
+            }
+            final DoubleVector d = DoubleVector.fromArray(DOUBLES, lanes, 0);
+            g = g.add(d);
+            p = d.fma(widenedByLane(x, i).sub(m), p);
+            q = d.fma(d, q);
+        }
+        addInto(sumDy, ch, g);
+        addInto(sumDyXc, ch, p);
+        addInto(sumDySq, ch, q);
+    }
+
+    /**
+     * With {@code xc = (x - hi) - lo}: {@code dx = k * gated(xc * a + b, dy) + q * xc + r} over {@code [from, to)};
+     * dx may be dy.
+     */
+    public static void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo,
+                                      float k, float q, float r, float a, float b, float slope) {
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final var dm = vectorMemory(dx);
+        final int bound = from + FLOATS.loopBound(to - from);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector xc = load(xm, i).sub(hi).sub(lo);
+            FloatVector g = gated(xc.mul(a).add(b), load(gm, i), slope);
+            store(g.mul(k).add(xc.mul(q)).add(r), dm, i);
+        }
+        for (; i < to; i++) {
+            final float xc = (get(x, i) - hi) - lo;
+            put(dx, i, k * LeakyRelu.gated(xc * a + b, get(dy, i), slope) + q * xc + r);
+        }
+    }
+
+    /** {@link #gatedGradApply} with per-value coefficients {@code [j]}, data at {@code base + j}, for {@code j < n}. */
+    public static void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+                                          float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final var dm = vectorMemory(dx);
+        final int bound = FLOATS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += FLOATS.length()) {
+            FloatVector xc = load(xm, base + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+                    .sub(FloatVector.fromArray(FLOATS, lo, j));
+            FloatVector v = xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j));
+            FloatVector g = gated(v, load(gm, base + j), slope);
+            store(FloatVector.fromArray(FLOATS, k, j).mul(g).add(FloatVector.fromArray(FLOATS, q, j).mul(xc))
+                    .add(FloatVector.fromArray(FLOATS, r, j)), dm, base + j);
+        }
+        for (; j < n; j++) {
+            final float xc = (get(x, base + j) - hi[j]) - lo[j];
+            put(dx, base + j, k[j] * LeakyRelu.gated(xc * a[j] + b[j], get(dy, base + j), slope) + q[j] * xc + r[j]);
+        }
+    }
+}

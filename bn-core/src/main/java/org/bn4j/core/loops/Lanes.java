@@ -1,0 +1,133 @@
+package org.bn4j.core.loops;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The species of every vector loop and the small per-vector steps they share: widening floats to double lanes,
+ * adding lanes in a fixed order, magnitudes as integer bits, the leaky ReLU and its gate. Loaded only when the JVM
+ * has {@code jdk.incubator.vector}.
+ */
+final class Lanes {
+    /**
+     * The float vectors of every vector loop: the JVM's preferred width, or {@code -Dbn4j.vectorBits} (64 to 512). A
+     * width the CPU lacks runs in the Vector API's plain-Java fallback, many times slower but with the same results,
+     * so that one machine can check the results of another's width (see {@code CrossJdkReproducibilityTest}).
+     */
+    static final VectorSpecies<Float> FLOATS = floatSpecies();
+    /** Double lanes in the same vector width: a float vector widens into exactly two of them. */
+    static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
+    /** Float lanes per double vector: the floats that one widening converts (see {@link FloatArrayMemory#widened}). */
+    static final int HALF = DOUBLES.length();
+    /** The bits of {@link #FLOATS} as integers, for magnitudes. */
+    static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
+    /**
+     * Below this many values a run's sums take the scalar loops. Kept low so that short planes (NCW sequences of a few
+     * dozen steps) still run their sums on vectors.
+     */
+    static final int MIN_VECTOR_VALUES = 16;
+
+    private Lanes() {
+    }
+
+    private static VectorSpecies<Float> floatSpecies() {
+        final String bits = System.getProperty("bn4j.vectorBits");
+        return bits == null ? FloatVector.SPECIES_PREFERRED
+                : VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits)));
+    }
+
+    /**
+     * @return the lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order to the JDK, and
+     * JDK 17 and JDK 25 add in different orders (a different last bit), so results would depend on the JDK.
+     */
+    static double sumOfLanes(DoubleVector v) {
+        double sum = 0;
+        for (int lane = 0; lane < v.length(); lane++) {
+            sum += v.lane(lane);
+        }
+        return sum;
+    }
+
+    /** {@code sums[from ..] += v}, lane by lane. */
+    static void addInto(double[] sums, int from, DoubleVector v) {
+        DoubleVector.fromArray(v.species(), sums, from).add(v).intoArray(sums, from);
+    }
+
+    /** @return the first {@link #HALF} lanes of {@code v} widened to double */
+    static DoubleVector firstHalf(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+    }
+
+    /**
+     * @return the bits of {@code |v|} as integers. Their integer order is the order of the magnitudes, with infinity
+     * above every finite value and NaN above infinity, so an integer maximum finds the largest magnitude and carries
+     * NaN in one cycle, where a float maximum with Java's NaN and signed-zero rules takes several instructions.
+     */
+    static IntVector magnitudeBits(FloatVector v) {
+        return v.reinterpretAsInts().and(Integer.MAX_VALUE);
+    }
+
+    /** @return the magnitude whose bits are the largest lane of {@code bits} (see {@link #magnitudeBits}) */
+    static double largestOf(IntVector bits) {
+        return Float.intBitsToFloat(bits.reduceLanes(VectorOperators.MAX));
+    }
+
+    // --- the activation, with the operations of LeakyRelu's scalar forms, so results equal theirs bit for bit
+
+    /** @return {@code act(v)}: {@code max(v, 0)} for ReLU, {@code max(v, slope * v)} for leaky ReLU */
+    static FloatVector activated(FloatVector v, float slope) {
+        return slope == 0 ? v.max(0f) : v.max(v.mul(slope));
+    }
+
+    static DoubleVector activated(DoubleVector v, double slope) {
+        return slope == 0 ? v.max(0d) : v.max(v.mul(slope));
+    }
+
+    /** @return {@code v > 0 ? dy : slope * dy}, lane by lane */
+    static FloatVector gated(FloatVector v, FloatVector dy, float slope) {
+        return dy.mul(slope).blend(dy, v.compare(VectorOperators.GT, 0f));
+    }
+
+    static DoubleVector gated(DoubleVector v, DoubleVector dy, double slope) {
+        return dy.mul(slope).blend(dy, v.compare(VectorOperators.GT, 0d));
+    }
+
+    /**
+     * @return the gated gradient of the first {@link #HALF} lanes of whole float vectors x and dy, widened to double,
+     * with coefficient vectors whose first lanes are theirs
+     */
+    static DoubleVector gatedHalf(FloatVector x, FloatVector dy, FloatVector hi, FloatVector lo, FloatVector a,
+                                  FloatVector b, float slope) {
+        return firstHalf(gated(x.sub(hi).sub(lo).mul(a).add(b), dy, slope));
+    }
+
+    // --- where whole vectors fit: the loops that widen a second half from i + HALF load a whole float vector there
+
+    /**
+     * @return how many of the {@code n} blocks from index {@code i}, {@code step} apart, can widen their second half
+     * ({@code i + HALF}) from a whole float vector within {@code length} values; the rest (at the data's end) widen
+     * it lane by lane, in a loop of their own, as a branch in the loop would merge two vectors and box them
+     */
+    static int wholeSecondHalves(int length, int i, int n, int step) {
+        return wholeVectors(length, i + HALF, n, step);
+    }
+
+    /**
+     * @return how many of the {@code n} blocks from index {@code i}, {@code step} apart, can load a whole float vector
+     * within {@code length} values
+     */
+    static int wholeVectors(int length, int i, int n, int step) {
+        final int last = length - FLOATS.length();
+        return last < i ? 0 : Math.min(n, (last - i) / step + 1);
+    }
+
+    /** @return the end of the vector blocks in {@code [from, bound)} that {@link #wholeSecondHalves} allows */
+    static int wholeSecondHalvesBound(int length, int from, int bound) {
+        final int lanes = FLOATS.length();
+        return from + wholeSecondHalves(length, from, (bound - from) / lanes, lanes) * lanes;
+    }
+}
