@@ -39,8 +39,8 @@ class JitInliningTest {
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.DirectFloatVectorLoops::*",
-                "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectPlanarKernel::*",
-                "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectRowKernel::*",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectFloatPlanarKernel::*",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectFloatRowKernel::*",
                 "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.FloatVectorLoops::*",
                 "-cp", System.getProperty("java.class.path"), HotKernels.class.getName())
                 .redirectErrorStream(true).start();

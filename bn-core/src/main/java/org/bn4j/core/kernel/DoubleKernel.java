@@ -1,7 +1,5 @@
 package org.bn4j.core.kernel;
 
-import org.bn4j.core.loops.Loops;
-import org.bn4j.core.storage.Data;
 
 /** The element-type half of a double kernel: what does not depend on the layout. */
 interface DoubleKernel extends Kernel<double[]> {
@@ -16,9 +14,4 @@ interface DoubleKernel extends Kernel<double[]> {
         return new double[v.length];
     }
 
-    @Override
-    default double largestMagnitude(Data<double[]> x, int start, int len) {
-        final int o = x.offset(start);
-        return Loops.CHOSEN.largestMagnitude(x.read(start, len, 0), o, o + len);
-    }
 }

@@ -1,7 +1,5 @@
 package org.bn4j.core.kernel;
 
-import org.bn4j.core.loops.Loops;
-import org.bn4j.core.storage.Data;
 
 /** The element-type half of a float kernel: what does not depend on the layout. */
 interface FloatKernel extends Kernel<float[]> {
@@ -23,9 +21,4 @@ interface FloatKernel extends Kernel<float[]> {
         return out;
     }
 
-    @Override
-    default double largestMagnitude(Data<float[]> x, int start, int len) {
-        final int o = x.offset(start);
-        return Loops.CHOSEN.largestMagnitude(x.read(start, len, 0), o, o + len);
-    }
 }

@@ -1,35 +1,61 @@
 package org.bn4j.core.kernel;
 
+import org.bn4j.core.loops.FloatLoops;
 import org.bn4j.core.loops.Loops;
 import org.bn4j.core.storage.Data;
 
 /**
- * {@link PlanarKernel} for float data staged through arrays; the direct kernels override its passes. Also the template
- * of the twin for the other element type, generated at build time (see bn-core's pom).
+ * {@link PlanarKernel} for float data, each segment reached through {@link Staged} and run by {@link Loops}'s float
+ * loops. Also the template of two twins generated at build time (see bn-core's pom): the kernel for double data, and
+ * the kernel for off-heap floats with the Vector API, whose segments are the memory itself ({@link InPlace}).
+ *
+ * <p>Identity and an activation run in methods of their own, so that the identity passes compile as they would
+ * without activations; the activated normalizing loop measures x in both passes (one loop of each kind is enough).
  */
 class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
+    private static final FloatLoops<float[]> LOOPS = Loops.floats();
+
     FloatPlanarKernel(Dims dims) {
         super(dims);
     }
 
     @Override
     void runDeviations(Data<float[]> x, int start, int len, double m, double[] deviations) {
-        final int o = x.offset(start);
-        Loops.CHOSEN.addDeviations(x.read(start, len, 0), o, o + len, m, deviations);
+        final var xm = Staged.read(x, start, len, 0);
+        final int from = Staged.offset(x, start);
+        LOOPS.addDeviations(xm, from, from + len, m, deviations);
     }
 
     @Override
     void runGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean, double[] sums) {
-        final int o = x.offset(start);
-        Loops.CHOSEN.gradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, sums);
+        final var xm = Staged.read(x, start, len, 0);
+        final var gm = Staged.read(dy, start, len, 1);
+        final int from = Staged.offset(x, start);
+        LOOPS.gradSums(xm, gm, from, from + len, mean, sums);
     }
 
     @Override
     void runGatedGradSums(Data<float[]> x, Data<float[]> dy, int start, int len, double mean,
                           ActivationGate<float[]> gate, int ch, double[] sums) {
-        final int o = x.offset(start);
-        Loops.CHOSEN.gatedGradSums(x.read(start, len, 0), dy.read(start, len, 1), o, o + len, mean, gate.hi()[ch],
-                gate.lo()[ch], gate.scale()[ch], gate.shift()[ch], (float) gate.slope(), sums);
+        final var xm = Staged.read(x, start, len, 0);
+        final var gm = Staged.read(dy, start, len, 1);
+        final int from = Staged.offset(x, start);
+        LOOPS.gatedGradSums(xm, gm, from, from + len, mean, gate.hi()[ch], gate.lo()[ch], gate.scale()[ch],
+                gate.shift()[ch], (float) gate.slope(), sums);
+    }
+
+    @Override
+    public double largestMagnitude(Data<float[]> x, int start, int len) {
+        final var xm = Staged.read(x, start, len, 0);
+        final int from = Staged.offset(x, start);
+        return LOOPS.largestMagnitude(xm, from, from + len);
+    }
+
+    @Override
+    public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                     float[] centerLo, float[] scale, float[] shift, double activationSlope) {
+        return Kernel.isIdentity(activationSlope) ? normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift)
+                : normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) activationSlope);
     }
 
     @Override
@@ -42,40 +68,52 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
         }
     }
 
+    private double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                      float[] centerLo, float[] scale, float[] shift) {
+        final int channels = channelCount(task), ch0 = firstChannel(task);
+        double largest = 0;
+        for (int k = 0, segments = segments(task); k < segments; k++) {
+            final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
+            final var xm = Staged.read(x, start, len, 0);
+            final var ym = Staged.writable(y, start, len, 1);
+            for (int ch = ch0, from = Staged.offset(x, start); ch < ch0 + channels; ch++, from += run) {
+                largest = Math.max(largest, LOOPS.normalizeMeasuring(xm, ym, from, from + run, centerHi[ch],
+                        centerLo[ch], scale[ch], shift[ch]));
+            }
+            Staged.written(y, start, len, ym);
+        }
+        return largest;
+    }
+
     private void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
                            float[] scale, float[] shift) {
         final int channels = channelCount(task), ch0 = firstChannel(task);
         for (int k = 0, segments = segments(task); k < segments; k++) {
             final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
-            final float[] xa = x.read(start, len, 0);
-            final float[] ya = y.writable(start, len, 1);
-            final int o = x.offset(start);
-            for (int ch = ch0; ch < ch0 + channels; ch++) {
-                final float hi = centerHi[ch], lo = centerLo[ch], a = scale[ch], b = shift[ch];
-                final int from = o + (ch - ch0) * run;
-                for (int j = from; j < from + run; j++) {
-                    ya[j] = ((xa[j] - hi) - lo) * a + b;
-                }
+            final var xm = Staged.read(x, start, len, 0);
+            final var ym = Staged.writable(y, start, len, 1);
+            for (int ch = ch0, from = Staged.offset(x, start); ch < ch0 + channels; ch++, from += run) {
+                LOOPS.normalize(xm, ym, from, from + run, centerHi[ch], centerLo[ch], scale[ch], shift[ch]);
             }
-            y.written(start, len, ya);
+            Staged.written(y, start, len, ym);
         }
     }
 
-    private void normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                    float[] centerLo, float[] scale, float[] shift, float slope) {
+    private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                      float[] centerLo, float[] scale, float[] shift, float slope) {
         final int channels = channelCount(task), ch0 = firstChannel(task);
+        double largest = 0;
         for (int k = 0, segments = segments(task); k < segments; k++) {
             final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
-            final float[] xa = x.read(start, len, 0);
-            final float[] ya = y.writable(start, len, 1);
-            final int o = x.offset(start);
-            for (int ch = ch0; ch < ch0 + channels; ch++) {
-                final int from = o + (ch - ch0) * run;
-                Loops.CHOSEN.normalizeActivated(xa, ya, from, from + run, centerHi[ch], centerLo[ch], scale[ch],
-                        shift[ch], slope);
+            final var xm = Staged.read(x, start, len, 0);
+            final var ym = Staged.writable(y, start, len, 1);
+            for (int ch = ch0, from = Staged.offset(x, start); ch < ch0 + channels; ch++, from += run) {
+                largest = Math.max(largest, LOOPS.normalizeActivated(xm, ym, from, from + run, centerHi[ch],
+                        centerLo[ch], scale[ch], shift[ch], slope));
             }
-            y.written(start, len, ya);
+            Staged.written(y, start, len, ym);
         }
+        return largest;
     }
 
     @Override
@@ -94,18 +132,14 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
         final int channels = channelCount(task), ch0 = firstChannel(task);
         for (int k = 0, segments = segments(task); k < segments; k++) {
             final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
-            final float[] xa = x.read(start, len, 0);
-            final float[] ga = dy.read(start, len, 1);
-            final float[] da = dx.writable(start, len, 2);
-            final int o = x.offset(start);
-            for (int ch = ch0; ch < ch0 + channels; ch++) {
-                final float hi = centerHi[ch], lo = centerLo[ch], k1 = dyScale[ch], q = xcScale[ch], r = offset[ch];
-                final int from = o + (ch - ch0) * run;
-                for (int j = from; j < from + run; j++) {
-                    da[j] = k1 * ga[j] + q * ((xa[j] - hi) - lo) + r;
-                }
+            final var xm = Staged.read(x, start, len, 0);
+            final var gm = Staged.read(dy, start, len, 1);
+            final var dm = Staged.writable(dx, start, len, 2);
+            for (int ch = ch0, from = Staged.offset(x, start); ch < ch0 + channels; ch++, from += run) {
+                LOOPS.gradApply(xm, gm, dm, from, from + run, centerHi[ch], centerLo[ch], dyScale[ch], xcScale[ch],
+                        offset[ch]);
             }
-            dx.written(start, len, da);
+            Staged.written(dx, start, len, dm);
         }
     }
 
@@ -117,16 +151,14 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
         final float slope = (float) gate.slope();
         for (int k = 0, segments = segments(task); k < segments; k++) {
             final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
-            final float[] xa = x.read(start, len, 0);
-            final float[] ga = dy.read(start, len, 1);
-            final float[] da = dx.writable(start, len, 2);
-            final int o = x.offset(start);
-            for (int ch = ch0; ch < ch0 + channels; ch++) {
-                final int from = o + (ch - ch0) * run;
-                Loops.CHOSEN.gatedGradApply(xa, ga, da, from, from + run, centerHi[ch], centerLo[ch], dyScale[ch],
+            final var xm = Staged.read(x, start, len, 0);
+            final var gm = Staged.read(dy, start, len, 1);
+            final var dm = Staged.writable(dx, start, len, 2);
+            for (int ch = ch0, from = Staged.offset(x, start); ch < ch0 + channels; ch++, from += run) {
+                LOOPS.gatedGradApply(xm, gm, dm, from, from + run, centerHi[ch], centerLo[ch], dyScale[ch],
                         xcScale[ch], offset[ch], a[ch], b[ch], slope);
             }
-            dx.written(start, len, da);
+            Staged.written(dx, start, len, dm);
         }
     }
 }

@@ -1,13 +1,20 @@
 package org.bn4j.core.kernel;
 
+import org.bn4j.core.loops.FloatLoops;
 import org.bn4j.core.loops.Loops;
 import org.bn4j.core.storage.Data;
 
 /**
- * {@link RowKernel} for float data staged through arrays; the direct kernels override its passes. Also the template
- * of the twin for the other element type, generated at build time (see bn-core's pom).
+ * {@link RowKernel} for float data, each task's rows reached through {@link Staged} and run by {@link Loops}'s float
+ * loops. Also the template of two twins generated at build time (see bn-core's pom): the kernel for double data, and
+ * the kernel for off-heap floats with the Vector API, whose rows are the memory itself ({@link InPlace}).
+ *
+ * <p>The normalizing tiles measure x in both passes: in loops that wait on memory it costs nothing, and one loop of
+ * each kind is enough.
  */
 class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
+    private static final FloatLoops<float[]> LOOPS = Loops.floats();
+
     FloatRowKernel(Dims dims) {
         super(dims);
     }
@@ -23,45 +30,97 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
     }
 
     @Override
-    void addRowDeviations(float[] a, int base, int rows, double[] mean, double[] sumD, double[] sumD2) {
-        Loops.CHOSEN.addRowDeviations(a, base, rows, c, mean, sumD, sumD2);
+    public double largestMagnitude(Data<float[]> x, int start, int len) {
+        final var xm = Staged.read(x, start, len, 0);
+        final int from = Staged.offset(x, start);
+        return LOOPS.largestMagnitude(xm, from, from + len);
     }
 
     @Override
-    void addRowGradSums(float[] x, float[] dy, int base, int rows, double[] mean, double[] sumDy,
-                        double[] sumDyXc, double[] sumDySq) {
-        Loops.CHOSEN.addRowGradSums(x, dy, base, rows, c, mean, sumDy, sumDyXc, sumDySq);
+    public final void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
+        final int start = start(task), rowCount = rowCount(task);
+        final var xm = Staged.read(x, start, rowCount * c, 0);
+        final double[] shift = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            shift[ch] = x.valueAt(start + ch);
+        }
+        final double[] sumD = new double[c];
+        final double[] sumD2 = new double[c];
+        LOOPS.addRowDeviations(xm, Staged.offset(x, start), rowCount, c, shift, sumD, sumD2);
+        final int slot = task * c;
+        for (int ch = 0; ch < c; ch++) {
+            Moments.ofDeviations(rowCount, shift[ch], sumD[ch], sumD2[ch]).writeTo(slot + ch, count, mean, m2);
+        }
     }
 
     @Override
-    void normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] scale,
-                       float[] shift) {
-        Loops.CHOSEN.normalizeTile(x, y, base, n, hi, lo, scale, shift);
+    public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
+                          float[] scale, float[] shift, double activationSlope) {
+        normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift, activationSlope);
     }
 
     @Override
-    void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
-                       float[] q, float[] r) {
-        Loops.CHOSEN.gradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r);
+    public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
+                                     float[] centerLo, float[] scale, float[] shift, double activationSlope) {
+        final int start = start(task), len = rowCount(task) * c;
+        final var xm = Staged.read(x, start, len, 0);
+        final var ym = Staged.writable(y, start, len, 1);
+        final int from = Staged.offset(x, start);
+        double largest = 0;
+        if (Kernel.isIdentity(activationSlope)) {
+            for (int j = 0; j < len; j += tile) {
+                largest = Math.max(largest, LOOPS.normalizeTile(xm, ym, from + j, Math.min(tile, len - j), centerHi,
+                        centerLo, scale, shift));
+            }
+        } else {
+            for (int j = 0; j < len; j += tile) {
+                largest = Math.max(largest, LOOPS.normalizeActivatedTile(xm, ym, from + j, Math.min(tile, len - j),
+                        centerHi, centerLo, scale, shift, (float) activationSlope));
+            }
+        }
+        Staged.written(y, start, len, ym);
+        return largest;
     }
 
     @Override
-    void normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] scale,
-                                float[] shift, double slope) {
-        Loops.CHOSEN.normalizeActivatedTile(x, y, base, n, hi, lo, scale, shift, (float) slope);
+    public final void gradSums(Data<float[]> x, Data<float[]> dy, int task, double[] mean, double[] sumDy,
+                               double[] sumDyXc, double[] sumDySq, ActivationGate<float[]> gate) {
+        final int start = start(task), rowCount = rowCount(task), len = rowCount * c, slot = task * c;
+        final var xm = Staged.read(x, start, len, 0);
+        final var gm = Staged.read(dy, start, len, 1);
+        final int from = Staged.offset(x, start);
+        final double[][] sums = new double[3][c];
+        if (gate == null) {
+            LOOPS.addRowGradSums(xm, gm, from, rowCount, c, mean, sums[0], sums[1], sums[2]);
+        } else {
+            LOOPS.addRowGatedGradSums(xm, gm, from, rowCount, c, mean, gate.hi(), gate.lo(), gate.scale(),
+                    gate.shift(), (float) gate.slope(), sums[0], sums[1], sums[2]);
+        }
+        System.arraycopy(sums[0], 0, sumDy, slot, c);
+        System.arraycopy(sums[1], 0, sumDyXc, slot, c);
+        System.arraycopy(sums[2], 0, sumDySq, slot, c);
     }
 
     @Override
-    void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, double[] mean,
-                             ActivationGate<float[]> gate, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
-        Loops.CHOSEN.addRowGatedGradSums(x, dy, base, rows, c, mean, gate.hi(), gate.lo(), gate.scale(),
-                gate.shift(), (float) gate.slope(), sumDy, sumDyXc, sumDySq);
-    }
-
-    @Override
-    void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
-                            float[] k, float[] q, float[] r, ActivationGate<float[]> gate) {
-        Loops.CHOSEN.gatedGradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r, gate.scale(), gate.shift(),
-                (float) gate.slope());
+    public void gradApply(Data<float[]> x, Data<float[]> dy, Data<float[]> dx, int task, float[] centerHi,
+                          float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
+                          ActivationGate<float[]> gate) {
+        final int start = start(task), len = rowCount(task) * c;
+        final var xm = Staged.read(x, start, len, 0);
+        final var gm = Staged.read(dy, start, len, 1);
+        final var dm = Staged.writable(dx, start, len, 2);
+        final int from = Staged.offset(x, start);
+        if (gate == null) {
+            for (int j = 0; j < len; j += tile) {
+                LOOPS.gradApplyTile(xm, gm, dm, from + j, Math.min(tile, len - j), centerHi, centerLo, dyScale,
+                        xcScale, offset);
+            }
+        } else {
+            for (int j = 0; j < len; j += tile) {
+                LOOPS.gatedGradApplyTile(xm, gm, dm, from + j, Math.min(tile, len - j), centerHi, centerLo, dyScale,
+                        xcScale, offset, gate.scale(), gate.shift(), (float) gate.slope());
+            }
+        }
+        Staged.written(dx, start, len, dm);
     }
 }

@@ -42,7 +42,7 @@ public interface Kernel<A> {
     static <A> Kernel<A> of(Data<A> data, Dims dims) {
         boolean rows = dims.channelsLast() || dims.spatial() == 1;   // one value per plane: laid out as rows
         if (data instanceof DirectFloatData && Loops.usesVectorApi()) {
-            return (Kernel<A>) (rows ? new DirectRowKernel(dims) : new DirectPlanarKernel(dims));
+            return (Kernel<A>) (rows ? new DirectFloatRowKernel(dims) : new DirectFloatPlanarKernel(dims));
         }
         if (data.holdsDoubles()) {
             return (Kernel<A>) (rows ? new DoubleRowKernel(dims) : new DoublePlanarKernel(dims));

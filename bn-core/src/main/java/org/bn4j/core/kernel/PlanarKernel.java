@@ -1,6 +1,5 @@
 package org.bn4j.core.kernel;
 
-import org.bn4j.core.loops.Loops;
 import org.bn4j.core.storage.Data;
 
 /**

@@ -32,29 +32,32 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * The float loops of {@link Loops} with the incubating Vector API, over values in memory {@code x}, {@code y},
+ * {@link FloatLoops} with the incubating Vector API, over values in memory {@code x}, {@code y},
  * {@code dy}, {@code dx} reached through {@link FloatArrayMemory}. Written once: bn-core's build compiles this source
  * a second time, over off-heap memory, as the class named {@code Direct} and this class's name, whose memory
  * parameters are {@code DirectFloats} and whose memory access is {@code OffHeapFloatMemory}'s (parameters named x, y,
  * dy and dx are memory; every other array holds per-channel or per-tile coefficients, loaded with {@code fromArray}).
  *
  * <p>Floats are widened lane by lane to double and summed in double lanes, so the precision is that of
- * {@link ScalarLoops} at several times its speed. Lanes are combined in a fixed order, then the scalar tail is added;
- * runs too short for vectors take {@link ScalarLoops}. Elementwise loops do the scalar loops' operations in the same
+ * {@link FloatScalarLoops} at several times its speed. Lanes are combined in a fixed order, then the scalar tail is added;
+ * runs too short for vectors take {@link FloatScalarLoops}. Elementwise loops do the scalar loops' operations in the same
  * order, without fused multiply-adds, so their results are the scalar ones bit for bit, on both memories.
  *
  * <p>One tail strategy, for sums: blocks whose second half lies within the memory as a whole vector widen it from
  * there; the last blocks, where it does not, widen it lane by lane in a loop of their own (a branch in one loop would
  * merge two vectors and box them); then the scalar tail. Elementwise loops: whole vectors, then the scalar tail.
  */
-public final class FloatVectorLoops {
-    private static final ScalarLoops SCALAR = new ScalarLoops();
+public final class FloatVectorLoops implements FloatLoops<float[]> {
+    private static final FloatScalarLoops SCALAR = new FloatScalarLoops();
 
-    private FloatVectorLoops() {
+    @Override
+    public String description() {
+        return "vector-" + FLOATS.vectorBitSize();
     }
 
     /** Adds {@code sum(x - m)} and {@code sum((x - m)^2)} over {@code [from, to)} to {@code deviations[0..1]}. */
-    public static void addDeviations(float[] x, int from, int to, double m, double[] deviations) {
+    @Override
+    public void addDeviations(float[] x, int from, int to, double m, double[] deviations) {
         if (to - from < MIN_VECTOR_VALUES) {
             final int o = stagedOffset(from);
             SCALAR.addDeviations(staged(x, from, to, 0), o, o + (to - from), m, deviations);
@@ -95,7 +98,8 @@ public final class FloatVectorLoops {
      * Adds {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} over {@code [from, to)} to
      * {@code sums[0..2]}.
      */
-    public static void gradSums(float[] x, float[] dy, int from, int to, double mean, double[] sums) {
+    @Override
+    public void gradSums(float[] x, float[] dy, int from, int to, double mean, double[] sums) {
         if (to - from < MIN_VECTOR_VALUES) {
             final int o = stagedOffset(from);
             SCALAR.gradSums(staged(x, from, to, 0), staged(dy, from, to, 1), o, o + (to - from), mean, sums);
@@ -141,7 +145,8 @@ public final class FloatVectorLoops {
     }
 
     /** @return the largest {@code |x|} over {@code [from, to)}, 0 for none: infinite when one is, NaN when one is */
-    public static double largestMagnitude(float[] x, int from, int to) {
+    @Override
+    public double largestMagnitude(float[] x, int from, int to) {
         final var xm = vectorMemory(x);
         final int bound = to - from < MIN_VECTOR_VALUES ? from : from + FLOATS.loopBound(to - from);
         IntVector largest = IntVector.zero(INTS);
@@ -157,7 +162,8 @@ public final class FloatVectorLoops {
     }
 
     /** {@code y = ((x - hi) - lo) * a + b} over {@code [from, to)}; y may be x. */
-    public static void normalize(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b) {
+    @Override
+    public void normalize(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b) {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
         final int bound = from + FLOATS.loopBound(to - from);
@@ -177,7 +183,8 @@ public final class FloatVectorLoops {
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
      */
-    public static double normalizeMeasuring(float[] x, float[] y, int from, int to, float hi, float lo, float a,
+    @Override
+    public double normalizeMeasuring(float[] x, float[] y, int from, int to, float hi, float lo, float a,
                                             float b) {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
@@ -201,7 +208,8 @@ public final class FloatVectorLoops {
     }
 
     /** {@code dx = k * dy + q * ((x - hi) - lo) + r} over {@code [from, to)}; dx may be dy. */
-    public static void gradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
+    @Override
+    public void gradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
                                  float q, float r) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
@@ -230,7 +238,8 @@ public final class FloatVectorLoops {
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
      */
-    public static double normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
+    @Override
+    public double normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
                                        float[] b) {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
@@ -253,7 +262,8 @@ public final class FloatVectorLoops {
     }
 
     /** {@code dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j]} for {@code j < n}. */
-    public static void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+    @Override
+    public void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
                                      float[] k, float[] q, float[] r) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
@@ -276,7 +286,8 @@ public final class FloatVectorLoops {
      * With {@code d = x[base + r * c + ch] - mean[ch]} over {@code rows} rows of {@code c} channels:
      * {@code sumD[ch] += d} and {@code sumD2[ch] += d * d}.
      */
-    public static void addRowDeviations(float[] x, int base, int rows, int c, double[] mean, double[] sumD,
+    @Override
+    public void addRowDeviations(float[] x, int base, int rows, int c, double[] mean, double[] sumD,
                                         double[] sumD2) {
         final var xm = vectorMemory(x);
         final int lanes = FLOATS.length(), vectorChannels = c - c % lanes;
@@ -321,7 +332,8 @@ public final class FloatVectorLoops {
      * With {@code g = dy[i]} and {@code i = base + r * c + ch} over {@code rows} rows of {@code c} channels:
      * {@code sumDy[ch] += g}, {@code sumDyXc[ch] += g * (x[i] - mean[ch])} and {@code sumDySq[ch] += g * g}.
      */
-    public static void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+    @Override
+    public void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
                                       double[] sumDyXc, double[] sumDySq) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
@@ -389,7 +401,8 @@ public final class FloatVectorLoops {
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
      */
-    public static double normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a,
+    @Override
+    public double normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a,
                                             float b, float slope) {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
@@ -416,7 +429,8 @@ public final class FloatVectorLoops {
      *
      * @return the largest {@code |x|}: infinite when one is, NaN when one is
      */
-    public static double normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo,
+    @Override
+    public double normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo,
                                                 float[] a, float[] b, float slope) {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
@@ -441,7 +455,8 @@ public final class FloatVectorLoops {
     }
 
     /** {@link #gradSums} with {@code g = gated(((x - hi) - lo) * a + b, dy)} in place of dy. */
-    public static void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo,
+    @Override
+    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo,
                                      float a, float b, float slope, double[] sums) {
         if (to - from < MIN_VECTOR_VALUES) {
             final int o = stagedOffset(from);
@@ -510,7 +525,8 @@ public final class FloatVectorLoops {
      * {@link #addRowGradSums} with {@code g = gated(v, dy[i])} in place of {@code dy[i]},
      * {@code v = ((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch]}.
      */
-    public static void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean,
+    @Override
+    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean,
                                            float[] hi, float[] lo, float[] a, float[] b, float slope, double[] sumDy,
                                            double[] sumDyXc, double[] sumDySq) {
         final int vectorChannels = c - c % FLOATS.length();
@@ -579,7 +595,8 @@ public final class FloatVectorLoops {
      * With {@code xc = (x - hi) - lo}: {@code dx = k * gated(xc * a + b, dy) + q * xc + r} over {@code [from, to)};
      * dx may be dy.
      */
-    public static void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo,
+    @Override
+    public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo,
                                       float k, float q, float r, float a, float b, float slope) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
@@ -598,7 +615,8 @@ public final class FloatVectorLoops {
     }
 
     /** {@link #gatedGradApply} with per-value coefficients {@code [j]}, data at {@code base + j}, for {@code j < n}. */
-    public static void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+    @Override
+    public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
                                           float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);

@@ -23,25 +23,6 @@ public final class DirectFloatData extends Data<float[]> {
         this.staged = FloatData.of(memory.floats().position(base).limit(base + length));
     }
 
-    /**
-     * @return the {@link #base} of this data, which {@code other} shares: the loops index the memories of one call
-     * with one index
-     * @throws IllegalStateException if the bases differ
-     */
-    public int baseSharedWith(DirectFloatData other) {
-        if (other.base != base) {
-            throw new IllegalStateException("off-heap data of one call start at different indices of their memories: "
-                    + base + " and " + other.base);
-        }
-        return base;
-    }
-
-    /** @return {@link #baseSharedWith(DirectFloatData)} for both {@code a} and {@code b} */
-    public int baseSharedWith(DirectFloatData a, DirectFloatData b) {
-        baseSharedWith(a);
-        return baseSharedWith(b);
-    }
-
     @Override
     public int length() {
         return length;

@@ -33,11 +33,76 @@ class LoopsTest {
 
     /** Plain Java always; the Vector API where this JVM has its module (the default test execution). */
     static List<Loops> implementations() {
-        List<Loops> implementations = new ArrayList<>(List.of(new ScalarLoops()));
+        List<Loops> implementations = new ArrayList<>(List.of(
+                new Loops("scalar", new FloatScalarLoops(), new DoubleScalarLoops())));
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            implementations.add(new VectorLoops());
+            implementations.add(new Loops("vector", new FloatVectorLoops(), new DoubleVectorLoops()));
         }
         return implementations;
+    }
+
+    /** An implementation's float and double loops, called by the element type of their arrays. */
+    record Loops(String name, FloatLoops<float[]> floats, DoubleLoops<double[]> doubles) {
+        void addDeviations(float[] a, int from, int to, double m, double[] deviations) {
+            floats.addDeviations(a, from, to, m, deviations);
+        }
+
+        void addDeviations(double[] a, int from, int to, double m, double[] deviations) {
+            doubles.addDeviations(a, from, to, m, deviations);
+        }
+
+        void gradSums(float[] x, float[] dy, int from, int to, double mean, double[] sums) {
+            floats.gradSums(x, dy, from, to, mean, sums);
+        }
+
+        void gradSums(double[] x, double[] dy, int from, int to, double mean, double[] sums) {
+            doubles.gradSums(x, dy, from, to, mean, sums);
+        }
+
+        double largestMagnitude(float[] a, int from, int to) {
+            return floats.largestMagnitude(a, from, to);
+        }
+
+        double largestMagnitude(double[] a, int from, int to) {
+            return doubles.largestMagnitude(a, from, to);
+        }
+
+        void addRowDeviations(float[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2) {
+            floats.addRowDeviations(a, base, rows, c, mean, sumD, sumD2);
+        }
+
+        void addRowDeviations(double[] a, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2) {
+            doubles.addRowDeviations(a, base, rows, c, mean, sumD, sumD2);
+        }
+
+        void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                            double[] sumDyXc, double[] sumDySq) {
+            floats.addRowGradSums(x, dy, base, rows, c, mean, sumDy, sumDyXc, sumDySq);
+        }
+
+        void addRowGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                            double[] sumDyXc, double[] sumDySq) {
+            doubles.addRowGradSums(x, dy, base, rows, c, mean, sumDy, sumDyXc, sumDySq);
+        }
+
+        void normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a, float[] b) {
+            floats.normalizeTile(x, y, base, n, hi, lo, a, b);
+        }
+
+        void normalizeTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
+                           double[] b) {
+            doubles.normalizeTile(x, y, base, n, hi, lo, a, b);
+        }
+
+        void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
+                           float[] q, float[] r) {
+            floats.gradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r);
+        }
+
+        void gradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
+                           double[] k, double[] q, double[] r) {
+            doubles.gradApplyTile(x, dy, dx, base, n, hi, lo, k, q, r);
+        }
     }
 
     static Stream<Arguments> segments() {
@@ -46,7 +111,7 @@ class LoopsTest {
         for (Loops implementation : implementations()) {
             for (int length : lengths) {
                 for (int from : new int[] {0, 3}) {
-                    cases.add(Arguments.of(implementation.getClass().getSimpleName(), implementation, from, length));
+                    cases.add(Arguments.of(implementation.name(), implementation, from, length));
                 }
             }
         }
@@ -169,7 +234,7 @@ class LoopsTest {
             for (int c : new int[] {1, 3, 7, 8, 9, 16, 17, 33, 64}) {
                 for (int rows : new int[] {1, 2, 5, 40}) {
                     for (int base : new int[] {0, 3}) {
-                        cases.add(Arguments.of(implementation.getClass().getSimpleName(), implementation, base, rows, c));
+                        cases.add(Arguments.of(implementation.name(), implementation, base, rows, c));
                     }
                 }
             }

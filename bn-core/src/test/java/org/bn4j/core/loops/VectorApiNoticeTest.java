@@ -92,7 +92,7 @@ class VectorApiNoticeTest {
             call.run();
             other.join();
             BatchNormalizer.usesVectorApi();
-            System.out.println("loops: " + Loops.CHOSEN.description());
+            System.out.println("loops: " + Loops.description());
         }
     }
 }

@@ -1,0 +1,84 @@
+package org.bn4j.core.loops;
+
+/**
+ * The inner loops of batch normalization over float values in memory {@code M} ({@code float[]}, or off-heap
+ * {@code DirectFloats}), indexed by value; sums accumulate in double. Also the template of the twin for double
+ * values, generated at build time (see bn-core's pom). Implementations: {@link FloatScalarLoops} in plain Java,
+ * {@code FloatVectorLoops} with the Vector API (and its off-heap form); {@link Loops} picks one per JVM.
+ *
+ * <p>Runs are {@code [from, to)} of one channel, with that channel's coefficients. Rows are {@code rows} rows of
+ * {@code c} channels from {@code base}: sums run down the rows per channel; tiles hold {@code n} values of whole rows
+ * from {@code base}, with per-channel coefficients repeated once per row at {@code [j]} for value {@code base + j}.
+ * Elementwise loops may write in place (y may be x, dx may be dy). With an activation (see {@link LeakyRelu}),
+ * {@code v = ((x - hi) - lo) * a + b} is the normalized value, rounded as the forward pass rounds it,
+ * {@code act(v) = LeakyRelu.activated(v, slope)} and {@code gated(v, dy) = LeakyRelu.gated(v, dy, slope)}.
+ * Loops that measure return the largest {@code |x|} they read: infinite when one is, NaN when one is.
+ *
+ * <p>Every implementation gives the same result at any thread count; elementwise results are the same bits in all of
+ * them, sums differ between plain Java and vectors in the last bits only.
+ */
+public interface FloatLoops<M> {
+    /**
+     * @return what runs the loops, {@code scalar} or {@code vector-<bits>}: results are reproducible bit for bit
+     * between JVMs with the same description
+     */
+    String description();
+
+    /** Runs: adds {@code sum(x - m)} and {@code sum((x - m)^2)} to {@code deviations[0..1]}, m a shift. */
+    void addDeviations(M x, int from, int to, double m, double[] deviations);
+
+    /** Runs: adds {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} to {@code sums[0..2]}. */
+    void gradSums(M x, M dy, int from, int to, double mean, double[] sums);
+
+    /** Runs: {@link #gradSums} with {@code gated(v, dy)} in place of dy. */
+    void gatedGradSums(M x, M dy, int from, int to, double mean, float hi, float lo, float a, float b, float slope,
+                       double[] sums);
+
+    /** @return the largest {@code |x|} over {@code [from, to)}, 0 for none */
+    double largestMagnitude(M x, int from, int to);
+
+    /** Runs: {@code y = ((x - hi) - lo) * a + b}. */
+    void normalize(M x, M y, int from, int to, float hi, float lo, float a, float b);
+
+    /** Runs: {@link #normalize}, measuring x. */
+    double normalizeMeasuring(M x, M y, int from, int to, float hi, float lo, float a, float b);
+
+    /** Runs: {@code y = act(v)}, measuring x. */
+    double normalizeActivated(M x, M y, int from, int to, float hi, float lo, float a, float b, float slope);
+
+    /** Runs: {@code dx = k * dy + q * ((x - hi) - lo) + r}. */
+    void gradApply(M x, M dy, M dx, int from, int to, float hi, float lo, float k, float q, float r);
+
+    /** Runs: with {@code xc = (x - hi) - lo}, {@code dx = k * gated(xc * a + b, dy) + q * xc + r}. */
+    void gatedGradApply(M x, M dy, M dx, int from, int to, float hi, float lo, float k, float q, float r, float a,
+                        float b, float slope);
+
+    /** Rows: with {@code d = x[i] - mean[ch]}, {@code sumD[ch] += d} and {@code sumD2[ch] += d * d}. */
+    void addRowDeviations(M x, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2);
+
+    /**
+     * Rows: with {@code g = dy[i]}, {@code sumDy[ch] += g}, {@code sumDyXc[ch] += g * (x[i] - mean[ch])} and
+     * {@code sumDySq[ch] += g * g}.
+     */
+    void addRowGradSums(M x, M dy, int base, int rows, int c, double[] mean, double[] sumDy, double[] sumDyXc,
+                        double[] sumDySq);
+
+    /** Rows: {@link #addRowGradSums} with {@code gated(v, dy[i])} in place of {@code dy[i]}. */
+    void addRowGatedGradSums(M x, M dy, int base, int rows, int c, double[] mean, float[] hi, float[] lo, float[] a,
+                             float[] b, float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq);
+
+    /** Tiles: {@code y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j]}, measuring x. */
+    double normalizeTile(M x, M y, int base, int n, float[] hi, float[] lo, float[] a, float[] b);
+
+    /** Tiles: {@code y[base + j] = act(v)}, measuring x. */
+    double normalizeActivatedTile(M x, M y, int base, int n, float[] hi, float[] lo, float[] a, float[] b,
+                                  float slope);
+
+    /** Tiles: {@code dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j]}. */
+    void gradApplyTile(M x, M dy, M dx, int base, int n, float[] hi, float[] lo, float[] k, float[] q, float[] r);
+
+    /** Tiles: with {@code xc = (x[base + j] - hi[j]) - lo[j]}, {@code dx[base + j] = k[j] * gated(xc * a[j] + b[j],
+     * dy[base + j]) + q[j] * xc + r[j]}. */
+    void gatedGradApplyTile(M x, M dy, M dx, int base, int n, float[] hi, float[] lo, float[] k, float[] q, float[] r,
+                            float[] a, float[] b, float slope);
+}

@@ -1,0 +1,216 @@
+package org.bn4j.core.loops;
+
+/**
+ * {@link FloatLoops} in plain Java. A single double add chain is bound by its latency, so each sum runs on
+ * independent accumulators, combined in a fixed order. Also the template of the twin for double values, generated at
+ * build time (see bn-core's pom).
+ */
+class FloatScalarLoops implements FloatLoops<float[]> {
+    @Override
+    public String description() {
+        return "scalar";
+    }
+
+    @Override
+    public void addDeviations(float[] x, int from, int to, double m, double[] deviations) {
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            double e0 = x[i] - m, e1 = x[i + 1] - m, e2 = x[i + 2] - m, e3 = x[i + 3] - m;
+            d0 += e0;
+            d1 += e1;
+            d2 += e2;
+            d3 += e3;
+            q0 += e0 * e0;
+            q1 += e1 * e1;
+            q2 += e2 * e2;
+            q3 += e3 * e3;
+        }
+        for (; i < to; i++) {
+            double e = x[i] - m;
+            d0 += e;
+            q0 += e * e;
+        }
+        deviations[0] += (d0 + d1) + (d2 + d3);
+        deviations[1] += (q0 + q1) + (q2 + q3);
+    }
+
+    @Override
+    public void gradSums(float[] x, float[] dy, int from, int to, double mean, double[] sums) {
+        double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
+        int j = from;
+        for (; j + 1 < to; j += 2) {
+            final double ga0 = dy[j], ga1 = dy[j + 1];
+            g0 += ga0;
+            g1 += ga1;
+            p0 += ga0 * (x[j] - mean);
+            p1 += ga1 * (x[j + 1] - mean);
+            s0 += ga0 * ga0;
+            s1 += ga1 * ga1;
+        }
+        for (; j < to; j++) {
+            final double g = dy[j];
+            g0 += g;
+            p0 += g * (x[j] - mean);
+            s0 += g * g;
+        }
+        sums[0] += g0 + g1;
+        sums[1] += p0 + p1;
+        sums[2] += s0 + s1;
+    }
+
+    @Override
+    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo, float a,
+                              float b, float slope, double[] sums) {
+        double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
+        int j = from;
+        for (; j + 1 < to; j += 2) {
+            final double ga0 = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double ga1 = LeakyRelu.gated(((x[j + 1] - hi) - lo) * a + b, dy[j + 1], slope);
+            g0 += ga0;
+            g1 += ga1;
+            p0 += ga0 * (x[j] - mean);
+            p1 += ga1 * (x[j + 1] - mean);
+            s0 += ga0 * ga0;
+            s1 += ga1 * ga1;
+        }
+        for (; j < to; j++) {
+            final double g = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            g0 += g;
+            p0 += g * (x[j] - mean);
+            s0 += g * g;
+        }
+        sums[0] += g0 + g1;
+        sums[1] += p0 + p1;
+        sums[2] += s0 + s1;
+    }
+
+    @Override
+    public double largestMagnitude(float[] x, int from, int to) {
+        float largest = 0;
+        for (int i = from; i < to; i++) {
+            largest = Math.max(largest, Math.abs(x[i]));   // Math.max carries NaN
+        }
+        return largest;
+    }
+
+    @Override
+    public void normalize(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b) {
+        for (int i = from; i < to; i++) {
+            y[i] = ((x[i] - hi) - lo) * a + b;
+        }
+    }
+
+    /** Measures first, then normalizes: two loops the JIT vectorizes, where one that does both it does not. */
+    @Override
+    public double normalizeMeasuring(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b) {
+        final double largest = largestMagnitude(x, from, to);
+        normalize(x, y, from, to, hi, lo, a, b);
+        return largest;
+    }
+
+    @Override
+    public void gradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k, float q,
+                          float r) {
+        for (int i = from; i < to; i++) {
+            dx[i] = k * dy[i] + q * ((x[i] - hi) - lo) + r;
+        }
+    }
+
+    @Override
+    public double normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b,
+                                   float slope) {
+        final double largest = largestMagnitude(x, from, to);
+        for (int i = from; i < to; i++) {
+            y[i] = LeakyRelu.activated(((x[i] - hi) - lo) * a + b, slope);
+        }
+        return largest;
+    }
+
+    @Override
+    public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
+                               float q, float r, float a, float b, float slope) {
+        for (int i = from; i < to; i++) {
+            final float xc = (x[i] - hi) - lo;
+            dx[i] = k * LeakyRelu.gated(xc * a + b, dy[i], slope) + q * xc + r;
+        }
+    }
+
+    @Override
+    public void addRowDeviations(float[] x, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                final double d = x[row + ch] - mean[ch];
+                sumD[ch] += d;
+                sumD2[ch] += d * d;
+            }
+        }
+    }
+
+    @Override
+    public void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
+                               double[] sumDyXc, double[] sumDySq) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                final double g = dy[row + ch];
+                sumDy[ch] += g;
+                sumDyXc[ch] += g * (x[row + ch] - mean[ch]);
+                sumDySq[ch] += g * g;
+            }
+        }
+    }
+
+    @Override
+    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi,
+                                    float[] lo, float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
+                                    double[] sumDySq) {
+        for (int r = 0; r < rows; r++) {
+            final int row = base + r * c;
+            for (int ch = 0; ch < c; ch++) {
+                final double g = LeakyRelu.gated(((x[row + ch] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[row + ch],
+                        slope);
+                sumDy[ch] += g;
+                sumDyXc[ch] += g * (x[row + ch] - mean[ch]);
+                sumDySq[ch] += g * g;
+            }
+        }
+    }
+
+    @Override
+    public double normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a, float[] b) {
+        final double largest = largestMagnitude(x, base, base + n);
+        for (int j = 0; j < n; j++) {
+            y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j];
+        }
+        return largest;
+    }
+
+    @Override
+    public double normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
+                                       float[] b, float slope) {
+        final double largest = largestMagnitude(x, base, base + n);
+        for (int j = 0; j < n; j++) {
+            y[base + j] = LeakyRelu.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+        }
+        return largest;
+    }
+
+    @Override
+    public void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k, float[] q,
+                              float[] r) {
+        for (int j = 0; j < n; j++) {
+            dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
+        }
+    }
+
+    @Override
+    public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
+                                   float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
+        for (int j = 0; j < n; j++) {
+            final float xc = (x[base + j] - hi[j]) - lo[j];
+            dx[base + j] = k[j] * LeakyRelu.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+        }
+    }
+}
