@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * constant, which it was not once the JVM's type-check traps in the JDK's vector methods passed
  * {@code -XX:PerMethodTrapLimit} (two float species did that, after channels-first shapes had run first). This runs
  * the kernels hot in a fresh JVM, channels-first shapes first, with the JIT's default (tiered) policy and its inlining
- * log of the off-heap and the array loops (the channels-last sums run the array loops on staged rows), and fails on
+ * log of the off-heap and the array loops, and fails on
  * any load, store or per-vector helper that C2 did not inline, and on any load or store it did not intrinsify.
  */
 @Tag("slow")

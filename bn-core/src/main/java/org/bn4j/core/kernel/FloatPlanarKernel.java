@@ -10,7 +10,7 @@ import org.bn4j.core.storage.Data;
  * the kernel for off-heap floats with the Vector API, whose segments are the memory itself ({@link InPlace}).
  *
  * <p>Identity and an activation run in methods of their own, so that the identity passes compile as they would
- * without activations; the activated normalizing loop measures x in both passes (one loop of each kind is enough).
+ * without activations; the activated passes share one normalizing loop, which measures x when asked.
  */
 class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
     private static final FloatLoops<float[]> LOOPS = Loops.floats();
@@ -55,7 +55,7 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
     public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
                                      float[] centerLo, float[] scale, float[] shift, double activationSlope) {
         return Kernel.isIdentity(activationSlope) ? normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift)
-                : normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) activationSlope);
+                : normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) activationSlope, true);
     }
 
     @Override
@@ -64,7 +64,7 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
         if (Kernel.isIdentity(activationSlope)) {
             normalize(x, y, task, centerHi, centerLo, scale, shift);
         } else {
-            normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) activationSlope);
+            normalizeActivated(x, y, task, centerHi, centerLo, scale, shift, (float) activationSlope, false);
         }
     }
 
@@ -100,7 +100,7 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
     }
 
     private double normalizeActivated(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
-                                      float[] centerLo, float[] scale, float[] shift, float slope) {
+                                      float[] centerLo, float[] scale, float[] shift, float slope, boolean measure) {
         final int channels = channelCount(task), ch0 = firstChannel(task);
         double largest = 0;
         for (int k = 0, segments = segments(task); k < segments; k++) {
@@ -109,7 +109,7 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
             final var ym = Staged.writable(y, start, len, 1);
             for (int ch = ch0, from = Staged.offset(x, start); ch < ch0 + channels; ch++, from += run) {
                 largest = Math.max(largest, LOOPS.normalizeActivated(xm, ym, from, from + run, centerHi[ch],
-                        centerLo[ch], scale[ch], shift[ch], slope));
+                        centerLo[ch], scale[ch], shift[ch], slope, measure));
             }
             Staged.written(y, start, len, ym);
         }

@@ -9,8 +9,8 @@ import org.bn4j.core.storage.Data;
  * loops. Also the template of two twins generated at build time (see bn-core's pom): the kernel for double data, and
  * the kernel for off-heap floats with the Vector API, whose rows are the memory itself ({@link InPlace}).
  *
- * <p>The normalizing tiles measure x in both passes: in loops that wait on memory it costs nothing, and one loop of
- * each kind is enough.
+ * <p>The normalizing tiles measure x only for {@link #normalizeMeasuring}, though the vector loops measure in either
+ * pass (one loop of each kind is enough, and in loops that wait on memory measuring costs nothing).
  */
 class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
     private static final FloatLoops<float[]> LOOPS = Loops.floats();
@@ -56,12 +56,17 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
     @Override
     public void normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
                           float[] scale, float[] shift, double activationSlope) {
-        normalizeMeasuring(x, y, task, centerHi, centerLo, scale, shift, activationSlope);
+        normalize(x, y, task, centerHi, centerLo, scale, shift, activationSlope, false);
     }
 
     @Override
     public double normalizeMeasuring(Data<float[]> x, Data<float[]> y, int task, float[] centerHi,
                                      float[] centerLo, float[] scale, float[] shift, double activationSlope) {
+        return normalize(x, y, task, centerHi, centerLo, scale, shift, activationSlope, true);
+    }
+
+    private double normalize(Data<float[]> x, Data<float[]> y, int task, float[] centerHi, float[] centerLo,
+                             float[] scale, float[] shift, double activationSlope, boolean measure) {
         final int start = start(task), len = rowCount(task) * c;
         final var xm = Staged.read(x, start, len, 0);
         final var ym = Staged.writable(y, start, len, 1);
@@ -70,12 +75,12 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
         if (Kernel.isIdentity(activationSlope)) {
             for (int j = 0; j < len; j += tile) {
                 largest = Math.max(largest, LOOPS.normalizeTile(xm, ym, from + j, Math.min(tile, len - j), centerHi,
-                        centerLo, scale, shift));
+                        centerLo, scale, shift, measure));
             }
         } else {
             for (int j = 0; j < len; j += tile) {
                 largest = Math.max(largest, LOOPS.normalizeActivatedTile(xm, ym, from + j, Math.min(tile, len - j),
-                        centerHi, centerLo, scale, shift, (float) activationSlope));
+                        centerHi, centerLo, scale, shift, (float) activationSlope, measure));
             }
         }
         Staged.written(y, start, len, ym);

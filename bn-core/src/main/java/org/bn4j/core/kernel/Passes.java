@@ -76,13 +76,8 @@ public final class Passes<A> {
      */
     public double normalizeMeasuring(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift,
                                      double activationSlope) {
-        A hi = kernel.narrow(center);
-        A lo = kernel.residual(center);
-        A a = kernel.narrow(scale);
-        A b = kernel.narrow(shift);
         double[] largest = new double[kernel.tasks()];
-        parallelism.forEach(kernel.tasks(), elements,
-                task -> largest[task] = kernel.normalizeMeasuring(x, y, task, hi, lo, a, b, activationSlope));
+        normalize(x, y, center, scale, shift, activationSlope, largest);
         return largestOf(largest);
     }
 
@@ -97,12 +92,19 @@ public final class Passes<A> {
     /** {@code y = act((x - center) * scale + shift)}, per channel, act the leaky ReLU of {@code activationSlope}. */
     public void normalize(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift,
                           double activationSlope) {
+        normalize(x, y, center, scale, shift, activationSlope, null);
+    }
+
+    /** {@link #normalize}, and with {@code largest} the largest {@code |x|} of each task in it. */
+    private void normalize(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift,
+                           double activationSlope, double[] largest) {
         A hi = kernel.narrow(center);
         A lo = kernel.residual(center);
         A a = kernel.narrow(scale);
         A b = kernel.narrow(shift);
-        parallelism.forEach(kernel.tasks(), elements,
-                task -> kernel.normalize(x, y, task, hi, lo, a, b, activationSlope));
+        parallelism.forEach(kernel.tasks(), elements, largest == null
+                ? task -> kernel.normalize(x, y, task, hi, lo, a, b, activationSlope)
+                : task -> largest[task] = kernel.normalizeMeasuring(x, y, task, hi, lo, a, b, activationSlope));
     }
 
     /**

@@ -139,8 +139,8 @@ final class DoubleVectorLoops extends DoubleScalarLoops {
 
     @Override
     public double normalizeActivated(double[] x, double[] y, int from, int to, double hi, double lo, double a, double b,
-                                   double slope) {
-        final double largest = largestMagnitude(x, from, to);
+                                     double slope, boolean measure) {
+        final double largest = measure ? largestMagnitude(x, from, to) : 0;
         final int bound = from + DOUBLE_DATA.loopBound(to - from);
         int i = from;
         for (; i < bound; i += DOUBLE_DATA.length()) {
@@ -262,8 +262,8 @@ final class DoubleVectorLoops extends DoubleScalarLoops {
 
     @Override
     public double normalizeTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] scale,
-                                double[] shift) {
-        final double largest = largestMagnitude(x, base, base + n);
+                                double[] shift, boolean measure) {
+        final double largest = measure ? largestMagnitude(x, base, base + n) : 0;
         final int bound = DOUBLE_DATA.loopBound(n);
         int j = 0;
         for (; j < bound; j += DOUBLE_DATA.length()) {
@@ -279,8 +279,8 @@ final class DoubleVectorLoops extends DoubleScalarLoops {
 
     @Override
     public double normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
-                                       double[] b, double slope) {
-        final double largest = largestMagnitude(x, base, base + n);
+                                       double[] b, double slope, boolean measure) {
+        final double largest = measure ? largestMagnitude(x, base, base + n) : 0;
         final int bound = DOUBLE_DATA.loopBound(n);
         int j = 0;
         for (; j < bound; j += DOUBLE_DATA.length()) {

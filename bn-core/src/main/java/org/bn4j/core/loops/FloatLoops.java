@@ -12,7 +12,8 @@ package org.bn4j.core.loops;
  * Elementwise loops may write in place (y may be x, dx may be dy). With an activation (see {@link LeakyRelu}),
  * {@code v = ((x - hi) - lo) * a + b} is the normalized value, rounded as the forward pass rounds it,
  * {@code act(v) = LeakyRelu.activated(v, slope)} and {@code gated(v, dy) = LeakyRelu.gated(v, dy, slope)}.
- * Loops that measure return the largest {@code |x|} they read: infinite when one is, NaN when one is.
+ * Loops that measure return the largest {@code |x|} they read: infinite when one is, NaN when one is; those with a
+ * {@code measure} parameter measure only when it is true, and return 0 when it is false.
  *
  * <p>Every implementation gives the same result at any thread count; elementwise results are the same bits in all of
  * them, sums differ between plain Java and vectors in the last bits only.
@@ -43,8 +44,9 @@ public interface FloatLoops<M> {
     /** Runs: {@link #normalize}, measuring x. */
     double normalizeMeasuring(M x, M y, int from, int to, float hi, float lo, float a, float b);
 
-    /** Runs: {@code y = act(v)}, measuring x. */
-    double normalizeActivated(M x, M y, int from, int to, float hi, float lo, float a, float b, float slope);
+    /** Runs: {@code y = act(v)}. */
+    double normalizeActivated(M x, M y, int from, int to, float hi, float lo, float a, float b, float slope,
+                              boolean measure);
 
     /** Runs: {@code dx = k * dy + q * ((x - hi) - lo) + r}. */
     void gradApply(M x, M dy, M dx, int from, int to, float hi, float lo, float k, float q, float r);
@@ -67,12 +69,12 @@ public interface FloatLoops<M> {
     void addRowGatedGradSums(M x, M dy, int base, int rows, int c, double[] mean, float[] hi, float[] lo, float[] a,
                              float[] b, float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq);
 
-    /** Tiles: {@code y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j]}, measuring x. */
-    double normalizeTile(M x, M y, int base, int n, float[] hi, float[] lo, float[] a, float[] b);
+    /** Tiles: {@code y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j]}. */
+    double normalizeTile(M x, M y, int base, int n, float[] hi, float[] lo, float[] a, float[] b, boolean measure);
 
-    /** Tiles: {@code y[base + j] = act(v)}, measuring x. */
+    /** Tiles: {@code y[base + j] = act(v)}. */
     double normalizeActivatedTile(M x, M y, int base, int n, float[] hi, float[] lo, float[] a, float[] b,
-                                  float slope);
+                                  float slope, boolean measure);
 
     /** Tiles: {@code dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j]}. */
     void gradApplyTile(M x, M dy, M dx, int base, int n, float[] hi, float[] lo, float[] k, float[] q, float[] r);

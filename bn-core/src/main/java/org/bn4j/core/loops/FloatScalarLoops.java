@@ -119,8 +119,8 @@ class FloatScalarLoops implements FloatLoops<float[]> {
 
     @Override
     public double normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b,
-                                   float slope) {
-        final double largest = largestMagnitude(x, from, to);
+                                     float slope, boolean measure) {
+        final double largest = measure ? largestMagnitude(x, from, to) : 0;
         for (int i = from; i < to; i++) {
             y[i] = LeakyRelu.activated(((x[i] - hi) - lo) * a + b, slope);
         }
@@ -179,8 +179,9 @@ class FloatScalarLoops implements FloatLoops<float[]> {
     }
 
     @Override
-    public double normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a, float[] b) {
-        final double largest = largestMagnitude(x, base, base + n);
+    public double normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a, float[] b,
+                                boolean measure) {
+        final double largest = measure ? largestMagnitude(x, base, base + n) : 0;
         for (int j = 0; j < n; j++) {
             y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j];
         }
@@ -189,8 +190,8 @@ class FloatScalarLoops implements FloatLoops<float[]> {
 
     @Override
     public double normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
-                                       float[] b, float slope) {
-        final double largest = largestMagnitude(x, base, base + n);
+                                         float[] b, float slope, boolean measure) {
+        final double largest = measure ? largestMagnitude(x, base, base + n) : 0;
         for (int j = 0; j < n; j++) {
             y[base + j] = LeakyRelu.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
         }

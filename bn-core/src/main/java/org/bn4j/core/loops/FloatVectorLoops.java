@@ -55,7 +55,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         return "vector-" + FLOATS.vectorBitSize();
     }
 
-    /** Adds {@code sum(x - m)} and {@code sum((x - m)^2)} over {@code [from, to)} to {@code deviations[0..1]}. */
     @Override
     public void addDeviations(float[] x, int from, int to, double m, double[] deviations) {
         if (to - from < MIN_VECTOR_VALUES) {
@@ -94,10 +93,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         deviations[1] += sumD2;
     }
 
-    /**
-     * Adds {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} over {@code [from, to)} to
-     * {@code sums[0..2]}.
-     */
     @Override
     public void gradSums(float[] x, float[] dy, int from, int to, double mean, double[] sums) {
         if (to - from < MIN_VECTOR_VALUES) {
@@ -144,7 +139,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         sums[2] += s;
     }
 
-    /** @return the largest {@code |x|} over {@code [from, to)}, 0 for none: infinite when one is, NaN when one is */
     @Override
     public double largestMagnitude(float[] x, int from, int to) {
         final var xm = vectorMemory(x);
@@ -161,7 +155,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         return result;
     }
 
-    /** {@code y = ((x - hi) - lo) * a + b} over {@code [from, to)}; y may be x. */
     @Override
     public void normalize(float[] x, float[] y, int from, int to, float hi, float lo, float a, float b) {
         final var xm = vectorMemory(x);
@@ -178,11 +171,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
     }
 
-    /**
-     * {@link #normalize}, measuring x as it goes: one read of x instead of two.
-     *
-     * @return the largest {@code |x|}: infinite when one is, NaN when one is
-     */
     @Override
     public double normalizeMeasuring(float[] x, float[] y, int from, int to, float hi, float lo, float a,
                                             float b) {
@@ -207,7 +195,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         return result;
     }
 
-    /** {@code dx = k * dy + q * ((x - hi) - lo) + r} over {@code [from, to)}; dx may be dy. */
     @Override
     public void gradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
                                  float q, float r) {
@@ -232,15 +219,9 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     // and sums down the rows per channel, a block of channel lanes at a time with the sums in registers; channels that
     // do not fill a vector run down the rows one at a time
 
-    /**
-     * {@code y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j]} for {@code j < n}, measuring x as it goes
-     * (free in a loop that waits on memory); y may be x.
-     *
-     * @return the largest {@code |x|}: infinite when one is, NaN when one is
-     */
     @Override
     public double normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
-                                       float[] b) {
+                                float[] b, boolean measure) {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
         final int bound = FLOATS.loopBound(n);
@@ -258,10 +239,9 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             result = Math.max(result, Math.abs(v));
             put(y, base + j, ((v - hi[j]) - lo[j]) * a[j] + b[j]);
         }
-        return result;
+        return measure ? result : 0;
     }
 
-    /** {@code dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j]} for {@code j < n}. */
     @Override
     public void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
                                      float[] k, float[] q, float[] r) {
@@ -282,10 +262,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
     }
 
-    /**
-     * With {@code d = x[base + r * c + ch] - mean[ch]} over {@code rows} rows of {@code c} channels:
-     * {@code sumD[ch] += d} and {@code sumD2[ch] += d * d}.
-     */
     @Override
     public void addRowDeviations(float[] x, int base, int rows, int c, double[] mean, double[] sumD,
                                         double[] sumD2) {
@@ -328,10 +304,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
     }
 
-    /**
-     * With {@code g = dy[i]} and {@code i = base + r * c + ch} over {@code rows} rows of {@code c} channels:
-     * {@code sumDy[ch] += g}, {@code sumDyXc[ch] += g * (x[i] - mean[ch])} and {@code sumDySq[ch] += g * g}.
-     */
     @Override
     public void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
                                       double[] sumDyXc, double[] sumDySq) {
@@ -396,14 +368,9 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     // forward pass rounds it, act(v) = LeakyRelu.activated(v, slope) and gated(v, dy) = LeakyRelu.gated(v, dy, slope);
     // the gated values that the sums add are exact in float
 
-    /**
-     * {@code y = act(((x - hi) - lo) * a + b)} over {@code [from, to)}, measuring x as it goes; y may be x.
-     *
-     * @return the largest {@code |x|}: infinite when one is, NaN when one is
-     */
     @Override
     public double normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a,
-                                            float b, float slope) {
+                                     float b, float slope, boolean measure) {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
         final int bound = from + FLOATS.loopBound(to - from);
@@ -420,18 +387,12 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             result = Math.max(result, Math.abs(v));
             put(y, i, LeakyRelu.activated(((v - hi) - lo) * a + b, slope));
         }
-        return result;
+        return measure ? result : 0;
     }
 
-    /**
-     * {@code y[base + j] = act(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j])} for {@code j < n}, measuring x as it
-     * goes; y may be x.
-     *
-     * @return the largest {@code |x|}: infinite when one is, NaN when one is
-     */
     @Override
     public double normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo,
-                                                float[] a, float[] b, float slope) {
+                                         float[] a, float[] b, float slope, boolean measure) {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
         final int bound = FLOATS.loopBound(n);
@@ -451,10 +412,9 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             result = Math.max(result, Math.abs(v));
             put(y, base + j, LeakyRelu.activated(((v - hi[j]) - lo[j]) * a[j] + b[j], slope));
         }
-        return result;
+        return measure ? result : 0;
     }
 
-    /** {@link #gradSums} with {@code g = gated(((x - hi) - lo) * a + b, dy)} in place of dy. */
     @Override
     public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo,
                                      float a, float b, float slope, double[] sums) {
@@ -521,10 +481,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         return DoubleVector.fromArray(DOUBLES, lanes, 0);
     }
 
-    /**
-     * {@link #addRowGradSums} with {@code g = gated(v, dy[i])} in place of {@code dy[i]},
-     * {@code v = ((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch]}.
-     */
     @Override
     public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean,
                                            float[] hi, float[] lo, float[] a, float[] b, float slope, double[] sumDy,
@@ -591,10 +547,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         addInto(sumDySq, ch, q);
     }
 
-    /**
-     * With {@code xc = (x - hi) - lo}: {@code dx = k * gated(xc * a + b, dy) + q * xc + r} over {@code [from, to)};
-     * dx may be dy.
-     */
     @Override
     public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo,
                                       float k, float q, float r, float a, float b, float slope) {
@@ -614,7 +566,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
     }
 
-    /** {@link #gatedGradApply} with per-value coefficients {@code [j]}, data at {@code base + j}, for {@code j < n}. */
     @Override
     public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
                                           float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {

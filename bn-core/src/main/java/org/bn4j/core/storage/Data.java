@@ -33,7 +33,14 @@ public abstract class Data<A> {
     public abstract int offset(int start);
 
     /** @return the index of the first NaN or infinite value, or -1; serial, for error messages */
-    public abstract int firstNonFinite();
+    public int firstNonFinite() {
+        for (int i = 0; i < length(); i++) {
+            if (!Double.isFinite(valueAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /** @return value {@code i}, widened to double */
     public abstract double valueAt(int i);

@@ -58,10 +58,6 @@ public final class DirectFloatData extends Data<float[]> {
         return staged.offset(start);
     }
 
-    @Override
-    public int firstNonFinite() {
-        return staged.firstNonFinite();
-    }
 
     @Override
     public double valueAt(int i) {

@@ -54,15 +54,6 @@ public final class FloatData {
                 return from + start;
             }
 
-            @Override
-            public int firstNonFinite() {
-                for (int i = 0; i < length; i++) {
-                    if (!Float.isFinite(values[from + i])) {
-                        return i;
-                    }
-                }
-                return -1;
-            }
 
             @Override
             public double valueAt(int i) {
@@ -113,15 +104,6 @@ public final class FloatData {
                 return 0;
             }
 
-            @Override
-            public int firstNonFinite() {
-                for (int i = 0; i < length; i++) {
-                    if (!Float.isFinite(buffer.get(base + i))) {
-                        return i;
-                    }
-                }
-                return -1;
-            }
 
             @Override
             public double valueAt(int i) {

@@ -85,13 +85,13 @@ class LoopsTest {
             doubles.addRowGradSums(x, dy, base, rows, c, mean, sumDy, sumDyXc, sumDySq);
         }
 
-        void normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a, float[] b) {
-            floats.normalizeTile(x, y, base, n, hi, lo, a, b);
+        double normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a, float[] b) {
+            return floats.normalizeTile(x, y, base, n, hi, lo, a, b, true);
         }
 
-        void normalizeTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
-                           double[] b) {
-            doubles.normalizeTile(x, y, base, n, hi, lo, a, b);
+        double normalizeTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
+                             double[] b) {
+            return doubles.normalizeTile(x, y, base, n, hi, lo, a, b, true);
         }
 
         void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
@@ -302,9 +302,9 @@ class LoopsTest {
         float[] dxf = new float[base + n];
         double[] yd = new double[base + n];
         double[] dxd = new double[base + n];
-        loops.normalizeTile(f[0], yf, base, n, f[2], f[3], f[4], f[5]);
+        double largestF = loops.normalizeTile(f[0], yf, base, n, f[2], f[3], f[4], f[5]);
         loops.gradApplyTile(f[0], f[1], dxf, base, n, f[2], f[3], f[4], f[5], f[6]);
-        loops.normalizeTile(d[0], yd, base, n, d[2], d[3], d[4], d[5]);
+        double largestD = loops.normalizeTile(d[0], yd, base, n, d[2], d[3], d[4], d[5]);
         loops.gradApplyTile(d[0], d[1], dxd, base, n, d[2], d[3], d[4], d[5], d[6]);
 
         for (int j = 0; j < n; j++) {
@@ -317,6 +317,14 @@ class LoopsTest {
         for (int i = 0; i < base; i++) {
             assertEquals(0f, yf[i], "written before the tile at " + i);
         }
+        double expectedF = 0;
+        double expectedD = 0;
+        for (int i = base; i < base + n; i++) {
+            expectedF = Math.max(expectedF, Math.abs(f[0][i]));
+            expectedD = Math.max(expectedD, Math.abs(d[0][i]));
+        }
+        assertEquals(expectedF, largestF, 0.0, "the float tile's largest |x|");
+        assertEquals(expectedD, largestD, 0.0, "the double tile's largest |x|");
     }
 
     private static void assertMoments(double[] a, int from, int length, Moments actual) {
