@@ -14,14 +14,30 @@ public abstract class Data<A> {
     /** Smallest scratch array: a kernel's block, so that one thread allocates its scratch once. */
     static final int SCRATCH_VALUES = 16 * 1024;
 
+    private final int length;
+    private final boolean holdsDoubles;
+
+    /**
+     * @param length       the number of values
+     * @param holdsDoubles whether the values are doubles ({@code A} is {@code double[]}), else floats
+     */
+    protected Data(int length, boolean holdsDoubles) {
+        this.length = length;
+        this.holdsDoubles = holdsDoubles;
+    }
+
     /** @return the number of values */
-    public abstract int length();
+    public final int length() {
+        return length;
+    }
 
     /** @return values {@code [start, start + len)} as data of their own, sharing this data's memory */
     public abstract Data<A> slice(int start, int len);
 
     /** @return whether the values are doubles ({@code A} is {@code double[]}), else floats ({@code float[]}) */
-    public abstract boolean holdsDoubles();
+    public final boolean holdsDoubles() {
+        return holdsDoubles;
+    }
 
     public abstract A read(int start, int len, int slot);
 

@@ -9,7 +9,6 @@ public final class DirectFloatData extends Data<float[]> {
     public final DirectFloats memory;
     /** Index in {@link #memory} of this data's value 0. */
     public final int base;
-    private final int length;
     private final Data<float[]> staged;
 
     public DirectFloatData(DirectFloats memory) {
@@ -17,25 +16,15 @@ public final class DirectFloatData extends Data<float[]> {
     }
 
     private DirectFloatData(DirectFloats memory, int base, int length) {
+        super(length, false);
         this.memory = memory;
         this.base = base;
-        this.length = length;
         this.staged = FloatData.of(memory.floats().position(base).limit(base + length));
-    }
-
-    @Override
-    public int length() {
-        return length;
     }
 
     @Override
     public Data<float[]> slice(int start, int len) {
         return new DirectFloatData(memory, base + start, len);
-    }
-
-    @Override
-    public boolean holdsDoubles() {
-        return false;
     }
 
     @Override

@@ -19,20 +19,10 @@ public final class FloatData {
 
     /** @return values {@code [from, from + length)} of the array, used in place */
     private static Data<float[]> of(float[] values, int from, int length) {
-        return new Data<>() {
-            @Override
-            public int length() {
-                return length;
-            }
-
+        return new Data<>(length, ELEMENT == double.class) {
             @Override
             public Data<float[]> slice(int start, int len) {
                 return of(values, from + start, len);
-            }
-
-            @Override
-            public boolean holdsDoubles() {
-                return ELEMENT == double.class;
             }
 
             @Override
@@ -54,7 +44,6 @@ public final class FloatData {
                 return from + start;
             }
 
-
             @Override
             public double valueAt(int i) {
                 return values[from + i];
@@ -66,20 +55,10 @@ public final class FloatData {
     public static Data<float[]> of(FloatBuffer buffer) {
         final int base = buffer.position();
         final int length = buffer.remaining();
-        return new Data<>() {
-            @Override
-            public int length() {
-                return length;
-            }
-
+        return new Data<>(length, ELEMENT == double.class) {
             @Override
             public Data<float[]> slice(int start, int len) {
                 return of(buffer.slice(base + start, len));
-            }
-
-            @Override
-            public boolean holdsDoubles() {
-                return ELEMENT == double.class;
             }
 
             @Override
@@ -103,7 +82,6 @@ public final class FloatData {
             public int offset(int start) {
                 return 0;
             }
-
 
             @Override
             public double valueAt(int i) {
