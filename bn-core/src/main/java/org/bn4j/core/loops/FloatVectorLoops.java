@@ -49,6 +49,8 @@ import jdk.incubator.vector.VectorMask;
  */
 public final class FloatVectorLoops implements FloatLoops<float[]> {
     private static final FloatScalarLoops SCALAR = new FloatScalarLoops();
+    /** Per thread: the lanes of {@link #gatedGradSums}' two half passes. */
+    private static final ThreadLocal<double[]> HALF_SUMS = ThreadLocal.withInitial(() -> new double[6 * HALF]);
 
     @Override
     public String description() {
@@ -264,33 +266,10 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
 
     @Override
     public void addRowDeviations(float[] x, int base, int rows, int c, double[] mean, double[] sumD,
-                                        double[] sumD2) {
-        final var xm = vectorMemory(x);
-        final int lanes = FLOATS.length(), vectorChannels = c - c % lanes;
-        for (int ch = 0; ch < vectorChannels; ch += lanes) {
-            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
-            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + HALF);
-            DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
-            final int whole = wholeSecondHalves(length(x), base + ch, rows, c);
-            int r = 0, i = base + ch;
-            for (; r < whole; r++, i += c) {
-                DoubleVector e0 = widened(xm, i).sub(m0), e1 = widened(xm, i + HALF).sub(m1);
-                d0 = d0.add(e0);
-                d1 = d1.add(e1);
-                q0 = e0.fma(e0, q0);
-                q1 = e1.fma(e1, q1);
-            }
-            for (; r < rows; r++, i += c) {
-                DoubleVector e0 = widened(xm, i).sub(m0), e1 = widenedByLane(x, i + HALF).sub(m1);
-                d0 = d0.add(e0);
-                d1 = d1.add(e1);
-                q0 = e0.fma(e0, q0);
-                q1 = e1.fma(e1, q1);
-            }
-            addInto(sumD, ch, d0);
-            addInto(sumD, ch + HALF, d1);
-            addInto(sumD2, ch, q0);
-            addInto(sumD2, ch + HALF, q1);
+                                 double[] sumD2) {
+        final int vectorChannels = c - c % FLOATS.length();
+        for (int ch = 0; ch < vectorChannels; ch += HALF) {
+            addRowDeviationsOfHalf(x, base, rows, c, ch, mean, sumD, sumD2);
         }
         for (int ch = vectorChannels; ch < c; ch++) {
             double d = 0, q = 0;
@@ -304,42 +283,38 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
     }
 
+    /**
+     * {@link #addRowDeviations} for the {@link Lanes#HALF} channels from {@code ch}, each lane summed down the rows in
+     * order. The rows' sums run a half vector of channels at a time: whole vectors in one loop exceeded C2's inlining
+     * budget, and the calls it left boxed the sums' vectors.
+     */
+    private static void addRowDeviationsOfHalf(float[] x, int base, int rows, int c, int ch, double[] mean,
+                                               double[] sumD, double[] sumD2) {
+        final var xm = vectorMemory(x);
+        final DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, ch);
+        DoubleVector d = DoubleVector.zero(DOUBLES), q = d;
+        final int whole = wholeVectors(length(x), base + ch, rows, c);
+        int r = 0, i = base + ch;
+        for (; r < whole; r++, i += c) {
+            final DoubleVector e = widened(xm, i).sub(m);
+            d = d.add(e);
+            q = e.fma(e, q);
+        }
+        for (; r < rows; r++, i += c) {
+            final DoubleVector e = widenedByLane(x, i).sub(m);
+            d = d.add(e);
+            q = e.fma(e, q);
+        }
+        addInto(sumD, ch, d);
+        addInto(sumD2, ch, q);
+    }
+
     @Override
     public void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
-                                      double[] sumDyXc, double[] sumDySq) {
-        final var xm = vectorMemory(x);
-        final var gm = vectorMemory(dy);
-        final int lanes = FLOATS.length(), vectorChannels = c - c % lanes;
-        for (int ch = 0; ch < vectorChannels; ch += lanes) {
-            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
-            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + HALF);
-            DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
-            final int whole = wholeSecondHalves(Math.min(length(x), length(dy)), base + ch, rows, c);
-            int r = 0, i = base + ch;
-            for (; r < whole; r++, i += c) {
-                DoubleVector ga = widened(gm, i), gb = widened(gm, i + HALF);
-                g0 = g0.add(ga);
-                g1 = g1.add(gb);
-                p0 = ga.fma(widened(xm, i).sub(m0), p0);
-                p1 = gb.fma(widened(xm, i + HALF).sub(m1), p1);
-                s0 = ga.fma(ga, s0);
-                s1 = gb.fma(gb, s1);
-            }
-            for (; r < rows; r++, i += c) {
-                DoubleVector ga = widened(gm, i), gb = widenedByLane(dy, i + HALF);
-                g0 = g0.add(ga);
-                g1 = g1.add(gb);
-                p0 = ga.fma(widened(xm, i).sub(m0), p0);
-                p1 = gb.fma(widenedByLane(x, i + HALF).sub(m1), p1);
-                s0 = ga.fma(ga, s0);
-                s1 = gb.fma(gb, s1);
-            }
-            addInto(sumDy, ch, g0);
-            addInto(sumDy, ch + HALF, g1);
-            addInto(sumDyXc, ch, p0);
-            addInto(sumDyXc, ch + HALF, p1);
-            addInto(sumDySq, ch, s0);
-            addInto(sumDySq, ch + HALF, s1);
+                               double[] sumDyXc, double[] sumDySq) {
+        final int vectorChannels = c - c % FLOATS.length();
+        for (int ch = 0; ch < vectorChannels; ch += HALF) {
+            addRowGradSumsOfHalf(x, dy, base, rows, c, ch, mean, sumDy, sumDyXc, sumDySq);
         }
         for (int ch = vectorChannels; ch < c; ch++) {
             double g = 0, p = 0, q = 0;
@@ -353,6 +328,32 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             sumDyXc[ch] += p;
             sumDySq[ch] += q;
         }
+    }
+
+    /** {@link #addRowGradSums} for the {@link Lanes#HALF} channels from {@code ch}, as {@link #addRowDeviationsOfHalf}. */
+    private static void addRowGradSumsOfHalf(float[] x, float[] dy, int base, int rows, int c, int ch,
+                                             double[] mean, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, ch);
+        DoubleVector g = DoubleVector.zero(DOUBLES), p = g, q = g;
+        final int whole = wholeVectors(Math.min(length(x), length(dy)), base + ch, rows, c);
+        int r = 0, i = base + ch;
+        for (; r < whole; r++, i += c) {
+            final DoubleVector d = widened(gm, i);
+            g = g.add(d);
+            p = d.fma(widened(xm, i).sub(m), p);
+            q = d.fma(d, q);
+        }
+        for (; r < rows; r++, i += c) {
+            final DoubleVector d = widenedByLane(dy, i);
+            g = g.add(d);
+            p = d.fma(widenedByLane(x, i).sub(m), p);
+            q = d.fma(d, q);
+        }
+        addInto(sumDy, ch, g);
+        addInto(sumDyXc, ch, p);
+        addInto(sumDySq, ch, q);
     }
 
     /** @return {@code [i, i + HALF)} widened lane by lane: the same values as {@code widened}, from any index */
@@ -416,50 +417,28 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     }
 
     @Override
-    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo,
-                                     float a, float b, float slope, double[] sums) {
+    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo, float a,
+                              float b, float slope, double[] sums) {
         if (to - from < MIN_VECTOR_VALUES) {
             final int o = stagedOffset(from);
             SCALAR.gatedGradSums(staged(x, from, to, 0), staged(dy, from, to, 1), o, o + (to - from), mean, hi, lo,
                     a, b, slope, sums);
             return;
         }
-        final var xm = vectorMemory(x);
-        final var gm = vectorMemory(dy);
         final int bound = from + FLOATS.loopBound(to - from);
         final int whole = wholeSecondHalvesBound(Math.min(length(x), length(dy)), from, bound);
-        final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
-        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
-        final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
-        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
-        int j = from;
-        // Each x vector is loaded once for its gate and its deviation: C2 stopped inlining loads and stores in this
-        // method when x was loaded twice.
-        for (; j < whole; j += FLOATS.length()) {
-            FloatVector xa = load(xm, j), xb = load(xm, j + HALF);
-            DoubleVector ga = gatedHalf(xa, load(gm, j), vh, vl, va, vb, slope);
-            DoubleVector gb = gatedHalf(xb, load(gm, j + HALF), vh, vl, va, vb, slope);
-            g0 = g0.add(ga);
-            g1 = g1.add(gb);
-            p0 = ga.fma(firstHalf(xa).sub(m), p0);
-            p1 = gb.fma(firstHalf(xb).sub(m), p1);
-            s0 = ga.fma(ga, s0);
-            s1 = gb.fma(gb, s1);
+        // Each half of the float vectors in a pass of its own, its lanes added as one loop over both would add them:
+        // one loop over both exceeded C2's inlining budget, and the calls it left boxed the sums' vectors.
+        final double[] lanes = HALF_SUMS.get();
+        addGatedHalfSums(x, dy, from, bound, bound, mean, hi, lo, a, b, slope, lanes, 0);
+        addGatedHalfSums(x, dy, from + HALF, whole + HALF, bound + HALF, mean, hi, lo, a, b, slope, lanes, 3 * HALF);
+        double g = 0, p = 0, s = 0;
+        for (int k = 0; k < HALF; k++) {
+            g += lanes[k] + lanes[3 * HALF + k];
+            p += lanes[HALF + k] + lanes[4 * HALF + k];
+            s += lanes[2 * HALF + k] + lanes[5 * HALF + k];
         }
-        for (; j < bound; j += FLOATS.length()) {
-            DoubleVector ga = gatedByLane(x, dy, j, hi, lo, a, b, slope);
-            DoubleVector gb = gatedByLane(x, dy, j + HALF, hi, lo, a, b, slope);
-            g0 = g0.add(ga);
-            g1 = g1.add(gb);
-            p0 = ga.fma(widenedByLane(x, j).sub(m), p0);
-            p1 = gb.fma(widenedByLane(x, j + HALF).sub(m), p1);
-            s0 = ga.fma(ga, s0);
-            s1 = gb.fma(gb, s1);
-        }
-        double g = sumOfLanes(g0.add(g1));
-        double p = sumOfLanes(p0.add(p1));
-        double s = sumOfLanes(s0.add(s1));
-        for (; j < to; j++) {
+        for (int j = bound; j < to; j++) {
             final float xv = get(x, j);
             final double d = LeakyRelu.gated(((xv - hi) - lo) * a + b, get(dy, j), slope);
             g += d;
@@ -471,12 +450,55 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         sums[2] += s;
     }
 
+    /**
+     * Writes to {@code lanes[at ..]} the gated sums of the half vectors from {@code from}, a float vector apart: g,
+     * then p, then s, {@link Lanes#HALF} lanes each; from whole float vectors below {@code whole}, lane by lane from
+     * there to {@code end}.
+     */
+    private static void addGatedHalfSums(float[] x, float[] dy, int from, int whole, int end, double mean, float hi,
+                                         float lo, float a, float b, float slope, double[] lanes, int at) {
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
+        final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
+        DoubleVector g = DoubleVector.zero(DOUBLES), p = g, s = g;
+        int j = from;
+        for (; j < whole; j += FLOATS.length()) {
+            final FloatVector xv = load(xm, j);
+            final DoubleVector d = gatedHalf(xv, load(gm, j), vh, vl, va, vb, slope);
+            g = g.add(d);
+            p = d.fma(firstHalf(xv).sub(m), p);
+            s = d.fma(d, s);
+        }
+        for (; j < end; j += FLOATS.length()) {
+            final DoubleVector d = gatedByLane(x, dy, j, hi, lo, a, b, slope);
+            g = g.add(d);
+            p = d.fma(widenedByLane(x, j).sub(m), p);
+            s = d.fma(d, s);
+        }
+        g.intoArray(lanes, at);
+        p.intoArray(lanes, at + HALF);
+        s.intoArray(lanes, at + 2 * HALF);
+    }
+
     /** @return the gated gradients of the {@link Lanes#HALF} values from {@code i}, lane by lane, widened */
     private static DoubleVector gatedByLane(float[] x, float[] dy, int i, float hi, float lo, float a, float b,
                                             float slope) {
         final double[] lanes = new double[HALF];
         for (int k = 0; k < HALF; k++) {
             lanes[k] = LeakyRelu.gated(((get(x, i + k) - hi) - lo) * a + b, get(dy, i + k), slope);
+        }
+        return DoubleVector.fromArray(DOUBLES, lanes, 0);
+    }
+
+    /** As the gated gradients above, of a row's {@link Lanes#HALF} channels from {@code ch}, at {@code i}. */
+    private static DoubleVector gatedByLane(float[] x, float[] dy, int i, float[] hi, float[] lo, float[] a,
+                                            float[] b, int ch, float slope) {
+        final double[] lanes = new double[HALF];
+        for (int k = 0; k < HALF; k++) {
+            final int cc = ch + k;
+            lanes[k] = LeakyRelu.gated(((get(x, i + k) - hi[cc]) - lo[cc]) * a[cc] + b[cc], get(dy, i + k), slope);
         }
         return DoubleVector.fromArray(DOUBLES, lanes, 0);
     }
@@ -531,13 +553,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             q = d.fma(d, q);
         }
         for (; r < rows; r++, i += c) {
-            final double[] lanes = new double[HALF];
-            for (int k = 0; k < HALF; k++) {
-                final int cc = ch + k;
-                lanes[k] = LeakyRelu.gated(((get(x, i + k) - hi[cc]) - lo[cc]) * a[cc] + b[cc], get(dy, i + k),
-                        slope);
-            }
-            final DoubleVector d = DoubleVector.fromArray(DOUBLES, lanes, 0);
+            final DoubleVector d = gatedByLane(x, dy, i, hi, lo, a, b, ch, slope);
             g = g.add(d);
             p = d.fma(widenedByLane(x, i).sub(m), p);
             q = d.fma(d, q);
