@@ -3,6 +3,7 @@ package org.bn4j.core.loops;
 import static org.bn4j.core.loops.Lanes.DOUBLES;
 import static org.bn4j.core.loops.Lanes.FLOATS;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -37,7 +38,7 @@ final class FloatArrayMemory {
 
     /**
      * @return {@code [i, i + HALF)} widened to double: the first half of the whole float vector from {@code i},
-     * converted lane for lane. That vector must lie within the memory (see {@link Lanes#wholeSecondHalves}).
+     * converted lane for lane. That vector must lie within the memory (see {@link PaddedRuns}).
      *
      * <p>Not a half-width float vector, nor the second half of a whole one: C2 compiles both worse (see
      * docs/performance.md, design decisions).
@@ -52,6 +53,14 @@ final class FloatArrayMemory {
 
     static void put(float[] x, int i, float v) {
         x[i] = v;
+    }
+
+    /**
+     * @return floats {@code [from, to)} copied to a new array from index 0, followed by room for a whole float vector,
+     * so that every vector of the run loads within it (see {@link PaddedRuns})
+     */
+    static float[] padded(float[] x, int from, int to) {
+        return Arrays.copyOfRange(x, from, to + FLOATS.length());
     }
 
     /** @return floats {@code [from, to)} in an array, at {@link #stagedOffset}: the array itself */

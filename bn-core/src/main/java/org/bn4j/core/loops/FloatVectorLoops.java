@@ -3,6 +3,7 @@ package org.bn4j.core.loops;
 import static org.bn4j.core.loops.FloatArrayMemory.get;
 import static org.bn4j.core.loops.FloatArrayMemory.length;
 import static org.bn4j.core.loops.FloatArrayMemory.load;
+import static org.bn4j.core.loops.FloatArrayMemory.padded;
 import static org.bn4j.core.loops.FloatArrayMemory.put;
 import static org.bn4j.core.loops.FloatArrayMemory.staged;
 import static org.bn4j.core.loops.FloatArrayMemory.stagedOffset;
@@ -22,9 +23,6 @@ import static org.bn4j.core.loops.Lanes.gatedHalf;
 import static org.bn4j.core.loops.Lanes.largestOf;
 import static org.bn4j.core.loops.Lanes.magnitudeBits;
 import static org.bn4j.core.loops.Lanes.sumOfLanes;
-import static org.bn4j.core.loops.Lanes.wholeSecondHalves;
-import static org.bn4j.core.loops.Lanes.wholeSecondHalvesBound;
-import static org.bn4j.core.loops.Lanes.wholeVectors;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -43,9 +41,10 @@ import jdk.incubator.vector.VectorMask;
  * runs too short for vectors take {@link FloatScalarLoops}. Elementwise loops do the scalar loops' operations in the same
  * order, without fused multiply-adds, so their results are the scalar ones bit for bit, on both memories.
  *
- * <p>One tail strategy, for sums: blocks whose second half lies within the memory as a whole vector widen it from
- * there; the last blocks, where it does not, widen it lane by lane in a loop of their own (a branch in one loop would
- * merge two vectors and box them); then the scalar tail. Elementwise loops: whole vectors, then the scalar tail.
+ * <p>One tail strategy: whole vectors, then the scalar tail. Sums widen the first half of a whole float vector at a
+ * time, so a run or row block whose last half would load past the memory's end is copied, with room to spare, to an
+ * array and summed there ({@link PaddedRuns}): the same lanes in the same order, where a lane-by-lane path in the
+ * loop would merge two vectors and box them. That happens at a tensor's end only.
  */
 public final class FloatVectorLoops implements FloatLoops<float[]> {
     private static final FloatScalarLoops SCALAR = new FloatScalarLoops();
@@ -64,21 +63,17 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             SCALAR.addDeviations(staged(x, from, to, 0), o, o + (to - from), m, deviations);
             return;
         }
-        final var xm = vectorMemory(x);
         final int bound = from + FLOATS.loopBound(to - from);
-        final int whole = wholeSecondHalvesBound(length(x), from, bound);
+        if (bound + HALF > length(x)) {
+            PaddedRuns.LOOPS.addDeviations(padded(x, from, to), 0, to - from, m, deviations);
+            return;
+        }
+        final var xm = vectorMemory(x);
         final DoubleVector mean = DoubleVector.broadcast(DOUBLES, m);
         DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
         int i = from;
-        for (; i < whole; i += FLOATS.length()) {
-            DoubleVector e0 = widened(xm, i).sub(mean), e1 = widened(xm, i + HALF).sub(mean);
-            d0 = d0.add(e0);
-            d1 = d1.add(e1);
-            q0 = e0.fma(e0, q0);
-            q1 = e1.fma(e1, q1);
-        }
         for (; i < bound; i += FLOATS.length()) {
-            DoubleVector e0 = widened(xm, i).sub(mean), e1 = widenedByLane(x, i + HALF).sub(mean);
+            DoubleVector e0 = widened(xm, i).sub(mean), e1 = widened(xm, i + HALF).sub(mean);
             d0 = d0.add(e0);
             d1 = d1.add(e1);
             q0 = e0.fma(e0, q0);
@@ -102,28 +97,22 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             SCALAR.gradSums(staged(x, from, to, 0), staged(dy, from, to, 1), o, o + (to - from), mean, sums);
             return;
         }
+        final int bound = from + FLOATS.loopBound(to - from);
+        if (bound + HALF > Math.min(length(x), length(dy))) {
+            PaddedRuns.LOOPS.gradSums(padded(x, from, to), padded(dy, from, to), 0, to - from, mean, sums);
+            return;
+        }
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
-        final int bound = from + FLOATS.loopBound(to - from);
-        final int whole = wholeSecondHalvesBound(Math.min(length(x), length(dy)), from, bound);
         final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
         DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
         int j = from;
-        for (; j < whole; j += FLOATS.length()) {
+        for (; j < bound; j += FLOATS.length()) {
             DoubleVector ga = widened(gm, j), gb = widened(gm, j + HALF);
             g0 = g0.add(ga);
             g1 = g1.add(gb);
             p0 = ga.fma(widened(xm, j).sub(m), p0);
             p1 = gb.fma(widened(xm, j + HALF).sub(m), p1);
-            s0 = ga.fma(ga, s0);
-            s1 = gb.fma(gb, s1);
-        }
-        for (; j < bound; j += FLOATS.length()) {
-            DoubleVector ga = widened(gm, j), gb = widenedByLane(dy, j + HALF);
-            g0 = g0.add(ga);
-            g1 = g1.add(gb);
-            p0 = ga.fma(widened(xm, j).sub(m), p0);
-            p1 = gb.fma(widenedByLane(x, j + HALF).sub(m), p1);
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }
@@ -268,6 +257,10 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     public void addRowDeviations(float[] x, int base, int rows, int c, double[] mean, double[] sumD,
                                  double[] sumD2) {
         final int vectorChannels = c - c % FLOATS.length();
+        if (vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > length(x)) {
+            PaddedRuns.LOOPS.addRowDeviations(padded(x, base, base + rows * c), 0, rows, c, mean, sumD, sumD2);
+            return;
+        }
         for (int ch = 0; ch < vectorChannels; ch += HALF) {
             addRowDeviationsOfHalf(x, base, rows, c, ch, mean, sumD, sumD2);
         }
@@ -293,15 +286,8 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         final var xm = vectorMemory(x);
         final DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, ch);
         DoubleVector d = DoubleVector.zero(DOUBLES), q = d;
-        final int whole = wholeVectors(length(x), base + ch, rows, c);
-        int r = 0, i = base + ch;
-        for (; r < whole; r++, i += c) {
+        for (int r = 0, i = base + ch; r < rows; r++, i += c) {
             final DoubleVector e = widened(xm, i).sub(m);
-            d = d.add(e);
-            q = e.fma(e, q);
-        }
-        for (; r < rows; r++, i += c) {
-            final DoubleVector e = widenedByLane(x, i).sub(m);
             d = d.add(e);
             q = e.fma(e, q);
         }
@@ -313,6 +299,12 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     public void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
                                double[] sumDyXc, double[] sumDySq) {
         final int vectorChannels = c - c % FLOATS.length();
+        if (vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > Math.min(length(x), length(dy))) {
+            final int end = base + rows * c;
+            PaddedRuns.LOOPS.addRowGradSums(padded(x, base, end), padded(dy, base, end), 0, rows, c, mean, sumDy,
+                    sumDyXc, sumDySq);
+            return;
+        }
         for (int ch = 0; ch < vectorChannels; ch += HALF) {
             addRowGradSumsOfHalf(x, dy, base, rows, c, ch, mean, sumDy, sumDyXc, sumDySq);
         }
@@ -337,32 +329,15 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         final var gm = vectorMemory(dy);
         final DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, ch);
         DoubleVector g = DoubleVector.zero(DOUBLES), p = g, q = g;
-        final int whole = wholeVectors(Math.min(length(x), length(dy)), base + ch, rows, c);
-        int r = 0, i = base + ch;
-        for (; r < whole; r++, i += c) {
+        for (int r = 0, i = base + ch; r < rows; r++, i += c) {
             final DoubleVector d = widened(gm, i);
             g = g.add(d);
             p = d.fma(widened(xm, i).sub(m), p);
             q = d.fma(d, q);
         }
-        for (; r < rows; r++, i += c) {
-            final DoubleVector d = widenedByLane(dy, i);
-            g = g.add(d);
-            p = d.fma(widenedByLane(x, i).sub(m), p);
-            q = d.fma(d, q);
-        }
         addInto(sumDy, ch, g);
         addInto(sumDyXc, ch, p);
         addInto(sumDySq, ch, q);
-    }
-
-    /** @return {@code [i, i + HALF)} widened lane by lane: the same values as {@code widened}, from any index */
-    private static DoubleVector widenedByLane(float[] x, int i) {
-        final double[] lanes = new double[HALF];
-        for (int k = 0; k < HALF; k++) {
-            lanes[k] = get(x, i + k);
-        }
-        return DoubleVector.fromArray(DOUBLES, lanes, 0);
     }
 
     // --- with an activation (see LeakyRelu): v = ((x - hi) - lo) * a + b is the normalized value, rounded as the
@@ -426,12 +401,18 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             return;
         }
         final int bound = from + FLOATS.loopBound(to - from);
-        final int whole = wholeSecondHalvesBound(Math.min(length(x), length(dy)), from, bound);
-        // Each half of the float vectors in a pass of its own, its lanes added as one loop over both would add them:
-        // one loop over both exceeded C2's inlining budget, and the calls it left boxed the sums' vectors.
+        if (bound + HALF > Math.min(length(x), length(dy))) {
+            PaddedRuns.LOOPS.gatedGradSums(padded(x, from, to), padded(dy, from, to), 0, to - from, mean, hi, lo, a,
+                    b, slope, sums);
+            return;
+        }
+        // Each half of the float vectors in a pass of its own (one call, run twice), its lanes added as one loop over
+        // both would add them: one loop over both exceeded C2's inlining budget, and the calls it left boxed the sums.
         final double[] lanes = HALF_SUMS.get();
-        addGatedHalfSums(x, dy, from, bound, bound, mean, hi, lo, a, b, slope, lanes, 0);
-        addGatedHalfSums(x, dy, from + HALF, whole + HALF, bound + HALF, mean, hi, lo, a, b, slope, lanes, 3 * HALF);
+        for (int half = 0; half < 2; half++) {
+            addGatedHalfSums(x, dy, from + half * HALF, bound + half * HALF, mean, hi, lo, a, b, slope, lanes,
+                    3 * half * HALF);
+        }
         double g = 0, p = 0, s = 0;
         for (int k = 0; k < HALF; k++) {
             g += lanes[k] + lanes[3 * HALF + k];
@@ -451,30 +432,22 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     }
 
     /**
-     * Writes to {@code lanes[at ..]} the gated sums of the half vectors from {@code from}, a float vector apart: g,
-     * then p, then s, {@link Lanes#HALF} lanes each; from whole float vectors below {@code whole}, lane by lane from
-     * there to {@code end}.
+     * Writes to {@code lanes[at ..]} the gated sums of the half vectors in {@code [from, end)}, a float vector apart:
+     * g, then p, then s, {@link Lanes#HALF} lanes each.
      */
-    private static void addGatedHalfSums(float[] x, float[] dy, int from, int whole, int end, double mean, float hi,
-                                         float lo, float a, float b, float slope, double[] lanes, int at) {
+    private static void addGatedHalfSums(float[] x, float[] dy, int from, int end, double mean, float hi, float lo,
+                                         float a, float b, float slope, double[] lanes, int at) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
         final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
         final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
         DoubleVector g = DoubleVector.zero(DOUBLES), p = g, s = g;
-        int j = from;
-        for (; j < whole; j += FLOATS.length()) {
+        for (int j = from; j < end; j += FLOATS.length()) {
             final FloatVector xv = load(xm, j);
             final DoubleVector d = gatedHalf(xv, load(gm, j), vh, vl, va, vb, slope);
             g = g.add(d);
             p = d.fma(firstHalf(xv).sub(m), p);
-            s = d.fma(d, s);
-        }
-        for (; j < end; j += FLOATS.length()) {
-            final DoubleVector d = gatedByLane(x, dy, j, hi, lo, a, b, slope);
-            g = g.add(d);
-            p = d.fma(widenedByLane(x, j).sub(m), p);
             s = d.fma(d, s);
         }
         g.intoArray(lanes, at);
@@ -482,32 +455,17 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         s.intoArray(lanes, at + 2 * HALF);
     }
 
-    /** @return the gated gradients of the {@link Lanes#HALF} values from {@code i}, lane by lane, widened */
-    private static DoubleVector gatedByLane(float[] x, float[] dy, int i, float hi, float lo, float a, float b,
-                                            float slope) {
-        final double[] lanes = new double[HALF];
-        for (int k = 0; k < HALF; k++) {
-            lanes[k] = LeakyRelu.gated(((get(x, i + k) - hi) - lo) * a + b, get(dy, i + k), slope);
-        }
-        return DoubleVector.fromArray(DOUBLES, lanes, 0);
-    }
-
-    /** As the gated gradients above, of a row's {@link Lanes#HALF} channels from {@code ch}, at {@code i}. */
-    private static DoubleVector gatedByLane(float[] x, float[] dy, int i, float[] hi, float[] lo, float[] a,
-                                            float[] b, int ch, float slope) {
-        final double[] lanes = new double[HALF];
-        for (int k = 0; k < HALF; k++) {
-            final int cc = ch + k;
-            lanes[k] = LeakyRelu.gated(((get(x, i + k) - hi[cc]) - lo[cc]) * a[cc] + b[cc], get(dy, i + k), slope);
-        }
-        return DoubleVector.fromArray(DOUBLES, lanes, 0);
-    }
-
     @Override
-    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean,
-                                           float[] hi, float[] lo, float[] a, float[] b, float slope, double[] sumDy,
-                                           double[] sumDyXc, double[] sumDySq) {
+    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi,
+                                    float[] lo, float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
+                                    double[] sumDySq) {
         final int vectorChannels = c - c % FLOATS.length();
+        if (vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > Math.min(length(x), length(dy))) {
+            final int end = base + rows * c;
+            PaddedRuns.LOOPS.addRowGatedGradSums(padded(x, base, end), padded(dy, base, end), 0, rows, c, mean, hi,
+                    lo, a, b, slope, sumDy, sumDyXc, sumDySq);
+            return;
+        }
         for (int ch = 0; ch < vectorChannels; ch += HALF) {
             addRowGatedGradSumsOfHalf(x, dy, base, rows, c, ch, mean, hi, lo, a, b, slope, sumDy, sumDyXc, sumDySq);
         }
@@ -526,11 +484,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
     }
 
-    /**
-     * {@link #addRowGatedGradSums} for the {@link Lanes#HALF} channels from {@code ch}, each lane summed down the rows
-     * in order. A method of its own per half vector of channels: both halves in one loop exceeded C2's inlining budget,
-     * and the calls it left boxed every vector.
-     */
+    /** {@link #addRowGatedGradSums} for the {@link Lanes#HALF} channels from {@code ch}, as {@link #addRowDeviationsOfHalf}. */
     private static void addRowGatedGradSumsOfHalf(float[] x, float[] dy, int base, int rows, int c, int ch,
                                                   double[] mean, float[] hi, float[] lo, float[] a, float[] b,
                                                   float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
@@ -543,19 +497,11 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         final FloatVector va = FloatVector.fromArray(FLOATS, a, ch, half);
         final FloatVector vb = FloatVector.fromArray(FLOATS, b, ch, half);
         DoubleVector g = DoubleVector.zero(DOUBLES), p = g, q = g;
-        final int whole = wholeVectors(Math.min(length(x), length(dy)), base + ch, rows, c);
-        int r = 0, i = base + ch;
-        for (; r < whole; r++, i += c) {
+        for (int r = 0, i = base + ch; r < rows; r++, i += c) {
             final FloatVector xv = load(xm, i);
             final DoubleVector d = gatedHalf(xv, load(gm, i), vh, vl, va, vb, slope);
             g = g.add(d);
             p = d.fma(firstHalf(xv).sub(m), p);
-            q = d.fma(d, q);
-        }
-        for (; r < rows; r++, i += c) {
-            final DoubleVector d = gatedByLane(x, dy, i, hi, lo, a, b, ch, slope);
-            g = g.add(d);
-            p = d.fma(widenedByLane(x, i).sub(m), p);
             q = d.fma(d, q);
         }
         addInto(sumDy, ch, g);

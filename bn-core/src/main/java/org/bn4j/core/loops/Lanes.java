@@ -104,30 +104,4 @@ final class Lanes {
                                   FloatVector b, float slope) {
         return firstHalf(gated(x.sub(hi).sub(lo).mul(a).add(b), dy, slope));
     }
-
-    // --- where whole vectors fit: the loops that widen a second half from i + HALF load a whole float vector there
-
-    /**
-     * @return how many of the {@code n} blocks from index {@code i}, {@code step} apart, can widen their second half
-     * ({@code i + HALF}) from a whole float vector within {@code length} values; the rest (at the data's end) widen
-     * it lane by lane, in a loop of their own, as a branch in the loop would merge two vectors and box them
-     */
-    static int wholeSecondHalves(int length, int i, int n, int step) {
-        return wholeVectors(length, i + HALF, n, step);
-    }
-
-    /**
-     * @return how many of the {@code n} blocks from index {@code i}, {@code step} apart, can load a whole float vector
-     * within {@code length} values
-     */
-    static int wholeVectors(int length, int i, int n, int step) {
-        final int last = length - FLOATS.length();
-        return last < i ? 0 : Math.min(n, (last - i) / step + 1);
-    }
-
-    /** @return the end of the vector blocks in {@code [from, bound)} that {@link #wholeSecondHalves} allows */
-    static int wholeSecondHalvesBound(int length, int from, int bound) {
-        final int lanes = FLOATS.length();
-        return from + wholeSecondHalves(length, from, (bound - from) / lanes, lanes) * lanes;
-    }
 }

@@ -150,6 +150,13 @@ final class OffHeapFloatMemory {
         x.bytes.putFloat(i * Float.BYTES, v);
     }
 
+    /** As {@link FloatArrayMemory#padded}. */
+    static float[] padded(DirectFloats x, int from, int to) {
+        final float[] copy = new float[to - from + FLOATS.length()];
+        x.floats().get(from, copy, 0, to - from);
+        return copy;
+    }
+
     /**
      * @return floats {@code [from, to)}, at most {@link Lanes#MIN_VECTOR_VALUES} of them, copied to a per-thread array
      * from {@link #stagedOffset}, one array per {@code slot} (0 to 2)
