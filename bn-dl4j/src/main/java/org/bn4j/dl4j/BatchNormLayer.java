@@ -180,7 +180,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
         BatchNormalizer bn = engine();
         double[] gamma = learnedOrNull(GAMMA);
-        double[] beta = learnedOrNull(BETA);
+        // only a fused activation's gradient depends on beta: not reading it spares a device-to-host copy on a GPU
+        double[] beta = bn.config().activation().isIdentity() ? null : learnedOrNull(BETA);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         ParamGradients grads;
         RunningStats before = runningStats();
