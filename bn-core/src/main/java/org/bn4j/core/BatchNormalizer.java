@@ -213,6 +213,7 @@ public final class BatchNormalizer {
                 beta, saved, Checks.data("dx", dx, shape, x, true));
     }
 
+    /** The gradient sums of every ghost batch first, so that a rejected x or dy leaves dx untouched; then dx. */
     private <A> ParamGradients backward(Data<A> x, Data<A> dy, Shape shape, double[] gamma, double[] beta,
                                         BatchStats saved, Data<A> dx) {
         Checks.saved(saved, shape);
