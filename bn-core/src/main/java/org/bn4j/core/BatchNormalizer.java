@@ -36,6 +36,8 @@ import org.bn4j.core.storage.Data;
 public final class BatchNormalizer {
     private final BatchNormConfig config;
     private final Parallelism parallelism;
+    /** The config's activation as the kernels take it. */
+    private final double slope;
 
     /** Uses every available processor. */
     public BatchNormalizer(BatchNormConfig config) {
@@ -43,11 +45,9 @@ public final class BatchNormalizer {
     }
 
     public BatchNormalizer(BatchNormConfig config, Parallelism parallelism) {
-        if (config == null || parallelism == null) {
-            throw new IllegalArgumentException("config and parallelism must not be null");
-        }
-        this.config = config;
-        this.parallelism = parallelism;
+        this.config = Checks.notNull("config", config);
+        this.parallelism = Checks.notNull("parallelism", parallelism);
+        this.slope = config.activation().kernelSlope();
     }
 
     public BatchNormConfig config() {
@@ -91,12 +91,7 @@ public final class BatchNormalizer {
     private <A> BatchStats forwardTraining(Data<A> x, Shape shape, double[] gamma, double[] beta, RunningStats running,
                                            Data<A> y) {
         Shape part = Checks.ghostBatch(config, shape);
-        if (config.renorm() != null && running == null) {
-            throw new IllegalArgumentException("batch renormalization needs the running statistics; they are null");
-        }
-        if (running != null) {
-            Checks.running(running, shape);
-        }
+        Checks.trainingRunning(config, running, shape);
         double[] g = Checks.gamma(config, gamma, shape);
         double[] b = Checks.beta(config, beta, shape);
         Passes<A> passes = new Passes<>(x, part.kernelDims(), parallelism::forEach);
@@ -105,24 +100,21 @@ public final class BatchNormalizer {
         for (int i = 0; i < parts.length; i++) {
             Passes.Statistics s = passes.statistics(x.slice(i * len, len));
             BatchStats stats = new BatchStats(s.mean(), s.biasedVar(), config.eps(), s.count());
-            if (rejectsNonFinite() && !(Checks.allFinite(stats.mean) && Checks.allFinite(stats.biasedVar))) {
-                throw Checks.nonFinite(shape, "x", x);
-            }
+            Checks.finiteStatistics(config, stats, shape, x);
             parts[i] = config.renorm() == null ? stats : stats.renormalized(running, config.renorm());
         }
         for (int i = 0; i < parts.length; i++) {
             BatchStats stats = parts[i];
             passes.normalize(x.slice(i * len, len), y.slice(i * len, len), stats.mean,
-                    Coefficients.trainingScale(g, stats), Coefficients.trainingShift(g, b, stats), slope());
+                    Coefficients.trainingScale(g, stats), Coefficients.trainingShift(g, b, stats), slope);
         }
         return parts.length == 1 ? parts[0] : BatchStats.ofGhosts(parts);
     }
 
     /**
      * A bound on the magnitude of every output of the training-mode forward pass that returned {@code stats}, so
-     * that callers storing outputs in a narrower type can skip scanning them for overflow. No value deviates from its
-     * mean by more than {@code sqrt(m * biasedVar)}, hence per channel (and ghost batch)
-     * {@code |y| <= |gamma * r * invStd| * sqrt(m * biasedVar) + |beta + gamma * d|}.
+     * that callers storing outputs in a narrower type can skip scanning them for overflow: per channel (and ghost
+     * batch) {@code |y| <= |gamma * r * invStd| * sqrt(m * biasedVar) + |beta + gamma * d|}.
      *
      * @param gamma as in the forward pass; null when locked
      * @param beta  as in the forward pass; null when locked
@@ -164,8 +156,7 @@ public final class BatchNormalizer {
         double[] b = Checks.beta(config, beta, shape);
         Passes<A> passes = new Passes<>(x, shape.kernelDims(), parallelism::forEach);
         double[] scale = Coefficients.inferenceScale(g, running, config.eps());
-        double slope = slope();
-        if (!rejectsNonFinite()) {
+        if (!Checks.rejectsNonFinite(config)) {
             passes.normalize(x, y, running.mean, scale, b, slope);
             return Double.POSITIVE_INFINITY;
         }
@@ -197,12 +188,7 @@ public final class BatchNormalizer {
         Checks.notNull("running statistics", running);
         Shape shape = Shape.of(Layout.NC, 1, running.channels());
         double[] scale = Coefficients.inferenceScale(Checks.gamma(config, gamma, shape), running, config.eps());
-        double[] b = Checks.beta(config, beta, shape);
-        double[] shift = new double[scale.length];
-        for (int ch = 0; ch < shift.length; ch++) {
-            shift[ch] = b[ch] - running.mean[ch] * scale[ch];
-        }
-        return new ChannelAffine(scale, shift);
+        return new ChannelAffine(scale, Coefficients.inferenceShift(Checks.beta(config, beta, shape), running, scale));
     }
 
     /**
@@ -212,12 +198,14 @@ public final class BatchNormalizer {
      * @param dy    gradient of the loss with respect to y, {@code shape.size()} values. Not modified (unless it is dx).
      * @param shape as in the forward pass
      * @param gamma as in the forward pass; null when locked. Not modified.
-     * @param beta  as in the forward pass; null when locked. Not modified. An activation's gradient needs it.
+     * @param beta  as in the forward pass; null when locked. Not modified. Only ReLU and leaky ReLU need it (to
+     *              recompute the side of the kink): for {@link Activation#IDENTITY} it may be null
      * @param saved what the forward pass returned
      * @param dx    gradient with respect to x, {@code shape.size()} values. Modified.
      * @return gradients with respect to gamma and beta, and a bound on {@code |dx|}
      * @throws NonFiniteInputException  if dy or x holds NaN or an infinity under {@link NonFinitePolicy#REJECT}
-     * @throws IllegalArgumentException on a length or type mismatch, or statistics saved for another shape
+     * @throws IllegalArgumentException on a length or type mismatch, statistics saved for another shape, or a null
+     *                                  beta that the activation needs
      */
     public ParamGradients backward(Values x, Values dy, Shape shape, double[] gamma, double[] beta, BatchStats saved,
                                    Values dx) {
@@ -225,11 +213,12 @@ public final class BatchNormalizer {
                 beta, saved, Checks.data("dx", dx, shape, x, true));
     }
 
+    /** The gradient sums of every ghost batch first, so that a rejected x or dy leaves dx untouched; then dx. */
     private <A> ParamGradients backward(Data<A> x, Data<A> dy, Shape shape, double[] gamma, double[] beta,
                                         BatchStats saved, Data<A> dx) {
         Checks.saved(saved, shape);
         double[] g = Checks.gamma(config, gamma, shape);
-        double[] b = activationBeta(beta, shape);
+        double[] b = Checks.activationBeta(config, beta, shape);
         BatchStats[] parts = saved.parts();
         Shape part = shape.withBatch(shape.batch() / parts.length);
         int len = part.size();
@@ -238,9 +227,9 @@ public final class BatchNormalizer {
         List<ActivationGate<A>> gates = new ArrayList<>(parts.length);
         for (int i = 0; i < parts.length; i++) {
             gates.add(b == null ? null : passes.gate(parts[i].mean, Coefficients.trainingScale(g, parts[i]),
-                    Coefficients.trainingShift(g, b, parts[i]), slope()));
+                    Coefficients.trainingShift(g, b, parts[i]), slope));
             sums[i] = passes.gradSums(x.slice(i * len, len), dy.slice(i * len, len), parts[i].mean, gates.get(i));
-            requireFinite(sums[i], shape, x, dy);
+            Checks.finiteGradientSums(config, sums[i], shape, x, dy);
         }
         int c = shape.channels();
         double[] dGamma = new double[c];
@@ -250,28 +239,16 @@ public final class BatchNormalizer {
             BatchStats stats = parts[i];
             double[] sumDy = sums[i][0];
             double[] sumDyXc = sums[i][1];
-            double m = stats.count;
-            double[] dyScale = new double[c];
-            double[] xcScale = new double[c];
-            double[] offset = new double[c];
+            GradientCoefficients k = GradientCoefficients.training(g, stats, sumDy, sumDyXc);
+            dxBound = Math.max(dxBound, OutputBounds.trainingGradient(stats, k, sums[i][2]));   // NaN stays
             for (int ch = 0; ch < c; ch++) {
-                double invStd = stats.invStd[ch];
-                double k = stats.r == null ? g[ch] * invStd : g[ch] * invStd * stats.r[ch];
-                dyScale[ch] = k;
-                // xHat * dGamma / m = (x - mean) * invStd^2 * sum(dy * (x - mean)) / m
-                xcScale[ch] = -k * invStd * invStd * sumDyXc[ch] / m;
-                offset[ch] = -k * sumDy[ch] / m;
-                // the centred input x - mean is an intermediate of dx, so the bound covers it too
-                double deviation = stats.largestDeviation(ch);
-                double channelBound = Math.abs(k) * Math.sqrt(sums[i][2][ch]) + Math.abs(xcScale[ch]) * deviation
-                        + Math.abs(offset[ch]);
-                dxBound = Math.max(dxBound, Math.max(channelBound, deviation));   // NaN, once there, stays
-                double partDGamma = invStd * sumDyXc[ch];
+                // under renorm, y = gamma * (r * xHat + d) + beta
+                double partDGamma = k.invStd[ch] * sumDyXc[ch];
                 dGamma[ch] += stats.r == null ? partDGamma : stats.r[ch] * partDGamma + stats.d[ch] * sumDy[ch];
                 dBeta[ch] += sumDy[ch];
             }
             passes.gradApply(x.slice(i * len, len), dy.slice(i * len, len), dx.slice(i * len, len), stats.mean,
-                    dyScale, xcScale, offset, gates.get(i));
+                    k.dyScale, k.xcScale, k.offset, gates.get(i));
         }
         return new ParamGradients(dGamma, dBeta, dxBound);
     }
@@ -285,7 +262,8 @@ public final class BatchNormalizer {
      * @param dy      gradient of the loss with respect to y. Not modified (unless it is dx).
      * @param shape   as in the forward pass
      * @param gamma   as in the forward pass; null when locked. Not modified.
-     * @param beta    as in the forward pass; null when locked. Not modified. An activation's gradient needs it.
+     * @param beta    as in the forward pass; null when locked. Not modified. Only ReLU and leaky ReLU need it: for
+     *                {@link Activation#IDENTITY} it may be null
      * @param running the statistics the forward pass used
      * @param dx      gradient with respect to x. Modified.
      * @return gradients with respect to gamma and beta; the bound on {@code |dx|} is +infinity (not measured)
@@ -300,44 +278,19 @@ public final class BatchNormalizer {
                                                  RunningStats running, Data<A> dx) {
         Checks.running(running, shape);
         double[] g = Checks.gamma(config, gamma, shape);
-        double[] b = activationBeta(beta, shape);
+        double[] b = Checks.activationBeta(config, beta, shape);
         Passes<A> passes = new Passes<>(x, shape.kernelDims(), parallelism::forEach);
         ActivationGate<A> gate = b == null ? null
-                : passes.gate(running.mean, Coefficients.inferenceScale(g, running, config.eps()), b, slope());
+                : passes.gate(running.mean, Coefficients.inferenceScale(g, running, config.eps()), b, slope);
         double[][] sums = passes.gradSums(x, dy, running.mean, gate);
-        requireFinite(sums, shape, x, dy);
-        int c = shape.channels();
-        double[] dyScale = new double[c];
-        double[] dGamma = new double[c];
-        for (int ch = 0; ch < c; ch++) {
-            double invStd = 1.0 / Math.sqrt(running.var[ch] + config.eps());
-            dyScale[ch] = g[ch] * invStd;
-            dGamma[ch] = invStd * sums[1][ch];
+        Checks.finiteGradientSums(config, sums, shape, x, dy);
+        GradientCoefficients k = GradientCoefficients.inference(g, running, config.eps());
+        double[] dGamma = new double[k.invStd.length];
+        for (int ch = 0; ch < dGamma.length; ch++) {
+            dGamma[ch] = k.invStd[ch] * sums[1][ch];
         }
-        passes.gradApply(x, dy, dx, running.mean, dyScale, new double[c], new double[c], gate);
+        passes.gradApply(x, dy, dx, running.mean, k.dyScale, k.xcScale, k.offset, gate);
         // x - running.mean, an intermediate of dx, is not bounded by anything measured here.
         return new ParamGradients(dGamma, sums[0], Double.POSITIVE_INFINITY);
-    }
-
-    /** @return beta (validated, or the locked constant); null for identity, whose gradient does not need it */
-    private double[] activationBeta(double[] beta, Shape shape) {
-        double[] b = Checks.beta(config, beta, shape);
-        return config.activation().isIdentity() ? null : b;
-    }
-
-    /** @throws NonFiniteInputException naming dy (else x) when the sums are not finite under REJECT */
-    private <A> void requireFinite(double[][] sums, Shape shape, Data<A> x, Data<A> dy) {
-        if (rejectsNonFinite() && !(Checks.allFinite(sums[0]) && Checks.allFinite(sums[1]))) {
-            throw dy.firstNonFinite() >= 0 ? Checks.nonFinite(shape, "dy", dy) : Checks.nonFinite(shape, "x", x);
-        }
-    }
-
-    /** @return the config's activation as the kernels take it */
-    private double slope() {
-        return config.activation().kernelSlope();
-    }
-
-    private boolean rejectsNonFinite() {
-        return Checks.rejectsNonFinite(config);
     }
 }

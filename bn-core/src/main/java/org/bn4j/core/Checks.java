@@ -51,6 +51,16 @@ final class Checks {
         }
     }
 
+    /** Training needs the running statistics only under batch renormalization; when given, they must fit. */
+    static void trainingRunning(BatchNormConfig config, RunningStats running, Shape shape) {
+        if (config.renorm() != null && running == null) {
+            throw new IllegalArgumentException("batch renormalization needs the running statistics; they are null");
+        }
+        if (running != null) {
+            running(running, shape);
+        }
+    }
+
     static void saved(BatchStats saved, Shape shape) {
         if (saved == null || saved.channels() != shape.channels()
                 || saved.count() * saved.ghostBatches() != shape.valuesPerChannel()
@@ -72,6 +82,28 @@ final class Checks {
     /** @return beta as given (validated), or the locked constant per channel */
     static double[] beta(BatchNormConfig config, double[] beta, Shape shape) {
         return parameter(config, "beta", beta, config.lockedBeta(), shape);
+    }
+
+    /**
+     * Beta for the backward passes, which need it only to recompute the normalized value at an activation's kink.
+     *
+     * @return beta (validated, or the locked constant) for ReLU and leaky ReLU; null for identity, whose gradient does
+     * not depend on beta, which may then be null (a beta given is still checked)
+     * @throws IllegalArgumentException if the activation needs beta and it is null, or beta does not fit
+     */
+    static double[] activationBeta(BatchNormConfig config, double[] beta, Shape shape) {
+        Activation activation = config.activation();
+        if (activation.isIdentity()) {
+            if (beta != null) {
+                beta(config, beta, shape);
+            }
+            return null;
+        }
+        if (beta == null && !config.isGammaBetaLocked()) {
+            throw new IllegalArgumentException("beta is null but the backward pass of the " + activation
+                    + " activation needs it, to recompute which side of the kink each normalized value was on");
+        }
+        return beta(config, beta, shape);
     }
 
     private static double[] parameter(BatchNormConfig config, String name, double[] given, double locked,
@@ -116,6 +148,20 @@ final class Checks {
                     + " x spatial " + part.spatial() + ")" + (part == shape ? "" : " in each ghost batch of " + shape));
         }
         return part;
+    }
+
+    /** @throws NonFiniteInputException naming x when a batch's statistics are not finite under REJECT */
+    static void finiteStatistics(BatchNormConfig config, BatchStats stats, Shape shape, Data<?> x) {
+        if (rejectsNonFinite(config) && !(allFinite(stats.mean) && allFinite(stats.biasedVar))) {
+            throw nonFinite(shape, "x", x);
+        }
+    }
+
+    /** @throws NonFiniteInputException naming dy (else x) when the gradient sums are not finite under REJECT */
+    static void finiteGradientSums(BatchNormConfig config, double[][] sums, Shape shape, Data<?> x, Data<?> dy) {
+        if (rejectsNonFinite(config) && !(allFinite(sums[0]) && allFinite(sums[1]))) {
+            throw dy.firstNonFinite() >= 0 ? nonFinite(shape, "dy", dy) : nonFinite(shape, "x", x);
+        }
     }
 
     static boolean rejectsNonFinite(BatchNormConfig config) {

@@ -36,6 +36,15 @@ final class Coefficients {
         return scale;
     }
 
+    /** @return the shift of an inference-mode pass folded with its centring: {@code beta - running.mean * scale} */
+    static double[] inferenceShift(double[] b, RunningStats running, double[] scale) {
+        double[] shift = new double[scale.length];
+        for (int ch = 0; ch < shift.length; ch++) {
+            shift[ch] = b[ch] - running.mean[ch] * scale[ch];
+        }
+        return shift;
+    }
+
     private static double[] product(double[] a, double[] b) {
         double[] out = new double[a.length];
         for (int i = 0; i < a.length; i++) {

@@ -29,6 +29,25 @@ final class OutputBounds {
     }
 
     /**
+     * Bounds dx of a training-mode backward pass and the centred input {@code x - mean}, an intermediate of dx: no
+     * value deviates from its mean by more than {@code sqrt(m * biasedVar)}, and no g exceeds {@code sqrt(sum(g^2))}.
+     *
+     * @param part         the statistics of one (ghost) batch
+     * @param sumDySquares {@code sum(g^2)} per channel over that batch, g the gradient through the activation
+     * @return the largest bound over channels
+     */
+    static double trainingGradient(BatchStats part, GradientCoefficients k, double[] sumDySquares) {
+        double bound = 0;
+        for (int ch = 0; ch < k.dyScale.length; ch++) {
+            double deviation = part.largestDeviation(ch);
+            double channelBound = Math.abs(k.dyScale[ch]) * Math.sqrt(sumDySquares[ch])
+                    + Math.abs(k.xcScale[ch]) * deviation + Math.abs(k.offset[ch]);
+            bound = Math.max(bound, Math.max(channelBound, deviation));
+        }
+        return bound;
+    }
+
+    /**
      * @param largest the largest {@code |x|}
      * @return a bound on {@code |y| = |(x - mean) * scale + shift|} and on the centred input {@code |x - mean|}
      */

@@ -117,12 +117,12 @@ public final class SplitBatchNormalizer {
      */
     private double[] gatedGradient(double[] x, double[] dy, Shape shape, double[] gamma, double[] beta,
                                    BatchStats global) {
-        Activation act = config.activation();
-        if (act.isIdentity()) {
+        double[] b = Checks.activationBeta(config, beta, shape);
+        if (b == null) {
             return dy;
         }
+        Activation act = config.activation();
         double[] scale = scale(gamma, global, shape);
-        double[] b = Checks.beta(config, beta, shape);
         double[] g = new double[dy.length];
         for (int i = 0; i < x.length; i++) {
             int ch = shape.channelOf(i);
@@ -135,7 +135,7 @@ public final class SplitBatchNormalizer {
      * @param x      this worker's part, as in the forward pass. Not modified.
      * @param dy     the gradient of the loss with respect to its outputs. Not modified.
      * @param gamma  as in the forward pass; null when locked. Not modified.
-     * @param beta   as in the forward pass; null when locked. Not modified.
+     * @param beta   as in the forward pass; null when locked. Not modified. May be null for {@link Activation#IDENTITY}
      * @param global the merged statistics the forward pass used
      * @return its share of the gradient sums
      * @throws NonFiniteInputException if dy holds NaN or an infinity under {@link NonFinitePolicy#REJECT}
@@ -162,7 +162,7 @@ public final class SplitBatchNormalizer {
      * @param x      this worker's part. Not modified.
      * @param dy     the gradient with respect to its outputs. Not modified.
      * @param gamma  as in the forward pass; null when locked. Not modified.
-     * @param beta   as in the forward pass; null when locked. Not modified.
+     * @param beta   as in the forward pass; null when locked. Not modified. May be null for {@link Activation#IDENTITY}
      * @param global the merged statistics the forward pass used
      * @param share  this part's gradient sums, from {@link #gradientSums}
      * @param whole  the sums of every worker's share
@@ -183,22 +183,14 @@ public final class SplitBatchNormalizer {
         }
         double[] g = Checks.gamma(config, gamma, shape);
         double[] gated = gatedGradient(x, dy, shape, gamma, beta, global);
-        double m = global.count;
-        double[] dyScale = new double[c];
-        double[] xcScale = new double[c];
-        double[] offset = new double[c];
+        GradientCoefficients k = GradientCoefficients.training(g, global, whole.sumDy, whole.sumDyXc);
         double[] dGamma = new double[c];
         for (int ch = 0; ch < c; ch++) {
-            double invStd = global.invStd[ch];
-            double k = g[ch] * invStd;
-            dyScale[ch] = k;
-            xcScale[ch] = -k * invStd * invStd * whole.sumDyXc[ch] / m;
-            offset[ch] = -k * whole.sumDy[ch] / m;
-            dGamma[ch] = invStd * share.sumDyXc[ch];
+            dGamma[ch] = k.invStd[ch] * share.sumDyXc[ch];
         }
         for (int i = 0; i < x.length; i++) {
             int ch = shape.channelOf(i);
-            dx[i] = gated[i] * dyScale[ch] + (x[i] - global.mean[ch]) * xcScale[ch] + offset[ch];
+            dx[i] = gated[i] * k.dyScale[ch] + (x[i] - global.mean[ch]) * k.xcScale[ch] + k.offset[ch];
         }
         return new ParamGradients(dGamma, share.sumDy.clone(), Double.POSITIVE_INFINITY);
     }

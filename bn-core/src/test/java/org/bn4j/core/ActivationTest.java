@@ -194,20 +194,57 @@ class ActivationTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("org.bn4j.core.Shapes#withDataTypes")
+    void identityBackwardTakesANullBetaAndGivesTheSameBitsAsWithBeta(Shape shape, DataType type) {
+        TestData.Inputs in = TestData.Inputs.of(shape);
+        double[] x = type.representable(in.x());
+        double[] dy = type.representable(in.dy());
+        for (boolean renormGhosts : new boolean[] {false, true}) {
+            BatchNormalizer bn = plain(shape, renormGhosts);
+            BatchStats saved = type.forwardTraining(bn, x, shape, in.gamma(), in.beta(), in.running()).stats();
+
+            DataType.Backward withBeta = type.backward(bn, x, dy, shape, in.gamma(), in.beta(), saved);
+            DataType.Backward withoutBeta = type.backward(bn, x, dy, shape, in.gamma(), null, saved);
+
+            assertSameBits(withBeta, withoutBeta, "training, renorm and ghosts: " + renormGhosts);
+        }
+        BatchNormalizer bn = plain(shape, false);
+        assertSameBits(type.backwardInference(bn, x, dy, shape, in.gamma(), in.beta(), in.running()),
+                type.backwardInference(bn, x, dy, shape, in.gamma(), null, in.running()), "inference");
+    }
+
+    private static void assertSameBits(DataType.Backward expected, DataType.Backward actual, String where) {
+        assertArrayEquals(expected.dx(), actual.dx(), where + " dx");
+        assertArrayEquals(expected.grads().dGamma(), actual.grads().dGamma(), where + " dGamma");
+        assertArrayEquals(expected.grads().dBeta(), actual.grads().dBeta(), where + " dBeta");
+        assertEquals(expected.grads().inputGradientBound(), actual.grads().inputGradientBound(), where + " bound");
+    }
+
     @Test
-    void backwardRefusesANullBetaWhenGammaAndBetaAreLearned() {
+    void fusedActivationBackwardRefusesANullBetaNamingItAndTheActivation() {
         Shape shape = Shape.of(Layout.NC, 4, 2);
         double[] x = {1, 2, 3, 4, 5, 6, 7, 9};
         double[] gamma = {1, 2};
-        BatchNormalizer relu = new BatchNormalizer(BatchNormConfig.builder().activation(Activation.RELU).build());
-        BatchStats saved = relu.forwardTraining(Values.of(x), shape, gamma, new double[2], null, Values.of(new double[8]));
-        double[] dx = {7, 7, 7, 7, 7, 7, 7, 7};
+        RunningStats running = RunningStats.of(new double[] {4, 5}, new double[] {2, 3}, 1);
+        for (Activation act : FUSED) {
+            BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.builder().activation(act).build());
+            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, new double[2], null,
+                    Values.of(new double[8]));
+            double[] dx = {7, 7, 7, 7, 7, 7, 7, 7};
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> relu.backward(Values.of(x), Values.of(x.clone()), shape, gamma, null, saved, Values.of(dx)));
+            IllegalArgumentException training = assertThrows(IllegalArgumentException.class,
+                    () -> bn.backward(Values.of(x), Values.of(x.clone()), shape, gamma, null, saved, Values.of(dx)));
+            IllegalArgumentException inference = assertThrows(IllegalArgumentException.class,
+                    () -> bn.backwardInference(Values.of(x), Values.of(x.clone()), shape, gamma, null, running,
+                            Values.of(dx)));
 
-        assertTrue(e.getMessage().contains("beta is null"), e.getMessage());
-        assertArrayEquals(new double[] {7, 7, 7, 7, 7, 7, 7, 7}, dx, "dx untouched");
+            for (IllegalArgumentException e : new IllegalArgumentException[] {training, inference}) {
+                assertTrue(e.getMessage().contains("beta is null") && e.getMessage().contains(act.toString()),
+                        e.getMessage());
+            }
+            assertArrayEquals(new double[] {7, 7, 7, 7, 7, 7, 7, 7}, dx, "dx untouched");
+        }
     }
 
     @Test

@@ -121,6 +121,14 @@ enum DataType {
         return new Backward(dx.read(), grads);
     }
 
+    Backward backwardInference(BatchNormalizer bn, double[] x, double[] dy, Shape shape, double[] gamma,
+                               double[] beta, RunningStats running) {
+        Stored dx = store(new double[x.length]);
+        ParamGradients grads = bn.backwardInference(store(x).values(), store(dy).values(), shape, gamma, beta, running,
+                dx.values());
+        return new Backward(dx.read(), grads);
+    }
+
     /** Values in this type's storage, and how to read them back as doubles. */
     record Stored(Values values, java.util.function.Supplier<double[]> reader) {
         double[] read() {

@@ -274,8 +274,8 @@ public class BatchNorm extends FeedForwardLayer {
     }
 
     /**
-     * Gamma and beta use the configured updater (a no-op when frozen); the running statistics a no-op, since their
-     * "gradient" is the update.
+     * Gamma and beta use the configured updater (a no-op when frozen); the running statistics a no-op, since the layer
+     * writes them itself and hands DL4J a zero gradient for them.
      */
     @Override
     public IUpdater getUpdaterByParam(String paramName) {

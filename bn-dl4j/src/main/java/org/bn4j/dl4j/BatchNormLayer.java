@@ -180,7 +180,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
         BatchNormalizer bn = engine();
         double[] gamma = learnedOrNull(GAMMA);
-        double[] beta = learnedOrNull(BETA);
+        // only a fused activation's gradient depends on beta: not reading it spares a device-to-host copy on a GPU
+        double[] beta = bn.config().activation().isIdentity() ? null : learnedOrNull(BETA);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         ParamGradients grads;
         RunningStats before = runningStats();
@@ -276,11 +277,10 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     /**
      * Writes the new running statistics into the MEAN and VAR parameters and hands DL4J a zero "gradient" for them
-     * (their updater is a no-op). They used to travel as the gradient {@code old - new}; under gradient sharing
-     * (ParallelWrapper {@code SHARED_GRADIENTS}, Spark {@code SharedTrainingMaster}) that gradient is threshold
-     * encoded, at most one threshold per element and step, and the statistics stayed near their initial values.
-     * Written here they are exact in every mode; parameter averaging still averages them as parameters. Called last
-     * in backprop, after every check, so a step this layer refuses changes nothing.
+     * (their updater is a no-op). Written in place rather than sent as a gradient, because gradient sharing
+     * (ParallelWrapper {@code SHARED_GRADIENTS}, Spark {@code SharedTrainingMaster}) threshold-encodes gradients and
+     * would lose most of each update; parameter averaging averages them as parameters. Called last in backprop, after
+     * every check, so a step this layer refuses changes nothing.
      */
     private void storeRunningStats(RunningStats after, Gradient gradient) {
         NdBuffers.write(getParam(MEAN), after.mean());

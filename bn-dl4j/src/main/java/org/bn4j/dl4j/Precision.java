@@ -58,14 +58,14 @@ enum Precision {
                 bn.forwardInference(values(in), shape, gamma, beta, running, values(out)));
     }
 
-    /** @param beta as in the forward pass, which a fused activation's gradient needs; null when locked */
+    /** @param beta as in the forward pass; null when locked, and may be null when no activation is fused */
     ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                             double[] beta, BatchStats saved, INDArray dx) {
         return inBuffers(x, dy, dx, (in, grad, out) ->
                 bn.backward(values(in), values(grad), shape, gamma, beta, saved, values(out)));
     }
 
-    /** @param beta as in the forward pass, which a fused activation's gradient needs; null when locked */
+    /** @param beta as in the forward pass; null when locked, and may be null when no activation is fused */
     ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                      double[] beta, RunningStats running, INDArray dx) {
         return inBuffers(x, dy, dx, (in, grad, out) ->

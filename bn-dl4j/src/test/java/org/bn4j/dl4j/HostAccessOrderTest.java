@@ -1,6 +1,7 @@
 package org.bn4j.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,9 +12,11 @@ import java.util.stream.Stream;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.parallelism.ParallelWrapper.TrainingMode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -206,6 +209,35 @@ class HostAccessOrderTest {
         try (HostAccessRecorder recorder = HostAccessRecorder.installWithout(call)) {
             trainAndInfer(net, kind, DataType.FLOAT);
             return recorder.violations();
+        }
+    }
+
+    @Test
+    void backwardWithoutAFusedActivationLeavesBetaOnTheDevice() {
+        assertFalse(backwardReachesBeta(new BatchNorm.Builder()), "identity");
+        assertFalse(backwardReachesBeta(new BatchNorm.Builder().activation(Activation.TANH)), "tanh through ND4J");
+    }
+
+    @Test
+    void backwardOfAFusedReluReadsBetaToFindTheKink() {
+        assertTrue(backwardReachesBeta(new BatchNorm.Builder().activation(Activation.RELU)));
+    }
+
+    /** @return whether one training-mode backward pass of the layer brought beta's memory to the host */
+    private static boolean backwardReachesBeta(BatchNorm.Builder bn) {
+        InputKind kind = InputKind.FEED_FORWARD;
+        MultiLayerNetwork net = network(kind, bn, DataType.FLOAT, WorkspaceMode.ENABLED);
+        net.initGradientsView();
+        Layer layer = net.getLayer(1);
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        INDArray in = net.feedForwardToLayer(0, kind.features(DataType.FLOAT, 1), true).get(1).dup();
+        INDArray dy = TestArrays.uniform(DataType.FLOAT, 10, -1, 1, in.shape());
+        layer.setInput(in, noWorkspaces);
+        layer.activate(true, noWorkspaces);
+        try (HostAccessRecorder recorder = HostAccessRecorder.install()) {
+            layer.backpropGradient(dy, noWorkspaces);
+            assertEquals(List.of(), recorder.violations());
+            return recorder.reached(layer.getParam(BatchNormParamInitializer.BETA));
         }
     }
 

@@ -38,6 +38,8 @@ final class HostAccessRecorder implements HostMemory, AutoCloseable {
     private final HostMemory nd4j = Nd4jHostMemory.INSTANCE;
     private final Map<DataBuffer, BufferState> buffers = new IdentityHashMap<>();
     private final List<String> violations = new ArrayList<>();
+    /** Every array whose memory {@link #toHost} or {@link #pointer} was called for. */
+    private final List<INDArray> reached = new ArrayList<>();
     private final HostMemory previousHost;
     private final OpExecutioner previousExecutioner;
     private int pointers;
@@ -85,6 +87,7 @@ final class HostAccessRecorder implements HostMemory, AutoCloseable {
 
     @Override
     public synchronized void toHost(INDArray a) {
+        reached.add(a);
         state(a).current = true;
         nd4j.toHost(a);
     }
@@ -96,6 +99,7 @@ final class HostAccessRecorder implements HostMemory, AutoCloseable {
             violations.add("memory of " + describe(a) + " taken without toHost, at " + caller());
         }
         pointers++;
+        reached.add(a);
         Pointer pointer = nd4j.pointer(a);
         state.taken.add(new Taken(a, bytes(a), caller()));
         return pointer;
@@ -141,6 +145,21 @@ final class HostAccessRecorder implements HostMemory, AutoCloseable {
     /** @return how many pointers were taken: that the checked code reached memory through the seam at all */
     synchronized int pointers() {
         return pointers;
+    }
+
+    /**
+     * @return whether bn4j brought to the host, or took a pointer to, memory overlapping {@code view} (a contiguous
+     * view such as a parameter of the network's flat parameter array)
+     */
+    synchronized boolean reached(INDArray view) {
+        DataBuffer root = root(view);
+        for (INDArray a : reached) {
+            if (root(a) == root && a.offset() < view.offset() + view.length()
+                    && view.offset() < a.offset() + a.length()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return how many times arrays were marked written */

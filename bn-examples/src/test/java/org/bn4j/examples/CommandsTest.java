@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -71,15 +73,23 @@ class CommandsTest {
         assertTrue(report.matches("(?s).*Speed-up of the whole step with bn4j: \\d+\\.\\d\\dx\\..*"), report);
     }
 
-    @Test
-    void theSameSeedGivesTheSameNumbers(@TempDir Path out) throws Exception {
-        Path first = out.resolve("first");
-        Path second = out.resolve("second");
-        assertEquals(0, run("mnist", "--steps", "30", "--eval-every", "10", "--no-progress", "--output-dir", first.toString()));
-        assertEquals(0, run("mnist", "--steps", "30", "--eval-every", "10", "--no-progress", "--output-dir", second.toString()));
+    /** Reproducibility trains the MNIST networks end to end twice, for seconds: in the slow set. */
+    @Nested
+    @Tag("slow")
+    class Reproducibility {
+        @Test
+        void theSameSeedGivesTheSameNumbers(@TempDir Path out) throws Exception {
+            Path first = out.resolve("first");
+            Path second = out.resolve("second");
+            assertEquals(0, run("mnist", "--steps", "30", "--eval-every", "10", "--no-progress", "--output-dir",
+                    first.toString()));
+            assertEquals(0, run("mnist", "--steps", "30", "--eval-every", "10", "--no-progress", "--output-dir",
+                    second.toString()));
 
-        assertEquals(lines(first.resolve("mnist-accuracy.csv")), lines(second.resolve("mnist-accuracy.csv")));
-        assertEquals(lines(first.resolve("mnist-sigmoid-input.csv")), lines(second.resolve("mnist-sigmoid-input.csv")));
+            assertEquals(lines(first.resolve("mnist-accuracy.csv")), lines(second.resolve("mnist-accuracy.csv")));
+            assertEquals(lines(first.resolve("mnist-sigmoid-input.csv")),
+                    lines(second.resolve("mnist-sigmoid-input.csv")));
+        }
     }
 
     @Test
