@@ -106,8 +106,9 @@ public class BatchNormBenchmark {
         }
         org.deeplearning4j.nn.conf.layers.Layer conf = impl.equals("builtin") ? new BatchNormalization.Builder().build()
                 : new BatchNorm.Builder().build();
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
-                .layer(conf).setInputType(s.inputType()).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+                        .layer(conf).setInputType(s.inputType()).build());
         net.init();
         net.initGradientsView();
         layer = net.getLayer(0);

@@ -15,7 +15,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 record BenchShape(Layout layout, int[] dims) {
     static BenchShape parse(String text) {
         String[] parts = text.split(":");
-        return new BenchShape(Layout.valueOf(parts[0]), Arrays.stream(parts[1].split("[,x]")).mapToInt(Integer::parseInt).toArray());
+        return new BenchShape(Layout.valueOf(parts[0]),
+                Arrays.stream(parts[1].split("[,x]")).mapToInt(Integer::parseInt).toArray());
     }
 
     /** @return the shape as {@code LAYOUT:d0,d1,...}, however it was written */

@@ -257,7 +257,8 @@ public final class BenchmarkMain {
                 + "; float; JMH, " + forks + " fork(s) per benchmark, each with 3 warm-up (the MLP step "
                 + MLP_WARMUP_ITERATIONS + ", on one ND4J thread) and 4 measured iterations of one second"
                 + (smoke ? "; --smoke: one fork and one short iteration each, so no number here measures anything"
-                : "") + ".";
+                        : "")
+                + ".";
     }
 
     /**
@@ -271,7 +272,8 @@ public final class BenchmarkMain {
         }
         try {
             Class<?> species = Class.forName("jdk.incubator.vector.VectorSpecies");
-            Object preferred = Class.forName("jdk.incubator.vector.FloatVector").getField("SPECIES_PREFERRED").get(null);
+            Object preferred = Class.forName("jdk.incubator.vector.FloatVector").getField("SPECIES_PREFERRED")
+                    .get(null);
             return String.valueOf(species.getMethod("vectorBitSize").invoke(preferred));
         } catch (ReflectiveOperationException e) {
             return "unknown";

@@ -30,10 +30,12 @@ final class BenchmarkReport {
     String markdown(String provenance) {
         StringBuilder md = new StringBuilder("# Benchmarks\n\n");
         md.append(provenance).append(" Peer: ").append(torch).append(".\n\n");
-        md.append("Milliseconds per call: median over forks, [fastest, slowest]. bn4j's layer is called as DL4J's training "
-                + "loop calls it, inside a reused workspace; \"bn-core, off-heap\" is bn-core alone on the same kind of "
-                + "memory (`DirectFloats`), so the difference is the layer's DL4J glue.\n\n");
-        md.append("| shape | pass | bn4j layer | bn-core, off-heap | PyTorch | DL4J built-in | bn4j / PyTorch | DL4J / bn4j |\n");
+        md.append(
+                "Milliseconds per call: median over forks, [fastest, slowest]. bn4j's layer is called as DL4J's training "
+                        + "loop calls it, inside a reused workspace; \"bn-core, off-heap\" is bn-core alone on the same kind of "
+                        + "memory (`DirectFloats`), so the difference is the layer's DL4J glue.\n\n");
+        md.append(
+                "| shape | pass | bn4j layer | bn-core, off-heap | PyTorch | DL4J built-in | bn4j / PyTorch | DL4J / bn4j |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         for (List<String> shapes : List.of(large, small)) {
             for (String shape : shapes) {
@@ -41,10 +43,12 @@ final class BenchmarkReport {
                     double[] ours = call(pass, shape, "bn4j");
                     double[] builtIn = call(pass, shape, "builtin");
                     double[] peer = call(pass, shape, "pytorch");
-                    md.append("| ").append(shape).append(" | ").append(pass).append(" | ").append(ms(ours)).append(" | ")
+                    md.append("| ").append(shape).append(" | ").append(pass).append(" | ").append(ms(ours))
+                            .append(" | ")
                             .append(ms(call(pass, shape, "direct"))).append(" | ").append(ms(peer)).append(" | ")
                             .append(shape.startsWith("NCW") && builtIn.length == 0 ? "cannot" : ms(builtIn))
-                            .append(" | ").append(ratio(ours, peer)).append(" | ").append(ratio(builtIn, ours)).append(" |\n");
+                            .append(" | ").append(ratio(ours, peer)).append(" | ").append(ratio(builtIn, ours))
+                            .append(" |\n");
                 }
             }
         }
@@ -52,14 +56,16 @@ final class BenchmarkReport {
         for (String shape : large) {
             goal(md, "forward + backward, bn4j / PyTorch", shape, call("forwardBackward", shape, "bn4j"),
                     call("forwardBackward", shape, "pytorch"), 1.0);
-            goal(md, "inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"), call("inference", shape, "pytorch"), 1.5);
+            goal(md, "inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"),
+                    call("inference", shape, "pytorch"), 1.5);
             goal(md, "forward (training), bn4j / copy probe", shape, call("forwardTraining", shape, "bn4j"),
                     t.of("copy|shape=" + shape), 1.5);
         }
         for (String shape : small) {
             goal(md, "forward + backward, bn4j / PyTorch", shape, call("forwardBackward", shape, "bn4j"),
                     call("forwardBackward", shape, "pytorch"), 2.0);
-            goal(md, "inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"), call("inference", shape, "pytorch"), 2.0);
+            goal(md, "inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"),
+                    call("inference", shape, "pytorch"), 2.0);
         }
         goal(md, "MNIST MLP step (batch 60), with bn4j's BN / without BN", "784-100x3-10", t.of("step|impl=bn4j"),
                 t.of("step|impl=none"), 1.15);
@@ -71,8 +77,9 @@ final class BenchmarkReport {
                         t.of("step|impl=builtin|net=" + net), 1.0);
             }
         }
-        md.append("\n\"copy probe\": `System.arraycopy` of a float array of the tensor's size on one thread, the least a "
-                + "forward pass must move (one read, one write), measured in the same run.\n\n");
+        md.append(
+                "\n\"copy probe\": `System.arraycopy` of a float array of the tensor's size on one thread, the least a "
+                        + "forward pass must move (one read, one write), measured in the same run.\n\n");
         md.append("\"default JVM\": the step in forks started as a user's JVM is, without the Vector API and with the "
                 + "JVM's default heap, beside the same step in this run's forks.\n\n");
         md.append("| training step | with bn4j's BN | without BN | with DL4J's BN | with bn4j's BN, default JVM "
@@ -82,7 +89,8 @@ final class BenchmarkReport {
         for (String net : BenchmarkMain.NETS) {
             double[] ours = t.of("step|impl=bn4j|net=" + net);
             double[] defaultJvm = t.of("step|impl=bn4j|net=" + net + "|" + BenchmarkMain.DEFAULT_JVM);
-            md.append("| ").append(net.equals("inception") ? "Inception-style, 32x32, batch 32" : "ResNet50, 224x224, batch 2")
+            md.append("| ")
+                    .append(net.equals("inception") ? "Inception-style, 32x32, batch 32" : "ResNet50, 224x224, batch 2")
                     .append(" | ").append(ms(ours)).append(" | - | ")
                     .append(ms(t.of("step|impl=builtin|net=" + net))).append(" | ").append(ms(defaultJvm))
                     .append(" | ").append(ratio(defaultJvm, ours)).append(" |\n");

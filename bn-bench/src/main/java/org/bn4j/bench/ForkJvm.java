@@ -56,7 +56,7 @@ record ForkJvm(boolean vectorApi, boolean fixedHeap) {
     String description(String... heap) {
         return "Vector API " + (vectorApi ? "on (--add-modules " + MODULE + ")" : "off (forks without " + MODULE + ")")
                 + ", " + (fixedHeap ? "a fixed Java heap touched before the first iteration (" + String.join(" ", heap)
-                + ")" : "the JVM's default heap (no -Xms, -Xmx or pre-touch)");
+                        + ")" : "the JVM's default heap (no -Xms, -Xmx or pre-touch)");
     }
 
     /** @return the suffix of a report's file name: none for {@link #TUNED} */

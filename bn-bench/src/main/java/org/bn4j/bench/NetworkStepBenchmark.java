@@ -55,7 +55,8 @@ public class NetworkStepBenchmark {
         } else {
             ComputationGraph resnet = (ComputationGraph) ResNet50.builder().numClasses(10).build().init();
             graph = bn == BatchNormImpl.BUILTIN ? resnet : BatchNormSwap.replaceBuiltIn(resnet);
-            batch = new DataSet(Nd4j.rand(DataType.FLOAT, 2, 3, 224, 224), Nd4j.eye(10).castTo(DataType.FLOAT).getRows(0, 1));
+            batch = new DataSet(Nd4j.rand(DataType.FLOAT, 2, 3, 224, 224),
+                    Nd4j.eye(10).castTo(DataType.FLOAT).getRows(0, 1));
         }
     }
 

@@ -26,7 +26,8 @@ final class PyTorchPeer {
      *
      * @return what ran ("PyTorch 1.13.0, 2 threads"), or why nothing did
      */
-    static String run(List<String> shapes, Path csv, BenchmarkMain.Timings timings) throws IOException, InterruptedException {
+    static String run(List<String> shapes, Path csv, BenchmarkMain.Timings timings)
+            throws IOException, InterruptedException {
         String python = PYTHONS.stream().filter(PyTorchPeer::hasTorch).findFirst().orElse(null);
         if (python == null) {
             return "not measured: no python3 with torch (apt-get install python3-torch)";

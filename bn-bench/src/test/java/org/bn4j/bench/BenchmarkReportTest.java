@@ -25,7 +25,8 @@ class BenchmarkReportTest {
             t.add("forwardBackward|shape=" + SHAPE + "|impl=pytorch", ms);
         }
         String md = new BenchmarkReport(t, List.of(SHAPE), List.of(), "PyTorch").markdown("provenance");
-        assertTrue(md.contains("| forward + backward, bn4j / PyTorch | " + SHAPE + " | 0.91 [0.75, 3.00] | at most 1.00 | yes |"), md);
+        assertTrue(md.contains(
+                "| forward + backward, bn4j / PyTorch | " + SHAPE + " | 0.91 [0.75, 3.00] | at most 1.00 | yes |"), md);
     }
 
     @Test

@@ -67,8 +67,8 @@ final class Checks {
                 || shape.batch() % saved.ghostBatches() != 0) {
             throw new IllegalArgumentException("saved statistics are for "
                     + (saved == null ? "nothing (null)" : saved.channels() + " channels of "
-                    + saved.count() * saved.ghostBatches() + " values"
-                    + (saved.ghostBatches() > 1 ? " in " + saved.ghostBatches() + " ghost batches" : ""))
+                            + saved.count() * saved.ghostBatches() + " values"
+                            + (saved.ghostBatches() > 1 ? " in " + saved.ghostBatches() + " ghost batches" : ""))
                     + " but " + shape + " has " + shape.channels() + " channels of " + shape.valuesPerChannel()
                     + " values");
         }

@@ -86,7 +86,8 @@ public final class RunningStats {
             throw new IllegalArgumentException("batch statistics have " + batch.channels()
                     + " channels but running statistics have " + channels());
         }
-        double[] batchVar = config.runningVariance() == RunningVariance.UNBIASED ? batch.unbiasedVar() : batch.biasedVar;
+        double[] batchVar = config.runningVariance() == RunningVariance.UNBIASED ? batch.unbiasedVar()
+                : batch.biasedVar;
         double[] nextMean = new double[mean.length];
         double[] nextVar = new double[var.length];
         if (config.runningAverage() == RunningAverage.EXPONENTIAL) {
@@ -109,6 +110,7 @@ public final class RunningStats {
 
     @Override
     public String toString() {
-        return "RunningStats{batches=" + batches + ", mean=" + Arrays.toString(mean) + ", var=" + Arrays.toString(var) + "}";
+        return "RunningStats{batches=" + batches + ", mean=" + Arrays.toString(mean) + ", var=" + Arrays.toString(var)
+                + "}";
     }
 }

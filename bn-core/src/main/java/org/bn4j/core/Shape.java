@@ -51,7 +51,8 @@ public final class Shape {
         }
         if (dims == null || dims.length != layout.rank()) {
             throw new IllegalArgumentException("layout " + layout + " needs " + layout.rank() + " dimensions "
-                    + layout.axes() + " but got " + (dims == null ? "null" : dims.length + ": " + Arrays.toString(dims)));
+                    + layout.axes() + " but got "
+                    + (dims == null ? "null" : dims.length + ": " + Arrays.toString(dims)));
         }
         for (int axis = 0; axis < dims.length; axis++) {
             if (dims[axis] < 1) {

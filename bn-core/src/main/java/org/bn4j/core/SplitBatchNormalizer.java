@@ -33,8 +33,10 @@ public final class SplitBatchNormalizer {
             throw new IllegalArgumentException("config must not be null");
         }
         if (config.ghostBatchSize() > 0 || config.renorm() != null) {
-            throw new IllegalArgumentException("synchronized batch normalization normalizes the whole batch at once; it "
-                    + "cannot be combined with " + (config.renorm() != null ? "batch renormalization" : "ghost batches"));
+            throw new IllegalArgumentException(
+                    "synchronized batch normalization normalizes the whole batch at once; it "
+                            + "cannot be combined with "
+                            + (config.renorm() != null ? "batch renormalization" : "ghost batches"));
         }
         this.config = config;
     }
@@ -202,8 +204,9 @@ public final class SplitBatchNormalizer {
             throw new IllegalArgumentException("shape must not be null");
         }
         if (values == null || values.length != shape.size()) {
-            throw new IllegalArgumentException(name + (values == null ? " is null" : " has " + values.length + " values")
-                    + " but shape " + shape + " needs " + shape.size());
+            throw new IllegalArgumentException(
+                    name + (values == null ? " is null" : " has " + values.length + " values")
+                            + " but shape " + shape + " needs " + shape.size());
         }
     }
 
@@ -213,8 +216,9 @@ public final class SplitBatchNormalizer {
                     : global.channels()) + " channels but " + shape + " has " + shape.channels());
         }
         if (global.ghostBatches() != 1 || global.r != null) {
-            throw new IllegalArgumentException("the merged statistics must be of one whole batch, without ghost batches "
-                    + "or renormalization");
+            throw new IllegalArgumentException(
+                    "the merged statistics must be of one whole batch, without ghost batches "
+                            + "or renormalization");
         }
     }
 

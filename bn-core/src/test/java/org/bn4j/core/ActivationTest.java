@@ -132,17 +132,21 @@ class ActivationTest {
         if (type == DataType.FLOAT) {
             float[] dx = new float[x.length];
             float[] fusedDx = new float[x.length];
-            ParamGradients e = plain(shape, false).backwardInference(Values.of(TestData.toFloat(x)), Values.of(TestData.toFloat(gated)),
+            ParamGradients e = plain(shape, false).backwardInference(Values.of(TestData.toFloat(x)),
+                    Values.of(TestData.toFloat(gated)),
                     shape, in.gamma(), in.beta(), in.running(), Values.of(dx));
-            ParamGradients a = fused.backwardInference(Values.of(TestData.toFloat(x)), Values.of(TestData.toFloat(dy)), shape, in.gamma(),
+            ParamGradients a = fused.backwardInference(Values.of(TestData.toFloat(x)), Values.of(TestData.toFloat(dy)),
+                    shape, in.gamma(),
                     in.beta(), in.running(), Values.of(fusedDx));
             expected = new double[][] {TestData.toDouble(dx), e.dGamma(), e.dBeta()};
             actual = new double[][] {TestData.toDouble(fusedDx), a.dGamma(), a.dBeta()};
         } else {
             double[] dx = new double[x.length];
             double[] fusedDx = new double[x.length];
-            ParamGradients e = plain(shape, false).backwardInference(Values.of(x), Values.of(gated), shape, in.gamma(), in.beta(), in.running(), Values.of(dx));
-            ParamGradients a = fused.backwardInference(Values.of(x), Values.of(dy), shape, in.gamma(), in.beta(), in.running(), Values.of(fusedDx));
+            ParamGradients e = plain(shape, false).backwardInference(Values.of(x), Values.of(gated), shape, in.gamma(),
+                    in.beta(), in.running(), Values.of(dx));
+            ParamGradients a = fused.backwardInference(Values.of(x), Values.of(dy), shape, in.gamma(), in.beta(),
+                    in.running(), Values.of(fusedDx));
             expected = new double[][] {dx, e.dGamma(), e.dBeta()};
             actual = new double[][] {fusedDx, a.dGamma(), a.dBeta()};
         }
@@ -160,16 +164,27 @@ class ActivationTest {
         double[] beta = TestData.uniform(shape.channels(), -1, 1, 2);
         for (Activation act : FUSED) {
             BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.builder().activation(act).build());
-            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new double[x.length]));
+            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null,
+                    Values.of(new double[x.length]));
             double[] dx = new double[x.length];
 
-            ParamGradients grads = bn.backward(Values.of(x), Values.of(weights), shape, gamma, beta, saved, Values.of(dx));
+            ParamGradients grads = bn.backward(Values.of(x), Values.of(weights), shape, gamma, beta, saved,
+                    Values.of(dx));
 
-            assertClose(FiniteDifferences.gradient(x, v -> FiniteDifferences.weightedOutputSum(bn, v, shape, gamma, beta, weights)), dx,
+            assertClose(
+                    FiniteDifferences.gradient(x,
+                            v -> FiniteDifferences.weightedOutputSum(bn, v, shape, gamma, beta, weights)),
+                    dx,
                     Tolerances.FINITE_DIFFERENCE, act + " dx");
-            assertClose(FiniteDifferences.gradient(gamma, g -> FiniteDifferences.weightedOutputSum(bn, x, shape, g, beta, weights)), grads.dGamma(),
+            assertClose(
+                    FiniteDifferences.gradient(gamma,
+                            g -> FiniteDifferences.weightedOutputSum(bn, x, shape, g, beta, weights)),
+                    grads.dGamma(),
                     Tolerances.FINITE_DIFFERENCE, act + " dGamma");
-            assertClose(FiniteDifferences.gradient(beta, b -> FiniteDifferences.weightedOutputSum(bn, x, shape, gamma, b, weights)), grads.dBeta(),
+            assertClose(
+                    FiniteDifferences.gradient(beta,
+                            b -> FiniteDifferences.weightedOutputSum(bn, x, shape, gamma, b, weights)),
+                    grads.dBeta(),
                     Tolerances.FINITE_DIFFERENCE, act + " dBeta");
         }
     }
@@ -275,7 +290,8 @@ class ActivationTest {
         double[] y = new double[shape.size()];
         double[] dx = new double[shape.size()];
         BatchStats stats = whole.forwardTraining(Values.of(in.x()), shape, in.gamma(), in.beta(), null, Values.of(y));
-        ParamGradients grads = whole.backward(Values.of(in.x()), Values.of(in.dy()), shape, in.gamma(), in.beta(), stats, Values.of(dx));
+        ParamGradients grads = whole.backward(Values.of(in.x()), Values.of(in.dy()), shape, in.gamma(), in.beta(),
+                stats, Values.of(dx));
 
         SplitBatchNormalizer split = new SplitBatchNormalizer(config);
         double[] splitY = new double[shape.size()];

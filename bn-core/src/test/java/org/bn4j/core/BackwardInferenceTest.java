@@ -20,7 +20,8 @@ class BackwardInferenceTest {
         RunningStats running = RunningStats.of(TestData.uniform(c, -1, 1, 3), TestData.uniform(c, 0.5, 3, 4), 7);
         double[] dx = new double[x.length];
 
-        ParamGradients grads = bn.backwardInference(Values.of(x), Values.of(weights), shape, gamma, beta, running, Values.of(dx));
+        ParamGradients grads = bn.backwardInference(Values.of(x), Values.of(weights), shape, gamma, beta, running,
+                Values.of(dx));
 
         assertClose(FiniteDifferences.gradient(x, v -> loss(v, shape, gamma, beta, running, weights)), dx,
                 Tolerances.FINITE_DIFFERENCE, "dx");
@@ -30,7 +31,8 @@ class BackwardInferenceTest {
                 Tolerances.FINITE_DIFFERENCE, "dBeta");
     }
 
-    private double loss(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, double[] weights) {
+    private double loss(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running,
+                        double[] weights) {
         double[] y = new double[x.length];
         bn.forwardInference(Values.of(x), shape, gamma, beta, running, Values.of(y));
         double sum = 0;

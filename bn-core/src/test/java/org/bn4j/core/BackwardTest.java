@@ -44,7 +44,8 @@ class BackwardTest {
 
         ParamGradients grads = bn.backward(Values.of(x), Values.of(weights), shape, gamma, beta, saved, Values.of(dx));
 
-        assertClose(FiniteDifferences.gradient(x, v -> loss(v, shape, gamma, beta, weights)), dx, Tolerances.FINITE_DIFFERENCE, "dx");
+        assertClose(FiniteDifferences.gradient(x, v -> loss(v, shape, gamma, beta, weights)), dx,
+                Tolerances.FINITE_DIFFERENCE, "dx");
         assertClose(FiniteDifferences.gradient(gamma, g -> loss(x, shape, g, beta, weights)), grads.dGamma(),
                 Tolerances.FINITE_DIFFERENCE, "dGamma");
         assertClose(FiniteDifferences.gradient(beta, b -> loss(x, shape, gamma, b, weights)), grads.dBeta(),
@@ -62,10 +63,12 @@ class BackwardTest {
         BatchNormalizer renormGhosts = TestData.renormWithGhostBatches(shape);
         RunningStats running = RunningStats.of(TestData.uniform(c, -5, 5, 3), TestData.uniform(c, 0.01, 9, 4), 7);
         for (BatchNormalizer each : new BatchNormalizer[] {bn, renormGhosts}) {
-            BatchStats saved = each.forwardTraining(Values.of(x), shape, gamma, beta, running, Values.of(new double[x.length]));
+            BatchStats saved = each.forwardTraining(Values.of(x), shape, gamma, beta, running,
+                    Values.of(new double[x.length]));
             double[] dx = new double[x.length];
 
-            double bound = each.backward(Values.of(x), Values.of(dy), shape, gamma, beta, saved, Values.of(dx)).inputGradientBound();
+            double bound = each.backward(Values.of(x), Values.of(dy), shape, gamma, beta, saved, Values.of(dx))
+                    .inputGradientBound();
 
             double largest = Arrays.stream(dx).map(Math::abs).max().orElseThrow();
             assertTrue(largest <= bound, "largest |dx| " + largest + " exceeds the bound " + bound);
@@ -79,9 +82,11 @@ class BackwardTest {
         ReferenceBatchNorm reference = new ReferenceBatchNorm(shape);
         double[] mean = reference.mean(x);
         double[] gamma = TestData.uniform(shape.channels(), 0.5, 2, 1);
-        BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, new double[shape.channels()], null, Values.of(new double[x.length]));
+        BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, new double[shape.channels()], null,
+                Values.of(new double[x.length]));
         // dy = 0 leaves only the centred input in the bound
-        double bound = bn.backward(Values.of(x), Values.of(new double[x.length]), shape, gamma, new double[shape.channels()], saved, Values.of(new double[x.length])).inputGradientBound();
+        double bound = bn.backward(Values.of(x), Values.of(new double[x.length]), shape, gamma,
+                new double[shape.channels()], saved, Values.of(new double[x.length])).inputGradientBound();
 
         for (int i = 0; i < x.length; i++) {
             double centred = Math.abs(x[i] - mean[reference.channelOf[i]]);
@@ -95,7 +100,8 @@ class BackwardTest {
         double[] x = TestData.activations(shape, TestData.SEED);
         RunningStats running = RunningStats.of(new double[] {0, 1, 2}, new double[] {1, 2, 3}, 1);
 
-        ParamGradients grads = bn.backwardInference(Values.of(x), Values.of(TestData.uniform(shape.size(), -1, 1, 5)), shape,
+        ParamGradients grads = bn.backwardInference(Values.of(x), Values.of(TestData.uniform(shape.size(), -1, 1, 5)),
+                shape,
                 new double[] {1, 2, 3}, new double[3], running, Values.of(new double[x.length]));
 
         // x - running.mean, an intermediate, is not measured: the caller has to look at dx itself.
@@ -108,7 +114,8 @@ class BackwardTest {
         double[] x = TestData.activations(shape, TestData.SEED);
         double[] dy = TestData.uniform(shape.size(), -1, 1, 5);
         double[] gamma = {1, 2, 3};
-        BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, new double[3], null, Values.of(new double[x.length]));
+        BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, new double[3], null,
+                Values.of(new double[x.length]));
         double[] dx = new double[x.length];
         bn.backward(Values.of(x), Values.of(dy), shape, gamma, new double[3], saved, Values.of(dx));
 

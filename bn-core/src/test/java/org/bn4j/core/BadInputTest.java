@@ -63,7 +63,8 @@ class BadInputTest {
         @Test
         void wrongChannelCountForBeta() {
             assertRejected(IllegalArgumentException.class, "beta has 2 values",
-                    () -> bn.forwardInference(Values.of(x), shape, gamma, new double[2], RunningStats.initial(3), Values.of(y)));
+                    () -> bn.forwardInference(Values.of(x), shape, gamma, new double[2], RunningStats.initial(3),
+                            Values.of(y)));
             assertOutputUntouched(y);
         }
 
@@ -76,31 +77,37 @@ class BadInputTest {
 
         @Test
         void savedStatisticsFromAnotherShape() {
-            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new float[x.length]));
+            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null,
+                    Values.of(new float[x.length]));
             Shape other = Shape.of(Layout.NCHW, 3, 3, 2, 2);
             float[] dx = filled(other.size());
             assertRejected(IllegalArgumentException.class, "saved statistics are for 3 channels of 8 values",
-                    () -> bn.backward(Values.of(new float[36]), Values.of(new float[36]), other, gamma, beta, saved, Values.of(dx)));
+                    () -> bn.backward(Values.of(new float[36]), Values.of(new float[36]), other, gamma, beta, saved,
+                            Values.of(dx)));
             assertOutputUntouched(dx);
         }
 
         @Test
         void nullInput() {
-            assertRejected(IllegalArgumentException.class, "x is null", () -> bn.forwardTraining(null, shape, gamma, beta, null, Values.of(y)));
+            assertRejected(IllegalArgumentException.class, "x is null",
+                    () -> bn.forwardTraining(null, shape, gamma, beta, null, Values.of(y)));
         }
 
         @Test
         void bufferWithTooFewValuesBetweenPositionAndLimit() {
             java.nio.FloatBuffer in = java.nio.FloatBuffer.wrap(x).position(2);
-            assertRejected(IllegalArgumentException.class, "x has 22 values between position and limit but shape NCHW[2, 3, 2, 2] needs 24",
-                    () -> bn.forwardTraining(Values.of(in), shape, gamma, beta, null, Values.of(java.nio.FloatBuffer.allocate(24))));
+            assertRejected(IllegalArgumentException.class,
+                    "x has 22 values between position and limit but shape NCHW[2, 3, 2, 2] needs 24",
+                    () -> bn.forwardTraining(Values.of(in), shape, gamma, beta, null,
+                            Values.of(java.nio.FloatBuffer.allocate(24))));
         }
 
         @Test
         void readOnlyOutputBuffer() {
             java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(24).asReadOnlyBuffer();
             assertRejected(IllegalArgumentException.class, "y is read-only but is written to",
-                    () -> bn.forwardTraining(Values.of(java.nio.FloatBuffer.wrap(x)), shape, gamma, beta, null, Values.of(out)));
+                    () -> bn.forwardTraining(Values.of(java.nio.FloatBuffer.wrap(x)), shape, gamma, beta, null,
+                            Values.of(out)));
         }
 
         @Test
@@ -118,7 +125,8 @@ class BadInputTest {
             Shape single = Shape.of(Layout.NC, 1, 3);
             float[] out = filled(3);
             assertRejected(IllegalArgumentException.class, "at least 2 values per channel",
-                    () -> bn.forwardTraining(Values.of(new float[] {1, 2, 3}), single, gamma, beta, null, Values.of(out)));
+                    () -> bn.forwardTraining(Values.of(new float[] {1, 2, 3}), single, gamma, beta, null,
+                            Values.of(out)));
             assertOutputUntouched(out);
         }
 
@@ -126,7 +134,8 @@ class BadInputTest {
         void oneImageOfOnePixelPerChannel() {
             Shape single = Shape.of(Layout.NHWC, 1, 1, 1, 3);
             assertRejected(IllegalArgumentException.class, "gives 1 (batch 1 x spatial 1)",
-                    () -> bn.forwardTraining(Values.of(new double[3]), single, gamma, beta, null, Values.of(new double[3])));
+                    () -> bn.forwardTraining(Values.of(new double[3]), single, gamma, beta, null,
+                            Values.of(new double[3])));
         }
 
         @Test
@@ -156,7 +165,8 @@ class BadInputTest {
             bad[5] = Double.NEGATIVE_INFINITY;
             double[] out = new double[bad.length];
             assertRejected(NonFiniteInputException.class, "-Infinity at flat index 5 (channel 1",
-                    () -> bn.forwardInference(Values.of(bad), shape, gamma, beta, RunningStats.initial(3), Values.of(out)));
+                    () -> bn.forwardInference(Values.of(bad), shape, gamma, beta, RunningStats.initial(3),
+                            Values.of(out)));
         }
 
         /** Out of place, inference checks x as it writes y (one pass); in place it must check before overwriting x. */
@@ -166,13 +176,15 @@ class BadInputTest {
             bad[5] = Double.NEGATIVE_INFINITY;
             double[] before = bad.clone();
             assertRejected(NonFiniteInputException.class, "-Infinity at flat index 5 (channel 1",
-                    () -> bn.forwardInference(Values.of(bad), shape, gamma, beta, RunningStats.initial(3), Values.of(bad)));
+                    () -> bn.forwardInference(Values.of(bad), shape, gamma, beta, RunningStats.initial(3),
+                            Values.of(bad)));
             assertArrayEquals(before, bad);
         }
 
         @Test
         void nanInOutputGradientIsRejected() {
-            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new float[x.length]));
+            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null,
+                    Values.of(new float[x.length]));
             float[] dy = new float[x.length];
             dy[22] = Float.POSITIVE_INFINITY;
             float[] dx = filled(x.length);
@@ -186,19 +198,22 @@ class BadInputTest {
         @Test
         void nanGammaIsRejected() {
             assertRejected(IllegalArgumentException.class, "gamma holds a non-finite value",
-                    () -> bn.forwardTraining(Values.of(x), shape, new double[] {1, Double.NaN, 1}, beta, null, Values.of(y)));
+                    () -> bn.forwardTraining(Values.of(x), shape, new double[] {1, Double.NaN, 1}, beta, null,
+                            Values.of(y)));
         }
 
         @Test
         void doubleOverflowIsNamedAsSuch() {
             Shape nc = Shape.of(Layout.NC, 2, 1);
             assertRejected(IllegalArgumentException.class, "overflowed",
-                    () -> bn.forwardTraining(Values.of(new double[] {1e300, -1e300}), nc, new double[] {1}, new double[] {0}, null, Values.of(new double[2])));
+                    () -> bn.forwardTraining(Values.of(new double[] {1e300, -1e300}), nc, new double[] {1},
+                            new double[] {0}, null, Values.of(new double[2])));
         }
 
         @Test
         void propagatePolicyLetsNanThroughToItsChannelOnly() {
-            BatchNormalizer lenient = new BatchNormalizer(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
+            BatchNormalizer lenient = new BatchNormalizer(
+                    BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
             Shape nc = Shape.of(Layout.NC, 3, 2);
             double[] out = new double[6];
 

@@ -16,7 +16,8 @@ class BatchRenormTest {
     private static final double EPS = BatchNormConfig.DEFAULT_EPS;
     private static final double R_MAX = 1.5;
     private static final double D_MAX = 0.25;
-    private final BatchNormalizer renorm = new BatchNormalizer(BatchNormConfig.builder().renorm(BatchRenorm.of(R_MAX, D_MAX)).build());
+    private final BatchNormalizer renorm = new BatchNormalizer(
+            BatchNormConfig.builder().renorm(BatchRenorm.of(R_MAX, D_MAX)).build());
     private final BatchNormalizer plain = new BatchNormalizer(BatchNormConfig.defaults());
 
     /** The paper's corrections from reference statistics: {r, d} per channel. */
@@ -108,14 +109,16 @@ class BatchRenormTest {
         java.util.Arrays.fill(farMean, 100);
         java.util.Arrays.fill(farVar, 900);
         RunningStats running = RunningStats.of(farMean, farVar, 10);
-        BatchStats saved = renorm.forwardTraining(Values.of(x), shape, gamma, beta, running, Values.of(new double[x.length]));
+        BatchStats saved = renorm.forwardTraining(Values.of(x), shape, gamma, beta, running,
+                Values.of(new double[x.length]));
         for (int ch = 0; ch < c; ch++) {
             assertEquals(1 / R_MAX, saved.r()[ch], 0, "r is clipped");
             assertEquals(-D_MAX, saved.d()[ch], 0, "d is clipped");
         }
         double[] dx = new double[x.length];
 
-        ParamGradients grads = renorm.backward(Values.of(x), Values.of(weights), shape, gamma, beta, saved, Values.of(dx));
+        ParamGradients grads = renorm.backward(Values.of(x), Values.of(weights), shape, gamma, beta, saved,
+                Values.of(dx));
 
         assertClose(FiniteDifferences.gradient(x, v -> loss(v, shape, gamma, beta, running, weights)), dx,
                 Tolerances.FINITE_DIFFERENCE, "dx");
@@ -125,7 +128,8 @@ class BatchRenormTest {
                 Tolerances.FINITE_DIFFERENCE, "dBeta");
     }
 
-    private double loss(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running, double[] weights) {
+    private double loss(double[] x, Shape shape, double[] gamma, double[] beta, RunningStats running,
+                        double[] weights) {
         double[] y = new double[x.length];
         renorm.forwardTraining(Values.of(x), shape, gamma, beta, running, Values.of(y));
         double sum = 0;
@@ -164,13 +168,16 @@ class BatchRenormTest {
         BatchNormalizer trivial = new BatchNormalizer(BatchNormConfig.builder().renorm(BatchRenorm.of(1, 0)).build());
 
         float[] yRenorm = new float[x.length];
-        BatchStats savedRenorm = trivial.forwardTraining(Values.of(x), shape, gamma, beta, someRunning(c), Values.of(yRenorm));
+        BatchStats savedRenorm = trivial.forwardTraining(Values.of(x), shape, gamma, beta, someRunning(c),
+                Values.of(yRenorm));
         float[] yPlain = new float[x.length];
         BatchStats savedPlain = plain.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(yPlain));
         float[] dxRenorm = new float[x.length];
-        ParamGradients gradsRenorm = trivial.backward(Values.of(x), Values.of(dy), shape, gamma, beta, savedRenorm, Values.of(dxRenorm));
+        ParamGradients gradsRenorm = trivial.backward(Values.of(x), Values.of(dy), shape, gamma, beta, savedRenorm,
+                Values.of(dxRenorm));
         float[] dxPlain = new float[x.length];
-        ParamGradients gradsPlain = plain.backward(Values.of(x), Values.of(dy), shape, gamma, beta, savedPlain, Values.of(dxPlain));
+        ParamGradients gradsPlain = plain.backward(Values.of(x), Values.of(dy), shape, gamma, beta, savedPlain,
+                Values.of(dxPlain));
 
         assertArrayEquals(yPlain, yRenorm);
         assertArrayEquals(dxPlain, dxRenorm);
@@ -194,7 +201,8 @@ class BatchRenormTest {
         assertArrayEquals(yPlain, yWarm, "step 99 is inside the warm-up");
 
         RunningStats farLater = RunningStats.of(far.mean(), far.var(), 125);
-        BatchStats ramped = scheduled.forwardTraining(Values.of(x), shape, gamma, beta, farLater, Values.of(new float[x.length]));
+        BatchStats ramped = scheduled.forwardTraining(Values.of(x), shape, gamma, beta, farLater,
+                Values.of(new float[x.length]));
         for (int ch = 0; ch < 3; ch++) {
             assertEquals(1 / 2.0, ramped.r()[ch], 1e-15, "half-way up the ramp rMax is 2");
             assertEquals(-2.5, ramped.d()[ch], 1e-15, "half-way up the ramp dMax is 2.5");
@@ -206,9 +214,11 @@ class BatchRenormTest {
         Shape shape = Shape.of(Layout.NC, 8, 3);
         double[] x = TestData.activations(shape, TestData.SEED);
         RunningStats running = someRunning(3);
-        BatchStats withRenorm = renorm.forwardTraining(Values.of(x), shape, new double[] {1, 1, 1}, new double[3], running,
+        BatchStats withRenorm = renorm.forwardTraining(Values.of(x), shape, new double[] {1, 1, 1}, new double[3],
+                running,
                 Values.of(new double[x.length]));
-        BatchStats withoutRenorm = plain.forwardTraining(Values.of(x), shape, new double[] {1, 1, 1}, new double[3], null, Values.of(new double[x.length]));
+        BatchStats withoutRenorm = plain.forwardTraining(Values.of(x), shape, new double[] {1, 1, 1}, new double[3],
+                null, Values.of(new double[x.length]));
 
         RunningStats next = running.updated(withRenorm, renorm.config());
 
@@ -243,7 +253,8 @@ class BatchRenormTest {
     class BadOptions {
         private void assertRejected(String expected, Runnable call) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
-            assertTrue(e.getMessage().contains(expected), "message should contain '" + expected + "': " + e.getMessage());
+            assertTrue(e.getMessage().contains(expected),
+                    "message should contain '" + expected + "': " + e.getMessage());
         }
 
         @Test
@@ -270,7 +281,8 @@ class BatchRenormTest {
             Shape shape = Shape.of(Layout.NC, 4, 2);
             float[] y = new float[8];
             assertRejected("batch renormalization needs the running statistics",
-                    () -> renorm.forwardTraining(Values.of(new float[8]), shape, new double[] {1, 1}, new double[2], null, Values.of(y)));
+                    () -> renorm.forwardTraining(Values.of(new float[8]), shape, new double[] {1, 1}, new double[2],
+                            null, Values.of(y)));
         }
 
         @Test

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class CrossJdkReproducibilityTest {
     private static final Path DIGESTS = Path.of("src/test/resources/result-digests.properties");
-    private static final List<Shape> SHAPES = List.of(Shape.of(Layout.NCHW, 3, 5, 7, 9), Shape.of(Layout.NHWC, 3, 7, 9, 5),
+    private static final List<Shape> SHAPES = List.of(Shape.of(Layout.NCHW, 3, 5, 7, 9),
+            Shape.of(Layout.NHWC, 3, 7, 9, 5),
             Shape.of(Layout.NC, 37, 19), Shape.of(Layout.NCW, 4, 6, 101), Shape.of(Layout.NCDHW, 2, 3, 4, 5, 6),
             Shape.of(Layout.NCHW, 4, 8, 56, 56));
 

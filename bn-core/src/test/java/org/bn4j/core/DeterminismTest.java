@@ -25,9 +25,11 @@ class DeterminismTest {
      * channels than one vector; rows of several whole vectors, with and without a partial last tile.
      */
     static Stream<Shape> everyBlockGeometry() {
-        return Stream.concat(largeShapes(), Stream.of(Shape.of(Layout.NCHW, 48, 40, 7, 9), Shape.of(Layout.NCW, 3, 2, 40001),
-                Shape.of(Layout.NHWC, 4, 30, 30, 21), Shape.of(Layout.NC, 5000, 7), Shape.of(Layout.NHWC, 9, 7, 5, 64),
-                Shape.of(Layout.NWC, 5, 45, 32), Shape.of(Layout.NC, 1001, 8)));
+        return Stream.concat(largeShapes(),
+                Stream.of(Shape.of(Layout.NCHW, 48, 40, 7, 9), Shape.of(Layout.NCW, 3, 2, 40001),
+                        Shape.of(Layout.NHWC, 4, 30, 30, 21), Shape.of(Layout.NC, 5000, 7),
+                        Shape.of(Layout.NHWC, 9, 7, 5, 64),
+                        Shape.of(Layout.NWC, 5, 45, 32), Shape.of(Layout.NC, 1001, 8)));
     }
 
     /** The off-heap path loads and stores in place where arrays are used in place: the same arithmetic, the same bits. */
@@ -107,7 +109,8 @@ class DeterminismTest {
         FloatBuffer y = direct(new float[x.length]);
         FloatBuffer dx = direct(new float[x.length]);
         BatchStats stats = bn.forwardTraining(Values.of(direct(x)), shape, gamma, beta, null, Values.of(y));
-        ParamGradients grads = bn.backward(Values.of(direct(x)), Values.of(direct(dy)), shape, gamma, beta, stats, Values.of(dx));
+        ParamGradients grads = bn.backward(Values.of(direct(x)), Values.of(direct(dy)), shape, gamma, beta, stats,
+                Values.of(dx));
 
         assertArrayEquals(arrays.y, contents(y));
         assertArrayEquals(arrays.dx, contents(dx));
@@ -116,7 +119,8 @@ class DeterminismTest {
     }
 
     private static FloatBuffer direct(float[] values) {
-        FloatBuffer buffer = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer buffer = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         return buffer.put(values).flip();
     }
 
@@ -129,7 +133,8 @@ class DeterminismTest {
     private record Result(float[] y, float[] dx, BatchStats stats, ParamGradients grads) {
     }
 
-    private static Result run(Parallelism parallelism, float[] x, float[] dy, Shape shape, double[] gamma, double[] beta) {
+    private static Result run(Parallelism parallelism, float[] x, float[] dy, Shape shape, double[] gamma,
+                              double[] beta) {
         BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults(), parallelism);
         float[] y = new float[x.length];
         float[] dx = new float[x.length];

@@ -55,7 +55,8 @@ class ForwardInferenceTest {
     @Test
     void outputBoundIsUnknownWhenNonFiniteValuesPropagate() {
         // PROPAGATE does not read x before normalizing it, so nothing bounds the output.
-        BatchNormalizer lenient = new BatchNormalizer(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
+        BatchNormalizer lenient = new BatchNormalizer(
+                BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
         Shape shape = Shape.of(Layout.NC, 3, 2);
 
         double bound = lenient.forwardInference(Values.of(new double[] {1, 2, 3, 4, 5, 6}), shape, new double[] {1, 1},
@@ -76,7 +77,8 @@ class ForwardInferenceTest {
         ChannelAffine affine = bn.inferenceAffine(gamma, beta, running);
 
         ReferenceBatchNorm reference = new ReferenceBatchNorm(shape);
-        double[] expected = reference.normalize(x, running.mean(), running.var(), gamma, beta, BatchNormConfig.DEFAULT_EPS);
+        double[] expected = reference.normalize(x, running.mean(), running.var(), gamma, beta,
+                BatchNormConfig.DEFAULT_EPS);
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             int ch = reference.channelOf[i];

@@ -137,7 +137,8 @@ class ForwardTrainingTest {
             double bound = each.trainingOutputBound(stats, gamma, beta);
 
             double largest = Arrays.stream(y).map(Math::abs).max().orElseThrow();
-            org.junit.jupiter.api.Assertions.assertTrue(largest <= bound, "largest |y| " + largest + " exceeds the bound " + bound);
+            org.junit.jupiter.api.Assertions.assertTrue(largest <= bound,
+                    "largest |y| " + largest + " exceeds the bound " + bound);
         }
     }
 }

@@ -119,11 +119,20 @@ class GhostBatchTest {
 
         ParamGradients grads = bn.backward(Values.of(x), Values.of(weights), shape, gamma, beta, saved, Values.of(dx));
 
-        assertClose(FiniteDifferences.gradient(x, v -> FiniteDifferences.weightedOutputSum(bn, v, shape, gamma, beta, weights)), dx,
+        assertClose(
+                FiniteDifferences.gradient(x,
+                        v -> FiniteDifferences.weightedOutputSum(bn, v, shape, gamma, beta, weights)),
+                dx,
                 Tolerances.FINITE_DIFFERENCE, "dx");
-        assertClose(FiniteDifferences.gradient(gamma, g -> FiniteDifferences.weightedOutputSum(bn, x, shape, g, beta, weights)), grads.dGamma(),
+        assertClose(
+                FiniteDifferences.gradient(gamma,
+                        g -> FiniteDifferences.weightedOutputSum(bn, x, shape, g, beta, weights)),
+                grads.dGamma(),
                 Tolerances.FINITE_DIFFERENCE, "dGamma");
-        assertClose(FiniteDifferences.gradient(beta, b -> FiniteDifferences.weightedOutputSum(bn, x, shape, gamma, b, weights)), grads.dBeta(),
+        assertClose(
+                FiniteDifferences.gradient(beta,
+                        b -> FiniteDifferences.weightedOutputSum(bn, x, shape, gamma, b, weights)),
+                grads.dBeta(),
                 Tolerances.FINITE_DIFFERENCE, "dBeta");
     }
 
@@ -133,7 +142,8 @@ class GhostBatchTest {
         double[] x = TestData.activations(shape, TestData.SEED);
         BatchNormConfig config = BatchNormConfig.builder().ghostBatchSize(3).decay(0)
                 .runningVariance(RunningVariance.UNBIASED).build();
-        BatchStats stats = new BatchNormalizer(config).forwardTraining(Values.of(x), shape, new double[] {1, 1}, new double[2], null,
+        BatchStats stats = new BatchNormalizer(config).forwardTraining(Values.of(x), shape, new double[] {1, 1},
+                new double[2], null,
                 Values.of(new double[x.length]));
 
         RunningStats next = RunningStats.initial(2).updated(stats, config);
@@ -145,7 +155,8 @@ class GhostBatchTest {
         double m = 3 * 4;
         for (int ch = 0; ch < 2; ch++) {
             assertEquals((ref.mean(first)[ch] + ref.mean(second)[ch]) / 2, next.mean()[ch], 1e-12);
-            assertEquals((ref.biasedVar(first)[ch] + ref.biasedVar(second)[ch]) / 2 * m / (m - 1), next.var()[ch], 1e-12);
+            assertEquals((ref.biasedVar(first)[ch] + ref.biasedVar(second)[ch]) / 2 * m / (m - 1), next.var()[ch],
+                    1e-12);
         }
     }
 
@@ -158,7 +169,8 @@ class GhostBatchTest {
         float[] yGhost = new float[x.length];
         ghosts(4).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(yGhost));
         float[] yPlain = new float[x.length];
-        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(yPlain));
+        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(x), shape, gamma, beta, null,
+                Values.of(yPlain));
         assertArrayEquals(yPlain, yGhost);
     }
 
@@ -171,19 +183,22 @@ class GhostBatchTest {
 
         private void assertRejected(String expected, Runnable call) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
-            assertTrue(e.getMessage().contains(expected), "message should contain '" + expected + "': " + e.getMessage());
+            assertTrue(e.getMessage().contains(expected),
+                    "message should contain '" + expected + "': " + e.getMessage());
         }
 
         @Test
         void ghostLargerThanTheBatch() {
             assertRejected("the ghost batch size 8 is larger than the batch of 6",
-                    () -> ghosts(8).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new float[x.length])));
+                    () -> ghosts(8).forwardTraining(Values.of(x), shape, gamma, beta, null,
+                            Values.of(new float[x.length])));
         }
 
         @Test
         void ghostNotDividingTheBatch() {
             assertRejected("the ghost batch size 4 does not divide the batch of 6",
-                    () -> ghosts(4).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(new float[x.length])));
+                    () -> ghosts(4).forwardTraining(Values.of(x), shape, gamma, beta, null,
+                            Values.of(new float[x.length])));
         }
 
         @Test
@@ -195,7 +210,8 @@ class GhostBatchTest {
         void ghostBatchWithOneValuePerChannel() {
             Shape rows = Shape.of(Layout.NC, 6, 2);
             assertRejected("in each ghost batch of NC[6, 2]",
-                    () -> ghosts(1).forwardTraining(Values.of(new float[12]), rows, gamma, beta, null, Values.of(new float[12])));
+                    () -> ghosts(1).forwardTraining(Values.of(new float[12]), rows, gamma, beta, null,
+                            Values.of(new float[12])));
         }
 
         @Test

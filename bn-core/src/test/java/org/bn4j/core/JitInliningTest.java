@@ -38,7 +38,8 @@ class JitInliningTest {
         assumeTrue(BatchNormalizer.usesVectorApi(), "the off-heap vector loops run only with the Vector API");
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:CompileCommand=quiet", "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.DirectFloatVectorLoops::*",
+                "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.DirectFloatVectorLoops::*",
                 "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectFloatPlanarKernel::*",
                 "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectFloatRowKernel::*",
                 "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.FloatVectorLoops::*",
@@ -69,7 +70,8 @@ class JitInliningTest {
      */
     private static boolean isLoadOrStore(String line) {
         return line.contains("FloatMemory::load") || line.contains("FloatMemory::store")
-                || line.contains("FloatMemory::widened") || line.contains("Lanes::") && !line.contains("Lanes::addInto");
+                || line.contains("FloatMemory::widened")
+                || line.contains("Lanes::") && !line.contains("Lanes::addInto");
     }
 
     /**

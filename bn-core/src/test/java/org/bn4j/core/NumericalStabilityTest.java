@@ -45,7 +45,8 @@ class NumericalStabilityTest {
                 BatchNormConfig.DEFAULT_EPS);
 
         float[] y = new float[x.length];
-        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(y));
+        new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(x), shape, gamma, beta, null,
+                Values.of(y));
 
         // A single float mean would be off by up to half an ulp of 1e4 (5e-4), 5% of a standard deviation.
         Tolerances.assertClose(expected, y, 1e-4, "y of large-offset data");

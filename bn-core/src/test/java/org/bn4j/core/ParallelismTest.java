@@ -49,7 +49,8 @@ class ParallelismTest {
     @ValueSource(ints = {2, 3})
     void helpersThatHaveParkedJoinTheNextCall(int threads) throws InterruptedException {
         Parallelism parallelism = Parallelism.threads(threads);
-        parallelism.forEach(10, LARGE, t -> { });
+        parallelism.forEach(10, LARGE, t -> {
+        });
         Thread.sleep(20 * HelperThreads.SPIN_NANOS / 1_000_000 + 5);
         Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
         AtomicIntegerArray runs = new AtomicIntegerArray(200);

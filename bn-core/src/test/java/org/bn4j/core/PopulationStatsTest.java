@@ -27,7 +27,8 @@ class PopulationStatsTest {
 
     private static BatchStats stats(double[] x, Shape shape) {
         int c = shape.channels();
-        return BN.forwardTraining(Values.of(x), shape, new double[c], new double[c], null, Values.of(new double[x.length]));
+        return BN.forwardTraining(Values.of(x), shape, new double[c], new double[c], null,
+                Values.of(new double[x.length]));
     }
 
     private static PopulationStats ofEqualBatches() {
@@ -43,11 +44,15 @@ class PopulationStatsTest {
         List<Arguments> cases = new ArrayList<>();
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             for (RunningVariance variance : RunningVariance.values()) {
-                cases.add(Arguments.of(List.of(Shape.of(Layout.NC, 7, 3), Shape.of(Layout.NC, 7, 3), Shape.of(Layout.NC, 2, 3)), type, variance));
+                cases.add(Arguments.of(
+                        List.of(Shape.of(Layout.NC, 7, 3), Shape.of(Layout.NC, 7, 3), Shape.of(Layout.NC, 2, 3)), type,
+                        variance));
                 cases.add(Arguments.of(List.of(Shape.of(Layout.NCHW, 4, 5, 3, 2), Shape.of(Layout.NCHW, 1, 5, 3, 2),
                         Shape.of(Layout.NCHW, 3, 5, 3, 2)), type, variance));
-                cases.add(Arguments.of(List.of(Shape.of(Layout.NHWC, 3, 2, 4, 5), Shape.of(Layout.NHWC, 2, 2, 4, 5)), type, variance));
-                cases.add(Arguments.of(List.of(Shape.of(Layout.NWC, 5, 3, 4), Shape.of(Layout.NWC, 5, 7, 4)), type, variance));
+                cases.add(Arguments.of(List.of(Shape.of(Layout.NHWC, 3, 2, 4, 5), Shape.of(Layout.NHWC, 2, 2, 4, 5)),
+                        type, variance));
+                cases.add(Arguments.of(List.of(Shape.of(Layout.NWC, 5, 3, 4), Shape.of(Layout.NWC, 5, 7, 4)), type,
+                        variance));
             }
         }
         return cases.stream();
@@ -143,8 +148,10 @@ class PopulationStatsTest {
         double[] big = TestData.activations(eight, TestData.SEED);
         double[] small = TestData.activations(four, TestData.SEED + 1);
         PopulationStats withGhosts = new PopulationStats(3);
-        withGhosts.add(ghosts.forwardTraining(Values.of(big), eight, new double[3], new double[3], null, Values.of(new double[big.length])));
-        withGhosts.add(ghosts.forwardTraining(Values.of(small), four, new double[3], new double[3], null, Values.of(new double[small.length])));
+        withGhosts.add(ghosts.forwardTraining(Values.of(big), eight, new double[3], new double[3], null,
+                Values.of(new double[big.length])));
+        withGhosts.add(ghosts.forwardTraining(Values.of(small), four, new double[3], new double[3], null,
+                Values.of(new double[small.length])));
 
         // The same values added ghost batch by ghost batch: six batches of 2 examples.
         PopulationStats separately = new PopulationStats(3);
@@ -155,8 +162,10 @@ class PopulationStatsTest {
         }
 
         for (RunningVariance variance : RunningVariance.values()) {
-            assertClose(separately.estimate(variance).mean(), withGhosts.estimate(variance).mean(), 1e-13, variance + " mean");
-            assertClose(separately.estimate(variance).var(), withGhosts.estimate(variance).var(), 1e-13, variance + " variance");
+            assertClose(separately.estimate(variance).mean(), withGhosts.estimate(variance).mean(), 1e-13,
+                    variance + " mean");
+            assertClose(separately.estimate(variance).var(), withGhosts.estimate(variance).var(), 1e-13,
+                    variance + " variance");
         }
         assertEquals(2, withGhosts.batches());
         assertEquals(separately.count(), withGhosts.count());
@@ -224,8 +233,10 @@ class PopulationStatsTest {
         PopulationStats whole = new PopulationStats(2);
         PopulationStats worker = new PopulationStats(2);
         whole.add(stats(EQUAL_BATCHES[0], TWO_BY_TWO));
-        whole.add(ghosts.forwardTraining(Values.of(x), shape, new double[2], new double[2], null, Values.of(new double[x.length])));
-        worker.add(ghosts.forwardTraining(Values.of(x), shape, new double[2], new double[2], null, Values.of(new double[x.length])));
+        whole.add(ghosts.forwardTraining(Values.of(x), shape, new double[2], new double[2], null,
+                Values.of(new double[x.length])));
+        worker.add(ghosts.forwardTraining(Values.of(x), shape, new double[2], new double[2], null,
+                Values.of(new double[x.length])));
         PopulationStats merged = new PopulationStats(2);
         merged.add(stats(EQUAL_BATCHES[0], TWO_BY_TWO));
         merged.merge(worker);
@@ -311,7 +322,8 @@ class PopulationStatsTest {
 
     @Test
     void rejectsNonFiniteBatchStatisticsAndKeepsWhatItHad() {
-        BatchNormalizer propagating = new BatchNormalizer(BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
+        BatchNormalizer propagating = new BatchNormalizer(
+                BatchNormConfig.builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build());
         BatchStats withNaN = propagating.forwardTraining(Values.of(new double[] {1, 2, Double.NaN, 4}), TWO_BY_TWO,
                 new double[2], new double[2], null, Values.of(new double[4]));
         PopulationStats population = ofEqualBatches();

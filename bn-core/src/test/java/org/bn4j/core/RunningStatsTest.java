@@ -23,7 +23,8 @@ class RunningStatsTest {
         BatchNormalizer bn = new BatchNormalizer(config);
         RunningStats running = RunningStats.initial(2);
         for (double[] x : BATCHES) {
-            BatchStats stats = bn.forwardTraining(Values.of(x), SHAPE, new double[] {1, 1}, new double[] {0, 0}, null, Values.of(new double[4]));
+            BatchStats stats = bn.forwardTraining(Values.of(x), SHAPE, new double[] {1, 1}, new double[] {0, 0}, null,
+                    Values.of(new double[4]));
             running = running.updated(stats, config);
         }
         return running;
@@ -93,7 +94,8 @@ class RunningStatsTest {
 
     @Test
     void rejectsBatchStatisticsWithAnotherChannelCount() {
-        BatchStats threeChannels = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(Values.of(new double[6]),
+        BatchStats threeChannels = new BatchNormalizer(BatchNormConfig.defaults()).forwardTraining(
+                Values.of(new double[6]),
                 Shape.of(Layout.NC, 2, 3), new double[3], new double[3], null, Values.of(new double[6]));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RunningStats.initial(2).updated(threeChannels, BatchNormConfig.defaults()));

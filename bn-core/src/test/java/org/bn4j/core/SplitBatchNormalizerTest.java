@@ -40,12 +40,14 @@ class SplitBatchNormalizerTest {
         double[] y = new double[shape.size()];
         double[] dx = new double[shape.size()];
         BatchStats expected = whole.forwardTraining(Values.of(x), shape, gamma, beta, null, Values.of(y));
-        ParamGradients expectedGrads = whole.backward(Values.of(x), Values.of(dy), shape, gamma, beta, expected, Values.of(dx));
+        ParamGradients expectedGrads = whole.backward(Values.of(x), Values.of(dy), shape, gamma, beta, expected,
+                Values.of(dx));
 
         int[] bounds = {0, shape.batch() / 2, shape.batch()};
         List<ChannelMoments> shares = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
-            shares.add(split.moments(part(x, shape, bounds[p], bounds[p + 1]), shape.withBatch(bounds[p + 1] - bounds[p])));
+            shares.add(split.moments(part(x, shape, bounds[p], bounds[p + 1]),
+                    shape.withBatch(bounds[p + 1] - bounds[p])));
         }
         BatchStats global = ChannelMoments.merge(shares, config.eps());
         assertEquals(expected.count(), global.count());
@@ -55,7 +57,8 @@ class SplitBatchNormalizerTest {
         List<ChannelGradientSums> sums = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
             Shape partShape = shape.withBatch(bounds[p + 1] - bounds[p]);
-            sums.add(split.gradientSums(part(x, shape, bounds[p], bounds[p + 1]), part(dy, shape, bounds[p], bounds[p + 1]),
+            sums.add(split.gradientSums(part(x, shape, bounds[p], bounds[p + 1]),
+                    part(dy, shape, bounds[p], bounds[p + 1]),
                     partShape, gamma, beta, global));
         }
         ChannelGradientSums total = ChannelGradientSums.sum(sums);
@@ -85,7 +88,8 @@ class SplitBatchNormalizerTest {
         Shape shape = Shape.of(Layout.NCHW, 3, 4, 5, 5);
         SplitBatchNormalizer split = new SplitBatchNormalizer(BatchNormConfig.defaults());
         List<ChannelMoments> shares = List.of(split.moments(TestData.activations(shape, 5), shape),
-                split.moments(TestData.activations(shape, 6), shape), split.moments(TestData.activations(shape, 7), shape));
+                split.moments(TestData.activations(shape, 6), shape),
+                split.moments(TestData.activations(shape, 7), shape));
         BatchStats first = ChannelMoments.merge(shares, 1e-5);
         BatchStats second = ChannelMoments.merge(new ArrayList<>(shares), 1e-5);
         assertArrayEquals(first.mean(), second.mean());
@@ -105,7 +109,8 @@ class SplitBatchNormalizerTest {
     @Test
     void sharesHoldingFewerThanTwoValuesInAllAreRefused() {
         Shape one = Shape.of(Layout.NC, 1, 3);
-        ChannelMoments share = new SplitBatchNormalizer(BatchNormConfig.defaults()).moments(new double[] {1, 2, 3}, one);
+        ChannelMoments share = new SplitBatchNormalizer(BatchNormConfig.defaults()).moments(new double[] {1, 2, 3},
+                one);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ChannelMoments.merge(List.of(share), 1e-5));
         assertTrue(e.getMessage().contains("at least 2 values per channel"), e.getMessage());
@@ -117,7 +122,8 @@ class SplitBatchNormalizerTest {
     void nonFiniteInputIsRefusedNamingItsIndex() {
         Shape shape = Shape.of(Layout.NC, 2, 2);
         NonFiniteInputException e = assertThrows(NonFiniteInputException.class,
-                () -> new SplitBatchNormalizer(BatchNormConfig.defaults()).moments(new double[] {1, 2, Double.NaN, 4}, shape));
+                () -> new SplitBatchNormalizer(BatchNormConfig.defaults()).moments(new double[] {1, 2, Double.NaN, 4},
+                        shape));
         assertEquals(2, e.index());
     }
 

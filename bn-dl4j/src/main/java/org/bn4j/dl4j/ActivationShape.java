@@ -26,7 +26,8 @@ final class ActivationShape {
         int[] intDims = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(where + ": dimension " + i + " of " + Arrays.toString(dims) + " is too large");
+                throw new IllegalArgumentException(
+                        where + ": dimension " + i + " of " + Arrays.toString(dims) + " is too large");
             }
             intDims[i] = (int) dims[i];
         }
@@ -64,7 +65,7 @@ final class ActivationShape {
                     + ") in " + other + " order " + other.axes() + ", but the layer reads " + layout + " "
                     + layout.axes() + ": set " + option + "(" + other + ") on this layer"
                     + (dims.length == 5 ? " (DL4J 1.0.0-M2.1 reports a Convolution3D's output in Truncate mode as "
-                    + "NDHWC, whatever its data format)" : ""));
+                            + "NDHWC, whatever its data format)" : ""));
         }
     }
 
@@ -104,8 +105,9 @@ final class ActivationShape {
             case 5:
                 return config.getCnn3DFormat() == Convolution3D.DataFormat.NDHWC ? Layout.NDHWC : Layout.NCDHW;
             default:
-                throw new IllegalArgumentException(where + ": takes input of rank 2 [N, C], 3 (sequences), 4 (images) or "
-                        + "5 (volumes), but got rank " + rank);
+                throw new IllegalArgumentException(
+                        where + ": takes input of rank 2 [N, C], 3 (sequences), 4 (images) or "
+                                + "5 (volumes), but got rank " + rank);
         }
     }
 

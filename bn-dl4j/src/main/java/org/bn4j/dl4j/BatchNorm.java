@@ -66,34 +66,55 @@ public class BatchNorm extends FeedForwardLayer {
     // getter, and a line in toCoreConfig() if bn-core needs it. equals, hashCode, toString, copying from the builder
     // and the JSON form follow from the field (OptionFields, @JsonProperty); BatchNormOptionsTest checks all of them.
 
-    @JsonProperty private double eps = CORE_DEFAULTS.eps();
-    @JsonProperty private double decay = CORE_DEFAULTS.decay();
-    @JsonProperty private boolean lockGammaBeta = CORE_DEFAULTS.isGammaBetaLocked();
-    @JsonProperty private double gamma = CORE_DEFAULTS.lockedGamma();
-    @JsonProperty private double beta = CORE_DEFAULTS.lockedBeta();
-    @JsonProperty private RunningAverage runningAverage = CORE_DEFAULTS.runningAverage();
-    @JsonProperty private RunningVariance runningVariance = CORE_DEFAULTS.runningVariance();
-    @JsonProperty private NonFinitePolicy nonFinitePolicy = CORE_DEFAULTS.nonFinitePolicy();
+    @JsonProperty
+    private double eps = CORE_DEFAULTS.eps();
+    @JsonProperty
+    private double decay = CORE_DEFAULTS.decay();
+    @JsonProperty
+    private boolean lockGammaBeta = CORE_DEFAULTS.isGammaBetaLocked();
+    @JsonProperty
+    private double gamma = CORE_DEFAULTS.lockedGamma();
+    @JsonProperty
+    private double beta = CORE_DEFAULTS.lockedBeta();
+    @JsonProperty
+    private RunningAverage runningAverage = CORE_DEFAULTS.runningAverage();
+    @JsonProperty
+    private RunningVariance runningVariance = CORE_DEFAULTS.runningVariance();
+    @JsonProperty
+    private NonFinitePolicy nonFinitePolicy = CORE_DEFAULTS.nonFinitePolicy();
     // null: not chosen, so taken from the input type, else the default (NCHW, NCW, NCDHW)
-    @JsonProperty private CNN2DFormat cnn2DFormat;
-    @JsonProperty private RNNFormat rnnFormat;
-    @JsonProperty private Convolution3D.DataFormat cnn3DFormat;
-    @JsonProperty private boolean renorm = CORE_DEFAULTS.renorm() != null;
-    @JsonProperty private double renormRMax = 1;   // the bounds of plain batch normalization
-    @JsonProperty private double renormDMax = 0;
-    @JsonProperty private long renormWarmupSteps;
-    @JsonProperty private long renormRampSteps;
-    @JsonProperty private int ghostBatchSize = CORE_DEFAULTS.ghostBatchSize();
-    @JsonProperty private boolean frozenStatistics;
-    @JsonProperty private boolean frozenGammaBeta;
+    @JsonProperty
+    private CNN2DFormat cnn2DFormat;
+    @JsonProperty
+    private RNNFormat rnnFormat;
+    @JsonProperty
+    private Convolution3D.DataFormat cnn3DFormat;
+    @JsonProperty
+    private boolean renorm = CORE_DEFAULTS.renorm() != null;
+    @JsonProperty
+    private double renormRMax = 1;   // the bounds of plain batch normalization
+    @JsonProperty
+    private double renormDMax = 0;
+    @JsonProperty
+    private long renormWarmupSteps;
+    @JsonProperty
+    private long renormRampSteps;
+    @JsonProperty
+    private int ghostBatchSize = CORE_DEFAULTS.ghostBatchSize();
+    @JsonProperty
+    private boolean frozenStatistics;
+    @JsonProperty
+    private boolean frozenGammaBeta;
 
     // --- recorded from the input type by setNIn, not options ---
     // Image or volume sizes the input type promised, spatial axes in NCHW/NCDHW order ([H, W] or [D, H, W]); null
     // when unknown (no input type, other input kinds, or a configuration saved before bn4j recorded them).
-    @JsonProperty private long[] inputTypeSpatial;
+    @JsonProperty
+    private long[] inputTypeSpatial;
     // True for configurations built since bn4j applies the layer's activation; configurations saved before hold
     // whatever activation the network's default gave them (sigmoid), which they never applied: they still do not.
-    @JsonProperty private boolean activationApplied = true;
+    @JsonProperty
+    private boolean activationApplied = true;
 
     private static final OptionFields OPTIONS = new OptionFields(BatchNorm.class);
     private static final BatchNorm DEFAULT_OPTIONS = new BatchNorm((Void) null);
@@ -130,8 +151,9 @@ public class BatchNorm extends FeedForwardLayer {
     public BatchNormConfig toCoreConfig() {
         try {
             if (frozenStatistics && (renorm || ghostBatchSize > 0)) {
-                throw new IllegalArgumentException("frozenStatistics normalizes with the running statistics in training, "
-                        + "so " + (renorm ? "renorm" : "ghostBatchSize") + " would have no effect; choose one");
+                throw new IllegalArgumentException(
+                        "frozenStatistics normalizes with the running statistics in training, "
+                                + "so " + (renorm ? "renorm" : "ghostBatchSize") + " would have no effect; choose one");
             }
             if (lockGammaBeta && frozenGammaBeta) {
                 throw new IllegalArgumentException("lockGammaBeta already fixes gamma and beta to constants; "
@@ -198,7 +220,7 @@ public class BatchNorm extends FeedForwardLayer {
                 InputType.InputTypeConvolutional3D cnn3d = (InputType.InputTypeConvolutional3D) inputType;
                 return cnn3DFormat == null || cnn3DFormat == cnn3d.getDataFormat() ? inputType
                         : InputType.convolutional3D(cnn3DFormat, cnn3d.getDepth(), cnn3d.getHeight(), cnn3d.getWidth(),
-                        cnn3d.getChannels());
+                                cnn3d.getChannels());
             case FF:
             case CNNFlat:
             case RNN:
@@ -241,7 +263,8 @@ public class BatchNorm extends FeedForwardLayer {
                 break;
             default:
                 throw new IllegalStateException("BatchNorm layer \"" + getLayerName()
-                        + "\" takes feed-forward, recurrent, convolutional or 3D convolutional input, not " + inputType);
+                        + "\" takes feed-forward, recurrent, convolutional or 3D convolutional input, not "
+                        + inputType);
         }
         if (nIn <= 0 || override) {
             nIn = channels;

@@ -184,7 +184,8 @@ public final class BatchNormFolding {
         String target = inputs.get(0);
         GraphVertex targetVertex = conf.getVertices().get(target);
         if (!(targetVertex instanceof LayerVertex)) {
-            return "it follows " + (targetVertex == null ? "the network input" : "a " + targetVertex.getClass().getSimpleName())
+            return "it follows "
+                    + (targetVertex == null ? "the network input" : "a " + targetVertex.getClass().getSimpleName())
                     + " \"" + target + "\", not a layer";
         }
         if (conf.getNetworkOutputs().contains(target)) {
@@ -195,20 +196,23 @@ public final class BatchNormFolding {
                 return "\"" + target + "\" also feeds \"" + consumer.getKey() + "\"";
             }
         }
-        return FoldTarget.whyNot(((LayerVertex) targetVertex).getLayerConf().getLayer(), bnVertex.getLayerConf().getLayer(),
+        return FoldTarget.whyNot(((LayerVertex) targetVertex).getLayerConf().getLayer(),
+                bnVertex.getLayerConf().getLayer(),
                 bnVertex.getPreProcessor());
     }
 
     private static void requireBatchNorm(int count, String what) {
         if (count == 0) {
-            throw new IllegalArgumentException("the " + what + " has no batch normalization layer (bn4j BatchNorm or DL4J "
-                    + "BatchNormalization), so there is nothing to fold");
+            throw new IllegalArgumentException(
+                    "the " + what + " has no batch normalization layer (bn4j BatchNorm or DL4J "
+                            + "BatchNormalization), so there is nothing to fold");
         }
     }
 
     private static void report(int folded, List<String> kept) {
         if (!kept.isEmpty()) {
-            LOG.info("Folded {} of {} batch normalization layers; kept {}", folded, folded + kept.size(), String.join(", ", kept));
+            LOG.info("Folded {} of {} batch normalization layers; kept {}", folded, folded + kept.size(),
+                    String.join(", ", kept));
         }
     }
 

@@ -175,8 +175,9 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             throw new IllegalStateException(where() + ": backprop before any forward pass");
         }
         if (!java.util.Arrays.equals(epsilon.shape(), input.shape())) {
-            throw new IllegalArgumentException(where() + ": epsilon has shape " + java.util.Arrays.toString(epsilon.shape())
-                    + " but the input had " + java.util.Arrays.toString(input.shape()));
+            throw new IllegalArgumentException(
+                    where() + ": epsilon has shape " + java.util.Arrays.toString(epsilon.shape())
+                            + " but the input had " + java.util.Arrays.toString(input.shape()));
         }
         BatchNormalizer bn = engine();
         double[] gamma = learnedOrNull(GAMMA);

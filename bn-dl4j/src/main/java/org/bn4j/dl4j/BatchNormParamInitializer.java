@@ -88,7 +88,8 @@ public final class BatchNormParamInitializer implements ParamInitializer {
         List<String> keys = paramKeys(layer);
         if (flat.length() != keys.size() * nOut) {
             throw new IllegalArgumentException("BatchNorm layer \"" + layer.getLayerName() + "\" needs "
-                    + keys.size() * nOut + " parameters (" + keys + " x nOut " + nOut + ") but the view has " + flat.length());
+                    + keys.size() * nOut + " parameters (" + keys + " x nOut " + nOut + ") but the view has "
+                    + flat.length());
         }
         INDArray vector = flat.reshape(flat.length());
         Map<String, INDArray> views = Collections.synchronizedMap(new LinkedHashMap<>());

@@ -307,7 +307,8 @@ public final class BatchNormSwap {
     private static void copyBuiltInParams(Layer from, Layer to) {
         BatchNormalization builtIn = (BatchNormalization) from.conf().getLayer();
         if (!builtIn.isLockGammaBeta()) {
-            to.getParam(BatchNormParamInitializer.GAMMA).assign(from.getParam(BatchNormalizationParamInitializer.GAMMA));
+            to.getParam(BatchNormParamInitializer.GAMMA)
+                    .assign(from.getParam(BatchNormalizationParamInitializer.GAMMA));
             to.getParam(BatchNormParamInitializer.BETA).assign(from.getParam(BatchNormalizationParamInitializer.BETA));
         }
         RunningStats running = BuiltInStatistics.of(from);

@@ -41,7 +41,8 @@ public final class CovariateShiftMonitor extends BaseTrainingListener {
      * @param training    feed the probe in training mode (batch statistics) rather than inference mode
      * @param percentiles which percentiles, each in [0, 100]; for example 15, 50, 85
      */
-    public CovariateShiftMonitor(INDArray probe, int layerIndex, int unit, int every, boolean training, double... percentiles) {
+    public CovariateShiftMonitor(INDArray probe, int layerIndex, int unit, int every, boolean training,
+                                 double... percentiles) {
         if (every < 1) {
             throw new IllegalArgumentException("every must be at least 1, got " + every);
         }

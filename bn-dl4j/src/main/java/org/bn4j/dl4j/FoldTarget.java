@@ -56,7 +56,8 @@ final class FoldTarget {
         }
         long channels = ((FeedForwardLayer) layer).getNOut();
         if (channels != ((FeedForwardLayer) bn).getNOut()) {
-            return "it has " + ((FeedForwardLayer) bn).getNOut() + " channels but " + describe(layer) + " has " + channels;
+            return "it has " + ((FeedForwardLayer) bn).getNOut() + " channels but " + describe(layer) + " has "
+                    + channels;
         }
         return null;
     }
@@ -86,7 +87,8 @@ final class FoldTarget {
      * @param to     the same layer in the folded network, with a bias
      * @param affine the inference transform of the BN that followed {@code from}
      */
-    static void writeFolded(org.deeplearning4j.nn.api.Layer from, org.deeplearning4j.nn.api.Layer to, ChannelAffine affine) {
+    static void writeFolded(org.deeplearning4j.nn.api.Layer from, org.deeplearning4j.nn.api.Layer to,
+                            ChannelAffine affine) {
         INDArray w = from.getParam(DefaultParamInitializer.WEIGHT_KEY).castTo(DataType.DOUBLE);
         INDArray scale = Nd4j.createFromArray(affine.scale());
         INDArray folded;
@@ -114,6 +116,7 @@ final class FoldTarget {
     }
 
     private static String describe(Layer layer) {
-        return layer.getClass().getSimpleName() + (layer.getLayerName() == null ? "" : " \"" + layer.getLayerName() + "\"");
+        return layer.getClass().getSimpleName()
+                + (layer.getLayerName() == null ? "" : " \"" + layer.getLayerName() + "\"");
     }
 }

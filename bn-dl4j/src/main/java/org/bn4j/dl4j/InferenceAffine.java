@@ -56,7 +56,8 @@ final class InferenceAffine {
         try {
             config = core.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("BatchNormalization layer \"" + conf.getLayerName() + "\": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "BatchNormalization layer \"" + conf.getLayerName() + "\": " + e.getMessage(), e);
         }
         return new BatchNormalizer(config).inferenceAffine(gamma, beta, BuiltInStatistics.of(layer));
     }

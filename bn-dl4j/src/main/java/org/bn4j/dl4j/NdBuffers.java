@@ -91,7 +91,8 @@ final class NdBuffers {
         ByteBuffer memory = bytes(a);
         double[] values = new double[(int) a.length()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = a.dataType() == DataType.FLOAT ? memory.getFloat(i * Float.BYTES) : memory.getDouble(i * Double.BYTES);
+            values[i] = a.dataType() == DataType.FLOAT ? memory.getFloat(i * Float.BYTES)
+                    : memory.getDouble(i * Double.BYTES);
         }
         return values;
     }

@@ -144,7 +144,8 @@ public final class PreciseStatistics {
         populations.write();
         int layers = populations.layers().size();
         if (used < batches && batches != Integer.MAX_VALUE) {
-            log.info("Precise statistics of {} BN layer(s) from {} batch(es): the iterator ran out before the {} asked for",
+            log.info(
+                    "Precise statistics of {} BN layer(s) from {} batch(es): the iterator ran out before the {} asked for",
                     layers, used, batches);
         } else {
             log.info("Precise statistics of {} BN layer(s) from {} batch(es)", layers, used);

@@ -47,29 +47,29 @@ enum Precision {
     /** @param running the running statistics, which batch renormalization needs; may be null otherwise */
     BatchStats forwardTraining(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                                RunningStats running, INDArray y) {
-        return inBuffers(x, x, y, (in, dy, out) ->
-                bn.forwardTraining(values(in), shape, gamma, beta, running, values(out)));
+        return inBuffers(x, x, y,
+                (in, dy, out) -> bn.forwardTraining(values(in), shape, gamma, beta, running, values(out)));
     }
 
     /** @return bn-core's bound on {@code |y|}; +infinity when it did not measure one */
     double forwardInference(BatchNormalizer bn, INDArray x, Shape shape, double[] gamma, double[] beta,
                             RunningStats running, INDArray y) {
-        return inBuffers(x, x, y, (in, dy, out) ->
-                bn.forwardInference(values(in), shape, gamma, beta, running, values(out)));
+        return inBuffers(x, x, y,
+                (in, dy, out) -> bn.forwardInference(values(in), shape, gamma, beta, running, values(out)));
     }
 
     /** @param beta as in the forward pass; null when locked, and may be null when no activation is fused */
     ParamGradients backward(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                             double[] beta, BatchStats saved, INDArray dx) {
-        return inBuffers(x, dy, dx, (in, grad, out) ->
-                bn.backward(values(in), values(grad), shape, gamma, beta, saved, values(out)));
+        return inBuffers(x, dy, dx,
+                (in, grad, out) -> bn.backward(values(in), values(grad), shape, gamma, beta, saved, values(out)));
     }
 
     /** @param beta as in the forward pass; null when locked, and may be null when no activation is fused */
     ParamGradients backwardInference(BatchNormalizer bn, INDArray x, INDArray dy, Shape shape, double[] gamma,
                                      double[] beta, RunningStats running, INDArray dx) {
-        return inBuffers(x, dy, dx, (in, grad, out) ->
-                bn.backwardInference(values(in), values(grad), shape, gamma, beta, running, values(out)));
+        return inBuffers(x, dy, dx, (in, grad, out) -> bn.backwardInference(values(in), values(grad), shape, gamma,
+                beta, running, values(out)));
     }
 
     /** A bn-core call on arrays whose memory it can use in place. */

@@ -28,8 +28,9 @@ final class StepMask {
     static StepMask of(INDArray mask, Shape shape, String where) {
         Layout layout = shape.layout();
         if (layout != Layout.NC && layout != Layout.NCW && layout != Layout.NWC) {
-            throw new IllegalArgumentException(where + ": masks are supported for [N, C] and sequence input, not " + layout
-                    + "; remove the mask or mask after this layer");
+            throw new IllegalArgumentException(
+                    where + ": masks are supported for [N, C] and sequence input, not " + layout
+                            + "; remove the mask or mask after this layer");
         }
         int positions = shape.batch() * shape.spatial();
         if (mask.length() != positions) {

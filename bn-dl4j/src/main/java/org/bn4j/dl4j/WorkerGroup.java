@@ -104,8 +104,10 @@ final class WorkerGroup {
     void fail(int rank, Throwable cause) {
         synchronized (lock) {
             if (broken == null) {
-                broken = new IllegalStateException("synchronized BN: worker " + rank + " failed (" + cause + "), so the "
-                        + "other workers of its round stop too", cause);
+                broken = new IllegalStateException(
+                        "synchronized BN: worker " + rank + " failed (" + cause + "), so the "
+                                + "other workers of its round stop too",
+                        cause);
             }
             lock.notifyAll();
         }
@@ -149,7 +151,7 @@ final class WorkerGroup {
                     broken = new IllegalStateException("synchronized BN: at " + what + ", worker(s) " + missing
                             + " of round " + enrolled + " did not arrive within " + Duration.ofNanos(timeoutNanos)
                             + (enrolling ? " (and the round was never closed: is this thread a worker of a "
-                            + "ParallelWrapper set up with SyncBatchNorm.enable?)" : ""));
+                                    + "ParallelWrapper set up with SyncBatchNorm.enable?)" : ""));
                     lock.notifyAll();
                     break;
                 }
@@ -157,7 +159,8 @@ final class WorkerGroup {
                     TimeUnit.NANOSECONDS.timedWait(lock, remaining);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    broken = new IllegalStateException("synchronized BN: worker " + rank + " was interrupted at " + what, e);
+                    broken = new IllegalStateException(
+                            "synchronized BN: worker " + rank + " was interrupted at " + what, e);
                     lock.notifyAll();
                 }
             }

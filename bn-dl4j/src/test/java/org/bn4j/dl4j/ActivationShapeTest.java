@@ -41,7 +41,8 @@ class ActivationShapeTest {
     }
 
     private static IllegalArgumentException refused(long[] dims, BatchNorm bn) {
-        return assertThrows(IllegalArgumentException.class, () -> ActivationShape.of(dims, bn, "BatchNorm layer \"bn\""));
+        return assertThrows(IllegalArgumentException.class,
+                () -> ActivationShape.of(dims, bn, "BatchNorm layer \"bn\""));
     }
 
     @Nested
@@ -70,8 +71,10 @@ class ActivationShapeTest {
 
             assertEquals(DataFormat.NDHWC, bn.getCnn3DFormat());
             assertArrayEquals(new long[] {4, 5, 3}, bn.getInputTypeSpatial());
-            assertArrayEquals(new long[] {2, 3, 4, 5, 3}, network(new BatchNorm.Builder().build()).feedForwardToLayer(0, x)
-                    .get(1).shape(), "the convolution's output is NCDHW");
+            assertArrayEquals(new long[] {2, 3, 4, 5, 3},
+                    network(new BatchNorm.Builder().build()).feedForwardToLayer(0, x)
+                            .get(1).shape(),
+                    "the convolution's output is NCDHW");
         }
 
         @Test
@@ -99,7 +102,8 @@ class ActivationShapeTest {
                 INDArray channel = bnOut.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
                         org.nd4j.linalg.indexing.NDArrayIndex.point(ch));
                 double beta = net.getLayer(1).getParam(BatchNormParamInitializer.BETA).getDouble(ch);
-                assertEquals(beta, channel.meanNumber().doubleValue(), 1e-5, "in training, channel " + ch + " has mean beta");
+                assertEquals(beta, channel.meanNumber().doubleValue(), 1e-5,
+                        "in training, channel " + ch + " has mean beta");
             }
         }
     }
@@ -154,8 +158,10 @@ class ActivationShapeTest {
 
     @Test
     void theInputTypesSizesSurviveAJsonRoundTrip() {
-        MultiLayerConfiguration conf = Networks.list(InputKind.CNN_NHWC, new BatchNorm.Builder().build(), DataType.FLOAT,
-                new org.nd4j.linalg.learning.config.Adam(), org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED).build();
+        MultiLayerConfiguration conf = Networks
+                .list(InputKind.CNN_NHWC, new BatchNorm.Builder().build(), DataType.FLOAT,
+                        new org.nd4j.linalg.learning.config.Adam(), org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED)
+                .build();
 
         MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(conf.toJson());
 

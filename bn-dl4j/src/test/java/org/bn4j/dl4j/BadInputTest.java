@@ -28,9 +28,11 @@ class BadInputTest {
     @BeforeEach
     void trainedNetwork() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).updater(new Adam(0.01)).list()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).updater(new Adam(0.01))
+                .list()
                 .layer(new BatchNorm.Builder().name("bn").build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY)
+                        .build())
                 .setInputType(InputType.feedForward(3)).build();
         net = new MultiLayerNetwork(conf);
         net.init();
@@ -40,8 +42,10 @@ class BadInputTest {
 
     private void assertRejected(String expectedInMessage, Executable step) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, step);
-        assertTrue(e.getMessage().contains("BatchNorm layer \"bn\" (index 0)"), "should name the layer: " + e.getMessage());
-        assertTrue(e.getMessage().contains(expectedInMessage), "should contain '" + expectedInMessage + "': " + e.getMessage());
+        assertTrue(e.getMessage().contains("BatchNorm layer \"bn\" (index 0)"),
+                "should name the layer: " + e.getMessage());
+        assertTrue(e.getMessage().contains(expectedInMessage),
+                "should contain '" + expectedInMessage + "': " + e.getMessage());
         assertEquals(paramsBefore, net.params(), "parameters or running statistics changed");
     }
 
@@ -55,13 +59,15 @@ class BadInputTest {
     void wrongRankForTheLayout() {
         BatchNormLayer layer = (BatchNormLayer) net.getLayer(0);
         assertRejected("takes input of rank 2 [N, C], 3 (sequences), 4 (images) or 5 (volumes), but got rank 6",
-                () -> layer.activate(Nd4j.zeros(DataType.FLOAT, 2, 3, 1, 1, 1, 1), false, LayerWorkspaceMgr.noWorkspaces()));
+                () -> layer.activate(Nd4j.zeros(DataType.FLOAT, 2, 3, 1, 1, 1, 1), false,
+                        LayerWorkspaceMgr.noWorkspaces()));
     }
 
     @Test
     void batchOfOneInTraining() {
         assertRejected("training needs at least 2 values per channel",
-                () -> net.fit(TestArrays.uniform(DataType.FLOAT, 4, 0, 1, 1, 3), TestArrays.uniform(DataType.FLOAT, 5, 0, 1, 1, 2)));
+                () -> net.fit(TestArrays.uniform(DataType.FLOAT, 4, 0, 1, 1, 3),
+                        TestArrays.uniform(DataType.FLOAT, 5, 0, 1, 1, 2)));
     }
 
     @Test
@@ -95,9 +101,11 @@ class BadInputTest {
 
     @Test
     void invalidOptionsFailWhenTheLayerIsBuilt() {
-        IllegalArgumentException eps = assertThrows(IllegalArgumentException.class, () -> new BatchNorm.Builder().eps(0).build());
+        IllegalArgumentException eps = assertThrows(IllegalArgumentException.class,
+                () -> new BatchNorm.Builder().eps(0).build());
         assertTrue(eps.getMessage().contains("eps must be finite and > 0, got 0.0"), eps.getMessage());
-        IllegalArgumentException decay = assertThrows(IllegalArgumentException.class, () -> new BatchNorm.Builder().decay(1).build());
+        IllegalArgumentException decay = assertThrows(IllegalArgumentException.class,
+                () -> new BatchNorm.Builder().decay(1).build());
         assertTrue(decay.getMessage().contains("decay must be in [0, 1), got 1.0"), decay.getMessage());
     }
 }

@@ -76,14 +76,16 @@ class BatchNormFoldingTest {
     }
 
     /** Dense or convolution (identity activation, with or without bias), BN, tanh, and a classifier. */
-    private static MultiLayerNetwork linearBnTanh(InputKind kind, boolean bias, org.deeplearning4j.nn.conf.layers.Layer bn,
+    private static MultiLayerNetwork linearBnTanh(InputKind kind, boolean bias,
+                                                  org.deeplearning4j.nn.conf.layers.Layer bn,
                                                   DataType type) {
         Nd4j.setDefaultDataTypes(type, type);
         org.deeplearning4j.nn.conf.layers.Layer linear = kind == InputKind.FEED_FORWARD
                 ? new DenseLayer.Builder().nOut(kind.channels).hasBias(bias).activation(Activation.IDENTITY).build()
                 : new ConvolutionLayer.Builder(2, 2).nOut(kind.channels).hasBias(bias).activation(Activation.IDENTITY)
                         .dataFormat(kind == InputKind.CNN_NHWC ? CNN2DFormat.NHWC : CNN2DFormat.NCHW).build();
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(type)
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(Networks.SEED)
+                .dataType(type)
                 .updater(new Adam()).list()
                 .layer(linear)
                 .layer(bn)
@@ -138,10 +140,9 @@ class BatchNormFoldingTest {
     }
 
     static Stream<Arguments> linearKinds() {
-        return Stream.of(InputKind.FEED_FORWARD, InputKind.CNN_NCHW, InputKind.CNN_NHWC).flatMap(kind ->
-                Stream.of(BnKind.values()).flatMap(bn ->
-                        Stream.of(true, false).flatMap(bias ->
-                                Stream.of(DataType.FLOAT, DataType.DOUBLE).map(type -> Arguments.of(kind, bn, bias, type)))));
+        return Stream.of(InputKind.FEED_FORWARD, InputKind.CNN_NCHW, InputKind.CNN_NHWC)
+                .flatMap(kind -> Stream.of(BnKind.values()).flatMap(bn -> Stream.of(true, false).flatMap(bias -> Stream
+                        .of(DataType.FLOAT, DataType.DOUBLE).map(type -> Arguments.of(kind, bn, bias, type)))));
     }
 
     @ParameterizedTest(name = "{0} {1} bias={2} {3}")
@@ -162,9 +163,9 @@ class BatchNormFoldingTest {
     }
 
     static Stream<Arguments> linearKindsWithActivations() {
-        return Stream.of(InputKind.FEED_FORWARD, InputKind.CNN_NCHW, InputKind.CNN_NHWC).flatMap(kind ->
-                Stream.of(Activation.RELU, Activation.SIGMOID).flatMap(act ->
-                        Stream.of(DataType.FLOAT, DataType.DOUBLE).map(type -> Arguments.of(kind, act, type))));
+        return Stream.of(InputKind.FEED_FORWARD, InputKind.CNN_NCHW, InputKind.CNN_NHWC)
+                .flatMap(kind -> Stream.of(Activation.RELU, Activation.SIGMOID).flatMap(
+                        act -> Stream.of(DataType.FLOAT, DataType.DOUBLE).map(type -> Arguments.of(kind, act, type))));
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
@@ -233,7 +234,8 @@ class BatchNormFoldingTest {
 
         MultiLayerNetwork folded = BatchNormFolding.fold(original);
 
-        assertClose(Nd4j.createFromArray(expected), folded.feedForwardToLayer(0, x, false).get(1), DOUBLE_TOLERANCE, "folded dense output");
+        assertClose(Nd4j.createFromArray(expected), folded.feedForwardToLayer(0, x, false).get(1), DOUBLE_TOLERANCE,
+                "folded dense output");
     }
 
     static Stream<Arguments> lockedGammaBeta() {
@@ -253,7 +255,8 @@ class BatchNormFoldingTest {
         MultiLayerNetwork folded = BatchNormFolding.fold(original);
 
         INDArray x = InputKind.CNN_NCHW.features(DataType.FLOAT, 9);
-        assertClose(original.feedForwardToLayer(1, x, false).get(2), folded.feedForwardToLayer(0, x, false).get(1), FLOAT_TOLERANCE, "BN output");
+        assertClose(original.feedForwardToLayer(1, x, false).get(2), folded.feedForwardToLayer(0, x, false).get(1),
+                FLOAT_TOLERANCE, "BN output");
     }
 
     /**
@@ -261,7 +264,8 @@ class BatchNormFoldingTest {
      * -> dense (relu) -> BN (stays: an activation precedes it) -> output.
      */
     private static MultiLayerNetwork mixed() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).updater(new Adam()).list()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).updater(new Adam())
+                .list()
                 .layer(new ConvolutionLayer.Builder(2, 2).nOut(3).activation(Activation.IDENTITY).build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
@@ -269,7 +273,8 @@ class BatchNormFoldingTest {
                 .layer(new BatchNorm.Builder().build())
                 .layer(new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build())
                 .layer(new BatchNorm.Builder().build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.convolutional(5, 4, 2)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -286,7 +291,8 @@ class BatchNormFoldingTest {
         assertEquals(6, folded.getnLayers());
         assertEquals(1, countBatchNorms(folded.getLayers()));
         assertTrue(folded.getLayer(4).conf().getLayer() instanceof BatchNorm, "the BN after the relu dense layer");
-        assertNotNull(folded.getLayerWiseConfigurations().getInputPreProcess(2), "the dense layer's CNN-to-dense preprocessor");
+        assertNotNull(folded.getLayerWiseConfigurations().getInputPreProcess(2),
+                "the dense layer's CNN-to-dense preprocessor");
         INDArray x = TestArrays.uniform(DataType.FLOAT, 10, -1, 1, 4, 2, 5, 4);
         assertClose(original.output(x, false), folded.output(x, false), FLOAT_TOLERANCE, "network output");
     }
@@ -297,7 +303,8 @@ class BatchNormFoldingTest {
                 .layer(new BatchNorm.Builder().build())
                 .layer(new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build())
                 .layer(new BatchNorm.Builder().build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(4)).build();
         MultiLayerNetwork original = new MultiLayerNetwork(conf);
         original.init();
@@ -316,7 +323,8 @@ class BatchNormFoldingTest {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).list()
                 .layer(new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build())
                 .layer(new BatchNorm.Builder().build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(4)).build();
         MultiLayerNetwork original = new MultiLayerNetwork(conf);
         original.init();
@@ -344,7 +352,8 @@ class BatchNormFoldingTest {
 
     @Test
     void foldedNetworkSurvivesSaveAndRestore(@TempDir Path dir) throws Exception {
-        MultiLayerNetwork folded = BatchNormFolding.fold(linearBnTanh(InputKind.CNN_NHWC, false, BnKind.BN4J.layer(), DataType.FLOAT));
+        MultiLayerNetwork folded = BatchNormFolding
+                .fold(linearBnTanh(InputKind.CNN_NHWC, false, BnKind.BN4J.layer(), DataType.FLOAT));
         File file = dir.resolve("folded.zip").toFile();
 
         ModelSerializer.writeModel(folded, file, false);
@@ -358,7 +367,8 @@ class BatchNormFoldingTest {
     void networkWithoutBatchNormIsRejected() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
                 .layer(new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(4)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -369,10 +379,11 @@ class BatchNormFoldingTest {
 
     @Test
     void graphWithoutBatchNormIsRejected() {
-        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
-                        .activation(Activation.SOFTMAX).build(), "in")
-                .setOutputs("out").setInputTypes(InputType.feedForward(4)).build());
+        ComputationGraph graph = new ComputationGraph(
+                new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
+                        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
+                                .activation(Activation.SOFTMAX).build(), "in")
+                        .setOutputs("out").setInputTypes(InputType.feedForward(4)).build());
         graph.init();
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BatchNormFolding.fold(graph));
@@ -388,9 +399,13 @@ class BatchNormFoldingTest {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(type)
                 .convolutionMode(ConvolutionMode.Same).graphBuilder()
                 .addInputs("in")
-                .addLayer("c0", new ConvolutionLayer.Builder(3, 3).nOut(4).hasBias(false).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("c0",
+                        new ConvolutionLayer.Builder(3, 3).nOut(4).hasBias(false).activation(Activation.IDENTITY)
+                                .build(),
+                        "in")
                 .addLayer("bn0", new BatchNorm.Builder().build(), "c0")
-                .addLayer("c1", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.IDENTITY).build(), "bn0")
+                .addLayer("c1", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.IDENTITY).build(),
+                        "bn0")
                 .addLayer("bn1", new BatchNormalization.Builder().build(), "c1")
                 .addVertex("merge", new MergeVertex(), "bn1", "c1")
                 .addLayer("act", new ActivationLayer.Builder().activation(Activation.RELU).build(), "merge")
@@ -416,7 +431,8 @@ class BatchNormFoldingTest {
         assertEquals(original.getLayers().length - 1, folded.getLayers().length);
         assertEquals(List.of("c0"), folded.getConfiguration().getVertexInputs().get("c1"));
         INDArray x = TestArrays.uniform(type, 14, -1, 1, 3, 2, 5, 4);
-        assertClose(original.feedForward(x, false).get("bn0"), folded.feedForward(x, false).get("c0"), tolerance(type), "bn0 against c0");
+        assertClose(original.feedForward(x, false).get("bn0"), folded.feedForward(x, false).get("c0"), tolerance(type),
+                "bn0 against c0");
         assertClose(original.outputSingle(false, x), folded.outputSingle(false, x), tolerance(type), "graph output");
     }
 
@@ -446,7 +462,8 @@ class BatchNormFoldingTest {
 
     @Test
     void zooSimpleCnnFoldsEveryBatchNorm() {
-        MultiLayerNetwork original = (MultiLayerNetwork) SimpleCNN.builder().numClasses(5).inputShape(new int[] {3, 32, 32})
+        MultiLayerNetwork original = (MultiLayerNetwork) SimpleCNN.builder().numClasses(5)
+                .inputShape(new int[] {3, 32, 32})
                 .build().init();
         randomize(original.getLayers(), 6000);
         int batchNorms = countBatchNorms(original.getLayers());
@@ -462,7 +479,8 @@ class BatchNormFoldingTest {
 
     @Test
     void zooDarknet19GraphFoldsEveryBatchNormIntoBiasFreeConvolutions() {
-        ComputationGraph original = (ComputationGraph) Darknet19.builder().numClasses(5).inputShape(new int[] {3, 64, 64})
+        ComputationGraph original = (ComputationGraph) Darknet19.builder().numClasses(5)
+                .inputShape(new int[] {3, 64, 64})
                 .build().init();
         randomize(original.getLayers(), 7000);
         int batchNorms = countBatchNorms(original.getLayers());
@@ -473,6 +491,7 @@ class BatchNormFoldingTest {
         assertEquals(0, countBatchNorms(folded.getLayers()));
         assertEquals(original.getLayers().length - batchNorms, folded.getLayers().length);
         INDArray x = TestArrays.uniform(DataType.FLOAT, 17, 0, 1, 1, 3, 64, 64);
-        assertClose(original.outputSingle(false, x), folded.outputSingle(false, x), FLOAT_TOLERANCE, "Darknet19 output");
+        assertClose(original.outputSingle(false, x), folded.outputSingle(false, x), FLOAT_TOLERANCE,
+                "Darknet19 output");
     }
 }

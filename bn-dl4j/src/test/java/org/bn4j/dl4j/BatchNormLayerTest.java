@@ -50,10 +50,12 @@ class BatchNormLayerTest {
     }
 
     /** BN straight on the input, so that the statistics it sees are those of the data. */
-    private static MultiLayerNetwork bnFirst(NeuralNetConfiguration.Builder base, org.deeplearning4j.nn.conf.layers.Layer bn) {
+    private static MultiLayerNetwork bnFirst(NeuralNetConfiguration.Builder base,
+                                             org.deeplearning4j.nn.conf.layers.Layer bn) {
         MultiLayerConfiguration conf = base.seed(Networks.SEED).list()
                 .layer(bn)
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY)
+                        .build())
                 .setInputType(InputType.feedForward(C)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -81,7 +83,8 @@ class BatchNormLayerTest {
     class InTraining {
         @Test
         void updatesRunningStatisticsAsAnExponentialAverageOfBatchStatistics() {
-            MultiLayerNetwork net = bnFirst(new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)), new BatchNorm.Builder().build());
+            MultiLayerNetwork net = bnFirst(new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)),
+                    new BatchNorm.Builder().build());
             INDArray x = batch(1);
 
             net.fit(x, targets(1));
@@ -121,8 +124,10 @@ class BatchNormLayerTest {
         @Test
         void renormalizesGammaAndBetaTogetherToUnitNormPerLayer() {
             MultiLayerNetwork net = bnFirst(new NeuralNetConfiguration.Builder().updater(new Sgd(1.0))
-                    .gradientNormalization(GradientNormalization.RenormalizeL2PerLayer), new BatchNorm.Builder().build());
-            INDArray before = net.getLayer(0).params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2 * C)).dup();
+                    .gradientNormalization(GradientNormalization.RenormalizeL2PerLayer),
+                    new BatchNorm.Builder().build());
+            INDArray before = net.getLayer(0).params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2 * C))
+                    .dup();
 
             net.fit(batch(4), targets(4));
 
@@ -147,7 +152,8 @@ class BatchNormLayerTest {
     class InInference {
         @Test
         void changesNoStateThroughOutputFeedForwardOrEvaluation() {
-            MultiLayerNetwork net = bnFirst(new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)), new BatchNorm.Builder().build());
+            MultiLayerNetwork net = bnFirst(new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)),
+                    new BatchNorm.Builder().build());
             net.fit(batch(6), targets(6));
             INDArray params = net.params().dup();
             INDArray x = batch(7);
@@ -163,7 +169,8 @@ class BatchNormLayerTest {
 
         @Test
         void usesTheRunningStatistics() {
-            MultiLayerNetwork net = bnFirst(new NeuralNetConfiguration.Builder().updater(new NoOp()), new BatchNorm.Builder().eps(1e-5).build());
+            MultiLayerNetwork net = bnFirst(new NeuralNetConfiguration.Builder().updater(new NoOp()),
+                    new BatchNorm.Builder().eps(1e-5).build());
             net.getLayer(0).getParam("mean").assign(Nd4j.createFromArray(1f, 2f, 3f));
             net.getLayer(0).getParam("var").assign(Nd4j.createFromArray(4f, 9f, 16f));
             INDArray x = batch(8);
@@ -179,13 +186,15 @@ class BatchNormLayerTest {
     @Nested
     @DisplayName("frozen")
     class Frozen {
-        private MultiLayerNetwork withFrozenBn(WorkspaceMode workspaces, DataType type, org.nd4j.linalg.learning.config.IUpdater updater) {
+        private MultiLayerNetwork withFrozenBn(WorkspaceMode workspaces, DataType type,
+                                               org.nd4j.linalg.learning.config.IUpdater updater) {
             MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(type)
                     .updater(updater).trainingWorkspaceMode(workspaces).inferenceWorkspaceMode(workspaces).list()
                     .layer(new DenseLayer.Builder().nOut(C).hasBias(false).activation(Activation.IDENTITY).build())
                     .layer(new FrozenLayerWithBackprop(new BatchNorm.Builder().build()))
                     .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
+                            .activation(Activation.IDENTITY).build())
                     .setInputType(InputType.feedForward(4)).build();
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
@@ -200,7 +209,8 @@ class BatchNormLayerTest {
             MultiLayerNetwork net = withFrozenBn(workspaces, DataType.FLOAT, new Sgd(0.1));
             INDArray bnBefore = net.getLayer(1).params().dup();
             INDArray denseBefore = net.getLayer(0).params().dup();
-            net.fit(TestArrays.uniform(DataType.FLOAT, 9, -1, 1, 8, 4), TestArrays.uniform(DataType.FLOAT, 10, 0, 1, 8, 2));
+            net.fit(TestArrays.uniform(DataType.FLOAT, 9, -1, 1, 8, 4),
+                    TestArrays.uniform(DataType.FLOAT, 10, 0, 1, 8, 2));
 
             assertEquals(bnBefore, net.getLayer(1).params());
             assertTrue(!denseBefore.equals(net.getLayer(0).params()), "the layer below the frozen BN should learn");
@@ -212,8 +222,10 @@ class BatchNormLayerTest {
             MultiLayerNetwork net = withFrozenBn(WorkspaceMode.ENABLED, DataType.DOUBLE, new NoOp());
             net.getLayer(1).getParam("gamma").assign(1.7);
             boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net)
-                    .input(TestArrays.uniform(DataType.DOUBLE, 11, -1, 1, 5, 4)).labels(TestArrays.uniform(DataType.DOUBLE, 12, 0, 1, 5, 2))
-                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
+                    .input(TestArrays.uniform(DataType.DOUBLE, 11, -1, 1, 5, 4))
+                    .labels(TestArrays.uniform(DataType.DOUBLE, 12, 0, 1, 5, 2))
+                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
+                    .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
                     // frozen parameters get no gradient by design
                     .excludeParams(java.util.Set.of("1_gamma", "1_beta", "1_mean", "1_var")));
 
@@ -222,7 +234,8 @@ class BatchNormLayerTest {
 
         @Test
         void asTransferLearningFeatureExtractorKeepsItsState() {
-            MultiLayerNetwork net = bnFirst(new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)), new BatchNorm.Builder().build());
+            MultiLayerNetwork net = bnFirst(new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)),
+                    new BatchNorm.Builder().build());
             net.fit(batch(11), targets(11));
             MultiLayerNetwork transfer = new TransferLearning.Builder(net).setFeatureExtractor(0).build();
             INDArray bnBefore = transfer.getLayer(0).params().dup();
@@ -238,13 +251,15 @@ class BatchNormLayerTest {
     class MemoryOrder {
         @Test
         void fOrderAndStridedViewsGiveTheResultsOfRowMajorInput() {
-            MultiLayerNetwork net = Networks.multiLayer(InputKind.CNN_NHWC, new BatchNorm.Builder().build(), DataType.FLOAT, new NoOp());
+            MultiLayerNetwork net = Networks.multiLayer(InputKind.CNN_NHWC, new BatchNorm.Builder().build(),
+                    DataType.FLOAT, new NoOp());
             net.initGradientsView();
             BatchNormLayer layer = (BatchNormLayer) net.getLayer(1);
             INDArray x = TestArrays.uniform(DataType.FLOAT, 20, -1, 1, 3, 4, 3, 3);
             INDArray eps = TestArrays.uniform(DataType.FLOAT, 21, -1, 1, 3, 4, 3, 3);
             INDArray wide = TestArrays.uniform(DataType.FLOAT, 22, -1, 1, 3, 4, 3, 6);
-            INDArray strided = wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 3));
+            INDArray strided = wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+                    NDArrayIndex.interval(0, 3));
             strided.assign(x);
 
             INDArray y = layer.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup();
@@ -268,7 +283,8 @@ class BatchNormLayerTest {
         }
 
         private INDArray paramsAfterTraining(InputKind kind, WorkspaceMode mode) {
-            MultiLayerNetwork net = Networks.multiLayer(kind, new BatchNorm.Builder().build(), DataType.FLOAT, new Sgd(0.1), mode);
+            MultiLayerNetwork net = Networks.multiLayer(kind, new BatchNorm.Builder().build(), DataType.FLOAT,
+                    new Sgd(0.1), mode);
             for (int step = 0; step < 3; step++) {
                 net.fit(kind.features(DataType.FLOAT, step), kind.labels(DataType.FLOAT, step));
             }
@@ -278,7 +294,8 @@ class BatchNormLayerTest {
         @ParameterizedTest
         @EnumSource(InputKind.class)
         void enabledAndNoneGiveIdenticalTraining(InputKind kind) {
-            assertEquals(paramsAfterTraining(kind, WorkspaceMode.NONE), paramsAfterTraining(kind, WorkspaceMode.ENABLED));
+            assertEquals(paramsAfterTraining(kind, WorkspaceMode.NONE),
+                    paramsAfterTraining(kind, WorkspaceMode.ENABLED));
         }
 
         @ParameterizedTest
@@ -296,7 +313,8 @@ class BatchNormLayerTest {
         @Test
         void halfPrecisionNetworksTrainAndInferInFloatInside() {
             Nd4j.setDefaultDataTypes(DataType.HALF, DataType.HALF);
-            MultiLayerNetwork net = Networks.multiLayer(InputKind.CNN_NCHW, new BatchNorm.Builder().build(), DataType.HALF, new Sgd(0.1));
+            MultiLayerNetwork net = Networks.multiLayer(InputKind.CNN_NCHW, new BatchNorm.Builder().build(),
+                    DataType.HALF, new Sgd(0.1));
             INDArray x = InputKind.CNN_NCHW.features(DataType.HALF, 1);
 
             net.fit(x, InputKind.CNN_NCHW.labels(DataType.HALF, 2));
@@ -325,7 +343,8 @@ class BatchNormLayerTest {
             LayerMemoryReport report = learned.getMemoryReport(InputType.convolutional(8, 8, 16));
 
             assertEquals(64, report.getParameterSize());
-            assertEquals(2 * 2 * 16, report.getUpdaterStateSize(), "Adam keeps 2 values per gamma and beta, none for statistics");
+            assertEquals(2 * 2 * 16, report.getUpdaterStateSize(),
+                    "Adam keeps 2 values per gamma and beta, none for statistics");
         }
     }
 }

@@ -122,22 +122,27 @@ class BatchNormSwapTest {
         builtIn.fit(kind.features(DataType.FLOAT, 60), kind.labels(DataType.FLOAT, 60));
         swapped.fit(kind.features(DataType.FLOAT, 60), kind.labels(DataType.FLOAT, 60));
 
-        assertClose(builtIn.getLayer(0).params(), swapped.getLayer(0).params(), FLOAT_TOLERANCE, "layer below BN (Adam state carried)");
-        assertClose(builtIn.getLayer(1).getParam("gamma"), swapped.getLayer(1).getParam("gamma"), FLOAT_TOLERANCE, "gamma");
-        assertClose(builtIn.getLayer(1).getParam("mean"), swapped.getLayer(1).getParam("mean"), FLOAT_TOLERANCE, "running mean");
+        assertClose(builtIn.getLayer(0).params(), swapped.getLayer(0).params(), FLOAT_TOLERANCE,
+                "layer below BN (Adam state carried)");
+        assertClose(builtIn.getLayer(1).getParam("gamma"), swapped.getLayer(1).getParam("gamma"), FLOAT_TOLERANCE,
+                "gamma");
+        assertClose(builtIn.getLayer(1).getParam("mean"), swapped.getLayer(1).getParam("mean"), FLOAT_TOLERANCE,
+                "running mean");
     }
 
     @ParameterizedTest
     @EnumSource(value = InputKind.class, names = {"FEED_FORWARD", "CNN_NCHW"})
     void computationGraphGivesTheSameInferenceOutputs(InputKind kind) {
-        ComputationGraph builtIn = Networks.graph(kind, new BatchNormalization.Builder().build(), DataType.FLOAT, new Adam(0.01));
+        ComputationGraph builtIn = Networks.graph(kind, new BatchNormalization.Builder().build(), DataType.FLOAT,
+                new Adam(0.01));
         randomizeStatistics(builtIn.getLayers());
 
         ComputationGraph swapped = BatchNormSwap.replaceBuiltIn(builtIn);
 
         assertEquals(0, countLayers(swapped.getLayers(), BatchNormalization.class));
         INDArray x = kind.features(DataType.FLOAT, 51);
-        assertClose(builtIn.outputSingle(false, x), swapped.outputSingle(false, x), FLOAT_TOLERANCE, "inference output");
+        assertClose(builtIn.outputSingle(false, x), swapped.outputSingle(false, x), FLOAT_TOLERANCE,
+                "inference output");
     }
 
     @Test
@@ -154,19 +159,22 @@ class BatchNormSwapTest {
 
     @Test
     void networkWithoutBuiltInBatchNormIsReturnedAsIs() {
-        MultiLayerNetwork ours = Networks.multiLayer(InputKind.FEED_FORWARD, new BatchNorm.Builder().build(), DataType.FLOAT, new Adam());
+        MultiLayerNetwork ours = Networks.multiLayer(InputKind.FEED_FORWARD, new BatchNorm.Builder().build(),
+                DataType.FLOAT, new Adam());
         assertSame(ours, BatchNormSwap.replaceBuiltIn(ours));
     }
 
     @Test
     void zooSimpleCnnGivesTheSameOutputs() {
-        MultiLayerNetwork builtIn = (MultiLayerNetwork) SimpleCNN.builder().numClasses(5).inputShape(new int[] {3, 32, 32}).build().init();
+        MultiLayerNetwork builtIn = (MultiLayerNetwork) SimpleCNN.builder().numClasses(5)
+                .inputShape(new int[] {3, 32, 32}).build().init();
         randomizeStatistics(builtIn.getLayers());
         assertTrue(countLayers(builtIn.getLayers(), BatchNormalization.class) > 0);
 
         MultiLayerNetwork swapped = BatchNormSwap.replaceBuiltIn(builtIn);
 
-        assertEquals(countLayers(builtIn.getLayers(), BatchNormalization.class), countLayers(swapped.getLayers(), BatchNorm.class));
+        assertEquals(countLayers(builtIn.getLayers(), BatchNormalization.class),
+                countLayers(swapped.getLayers(), BatchNorm.class));
         INDArray x = TestArrays.uniform(DataType.FLOAT, 53, 0, 1, 2, 3, 32, 32);
         assertClose(builtIn.output(x, false), swapped.output(x, false), FLOAT_TOLERANCE, "SimpleCNN output");
     }

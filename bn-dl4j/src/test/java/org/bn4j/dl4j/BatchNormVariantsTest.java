@@ -37,7 +37,8 @@ class BatchNormVariantsTest {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).updater(new Adam(0.05))
                 .list()
                 .layer(bn)
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY)
+                        .build())
                 .setInputType(InputType.feedForward(C)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -120,7 +121,8 @@ class BatchNormVariantsTest {
             MultiLayerNetwork net = bnFirst(new BatchNorm.Builder().ghostBatchSize(4).name("ghosts").build());
             INDArray before = net.params().dup();
 
-            assertRejected("BatchNorm layer \"ghosts\" (index 0): the ghost batch size 4 does not divide the batch of 6",
+            assertRejected(
+                    "BatchNorm layer \"ghosts\" (index 0): the ghost batch size 4 does not divide the batch of 6",
                     () -> net.fit(batch(1, 6), targets(1, 6)));
 
             assertEquals(before, net.params());
@@ -128,22 +130,27 @@ class BatchNormVariantsTest {
 
         @Test
         void withAMaskAreRejected() {
-            MultiLayerNetwork net = Networks.multiLayer(InputKind.RNN_NCW, new BatchNorm.Builder().ghostBatchSize(1).build(),
+            MultiLayerNetwork net = Networks.multiLayer(InputKind.RNN_NCW,
+                    new BatchNorm.Builder().ghostBatchSize(1).build(),
                     DataType.FLOAT, new Adam());
             INDArray mask = Nd4j.ones(DataType.FLOAT, 3, 4);
             mask.putScalar(0, 3, 0);
 
-            assertRejected("cannot be combined with a mask", () -> net.fit(InputKind.RNN_NCW.features(DataType.FLOAT, 1),
-                    InputKind.RNN_NCW.labels(DataType.FLOAT, 1), mask, mask));
+            assertRejected("cannot be combined with a mask",
+                    () -> net.fit(InputKind.RNN_NCW.features(DataType.FLOAT, 1),
+                            InputKind.RNN_NCW.labels(DataType.FLOAT, 1), mask, mask));
         }
     }
 
     @Nested
     class FrozenStatistics {
         private MultiLayerNetwork frozen(boolean frozenGammaBeta) {
-            MultiLayerNetwork net = bnFirst(new BatchNorm.Builder().frozenStatistics(true).frozenGammaBeta(frozenGammaBeta).build());
-            net.getLayer(0).getParam(BatchNormParamInitializer.MEAN).assign(TestArrays.uniform(DataType.FLOAT, 1, 2, 5, C));
-            net.getLayer(0).getParam(BatchNormParamInitializer.VAR).assign(TestArrays.uniform(DataType.FLOAT, 2, 0.5, 2, C));
+            MultiLayerNetwork net = bnFirst(
+                    new BatchNorm.Builder().frozenStatistics(true).frozenGammaBeta(frozenGammaBeta).build());
+            net.getLayer(0).getParam(BatchNormParamInitializer.MEAN)
+                    .assign(TestArrays.uniform(DataType.FLOAT, 1, 2, 5, C));
+            net.getLayer(0).getParam(BatchNormParamInitializer.VAR)
+                    .assign(TestArrays.uniform(DataType.FLOAT, 2, 0.5, 2, C));
             return net;
         }
 
@@ -186,8 +193,8 @@ class BatchNormVariantsTest {
         void aTrainedNetworkIsFineTunedThroughANewConfigurationWithItsParameters() {
             MultiLayerNetwork trained = bnFirst(new BatchNorm.Builder().build());
             fit(trained, 3);
-            MultiLayerConfiguration conf =
-                    bnFirst(new BatchNorm.Builder().frozenStatistics(true).build()).getLayerWiseConfigurations();
+            MultiLayerConfiguration conf = bnFirst(new BatchNorm.Builder().frozenStatistics(true).build())
+                    .getLayerWiseConfigurations();
 
             MultiLayerNetwork fineTuned = new MultiLayerNetwork(conf);
             fineTuned.init(trained.params(), true);
@@ -227,7 +234,8 @@ class BatchNormVariantsTest {
 
         @Test
         void negativeRenormWarmUp() {
-            assertRejected("warm-up and ramp must be >= 0", () -> new BatchNorm.Builder().renorm(2, 1).renormWarmup(-5, 0).build());
+            assertRejected("warm-up and ramp must be >= 0",
+                    () -> new BatchNorm.Builder().renorm(2, 1).renormWarmup(-5, 0).build());
         }
 
         @Test
@@ -237,14 +245,16 @@ class BatchNormVariantsTest {
 
         @Test
         void frozenStatisticsWithRenormOrGhostBatches() {
-            assertRejected("renorm would have no effect", () -> new BatchNorm.Builder().frozenStatistics(true).renorm(2, 1).build());
+            assertRejected("renorm would have no effect",
+                    () -> new BatchNorm.Builder().frozenStatistics(true).renorm(2, 1).build());
             assertRejected("ghostBatchSize would have no effect",
                     () -> new BatchNorm.Builder().frozenStatistics(true).ghostBatchSize(2).build());
         }
 
         @Test
         void lockedAndFrozenGammaBeta() {
-            assertRejected("choose one", () -> new BatchNorm.Builder().lockGammaBeta(true).frozenGammaBeta(true).build());
+            assertRejected("choose one",
+                    () -> new BatchNorm.Builder().lockGammaBeta(true).frozenGammaBeta(true).build());
         }
     }
 }

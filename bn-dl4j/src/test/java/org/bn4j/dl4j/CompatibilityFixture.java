@@ -37,7 +37,8 @@ final class CompatibilityFixture {
         ComputationGraph cg = Networks.graph(KIND, bn.clone(), DataType.FLOAT, new Adam(0.05));
         for (int step = 0; step < 5; step++) {
             mln.fit(KIND.features(DataType.FLOAT, step), KIND.labels(DataType.FLOAT, step));
-            cg.fit(new INDArray[] {KIND.features(DataType.FLOAT, step)}, new INDArray[] {KIND.labels(DataType.FLOAT, step)});
+            cg.fit(new INDArray[] {KIND.features(DataType.FLOAT, step)},
+                    new INDArray[] {KIND.labels(DataType.FLOAT, step)});
         }
         INDArray input = KIND.features(DataType.FLOAT, 1000);
         ModelSerializer.writeModel(mln, new File(dir.toFile(), "mln.zip"), true);
@@ -52,7 +53,8 @@ final class CompatibilityFixture {
         float[] values = a.dup('c').data().asFloat();
         String text = Arrays.stream(a.shape()).mapToObj(Long::toString).collect(Collectors.joining(" ")) + "\n"
                 + java.util.stream.IntStream.range(0, values.length).mapToObj(i -> Float.toString(values[i]))
-                .collect(Collectors.joining("\n")) + "\n";
+                        .collect(Collectors.joining("\n"))
+                + "\n";
         Files.writeString(file, text);
     }
 

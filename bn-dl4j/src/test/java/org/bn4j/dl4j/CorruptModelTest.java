@@ -47,8 +47,10 @@ class CorruptModelTest {
             return e;
         }
         // Loaded: then it must be the whole network, never a part of it.
-        assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations(), "a different configuration loaded");
-        assertArrayEquals(net.params().toFloatVector(), restored.params().toFloatVector(), "different parameters loaded");
+        assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations(),
+                "a different configuration loaded");
+        assertArrayEquals(net.params().toFloatVector(), restored.params().toFloatVector(),
+                "different parameters loaded");
         // DL4J 1.0.0-M2.1 restores the updater state on a best-effort basis: a damaged updaterState.bin is dropped
         // silently (zeros). Reported, not asserted: it is ModelSerializer's, not the layer's.
         if (!Arrays.equals(net.getUpdater().getStateViewArray().toFloatVector(),

@@ -28,7 +28,8 @@ class CovariateShiftMonitorTest {
     @Test
     void recordsOneUnitsPercentilesEveryKIterationsWithoutChangingState() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        MultiLayerNetwork net = Networks.multiLayer(InputKind.FEED_FORWARD, new BatchNorm.Builder().build(), DataType.FLOAT, new Sgd(0.1));
+        MultiLayerNetwork net = Networks.multiLayer(InputKind.FEED_FORWARD, new BatchNorm.Builder().build(),
+                DataType.FLOAT, new Sgd(0.1));
         INDArray probe = InputKind.FEED_FORWARD.features(DataType.FLOAT, 1);
         CovariateShiftMonitor monitor = new CovariateShiftMonitor(probe, 1, 2, 2, true, 15, 50, 85);
         INDArray before = net.params().dup();
@@ -39,12 +40,14 @@ class CovariateShiftMonitorTest {
         INDArray unit = net.feedForward(probe, true).get(2).getColumn(2);
         double[] sorted = unit.castTo(DataType.DOUBLE).dup().data().asDouble();
         java.util.Arrays.sort(sorted);
-        assertArrayEquals(new double[] {CovariateShiftMonitor.percentile(sorted, 15), CovariateShiftMonitor.percentile(sorted, 50),
+        assertArrayEquals(new double[] {CovariateShiftMonitor.percentile(sorted, 15),
+                CovariateShiftMonitor.percentile(sorted, 50),
                 CovariateShiftMonitor.percentile(sorted, 85)}, monitor.records().get(0).percentiles(), 1e-6);
 
         net.addListeners(monitor);
         for (int step = 0; step < 5; step++) {
-            net.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, 10 + step), InputKind.FEED_FORWARD.labels(DataType.FLOAT, step));
+            net.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, 10 + step),
+                    InputKind.FEED_FORWARD.labels(DataType.FLOAT, step));
         }
         List<Integer> iterations = monitor.records().stream().map(CovariateShiftMonitor.Record::iteration).toList();
         assertEquals(List.of(0, 2, 4), iterations);
@@ -71,6 +74,7 @@ class CovariateShiftMonitorTest {
 
     @Test
     void rejectsPercentilesOutsideZeroToHundred() {
-        assertThrows(IllegalArgumentException.class, () -> new CovariateShiftMonitor(Nd4j.zeros(2, 2), 0, 0, 1, true, 101));
+        assertThrows(IllegalArgumentException.class,
+                () -> new CovariateShiftMonitor(Nd4j.zeros(2, 2), 0, 0, 1, true, 101));
     }
 }

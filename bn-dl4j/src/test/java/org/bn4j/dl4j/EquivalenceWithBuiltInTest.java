@@ -36,7 +36,8 @@ class EquivalenceWithBuiltInTest {
     /** Two networks that differ only in their BN layer, with the same parameters. */
     private static MultiLayerNetwork[] pair(InputKind kind, DataType type) {
         Nd4j.setDefaultDataTypes(type, type);
-        MultiLayerNetwork builtIn = Networks.multiLayer(kind, new BatchNormalization.Builder().build(), type, new Sgd(0.1));
+        MultiLayerNetwork builtIn = Networks.multiLayer(kind, new BatchNormalization.Builder().build(), type,
+                new Sgd(0.1));
         MultiLayerNetwork ours = Networks.multiLayer(kind, new BatchNorm.Builder().build(), type, new Sgd(0.1));
         builtIn.getLayer(BN).getParam("gamma").assign(TestArrays.uniform(type, 3, 0.5, 1.5, kind.channels));
         builtIn.getLayer(BN).getParam("beta").assign(TestArrays.uniform(type, 4, -0.5, 0.5, kind.channels));
@@ -74,7 +75,8 @@ class EquivalenceWithBuiltInTest {
 
         assertClose(expected.getSecond(), actual.getSecond(), tolerance(type), "gradient with respect to the input");
         for (String key : new String[] {"0_W", "1_gamma", "1_beta"}) {
-            assertClose(expected.getFirst().getGradientFor(key), actual.getFirst().getGradientFor(key), tolerance(type), key);
+            assertClose(expected.getFirst().getGradientFor(key), actual.getFirst().getGradientFor(key), tolerance(type),
+                    key);
         }
         // The built-in sends its running-mean update as a gradient (old - new); bn4j writes the new mean in place.
         INDArray builtInMean = nets[0].getLayer(BN).getParam("mean").sub(expected.getFirst().getGradientFor("1_mean"));
@@ -96,8 +98,9 @@ class EquivalenceWithBuiltInTest {
         org.deeplearning4j.nn.api.Layer ours = nets[1].getLayer(BN);
         assertEquals(5, nets[1].getIterationCount());
         assertClose(builtIn.getParam("mean"), ours.getParam("mean"), tolerance(type), "running mean");
-        INDArray builtInVar = Transforms.pow(Transforms.pow(Nd4j.valueArrayOf(builtIn.getParam("log10stdev").shape(), 10.0, type),
-                builtIn.getParam("log10stdev")), 2);
+        INDArray builtInVar = Transforms
+                .pow(Transforms.pow(Nd4j.valueArrayOf(builtIn.getParam("log10stdev").shape(), 10.0, type),
+                        builtIn.getParam("log10stdev")), 2);
         assertClose(builtInVar, ours.getParam("var"), tolerance(type), "running variance");
         assertClose(builtIn.getParam("gamma"), ours.getParam("gamma"), tolerance(type), "gamma");
         assertClose(builtIn.getParam("beta"), ours.getParam("beta"), tolerance(type), "beta");
@@ -116,7 +119,8 @@ class EquivalenceWithBuiltInTest {
         for (int i = 0; i < e.length; i++) {
             double allowed = tolerance * Math.max(1, Math.abs(e[i]));
             if (!(Math.abs(e[i] - a[i]) <= allowed)) {
-                fail(what + " differs at " + i + ": expected " + e[i] + ", bn4j " + a[i] + " (allowed " + allowed + ")");
+                fail(what + " differs at " + i + ": expected " + e[i] + ", bn4j " + a[i] + " (allowed " + allowed
+                        + ")");
             }
         }
     }

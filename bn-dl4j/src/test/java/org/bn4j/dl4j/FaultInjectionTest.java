@@ -35,7 +35,8 @@ class FaultInjectionTest {
                 .list()
                 .layer(new DenseLayer.Builder().nOut(5).hasBias(false).activation(Activation.IDENTITY).build())
                 .layer(new BatchNorm.Builder().name("bn").nonFinitePolicy(policy).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.TANH)
+                        .build())
                 .setInputType(InputType.feedForward(4)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -73,7 +74,9 @@ class FaultInjectionTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.fit(x, y),
                     "fault " + step + " in the " + (inLabels ? "labels" : "features"));
             injected++;
-            assertTrue(e.getMessage().startsWith("BatchNorm layer \"bn\" (index 1): " + (inLabels ? "dy holds" : "x holds")),
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("BatchNorm layer \"bn\" (index 1): " + (inLabels ? "dy holds" : "x holds")),
                     e.getMessage());
             assertArrayEquals(params, net.params().toFloatVector(), "parameters or running statistics changed");
             assertArrayEquals(updater, net.getUpdater().getStateViewArray().toFloatVector(), "updater state changed");

@@ -41,7 +41,8 @@ class GradientCheckTest {
     }
 
     private static BatchNorm bn(InputKind kind, boolean locked) {
-        return locked ? new BatchNorm.Builder().lockGammaBeta(true).gamma(1.5).beta(-0.25).build() : new BatchNorm.Builder().build();
+        return locked ? new BatchNorm.Builder().lockGammaBeta(true).gamma(1.5).beta(-0.25).build()
+                : new BatchNorm.Builder().build();
     }
 
     @ParameterizedTest(name = "{0}, locked gamma/beta {1}")
@@ -77,7 +78,8 @@ class GradientCheckTest {
 
     @Test
     void deepNetWithBatchNormBeforeEveryNonlinearityPasses() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(DataType.DOUBLE)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED)
+                .dataType(DataType.DOUBLE)
                 .updater(new NoOp()).list()
                 .layer(new DenseLayer.Builder().nOut(5).hasBias(false).activation(Activation.IDENTITY).build())
                 .layer(new BatchNorm.Builder().build())
@@ -85,7 +87,8 @@ class GradientCheckTest {
                 .layer(new DenseLayer.Builder().nOut(4).hasBias(false).activation(Activation.IDENTITY).build())
                 .layer(new BatchNorm.Builder().decay(0.5).eps(1e-3).build())
                 .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(4)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -93,7 +96,8 @@ class GradientCheckTest {
         randomizeGammaBeta(net.getLayer(4).paramTable(), false);
 
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net)
-                .input(InputKind.FEED_FORWARD.features(DataType.DOUBLE, 3)).labels(InputKind.FEED_FORWARD.labels(DataType.DOUBLE, 4))
+                .input(InputKind.FEED_FORWARD.features(DataType.DOUBLE, 3))
+                .labels(InputKind.FEED_FORWARD.labels(DataType.DOUBLE, 4))
                 .epsilon(EPSILON).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
                 .excludeParams(Networks.runningStatKeys(net.paramTable().keySet())));
@@ -108,10 +112,7 @@ class GradientCheckTest {
          * locally constant, so the numerical gradient is the paper's (unclipped, they depend on x, and the paper's
          * gradient deliberately ignores that).
          */
-        RENORM_CLIPPED,
-        GHOST_BATCHES,
-        FROZEN_STATISTICS,
-        FROZEN_STATISTICS_AND_GAMMA_BETA;
+        RENORM_CLIPPED, GHOST_BATCHES, FROZEN_STATISTICS, FROZEN_STATISTICS_AND_GAMMA_BETA;
 
         BatchNorm bn(InputKind kind) {
             switch (this) {
@@ -134,8 +135,10 @@ class GradientCheckTest {
                 bnParams.get(BatchNormParamInitializer.MEAN).assign(100);
                 bnParams.get(BatchNormParamInitializer.VAR).assign(900);
             } else if (this != GHOST_BATCHES) {
-                bnParams.get(BatchNormParamInitializer.MEAN).assign(TestArrays.uniform(DataType.DOUBLE, 9, -0.5, 0.5, channels));
-                bnParams.get(BatchNormParamInitializer.VAR).assign(TestArrays.uniform(DataType.DOUBLE, 10, 0.5, 2, channels));
+                bnParams.get(BatchNormParamInitializer.MEAN)
+                        .assign(TestArrays.uniform(DataType.DOUBLE, 9, -0.5, 0.5, channels));
+                bnParams.get(BatchNormParamInitializer.VAR)
+                        .assign(TestArrays.uniform(DataType.DOUBLE, 10, 0.5, 2, channels));
             }
         }
 
@@ -175,7 +178,9 @@ class GradientCheckTest {
             return;
         }
         long channels = bnParams.get(BatchNormParamInitializer.GAMMA).length();
-        bnParams.get(BatchNormParamInitializer.GAMMA).assign(TestArrays.uniform(DataType.DOUBLE, 7, 0.5, 1.5, channels));
-        bnParams.get(BatchNormParamInitializer.BETA).assign(TestArrays.uniform(DataType.DOUBLE, 8, -0.5, 0.5, channels));
+        bnParams.get(BatchNormParamInitializer.GAMMA)
+                .assign(TestArrays.uniform(DataType.DOUBLE, 7, 0.5, 1.5, channels));
+        bnParams.get(BatchNormParamInitializer.BETA)
+                .assign(TestArrays.uniform(DataType.DOUBLE, 8, -0.5, 0.5, channels));
     }
 }

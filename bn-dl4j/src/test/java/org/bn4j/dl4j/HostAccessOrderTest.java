@@ -93,7 +93,8 @@ class HostAccessOrderTest {
                 ff, DataType.FLOAT)));
         paths.add(path("locked gamma and beta", () -> trainAndInfer(
                 network(ff, new BatchNorm.Builder().lockGammaBeta(true).gamma(2).beta(1), DataType.FLOAT,
-                        WorkspaceMode.ENABLED), ff, DataType.FLOAT)));
+                        WorkspaceMode.ENABLED),
+                ff, DataType.FLOAT)));
         paths.add(path("inside FrozenLayerWithBackprop", () -> trainAndInfer(Networks.multiLayer(ff,
                 new FrozenLayerWithBackprop(new BatchNorm.Builder().build()), DataType.FLOAT, new Adam(0.01)),
                 ff, DataType.FLOAT)));

@@ -25,13 +25,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * before BN (as the paper places it), BN, a nonlinearity, and an output layer.
  */
 enum InputKind {
-    FEED_FORWARD(InputType.feedForward(4), new long[] {6, 4}, 3),
-    CNN_NCHW(InputType.convolutional(5, 4, 2, CNN2DFormat.NCHW), new long[] {3, 2, 5, 4}, 3),
-    CNN_NHWC(InputType.convolutional(5, 4, 2, CNN2DFormat.NHWC), new long[] {3, 5, 4, 2}, 3),
-    RNN_NCW(InputType.recurrent(3, 4, RNNFormat.NCW), new long[] {3, 3, 4}, 4),
-    RNN_NWC(InputType.recurrent(3, 4, RNNFormat.NWC), new long[] {3, 4, 3}, 4),
-    CNN3D_NCDHW(InputType.convolutional3D(DataFormat.NCDHW, 3, 3, 3, 2), new long[] {2, 2, 3, 3, 3}, 3),
-    CNN3D_NDHWC(InputType.convolutional3D(DataFormat.NDHWC, 3, 3, 3, 2), new long[] {2, 3, 3, 3, 2}, 3);
+    FEED_FORWARD(InputType.feedForward(4), new long[] {6, 4}, 3), CNN_NCHW(
+            InputType.convolutional(5, 4, 2, CNN2DFormat.NCHW), new long[] {3, 2, 5, 4},
+            3), CNN_NHWC(InputType.convolutional(5, 4, 2, CNN2DFormat.NHWC), new long[] {3, 5, 4, 2}, 3), RNN_NCW(
+                    InputType.recurrent(3, 4, RNNFormat.NCW), new long[] {3, 3, 4},
+                    4), RNN_NWC(InputType.recurrent(3, 4, RNNFormat.NWC), new long[] {3, 4, 3}, 4), CNN3D_NCDHW(
+                            InputType.convolutional3D(DataFormat.NCDHW, 3, 3, 3, 2), new long[] {2, 2, 3, 3, 3},
+                            3), CNN3D_NDHWC(InputType.convolutional3D(DataFormat.NDHWC, 3, 3, 3, 2),
+                                    new long[] {2, 3, 3, 3, 2}, 3);
 
     final InputType inputType;
     final long[] inputShape;
@@ -75,14 +76,16 @@ enum InputKind {
             case RNN_NCW:
             case RNN_NWC:
                 return new Layer[] {new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
-                        .activation(Activation.SOFTMAX).dataFormat(this == RNN_NWC ? RNNFormat.NWC : RNNFormat.NCW).build()};
+                        .activation(Activation.SOFTMAX).dataFormat(this == RNN_NWC ? RNNFormat.NWC : RNNFormat.NCW)
+                        .build()};
             default:
                 return new Layer[] {new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), output()};
         }
     }
 
     private static Layer output() {
-        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build();
+        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                .build();
     }
 
     INDArray features(DataType type, long seed) {

@@ -41,8 +41,10 @@ class MaskTest {
         return mask;
     }
 
-    private static MultiLayerNetwork bnOnSequences(RNNFormat format, DataType type, org.nd4j.linalg.learning.config.IUpdater updater) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(type).updater(updater).list()
+    private static MultiLayerNetwork bnOnSequences(RNNFormat format, DataType type,
+                                                   org.nd4j.linalg.learning.config.IUpdater updater) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(type)
+                .updater(updater).list()
                 .layer(new BatchNorm.Builder().build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.TANH)
                         .dataFormat(format).build())
@@ -53,7 +55,8 @@ class MaskTest {
     }
 
     private static INDArray sequences(RNNFormat format, DataType type, long seed) {
-        return format == RNNFormat.NCW ? TestArrays.uniform(type, seed, -2, 4, N, C, T) : TestArrays.uniform(type, seed, -2, 4, N, T, C);
+        return format == RNNFormat.NCW ? TestArrays.uniform(type, seed, -2, 4, N, C, T)
+                : TestArrays.uniform(type, seed, -2, 4, N, T, C);
     }
 
     /** The [K, C] values of the kept steps, as plain rows. */
@@ -83,7 +86,8 @@ class MaskTest {
         INDArray y = layer.activate(x, true, LayerWorkspaceMgr.noWorkspaces());
 
         INDArray kept = keptRows(x, format);
-        INDArray expected = kept.subRowVector(kept.mean(0)).divRowVector(org.nd4j.linalg.ops.transforms.Transforms.sqrt(kept.var(false, 0).addi(1e-5)));
+        INDArray expected = kept.subRowVector(kept.mean(0))
+                .divRowVector(org.nd4j.linalg.ops.transforms.Transforms.sqrt(kept.var(false, 0).addi(1e-5)));
         assertClose(expected, keptRows(y, format), 1e-12, "output at kept steps");
         assertEquals(0.0, maskedNorm(y, format), 0.0, "output at masked steps");
     }
@@ -95,7 +99,8 @@ class MaskTest {
         for (int i = 0; i < N; i++) {
             for (int t = 0; t < T; t++) {
                 if (m.getDouble(i, t) == 0) {
-                    sum += nwc.get(NDArrayIndex.point(i), NDArrayIndex.point(t), NDArrayIndex.all()).norm1Number().doubleValue();
+                    sum += nwc.get(NDArrayIndex.point(i), NDArrayIndex.point(t), NDArrayIndex.all()).norm1Number()
+                            .doubleValue();
                 }
             }
         }
@@ -168,12 +173,14 @@ class MaskTest {
     @Test
     void maskOnImageInputIsRejected() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        MultiLayerNetwork net = Networks.multiLayer(InputKind.CNN_NCHW, new BatchNorm.Builder().build(), DataType.FLOAT, new NoOp());
+        MultiLayerNetwork net = Networks.multiLayer(InputKind.CNN_NCHW, new BatchNorm.Builder().build(), DataType.FLOAT,
+                new NoOp());
         BatchNormLayer layer = (BatchNormLayer) net.getLayer(1);
         layer.setMaskArray(Nd4j.ones(DataType.FLOAT, 3, 1, 4, 3));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> layer.activate(Nd4j.ones(DataType.FLOAT, 3, 3, 4, 3), true, LayerWorkspaceMgr.noWorkspaces()));
-        assertTrue(e.getMessage().contains("masks are supported for [N, C] and sequence input, not NCHW"), e.getMessage());
+        assertTrue(e.getMessage().contains("masks are supported for [N, C] and sequence input, not NCHW"),
+                e.getMessage());
     }
 }

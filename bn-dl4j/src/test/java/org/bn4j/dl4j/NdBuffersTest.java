@@ -26,7 +26,8 @@ class NdBuffersTest {
         INDArray m = matrix();
         return Stream.of(
                 Arguments.of("fresh", m, true),
-                Arguments.of("row-range view with an offset", m.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all()), true),
+                Arguments.of("row-range view with an offset", m.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all()),
+                        true),
                 Arguments.of("single row view", m.getRow(4), true),
                 Arguments.of("column range view", m.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3)), false),
                 Arguments.of("'f' order", m.dup('f'), false),

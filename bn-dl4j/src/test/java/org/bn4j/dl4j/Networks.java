@@ -38,7 +38,8 @@ final class Networks {
         return multiLayer(kind, bn, type, updater, WorkspaceMode.ENABLED);
     }
 
-    static MultiLayerNetwork multiLayer(InputKind kind, Layer bn, DataType type, IUpdater updater, WorkspaceMode workspaces) {
+    static MultiLayerNetwork multiLayer(InputKind kind, Layer bn, DataType type, IUpdater updater,
+                                        WorkspaceMode workspaces) {
         MultiLayerConfiguration conf = list(kind, bn, type, updater, workspaces).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -46,7 +47,8 @@ final class Networks {
     }
 
     static ComputationGraph graph(InputKind kind, Layer bn, DataType type, IUpdater updater) {
-        ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder().seed(SEED).dataType(type)
+        ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder().seed(SEED)
+                .dataType(type)
                 .updater(updater).graphBuilder()
                 .addInputs("in")
                 .addLayer("linear", kind.linear(), "in")

@@ -168,7 +168,6 @@ class ParallelWrapperTest {
         assertTrue(parallelOff < halfOff, "parallel " + parallelOff + " vs one half " + halfOff);
     }
 
-
     private static void trainInParallel(MultiLayerNetwork net, List<DataSet> minibatches, WorkspaceMode workspaces,
                                         int prefetch) {
         ParallelTraining.fit(net, minibatches, ParallelWrapper.TrainingMode.AVERAGING, WORKERS, workspaces, prefetch);

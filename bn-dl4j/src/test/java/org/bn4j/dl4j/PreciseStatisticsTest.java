@@ -101,7 +101,8 @@ class PreciseStatisticsTest {
         for (int i = 0; i < expected.length; i++) {
             double allowed = tolerance * Math.max(1, Math.abs(expected[i]));
             if (!(Math.abs(expected[i] - actual[i]) <= allowed)) {
-                fail(what + " differs at " + i + ": expected " + expected[i] + " but was " + actual[i] + " (allowed " + allowed + ")");
+                fail(what + " differs at " + i + ": expected " + expected[i] + " but was " + actual[i] + " (allowed "
+                        + allowed + ")");
             }
         }
     }
@@ -110,7 +111,8 @@ class PreciseStatisticsTest {
         return layer.getParam(key).castTo(DataType.DOUBLE).toDoubleVector();
     }
 
-    private static MultiLayerNetwork trained(InputKind kind, org.deeplearning4j.nn.conf.layers.Layer bn, DataType type) {
+    private static MultiLayerNetwork trained(InputKind kind, org.deeplearning4j.nn.conf.layers.Layer bn,
+                                             DataType type) {
         MultiLayerNetwork net = Networks.multiLayer(kind, bn, type, new Adam(0.05));
         for (int step = 0; step < 3; step++) {
             net.fit(kind.features(type, 100 + step), kind.labels(type, 100 + step));
@@ -208,13 +210,15 @@ class PreciseStatisticsTest {
 
     @Test
     void everyBatchNormLayerOfADeeperNetworkGetsItsOwnStatistics() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(DataType.DOUBLE)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED)
+                .dataType(DataType.DOUBLE)
                 .updater(new Sgd(0.1)).list()
                 .layer(new DenseLayer.Builder().nOut(5).hasBias(false).activation(Activation.IDENTITY).build())
                 .layer(new BatchNorm.Builder().unbiasedVariance(true).build())
                 .layer(new DenseLayer.Builder().nOut(3).hasBias(false).activation(Activation.TANH).build())
                 .layer(new BatchNorm.Builder().build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(4)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -239,7 +243,8 @@ class PreciseStatisticsTest {
     @EnumSource(value = InputKind.class, names = {"FEED_FORWARD", "CNN_NHWC", "RNN_NCW"})
     void graphStatisticsMatchTheReferenceFromEitherIteratorKind(InputKind kind) {
         for (boolean multi : new boolean[] {false, true}) {
-            ComputationGraph graph = Networks.graph(kind, bn(RunningVariance.UNBIASED), DataType.DOUBLE, new Adam(0.05));
+            ComputationGraph graph = Networks.graph(kind, bn(RunningVariance.UNBIASED), DataType.DOUBLE,
+                    new Adam(0.05));
             graph.fit(new DataSet(kind.features(DataType.DOUBLE, 7), kind.labels(DataType.DOUBLE, 7)));
             List<DataSet> data = batches(kind, DataType.DOUBLE, 6, SIZES);
             PopulationReference expected = new PopulationReference(kind.channels);
@@ -248,7 +253,8 @@ class PreciseStatisticsTest {
             }
 
             DataSetIterator iterator = new ExistingDataSetIterator(data);
-            int used = multi ? ALL_BATCHES.recompute(graph, (MultiDataSetIterator) new MultiDataSetIteratorAdapter(iterator))
+            int used = multi
+                    ? ALL_BATCHES.recompute(graph, (MultiDataSetIterator) new MultiDataSetIteratorAdapter(iterator))
                     : ALL_BATCHES.recompute(graph, iterator);
 
             assertEquals(SIZES.length, used);
@@ -276,7 +282,8 @@ class PreciseStatisticsTest {
             if (key.equals(BN + "_mean") || key.equals(BN + "_var")) {
                 assertNotEquals(param.getValue(), net.getParam(key), key + " should be recomputed");
             } else {
-                assertArrayEquals(param.getValue().reshape(-1).toDoubleVector(), net.getParam(key).reshape(-1).toDoubleVector(),
+                assertArrayEquals(param.getValue().reshape(-1).toDoubleVector(),
+                        net.getParam(key).reshape(-1).toDoubleVector(),
                         key + " changed");
             }
         }
@@ -319,7 +326,8 @@ class PreciseStatisticsTest {
         List<DataSet> data = batches(InputKind.FEED_FORWARD, DataType.DOUBLE, 11, SIZES);
         data.get(2).getFeatures().putScalar(0, 1, Double.NaN);   // the default NonFinitePolicy.REJECT refuses it
 
-        assertThrows(IllegalArgumentException.class, () -> ALL_BATCHES.recompute(net, new ExistingDataSetIterator(data)));
+        assertThrows(IllegalArgumentException.class,
+                () -> ALL_BATCHES.recompute(net, new ExistingDataSetIterator(data)));
 
         assertArrayEquals(params.toDoubleVector(), net.params().toDoubleVector());
     }
@@ -338,7 +346,8 @@ class PreciseStatisticsTest {
         assertEquals(2, used);
         assertClose(firstTwo.mean(), param(net.getLayer(BN), "mean"), 1e-10, "mean");
         assertClose(firstTwo.var(RunningVariance.UNBIASED), param(net.getLayer(BN), "var"), 1e-10, "var");
-        assertEquals(data.get(2).getFeatures(), iterator.next().getFeatures(), "the iterator stops after the batches used");
+        assertEquals(data.get(2).getFeatures(), iterator.next().getFeatures(),
+                "the iterator stops after the batches used");
     }
 
     @Test
@@ -371,7 +380,8 @@ class PreciseStatisticsTest {
     void anIteratorWithoutBatchesIsAnError() {
         MultiLayerNetwork net = trained(InputKind.FEED_FORWARD, bn(RunningVariance.UNBIASED), DataType.DOUBLE);
         INDArray params = net.params().dup();
-        DataSetIterator oneShot = new ExistingDataSetIterator(batches(InputKind.FEED_FORWARD, DataType.DOUBLE, 15, 4).iterator());
+        DataSetIterator oneShot = new ExistingDataSetIterator(
+                batches(InputKind.FEED_FORWARD, DataType.DOUBLE, 15, 4).iterator());
         oneShot.next();
 
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
@@ -396,14 +406,16 @@ class PreciseStatisticsTest {
 
     @Test
     void refusesDl4jsBuiltInBatchNormalizationAndPointsToTheSwap() {
-        MultiLayerNetwork net = Networks.multiLayer(InputKind.FEED_FORWARD, new BatchNormalization.Builder().name("old").build(),
+        MultiLayerNetwork net = Networks.multiLayer(InputKind.FEED_FORWARD,
+                new BatchNormalization.Builder().name("old").build(),
                 DataType.DOUBLE, new Sgd(0.1));
         INDArray params = net.params().dup();
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ALL_BATCHES.recompute(net,
                 new ExistingDataSetIterator(batches(InputKind.FEED_FORWARD, DataType.DOUBLE, 16, SIZES))));
 
-        assertTrue(e.getMessage().contains("\"old\" (index 1)") && e.getMessage().contains("BatchNormSwap"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"old\" (index 1)") && e.getMessage().contains("BatchNormSwap"),
+                e.getMessage());
         assertArrayEquals(params.toDoubleVector(), net.params().toDoubleVector());
     }
 
@@ -423,15 +435,18 @@ class PreciseStatisticsTest {
     @ParameterizedTest(name = "wrapped in FrozenLayerWithBackprop {0}")
     @ValueSource(booleans = {true, false})
     void frozenLayersKeepTheirStatistics(boolean wrapped) {
-        org.deeplearning4j.nn.conf.layers.Layer frozen = wrapped ? new FrozenLayerWithBackprop(new BatchNorm.Builder().build())
+        org.deeplearning4j.nn.conf.layers.Layer frozen = wrapped
+                ? new FrozenLayerWithBackprop(new BatchNorm.Builder().build())
                 : new BatchNorm.Builder().frozenStatistics(true).build();
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(DataType.DOUBLE)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED)
+                .dataType(DataType.DOUBLE)
                 .updater(new Sgd(0.1)).list()
                 .layer(new DenseLayer.Builder().nOut(3).hasBias(false).activation(Activation.IDENTITY).build())
                 .layer(frozen)
                 .layer(new DenseLayer.Builder().nOut(3).hasBias(false).activation(Activation.IDENTITY).build())
                 .layer(new BatchNorm.Builder().build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(4)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -452,7 +467,8 @@ class PreciseStatisticsTest {
 
     @Test
     void layersInsideOtherWrappersAreRecomputed() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(DataType.DOUBLE)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED)
+                .dataType(DataType.DOUBLE)
                 .updater(new Sgd(0.1)).list()
                 .layer(InputKind.RNN_NCW.linear())
                 .layer(new TimeDistributed(new BatchNorm.Builder().unbiasedVariance(true).build(), RNNFormat.NCW))
@@ -496,10 +512,12 @@ class PreciseStatisticsTest {
 
     @Test
     void aNetworkWithNothingToRecomputeIsAnError() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(DataType.DOUBLE).list()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED)
+                .dataType(DataType.DOUBLE).list()
                 .layer(new DenseLayer.Builder().nOut(3).activation(Activation.IDENTITY).build())
                 .layer(new FrozenLayerWithBackprop(new BatchNorm.Builder().build()))
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(4)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -512,8 +530,9 @@ class PreciseStatisticsTest {
 
     @Test
     void aNetworkThatIsNotInitializedIsAnError() {
-        MultiLayerNetwork net = new MultiLayerNetwork(Networks.list(InputKind.FEED_FORWARD, new BatchNorm.Builder().build(),
-                DataType.DOUBLE, new Sgd(0.1), org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                Networks.list(InputKind.FEED_FORWARD, new BatchNorm.Builder().build(),
+                        DataType.DOUBLE, new Sgd(0.1), org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED).build());
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ALL_BATCHES.recompute(net,
                 new ExistingDataSetIterator(batches(InputKind.FEED_FORWARD, DataType.DOUBLE, 20, SIZES))));
@@ -525,11 +544,13 @@ class PreciseStatisticsTest {
 
     @Test
     void dropoutRunsAsInTrainingAndTheResultIsStillThePopulationOfWhatBnSaw() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED).dataType(DataType.DOUBLE)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(Networks.SEED)
+                .dataType(DataType.DOUBLE)
                 .updater(new Sgd(0.1)).list()
                 .layer(new DropoutLayer.Builder(0.5).build())
                 .layer(new BatchNorm.Builder().unbiasedVariance(true).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(4)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -577,7 +598,8 @@ class PreciseStatisticsTest {
 
     @Test
     void readmeSnippetRecomputesAfterTraining(@TempDir Path dir) throws Exception {
-        MultiLayerNetwork net = Networks.multiLayer(InputKind.FEED_FORWARD, new BatchNorm.Builder().build(), DataType.DOUBLE,
+        MultiLayerNetwork net = Networks.multiLayer(InputKind.FEED_FORWARD, new BatchNorm.Builder().build(),
+                DataType.DOUBLE,
                 new Adam(0.05));
         List<DataSet> labelled = new ArrayList<>();
         for (int b = 0; b < 4; b++) {
@@ -596,19 +618,23 @@ class PreciseStatisticsTest {
 
         assertEquals(4, used);
         PopulationReference expected = reference(net, InputKind.FEED_FORWARD, labelled);
-        assertClose(expected.mean(), param(MultiLayerNetwork.load(file, true).getLayer(BN), "mean"), 1e-10, "saved mean");
+        assertClose(expected.mean(), param(MultiLayerNetwork.load(file, true).getLayer(BN), "mean"), 1e-10,
+                "saved mean");
     }
 
     @Test
     void recomputedStatisticsSurviveModelSerializer() throws Exception {
         MultiLayerNetwork net = trained(InputKind.CNN_NHWC, bn(RunningVariance.UNBIASED), DataType.DOUBLE);
-        ALL_BATCHES.recompute(net, new ExistingDataSetIterator(batches(InputKind.CNN_NHWC, DataType.DOUBLE, 23, SIZES)));
+        ALL_BATCHES.recompute(net,
+                new ExistingDataSetIterator(batches(InputKind.CNN_NHWC, DataType.DOUBLE, 23, SIZES)));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         ModelSerializer.writeModel(net, bytes, true);
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
+        MultiLayerNetwork restored = ModelSerializer
+                .restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
 
-        assertEquals(net.getLayerWiseConfigurations(), MultiLayerConfiguration.fromJson(restored.getLayerWiseConfigurations().toJson()));
+        assertEquals(net.getLayerWiseConfigurations(),
+                MultiLayerConfiguration.fromJson(restored.getLayerWiseConfigurations().toJson()));
         assertArrayEquals(param(net.getLayer(BN), "mean"), param(restored.getLayer(BN), "mean"));
         assertArrayEquals(param(net.getLayer(BN), "var"), param(restored.getLayer(BN), "var"));
         INDArray x = InputKind.CNN_NHWC.features(DataType.DOUBLE, 24);
@@ -617,12 +643,15 @@ class PreciseStatisticsTest {
 
     @Test
     void recomputedGraphStatisticsSurviveModelSerializer() throws Exception {
-        ComputationGraph graph = Networks.graph(InputKind.FEED_FORWARD, bn(RunningVariance.UNBIASED), DataType.DOUBLE, new Adam(0.05));
-        ALL_BATCHES.recompute(graph, new ExistingDataSetIterator(batches(InputKind.FEED_FORWARD, DataType.DOUBLE, 25, SIZES)));
+        ComputationGraph graph = Networks.graph(InputKind.FEED_FORWARD, bn(RunningVariance.UNBIASED), DataType.DOUBLE,
+                new Adam(0.05));
+        ALL_BATCHES.recompute(graph,
+                new ExistingDataSetIterator(batches(InputKind.FEED_FORWARD, DataType.DOUBLE, 25, SIZES)));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         ModelSerializer.writeModel(graph, bytes, true);
-        ComputationGraph restored = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);
+        ComputationGraph restored = ModelSerializer
+                .restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);
 
         assertArrayEquals(param(graph.getLayer("bn"), "mean"), param(restored.getLayer("bn"), "mean"));
         assertArrayEquals(param(graph.getLayer("bn"), "var"), param(restored.getLayer("bn"), "var"));

@@ -161,8 +161,8 @@ class RandomizedLayerTest {
             training = r.nextDouble() < 0.7;
             scale = pick(type == DataType.HALF ? new double[] {1, 1e-2, 1e3}
                     : type == DataType.FLOAT ? new double[] {1, 1, 1e-30, 1e30, 1e3, 1e-3, 1e37}
-                    : policy == NonFinitePolicy.REJECT ? new double[] {1, 1, 1e-30, 1e30, 1e3, 1e300}
-                    : new double[] {1, 1, 1e-30, 1e30, 1e3});
+                            : policy == NonFinitePolicy.REJECT ? new double[] {1, 1, 1e-30, 1e30, 1e3, 1e300}
+                                    : new double[] {1, 1, 1e-30, 1e30, 1e3});
             offset = r.nextDouble() < 0.3 ? scale * r.nextDouble(-50, 50) : 0;
             dyScale = pick(type == DataType.HALF ? new double[] {1, 1, 1e2}
                     : type == DataType.FLOAT ? new double[] {1, 1, 1, 1e30, 1e36} : new double[] {1, 1, 1e30});
@@ -202,9 +202,12 @@ class RandomizedLayerTest {
                 layer.setParam(BatchNormParamInitializer.BETA, vector(c, -2, 2));
             }
             layer.setParam(BatchNormParamInitializer.MEAN, vector(c, -1, 1).muli(scale == 1e300 ? 1 : scale));
-            layer.setParam(BatchNormParamInitializer.VAR, r.nextDouble() < 0.2 ? Nd4j.zeros(type, 1, c) : vector(c, 0.1, 2));
-            double[] gamma = locked ? filled(c, lockedGammaBeta[0]) : doubles(layer.getParam(BatchNormParamInitializer.GAMMA));
-            double[] beta = locked ? filled(c, lockedGammaBeta[1]) : doubles(layer.getParam(BatchNormParamInitializer.BETA));
+            layer.setParam(BatchNormParamInitializer.VAR,
+                    r.nextDouble() < 0.2 ? Nd4j.zeros(type, 1, c) : vector(c, 0.1, 2));
+            double[] gamma = locked ? filled(c, lockedGammaBeta[0])
+                    : doubles(layer.getParam(BatchNormParamInitializer.GAMMA));
+            double[] beta = locked ? filled(c, lockedGammaBeta[1])
+                    : doubles(layer.getParam(BatchNormParamInitializer.BETA));
             double[] runningMean = doubles(layer.getParam(BatchNormParamInitializer.MEAN));
             double[] runningVar = doubles(layer.getParam(BatchNormParamInitializer.VAR));
 
@@ -327,18 +330,21 @@ class RandomizedLayerTest {
                     // Only PROPAGATE gets here (REJECT refused the running variance above). bn-core's float kernel
                     // narrows the per-channel coefficient of (x - mean) to float, and at such spreads it
                     // underflows: dx loses that term. Not compared; reported.
-                    assertClose("running mean", meanAfter, doubles(layer.getParam(BatchNormParamInitializer.MEAN)), backward);
+                    assertClose("running mean", meanAfter, doubles(layer.getParam(BatchNormParamInitializer.MEAN)),
+                            backward);
                     return reject ? Outcome.BORDERLINE : Outcome.PROPAGATED_OVERFLOW;
                 }
                 assertClose("dx", grads[0], doubles(result.getSecond()), backward, dxScale);
                 if (!locked) {
-                    assertClose("dGamma", grads[1], doubles(g.getGradientFor(BatchNormParamInitializer.GAMMA)), backward);
+                    assertClose("dGamma", grads[1], doubles(g.getGradientFor(BatchNormParamInitializer.GAMMA)),
+                            backward);
                     assertClose("dBeta", grads[2], doubles(g.getGradientFor(BatchNormParamInitializer.BETA)), backward);
                 }
                 assertRunningStatisticsWritten(layer, g, meanAfter, varAfter, backward);
                 for (String key : layer.paramTable().keySet()) {
                     if (!key.equals(BatchNormParamInitializer.MEAN) && !key.equals(BatchNormParamInitializer.VAR)) {
-                        assertTrue(before.get(key).equals(layer.getParam(key)), "the layer changed its " + key + " itself");
+                        assertTrue(before.get(key).equals(layer.getParam(key)),
+                                "the layer changed its " + key + " itself");
                     }
                 }
                 return expected.borderline ? Outcome.BORDERLINE : Outcome.MATCHED;
@@ -413,20 +419,22 @@ class RandomizedLayerTest {
                         "the message should name the layer: " + e.getMessage());
                 assertTrue(e.getMessage().contains(inMessage), "expected '" + inMessage + "' in: " + e.getMessage());
                 if (cause != null) {
-                    assertTrue(cause.isInstance(e) || cause.isInstance(e.getCause()), "expected a " + cause.getSimpleName()
-                            + ", got " + e + " caused by " + e.getCause());
+                    assertTrue(cause.isInstance(e) || cause.isInstance(e.getCause()),
+                            "expected a " + cause.getSimpleName()
+                                    + ", got " + e + " caused by " + e.getCause());
                 }
                 assertUnchanged(net, paramsBefore, gradientsBefore);
                 return inMessage.contains("holds") ? Outcome.REJECTED_NON_FINITE
                         : inMessage.contains("values per channel") ? Outcome.REJECTED_TOO_FEW_VALUES
-                        : Outcome.REJECTED_OVERFLOW;
+                                : Outcome.REJECTED_OVERFLOW;
             }
             fail("expected an IllegalArgumentException with '" + inMessage + "', but the call succeeded");
             return null;
         }
 
         /** The running statistics go straight into the parameters; their "gradient" is zero. */
-        private void assertRunningStatisticsWritten(BatchNormLayer layer, Gradient g, double[] meanAfter, double[] varAfter,
+        private void assertRunningStatisticsWritten(BatchNormLayer layer, Gradient g, double[] meanAfter,
+                                                    double[] varAfter,
                                                     Expectation backward) {
             assertClose("running mean", meanAfter, doubles(layer.getParam(BatchNormParamInitializer.MEAN)), backward);
             assertClose("running variance", varAfter, doubles(layer.getParam(BatchNormParamInitializer.VAR)), backward);

@@ -27,7 +27,8 @@ class SerializationTest {
     private static BatchNorm everyOptionSet() {
         return new BatchNorm.Builder().eps(1e-3).decay(0.75).lockGammaBeta(true).gamma(1.5).beta(-0.5)
                 .cumulativeAverage(true).unbiasedVariance(true).nonFinitePolicy(NonFinitePolicy.PROPAGATE)
-                .dataFormat(CNN2DFormat.NHWC).rnnDataFormat(RNNFormat.NWC).cnn3DDataFormat(Convolution3D.DataFormat.NDHWC)
+                .dataFormat(CNN2DFormat.NHWC).rnnDataFormat(RNNFormat.NWC)
+                .cnn3DDataFormat(Convolution3D.DataFormat.NDHWC)
                 .nIn(3).nOut(3).name("bn").build();
     }
 
@@ -71,9 +72,11 @@ class SerializationTest {
     void variantOptionsSurviveModelSerializer(@TempDir Path dir) throws Exception {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         MultiLayerNetwork net = Networks.multiLayer(InputKind.FEED_FORWARD,
-                new BatchNorm.Builder().renorm(2, 1).renormWarmup(1, 4).ghostBatchSize(3).build(), DataType.FLOAT, new Adam(1e-2));
+                new BatchNorm.Builder().renorm(2, 1).renormWarmup(1, 4).ghostBatchSize(3).build(), DataType.FLOAT,
+                new Adam(1e-2));
         for (int step = 0; step < 3; step++) {
-            net.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, step), InputKind.FEED_FORWARD.labels(DataType.FLOAT, step));
+            net.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, step),
+                    InputKind.FEED_FORWARD.labels(DataType.FLOAT, step));
         }
         File file = dir.resolve("net.zip").toFile();
 
@@ -82,14 +85,17 @@ class SerializationTest {
 
         assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations());
         net.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, 7), InputKind.FEED_FORWARD.labels(DataType.FLOAT, 7));
-        restored.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, 7), InputKind.FEED_FORWARD.labels(DataType.FLOAT, 7));
+        restored.fit(InputKind.FEED_FORWARD.features(DataType.FLOAT, 7),
+                InputKind.FEED_FORWARD.labels(DataType.FLOAT, 7));
         assertEquals(net.params(), restored.params(), "training continues identically with renorm and ghost batches");
     }
 
     @Test
     void defaultsSurviveAJsonRoundTrip() {
-        MultiLayerConfiguration conf = Networks.list(InputKind.CNN_NHWC, new BatchNorm.Builder().build(), DataType.FLOAT,
-                new Adam(), org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED).build();
+        MultiLayerConfiguration conf = Networks
+                .list(InputKind.CNN_NHWC, new BatchNorm.Builder().build(), DataType.FLOAT,
+                        new Adam(), org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED)
+                .build();
 
         MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(conf.toJson());
 
@@ -101,7 +107,8 @@ class SerializationTest {
     @EnumSource(value = InputKind.class, names = {"FEED_FORWARD", "CNN_NHWC", "RNN_NWC", "CNN3D_NCDHW"})
     void multiLayerNetworkRestoresWithIdenticalOutputs(InputKind kind, @TempDir Path dir) throws Exception {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        MultiLayerNetwork net = Networks.multiLayer(kind, new BatchNorm.Builder().build(), DataType.FLOAT, new Adam(1e-2));
+        MultiLayerNetwork net = Networks.multiLayer(kind, new BatchNorm.Builder().build(), DataType.FLOAT,
+                new Adam(1e-2));
         for (int step = 0; step < 3; step++) {
             net.fit(kind.features(DataType.FLOAT, step), kind.labels(DataType.FLOAT, step));
         }
@@ -124,9 +131,11 @@ class SerializationTest {
     @EnumSource(value = InputKind.class, names = {"FEED_FORWARD", "CNN_NCHW", "RNN_NCW"})
     void computationGraphRestoresWithIdenticalOutputs(InputKind kind, @TempDir Path dir) throws Exception {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        ComputationGraph net = Networks.graph(kind, new BatchNorm.Builder().decay(0.5).build(), DataType.FLOAT, new Adam(1e-2));
+        ComputationGraph net = Networks.graph(kind, new BatchNorm.Builder().decay(0.5).build(), DataType.FLOAT,
+                new Adam(1e-2));
         for (int step = 0; step < 3; step++) {
-            net.fit(new INDArray[] {kind.features(DataType.FLOAT, step)}, new INDArray[] {kind.labels(DataType.FLOAT, step)});
+            net.fit(new INDArray[] {kind.features(DataType.FLOAT, step)},
+                    new INDArray[] {kind.labels(DataType.FLOAT, step)});
         }
         File file = dir.resolve("graph.zip").toFile();
 
@@ -135,6 +144,7 @@ class SerializationTest {
 
         INDArray x = kind.features(DataType.FLOAT, 42);
         assertEquals(net.outputSingle(false, x), restored.outputSingle(false, x));
-        assertEquals(ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson()), restored.getConfiguration());
+        assertEquals(ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson()),
+                restored.getConfiguration());
     }
 }

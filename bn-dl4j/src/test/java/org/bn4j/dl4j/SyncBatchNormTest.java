@@ -59,7 +59,7 @@ class SyncBatchNormTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("kindsWithActivations")
     void workersSplittingABatchGetTheOutputsGradientsAndStatisticsOfOneNetworkOnTheWholeBatch(InputKind kind,
-                                                                                            Activation act)
+                                                                                              Activation act)
             throws Exception {
         MultiLayerNetwork whole = Networks.multiLayer(kind, new BatchNorm.Builder().activation(act).build(),
                 DataType.DOUBLE, new Sgd(0.1));
@@ -119,7 +119,8 @@ class SyncBatchNormTest {
             minibatches.add(new DataSet(features, InputKind.FEED_FORWARD.labels(DataType.DOUBLE, 20 + i)));
         }
 
-        ParallelTraining.fit(net, minibatches, TrainingMode.AVERAGING, 2, WorkspaceMode.ENABLED, 0, SyncBatchNorm::enable);
+        ParallelTraining.fit(net, minibatches, TrainingMode.AVERAGING, 2, WorkspaceMode.ENABLED, 0,
+                SyncBatchNorm::enable);
         for (int round = 0; round < 3; round++) {
             single.fit(DataSet.merge(minibatches.subList(2 * round, 2 * round + 2)));
         }
@@ -136,7 +137,8 @@ class SyncBatchNormTest {
         assertTimeoutPreemptively(HANG_BOUND, () -> ParallelTraining.fit(net, minibatches, TrainingMode.AVERAGING, 2,
                 WorkspaceMode.ENABLED, 0, SyncBatchNorm::enable));
 
-        RunningStats expected = roundsMovingAverage(List.of(DataSet.merge(minibatches.subList(0, 2)), minibatches.get(2)));
+        RunningStats expected = roundsMovingAverage(
+                List.of(DataSet.merge(minibatches.subList(0, 2)), minibatches.get(2)));
         TrainingModesTest.assertStatistics(expected, TrainingModesTest.bn4jStatistics(net), TOLERANCE,
                 "sync BN, last round with one worker");
     }
@@ -149,16 +151,18 @@ class SyncBatchNormTest {
         for (DataSet pair : TrainingModesTest.minibatches(4, 5)) {
             // 32 examples split 9 / 23
             List<DataSet> halves = List.of(new DataSet(pair.getFeatures().get(NDArrayIndex.interval(0, 9)).dup(),
-                            pair.getLabels().get(NDArrayIndex.interval(0, 9)).dup()),
+                    pair.getLabels().get(NDArrayIndex.interval(0, 9)).dup()),
                     new DataSet(pair.getFeatures().get(NDArrayIndex.interval(9, 32)).dup(),
                             pair.getLabels().get(NDArrayIndex.interval(9, 32)).dup()));
             minibatches.addAll(halves);
             rounds.add(pair);
         }
 
-        ParallelTraining.fit(net, minibatches, TrainingMode.AVERAGING, 2, WorkspaceMode.ENABLED, 0, SyncBatchNorm::enable);
+        ParallelTraining.fit(net, minibatches, TrainingMode.AVERAGING, 2, WorkspaceMode.ENABLED, 0,
+                SyncBatchNorm::enable);
 
-        TrainingModesTest.assertStatistics(roundsMovingAverage(rounds), TrainingModesTest.bn4jStatistics(net), TOLERANCE,
+        TrainingModesTest.assertStatistics(roundsMovingAverage(rounds), TrainingModesTest.bn4jStatistics(net),
+                TOLERANCE,
                 "sync BN, minibatches of 9 and 23");
     }
 
@@ -174,7 +178,8 @@ class SyncBatchNormTest {
         for (int i = 0; i < minibatches.size(); i += 2) {
             rounds.add(DataSet.merge(minibatches.subList(i, i + 2)));
         }
-        TrainingModesTest.assertStatistics(roundsMovingAverage(rounds), TrainingModesTest.bn4jStatistics(net), TOLERANCE,
+        TrainingModesTest.assertStatistics(roundsMovingAverage(rounds), TrainingModesTest.bn4jStatistics(net),
+                TOLERANCE,
                 "sync BN, SHARED_GRADIENTS");
     }
 
@@ -203,7 +208,8 @@ class SyncBatchNormTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> assertTimeoutPreemptively(HANG_BOUND, () -> group.exchange(0, "layer 1 forward", "share")));
 
-        assertTrue(e.getMessage().contains("worker(s) [1] of round [0, 1] did not arrive within PT0.2S"), e.getMessage());
+        assertTrue(e.getMessage().contains("worker(s) [1] of round [0, 1] did not arrive within PT0.2S"),
+                e.getMessage());
     }
 
     @Test
@@ -217,7 +223,8 @@ class SyncBatchNormTest {
             minibatches.add(new DataSet(InputKind.FEED_FORWARD.features(DataType.DOUBLE, 30 + i),
                     InputKind.FEED_FORWARD.labels(DataType.DOUBLE, 40 + i)));
         }
-        ParallelTraining.fit(net, minibatches, TrainingMode.AVERAGING, 2, WorkspaceMode.ENABLED, 0, SyncBatchNorm::enable);
+        ParallelTraining.fit(net, minibatches, TrainingMode.AVERAGING, 2, WorkspaceMode.ENABLED, 0,
+                SyncBatchNorm::enable);
         MultiLayerNetwork twin = net.clone();
         DataSet next = minibatches.get(0);
 
@@ -238,7 +245,8 @@ class SyncBatchNormTest {
         MultiLayerNetwork net = TrainingModesTest.network(TrainingModesTest.bn4j());
         ParallelWrapper wrapper = SyncBatchNorm.enable(new ParallelWrapper.Builder<>(net).workers(2).build());
         try {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SyncBatchNorm.enable(wrapper));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SyncBatchNorm.enable(wrapper));
             assertEquals("this ParallelWrapper already has synchronized BN", e.getMessage());
         } finally {
             wrapper.shutdown();
@@ -247,8 +255,9 @@ class SyncBatchNormTest {
 
     @Test
     void ghostBatchesCannotBeSynchronized() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new org.bn4j.core.SplitBatchNormalizer(
-                new BatchNorm.Builder().ghostBatchSize(4).build().toCoreConfig()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new org.bn4j.core.SplitBatchNormalizer(
+                        new BatchNorm.Builder().ghostBatchSize(4).build().toCoreConfig()));
         assertTrue(e.getMessage().contains("cannot be combined with ghost batches"), e.getMessage());
     }
 

@@ -110,8 +110,10 @@ class TrainingModesTest {
         RunningStats expected = averagedMovingAverage(minibatches);
         RunningStats stats = BuiltInStatistics.of(net.getLayer(0));
         for (int c = 0; c < MEANS.length; c++) {
-            assertEquals(expected.mean()[c], stats.mean()[c], 1e-2 * expected.mean()[c], "built-in mean of channel " + c);
-            assertEquals(expected.var()[c], stats.var()[c], 1e-2 * expected.var()[c], "built-in variance of channel " + c);
+            assertEquals(expected.mean()[c], stats.mean()[c], 1e-2 * expected.mean()[c],
+                    "built-in mean of channel " + c);
+            assertEquals(expected.var()[c], stats.var()[c], 1e-2 * expected.var()[c],
+                    "built-in variance of channel " + c);
         }
     }
 
@@ -156,7 +158,8 @@ class TrainingModesTest {
     static void assertStatistics(RunningStats expected, RunningStats actual, double tolerance, String mode) {
         double worst = 0;
         for (int c = 0; c < MEANS.length; c++) {
-            assertTrue(Double.isFinite(actual.mean()[c]) && actual.var()[c] > 0, mode + ": channel " + c + " " + actual);
+            assertTrue(Double.isFinite(actual.mean()[c]) && actual.var()[c] > 0,
+                    mode + ": channel " + c + " " + actual);
             assertEquals(expected.mean()[c], actual.mean()[c], tolerance, mode + ": running mean of channel " + c);
             assertEquals(expected.var()[c], actual.var()[c], tolerance, mode + ": running variance of channel " + c);
             worst = Math.max(worst, Math.max(Math.abs(expected.mean()[c] - actual.mean()[c]),

@@ -124,14 +124,16 @@ class LayerGuideTest {
         // end::precise-statistics[]
 
         assertEquals(4, used, "the iterator holds 4 batches, fewer than the 200 asked for");
-        assertEquals(net.getLayer(1).getParam("mean"), MultiLayerNetwork.load(file, false).getLayer(1).getParam("mean"));
+        assertEquals(net.getLayer(1).getParam("mean"),
+                MultiLayerNetwork.load(file, false).getLayer(1).getParam("mean"));
     }
 
     @Test
     void foldingSnippetGivesTheSameOutputsWithoutBatchNorm() throws Exception {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2))
                 .graphBuilder().addInputs("in")
-                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build(),
+                        "in")
                 .addLayer("bn", new BatchNorm.Builder().build(), "conv")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "bn")

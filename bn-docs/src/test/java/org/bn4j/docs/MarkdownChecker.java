@@ -100,7 +100,8 @@ final class MarkdownChecker {
                 Matcher result = RESULT.matcher(withoutInlineCode(line));
                 while (result.find()) {
                     if (!quotedText.contains(result.group())) {
-                        problems.add(where + ": \"" + result.group() + "\" is not in " + quotedPath + ", which it quotes");
+                        problems.add(
+                                where + ": \"" + result.group() + "\" is not in " + quotedPath + ", which it quotes");
                     }
                 }
             }

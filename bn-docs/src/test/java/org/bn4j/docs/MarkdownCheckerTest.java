@@ -108,7 +108,8 @@ class MarkdownCheckerTest {
         assertEquals(1, check("| network | 1.19x |").size());
         assertEquals(1, check("the benchmarks take about 20 minutes").size());
         assertEquals(List.of(), check("eps 1e-5, 28x28 images, 5,000 steps, version 0.1.0, 2 cores, 3x3 kernels",
-                "quoted as inline code: `4.83 ms`", "```bash", "time: 4.83 ms", "```", "<!-- generated: result.md -->", "forward: 4.83 ms",
+                "quoted as inline code: `4.83 ms`", "```bash", "time: 4.83 ms", "```", "<!-- generated: result.md -->",
+                "forward: 4.83 ms",
                 "<!-- end generated -->"));
     }
 

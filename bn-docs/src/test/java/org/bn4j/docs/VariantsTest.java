@@ -31,8 +31,8 @@ class VariantsTest {
         BatchNorm layer =
                 // tag::propagate[]
                 new BatchNorm.Builder().nonFinitePolicy(NonFinitePolicy.PROPAGATE).build()
-                // end::propagate[]
-                ;
+        // end::propagate[]
+        ;
 
         assertEquals(NonFinitePolicy.PROPAGATE, layer.toCoreConfig().nonFinitePolicy());
     }

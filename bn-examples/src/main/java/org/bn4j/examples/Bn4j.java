@@ -17,13 +17,13 @@ import picocli.CommandLine.Spec;
  * which fit in a few minutes on 2 cores, and writes one report. Exit status: 0 done, 1 the run failed (reading data or
  * writing the report: one line says why), 2 a bad command line (one line names the option, then the usage).
  */
-@Command(name = "bn4j", mixinStandardHelpOptions = true, versionProvider = Bn4j.Version.class,
-        description = "Reruns the experiments of the Batch Normalization paper with bn4j's BatchNorm layer and writes a "
-                + "Markdown report with PNG plots and CSV. Without a command: mnist, inception and speed, in that order.",
-        footer = {"", "The options above work before or after the command's name, with the same effect: "
-                + "bn4j --seed 7 mnist is bn4j mnist --seed 7. Given on both sides, the one after the name wins.",
-                "", "Exit status: 0 done, 1 the run failed (reading data or writing the report), 2 a bad command line."},
-        subcommands = {MnistCommand.class, InceptionCommand.class, SpeedCommand.class, FullCommand.class})
+@Command(name = "bn4j", mixinStandardHelpOptions = true, versionProvider = Bn4j.Version.class, description = "Reruns the experiments of the Batch Normalization paper with bn4j's BatchNorm layer and writes a "
+        + "Markdown report with PNG plots and CSV. Without a command: mnist, inception and speed, in that order.", footer = {
+                "", "The options above work before or after the command's name, with the same effect: "
+                        + "bn4j --seed 7 mnist is bn4j mnist --seed 7. Given on both sides, the one after the name wins.",
+                "",
+                "Exit status: 0 done, 1 the run failed (reading data or writing the report), 2 a bad command line."}, subcommands = {
+                        MnistCommand.class, InceptionCommand.class, SpeedCommand.class, FullCommand.class})
 public final class Bn4j implements Callable<Integer> {
     /** The one set of common options: every subcommand inherits them and reads them here. */
     @Mixin
@@ -63,7 +63,8 @@ public final class Bn4j implements Callable<Integer> {
         settings.putAll(mnist.settings());
         settings.putAll(inception.settings());
         settings.putAll(speed.settings());
-        return Experiment.write(common.outputDir, "bn4j: the Batch Normalization paper's experiments", settings, mnist, inception, speed);
+        return Experiment.write(common.outputDir, "bn4j: the Batch Normalization paper's experiments", settings, mnist,
+                inception, speed);
     }
 
     /** A subcommand with its declared defaults and this command's common options. */

@@ -60,7 +60,8 @@ final class Checked {
         public Path convert(String value) {
             Path dir = Path.of(value);
             if (!Files.isDirectory(dir)) {
-                throw new TypeConversionException(value + (Files.exists(dir) ? " is not a directory" : " does not exist"));
+                throw new TypeConversionException(
+                        value + (Files.exists(dir) ? " is not a directory" : " does not exist"));
             }
             return dir;
         }
@@ -68,7 +69,8 @@ final class Checked {
 
     /** @return {@code value} as an int of at least {@code min} that {@code multipleOf} divides */
     private static int wholeNumber(String value, int min, int multipleOf) {
-        String expected = multipleOf == 1 ? "a whole number of at least " + min : "a positive multiple of " + multipleOf;
+        String expected = multipleOf == 1 ? "a whole number of at least " + min
+                : "a positive multiple of " + multipleOf;
         int n;
         try {
             n = Integer.parseInt(value);
@@ -93,7 +95,8 @@ final class Checked {
             throw new TypeConversionException(value + " is not a finite number");
         }
         if (d < 0 || d == 0 && !zeroAllowed) {
-            throw new TypeConversionException(value + (zeroAllowed ? " is not a number of at least 0" : " is not a number above 0"));
+            throw new TypeConversionException(
+                    value + (zeroAllowed ? " is not a number of at least 0" : " is not a number above 0"));
         }
         return d;
     }

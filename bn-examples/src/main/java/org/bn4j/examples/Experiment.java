@@ -43,15 +43,17 @@ interface Experiment {
     static int write(Path dir, String title, Map<String, Object> settings, Experiment... experiments) throws Exception {
         Files.createDirectories(dir);
         MarkdownReport report = new MarkdownReport().heading(1, title)
-                .paragraph("Batch Normalization (Ioffe & Szegedy 2015, arXiv 1502.03167) rerun at a scale that fits 2 CPU "
-                        + "cores, with bn4j's BatchNorm layer for DL4J. The same seed gives the same numbers.")
+                .paragraph(
+                        "Batch Normalization (Ioffe & Szegedy 2015, arXiv 1502.03167) rerun at a scale that fits 2 CPU "
+                                + "cores, with bn4j's BatchNorm layer for DL4J. The same seed gives the same numbers.")
                 .heading(2, "Run").keyValues(Provenance.capture(settings));
         long start = System.nanoTime();
         for (Experiment e : experiments) {
             report.append(e.run(dir));
             report.write(dir.resolve("report.md"));
         }
-        report.paragraph(String.format(java.util.Locale.ROOT, "Total time: %.0f s.", (System.nanoTime() - start) / 1e9));
+        report.paragraph(
+                String.format(java.util.Locale.ROOT, "Total time: %.0f s.", (System.nanoTime() - start) / 1e9));
         report.write(dir.resolve("report.md"));
         LOG.info("report written to {}", dir.resolve("report.md").toAbsolutePath());
         return 0;

@@ -21,12 +21,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
-@Command(name = "full", mixinStandardHelpOptions = true, versionProvider = Bn4j.Version.class,
-        description = {"The paper's experiments at its scale on Fashion-MNIST: Figure 1 (the sigmoid MLP, 60,000 images, "
+@Command(name = "full", mixinStandardHelpOptions = true, versionProvider = Bn4j.Version.class, description = {
+        "The paper's experiments at its scale on Fashion-MNIST: Figure 1 (the sigmoid MLP, 60,000 images, "
                 + "50,000 steps of 60, with and without BN) and Figures 2 and 3 (the five Inception variants, several seeds, "
                 + "trained until the Inception baseline stops improving).",
-                "Finished runs are kept in <output-dir>/runs; run the same command again to resume: finished runs with the "
-                        + "same settings are skipped, a run that was interrupted starts over."})
+        "Finished runs are kept in <output-dir>/runs; run the same command again to resume: finished runs with the "
+                + "same settings are skipped, a run that was interrupted starts over."})
 public final class FullCommand implements Callable<Integer> {
     @ParentCommand
     private Bn4j top;
@@ -91,7 +91,8 @@ public final class FullCommand implements Callable<Integer> {
 
     PaperScaleExperiment.Inception inception() {
         List<Long> seedList = LongStream.range(common.seed, common.seed + seeds).boxed().toList();
-        return new PaperScaleExperiment.Inception(seedList, maxSteps, 32, learningRate, l2, evalEvery, patience, minGain, width);
+        return new PaperScaleExperiment.Inception(seedList, maxSteps, 32, learningRate, l2, evalEvery, patience,
+                minGain, width);
     }
 
     /** @return the options, for the report's provenance */
@@ -125,16 +126,21 @@ public final class FullCommand implements Callable<Integer> {
         String dataKey = Checksums.sha256(String.join(",", digests)).substring(0, 16) + ", " + slice;
         Map<String, String> provenance = Provenance.capture(settings);
 
-        PaperScaleExperiment.Result result = new PaperScaleExperiment(mlp(), inception(), common.bn, parallel, nd4jThreads,
+        PaperScaleExperiment.Result result = new PaperScaleExperiment(mlp(), inception(), common.bn, parallel,
+                nd4jThreads,
                 !common.noProgress).run(data, dataKey, new RunStore(dir.resolve("runs")));
-        MarkdownReport body = new PaperScaleReport(mlp(), inception()).write(result, data.name() + " (" + slice + ")", dir);
+        MarkdownReport body = new PaperScaleReport(mlp(), inception()).write(result, data.name() + " (" + slice + ")",
+                dir);
         double trainingSeconds = result.withoutBn().seconds() + result.withBn().seconds()
                 + result.inception().values().stream().flatMap(List::stream).mapToDouble(c -> c.seconds()).sum();
-        provenance.put("wall time of this invocation", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - start) / 1e9));
-        provenance.put("training time summed over runs", String.format(Locale.ROOT, "%.0f s (evaluation excluded; runs overlap when parallel > 1)", trainingSeconds));
+        provenance.put("wall time of this invocation",
+                String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - start) / 1e9));
+        provenance.put("training time summed over runs", String.format(Locale.ROOT,
+                "%.0f s (evaluation excluded; runs overlap when parallel > 1)", trainingSeconds));
         MarkdownReport report = new MarkdownReport().writtenBy("bn4j full").heading(1, "bn4j: " + TITLE)
-                .paragraph("Batch Normalization (Ioffe & Szegedy 2015, arXiv 1502.03167), Figures 1 to 3 rerun on real images "
-                        + "with bn4j's BatchNorm layer for DL4J. Every number below is read from this run's files.")
+                .paragraph(
+                        "Batch Normalization (Ioffe & Szegedy 2015, arXiv 1502.03167), Figures 1 to 3 rerun on real images "
+                                + "with bn4j's BatchNorm layer for DL4J. Every number below is read from this run's files.")
                 .heading(2, "Run").keyValues(provenance).append(body);
         report.write(dir.resolve("report.md"));
         Experiment.LOG.info("report written to {}", dir.resolve("report.md").toAbsolutePath());

@@ -11,8 +11,7 @@ import org.bn4j.examples.report.MarkdownReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "inception", mixinStandardHelpOptions = true,
-        description = "Paper section 4.2: the five Inception variants of Figure 3 (Inception, BN-Baseline, BN-x5, BN-x30, BN-x5-Sigmoid).")
+@Command(name = "inception", mixinStandardHelpOptions = true, description = "Paper section 4.2: the five Inception variants of Figure 3 (Inception, BN-Baseline, BN-x5, BN-x30, BN-x5-Sigmoid).")
 public final class InceptionCommand extends ExperimentCommand {
     @Option(names = "--steps", converter = Checked.PositiveInt.class, defaultValue = "200", description = "Training steps per network (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -50,14 +49,16 @@ public final class InceptionCommand extends ExperimentCommand {
         m.put("inception batch size", batchSize);
         m.put("inception base learning rate", learningRate);
         m.put("inception base L2", l2);
-        m.put("inception images", common.dataDir == null ? trainExamples + " + " + testExamples + " generated, " + imageSize + "px" : common.dataDir);
+        m.put("inception images", common.dataDir == null
+                ? trainExamples + " + " + testExamples + " generated, " + imageSize + "px" : common.dataDir);
         return m;
     }
 
     /** @return CIFAR-10 from {@code --data-dir}, else generated images of the given size and counts */
     static Examples images(CommonOptions common, int imageSize, int trainExamples, int testExamples) throws Exception {
         if (imageSize % 4 != 0) {
-            throw new IllegalArgumentException("--image-size must be a multiple of 4 (two 2x2 poolings), got " + imageSize);
+            throw new IllegalArgumentException(
+                    "--image-size must be a multiple of 4 (two 2x2 poolings), got " + imageSize);
         }
         return common.dataDir == null ? Shapes.generate(imageSize, trainExamples, testExamples, common.seed)
                 : Cifar10.fromDirectory(common.dataDir);

@@ -11,8 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "mnist", mixinStandardHelpOptions = true,
-        description = "Paper section 4.1: the sigmoid MLP on MNIST with and without BN (Figures 1a, 1b, 1c).")
+@Command(name = "mnist", mixinStandardHelpOptions = true, description = "Paper section 4.1: the sigmoid MLP on MNIST with and without BN (Figures 1a, 1b, 1c).")
 public final class MnistCommand extends ExperimentCommand {
     @Option(names = "--steps", converter = Checked.PositiveInt.class, defaultValue = "2000", description = "Training steps per network (default: ${DEFAULT-VALUE}; the paper: 50000).")
     int steps;

@@ -9,8 +9,7 @@ import org.bn4j.examples.report.MarkdownReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "speed", mixinStandardHelpOptions = true,
-        description = "Time per training step of the Inception-style net with bn4j's BN against DL4J's built-in BN.")
+@Command(name = "speed", mixinStandardHelpOptions = true, description = "Time per training step of the Inception-style net with bn4j's BN against DL4J's built-in BN.")
 public final class SpeedCommand extends ExperimentCommand {
     @Option(names = "--steps", converter = Checked.PositiveInt.class, defaultValue = "20", description = "Timed steps per network (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -39,7 +38,8 @@ public final class SpeedCommand extends ExperimentCommand {
 
     @Override
     public Integer call() throws Exception {
-        refuseIfGiven("--bn", "does not apply to speed, which times both bn4j's BatchNorm and DL4J's BatchNormalization");
+        refuseIfGiven("--bn",
+                "does not apply to speed, which times both bn4j's BatchNorm and DL4J's BatchNormalization");
         if (given("--data-dir")) {
             refuseIfGiven("--image-size", "does not apply with --data-dir: CIFAR-10's images are 32x32");
         }
@@ -49,7 +49,8 @@ public final class SpeedCommand extends ExperimentCommand {
     @Override
     public MarkdownReport run(Path dir) throws Exception {
         Examples data = InceptionCommand.images(common, imageSize, Math.max(batchSize, 64), 1);
-        SpeedExperiment experiment = new SpeedExperiment(new SpeedExperiment.Settings(steps, warmup, batchSize, common.seed, !common.noProgress));
+        SpeedExperiment experiment = new SpeedExperiment(
+                new SpeedExperiment.Settings(steps, warmup, batchSize, common.seed, !common.noProgress));
         return experiment.report(experiment.run(data), data);
     }
 }

@@ -41,8 +41,10 @@ class CommandLineDocTest {
         md.append("| Option | Default | Description |\n|---|---|---|\n");
         for (OptionSpec option : spec.options()) {
             if (!option.inherited()) {
-                md.append("| `").append(String.join("`, `", option.names())).append(option.arity().max() > 0 ? "=" + option.paramLabel() : "")
-                        .append("` | ").append(defaultOf(option)).append(" | ").append(String.join(" ", option.description()).replace("|", "\\|"))
+                md.append("| `").append(String.join("`, `", option.names()))
+                        .append(option.arity().max() > 0 ? "=" + option.paramLabel() : "")
+                        .append("` | ").append(defaultOf(option)).append(" | ")
+                        .append(String.join(" ", option.description()).replace("|", "\\|"))
                         .append(" |\n");
             }
         }
@@ -50,7 +52,8 @@ class CommandLineDocTest {
     }
 
     private static String defaultOf(OptionSpec option) {
-        if (option.usageHelp() || option.versionHelp() || (option.arity().max() == 0 && "false".equals(option.defaultValue()))) {
+        if (option.usageHelp() || option.versionHelp()
+                || (option.arity().max() == 0 && "false".equals(option.defaultValue()))) {
             return "off";
         }
         return option.defaultValue() == null ? "none" : "`" + option.defaultValue() + "`";
@@ -61,13 +64,15 @@ class CommandLineDocTest {
         String page = Files.readString(PAGE, StandardCharsets.UTF_8);
         int begin = page.indexOf(BEGIN);
         int end = page.indexOf(END);
-        assertTrue(begin >= 0 && end > begin, PAGE + " has a generated section between " + BEGIN.strip() + " and " + END.strip());
+        assertTrue(begin >= 0 && end > begin,
+                PAGE + " has a generated section between " + BEGIN.strip() + " and " + END.strip());
         String expected = page.substring(0, begin + BEGIN.length()) + reference() + page.substring(end);
         if (Boolean.getBoolean("bn4j.updateDocs")) {
             Files.writeString(PAGE, expected, StandardCharsets.UTF_8);
         }
 
-        assertEquals(expected, page, PAGE + " is out of date: rerun this test with -Dbn4j.updateDocs=true and commit the page");
+        assertEquals(expected, page,
+                PAGE + " is out of date: rerun this test with -Dbn4j.updateDocs=true and commit the page");
     }
 
     @Test
@@ -79,8 +84,10 @@ class CommandLineDocTest {
 
         for (CommandLine cli : commands) {
             for (OptionSpec option : cli.getCommandSpec().options()) {
-                String name = "`" + option.longestName() + (option.arity().max() > 0 ? "=" + option.paramLabel() : "") + "` | ";
-                String row = option.defaultValue() == null || option.arity().max() == 0 ? name : name + "`" + option.defaultValue() + "` |";
+                String name = "`" + option.longestName() + (option.arity().max() > 0 ? "=" + option.paramLabel() : "")
+                        + "` | ";
+                String row = option.defaultValue() == null || option.arity().max() == 0 ? name
+                        : name + "`" + option.defaultValue() + "` |";
                 assertTrue(reference.contains(row), cli.getCommandName() + ": " + row);
             }
         }

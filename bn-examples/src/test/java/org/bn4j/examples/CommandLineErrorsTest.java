@@ -79,7 +79,8 @@ class CommandLineErrorsTest {
 
         assertAll(() -> assertEquals(2, o.status()),
                 () -> assertEquals(message.replace("DIR", dir.toString()), o.firstLine()),
-                () -> assertTrue(o.err().contains("\nUsage: " + command + " ["), "the usage of " + command + ": " + o.err()),
+                () -> assertTrue(o.err().contains("\nUsage: " + command + " ["),
+                        "the usage of " + command + ": " + o.err()),
                 () -> assertNoStackTrace(o.err()),
                 () -> assertEquals("", o.out()));
     }

@@ -36,12 +36,15 @@ class CommandsTest {
 
     @Test
     void mnistWritesItsReportPlotsAndCurves(@TempDir Path out) throws Exception {
-        assertEquals(0, run("mnist", "--steps", "40", "--eval-every", "20", "--no-progress", "--output-dir", out.toString()));
+        assertEquals(0,
+                run("mnist", "--steps", "40", "--eval-every", "20", "--no-progress", "--output-dir", out.toString()));
 
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("## MNIST (paper section 4.1)"), report);
-        assertTrue(report.matches("(?s).*\\| with BN \\| 0\\.5 \\| - \\| - \\| - \\| \\d+\\.\\d\\d% \\|.*"), "table row with a measured accuracy");
-        for (String png : List.of("mnist-accuracy.png", "mnist-high-lr.png", "mnist-sigmoid-input-without-bn.png", "mnist-sigmoid-input-with-bn.png")) {
+        assertTrue(report.matches("(?s).*\\| with BN \\| 0\\.5 \\| - \\| - \\| - \\| \\d+\\.\\d\\d% \\|.*"),
+                "table row with a measured accuracy");
+        for (String png : List.of("mnist-accuracy.png", "mnist-high-lr.png", "mnist-sigmoid-input-without-bn.png",
+                "mnist-sigmoid-input-with-bn.png")) {
             assertPng(out.resolve(png));
             assertTrue(report.contains("](" + png + ")"), "report shows " + png);
         }
@@ -53,11 +56,13 @@ class CommandsTest {
 
     @Test
     void inceptionWritesAllFiveVariants(@TempDir Path out) throws Exception {
-        assertEquals(0, run("inception", "--steps", "4", "--eval-every", "2", "--image-size", "8", "--train-examples", "64",
-                "--test-examples", "32", "--no-progress", "--output-dir", out.toString()));
+        assertEquals(0,
+                run("inception", "--steps", "4", "--eval-every", "2", "--image-size", "8", "--train-examples", "64",
+                        "--test-examples", "32", "--no-progress", "--output-dir", out.toString()));
 
         String report = Files.readString(out.resolve("report.md"));
-        for (String variant : List.of("| Inception |", "| BN-Baseline |", "| BN-x5 |", "| BN-x30 |", "| BN-x5-Sigmoid |")) {
+        for (String variant : List.of("| Inception |", "| BN-Baseline |", "| BN-x5 |", "| BN-x30 |",
+                "| BN-x5-Sigmoid |")) {
             assertTrue(report.contains(variant), "table row " + variant);
         }
         assertPng(out.resolve("inception-accuracy.png"));
@@ -66,10 +71,13 @@ class CommandsTest {
 
     @Test
     void speedComparesBothImplementationsInOneRun(@TempDir Path out) throws Exception {
-        assertEquals(0, run("speed", "--steps", "2", "--warmup", "1", "--image-size", "8", "--output-dir", out.toString()));
+        assertEquals(0,
+                run("speed", "--steps", "2", "--warmup", "1", "--image-size", "8", "--output-dir", out.toString()));
 
         String report = Files.readString(out.resolve("report.md"));
-        assertTrue(report.matches("(?s).*\\| bn4j BatchNorm \\| \\d+\\.\\d \\|.*\\| DL4J BatchNormalization \\| \\d+\\.\\d \\|.*"), report);
+        assertTrue(report.matches(
+                "(?s).*\\| bn4j BatchNorm \\| \\d+\\.\\d \\|.*\\| DL4J BatchNormalization \\| \\d+\\.\\d \\|.*"),
+                report);
         assertTrue(report.matches("(?s).*Speed-up of the whole step with bn4j: \\d+\\.\\d\\dx\\..*"), report);
     }
 

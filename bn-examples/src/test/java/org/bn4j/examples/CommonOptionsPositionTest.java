@@ -157,15 +157,17 @@ class CommonOptionsPositionTest {
 
     @Test
     void noProgressGivenOnBothSidesStillDrawsNoBars() {
-        String err = standardError(List.of("--no-progress", "mnist", "--no-progress", "--steps", "4", "--eval-every", "2",
-                "--data-dir", tinyMnist.toString(), "--output-dir", out.toString()));
+        String err = standardError(
+                List.of("--no-progress", "mnist", "--no-progress", "--steps", "4", "--eval-every", "2",
+                        "--data-dir", tinyMnist.toString(), "--output-dir", out.toString()));
 
         assertFalse(err.contains("with BN"), err);
     }
 
     @Test
     void allCommonOptionsBeforeOrAfterTheSubcommandGiveTheSameResults() throws IOException {
-        List<String> common = List.of("--seed", "7", "--bn", "BUILTIN", "--data-dir", tinyMnist.toString(), "--no-progress");
+        List<String> common = List.of("--seed", "7", "--bn", "BUILTIN", "--data-dir", tinyMnist.toString(),
+                "--no-progress");
         List<String> tiny = List.of("--steps", "4", "--eval-every", "2");
         Path before = out.resolve("before");
         Path after = out.resolve("after");

@@ -53,7 +53,9 @@ class LauncherIT {
         Outcome o = launcher("--version");
 
         assertEquals(0, o.status(), o.err());
-        assertTrue(o.out().matches("(?s)bn4j \\S+, commit \\S+\nDL4J \\S+, ND4J \\S+ \\(nd4j-native\\)\nJava \\S+, Vector API on\n"), o.out());
+        assertTrue(o.out().matches(
+                "(?s)bn4j \\S+, commit \\S+\nDL4J \\S+, ND4J \\S+ \\(nd4j-native\\)\nJava \\S+, Vector API on\n"),
+                o.out());
     }
 
     @Test
@@ -70,8 +72,10 @@ class LauncherIT {
         Outcome o = launcher("mnist", "--steps", "-5");
 
         assertAll(() -> assertEquals(2, o.status()),
-                () -> assertTrue(o.err().contains("Invalid value for option '--steps': -5 is not a whole number of at least 1\n"
-                        + "Usage: bn4j mnist ["), o.err()),
+                () -> assertTrue(o.err()
+                        .contains("Invalid value for option '--steps': -5 is not a whole number of at least 1\n"
+                                + "Usage: bn4j mnist ["),
+                        o.err()),
                 () -> assertFalse(o.err().contains("\tat "), o.err()));
     }
 

@@ -87,7 +87,8 @@ class LoadersTest {
     void wrongMagicIsRejected() {
         byte[] file = idx(3, new int[] {1, 28, 28}, 784);
         file[2] = 0x0d;   // float data, not unsigned bytes
-        assertRejected("not an IDX file of unsigned bytes", () -> Idx.read(new ByteArrayInputStream(file), "floats.idx", 3));
+        assertRejected("not an IDX file of unsigned bytes",
+                () -> Idx.read(new ByteArrayInputStream(file), "floats.idx", 3));
     }
 
     @Test
@@ -129,7 +130,8 @@ class LoadersTest {
     void truncatedCifarIsRejected(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("data_batch_1.bin");
         Files.write(file, new byte[3073 + 100]);
-        assertRejected("3173 bytes is not a whole number of 3073-byte CIFAR-10 records", () -> Cifar10.read(List.of(file)));
+        assertRejected("3173 bytes is not a whole number of 3073-byte CIFAR-10 records",
+                () -> Cifar10.read(List.of(file)));
     }
 
     @Test

@@ -24,7 +24,8 @@ class MnistBatchNormTest {
     }
 
     private static Curve train(BatchNormImpl bn, double lr) {
-        return new Trainer(STEPS, 60, STEPS, 1502, false).train("test", MnistMlp.build(bn, lr, 0.1, 1502), mnist.train(), mnist.test());
+        return new Trainer(STEPS, 60, STEPS, 1502, false).train("test", MnistMlp.build(bn, lr, 0.1, 1502),
+                mnist.train(), mnist.test());
     }
 
     @Test

@@ -27,7 +27,8 @@ final class BatchNormRenaming {
     private static final String ENFORCE_TRAINING_CONFIG = "bn4j_enforce_training_config";
     private static final Logger LOG = LoggerFactory.getLogger(BatchNormRenaming.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
 
     private BatchNormRenaming() {
     }
@@ -83,7 +84,8 @@ final class BatchNormRenaming {
         if (version == null || !version.asText().startsWith("2")) {
             throw new UnsupportedBatchNormException("Keras " + className + " layer " + layer.path("config").path("name")
                     + ": " + (version == null ? "the model configuration gives no keras_version (DL4J then reads it "
-                    + "as Keras 1)" : "Keras " + version.asText() + " models are not supported") + "; bn4j's importer "
+                            + "as Keras 1)" : "Keras " + version.asText() + " models are not supported")
+                    + "; bn4j's importer "
                     + "reads Keras 2 models");
         }
     }

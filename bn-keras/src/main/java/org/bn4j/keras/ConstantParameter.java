@@ -15,8 +15,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public final class ConstantParameter implements LayerConstraint {
     private static final long serialVersionUID = 1L;
 
-    @JsonProperty private String parameter;
-    @JsonProperty private double value;
+    @JsonProperty
+    private String parameter;
+    @JsonProperty
+    private double value;
 
     /** For JSON deserialization. */
     public ConstantParameter() {

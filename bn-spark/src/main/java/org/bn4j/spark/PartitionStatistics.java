@@ -16,7 +16,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * refuses fails the task with a {@link BatchFailure} naming the partition, the batch and its shapes.
  */
 final class PartitionStatistics
-        implements Function2<Integer, Iterator<MultiDataSet>, Iterator<List<PopulationStats>>> {
+        implements
+            Function2<Integer, Iterator<MultiDataSet>, Iterator<List<PopulationStats>>> {
     private static final long serialVersionUID = 1L;
 
     private final Broadcast<NetworkCopy> network;

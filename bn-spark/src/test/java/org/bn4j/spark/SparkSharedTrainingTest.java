@@ -62,7 +62,8 @@ class SparkSharedTrainingTest {
         double after = trained.score(all, true);
         System.out.printf("Spark SharedTrainingMaster: training-mode loss %.4f -> %.4f%n", before, after);
         assertTrue(after < 0.9 * before, "loss " + before + " -> " + after);
-        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> trained.output(all.getFeatures()));
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> trained.output(all.getFeatures()));
         assertTrue(refused.getMessage().contains("PreciseStatistics.builder()")
                 && refused.getMessage().contains("SparkPreciseStatistics.builder()"), refused.getMessage());
         MultiLayerNetwork recomputedOnTheDriver = trained.clone();

@@ -108,7 +108,8 @@ class SparkTrainingTest {
 
         INDArray input = Nd4j.rand(DataType.DOUBLE, 5, FEATURES);
         assertArrayEquals(trained.params().toDoubleVector(), restored.params().toDoubleVector());
-        assertArrayEquals(trained.output(input).ravel().toDoubleVector(), restored.output(input).ravel().toDoubleVector());
+        assertArrayEquals(trained.output(input).ravel().toDoubleVector(),
+                restored.output(input).ravel().toDoubleVector());
     }
 
     private static ParameterAveragingTrainingMaster trainingMaster() {
@@ -134,7 +135,8 @@ class SparkTrainingTest {
             }
             double[] label = new double[2];
             label[x[0] - x[1] + 0.5 * x[2] - 0.5 * x[3] > 0 ? 1 : 0] = 1;
-            examples.add(new DataSet(Nd4j.createFromArray(new double[][] {x}), Nd4j.createFromArray(new double[][] {label})));
+            examples.add(new DataSet(Nd4j.createFromArray(new double[][] {x}),
+                    Nd4j.createFromArray(new double[][] {label})));
         }
         return examples;
     }

@@ -1,6 +1,5 @@
 package org.bn4j.core.kernel;
 
-
 /** The element-type half of a double kernel: what does not depend on the layout. */
 interface DoubleKernel extends Kernel<double[]> {
     @Override

@@ -39,7 +39,8 @@ abstract class PlanarKernel<A> implements Kernel<A> {
         this.n = dims.batch();
         this.c = dims.channels();
         this.spatial = dims.spatial();
-        this.channelsPerBlock = Math.min(c, Math.max(BLOCK_VALUES / spatial, (MIN_SEGMENT_VALUES + spatial - 1) / spatial));
+        this.channelsPerBlock = Math.min(c,
+                Math.max(BLOCK_VALUES / spatial, (MIN_SEGMENT_VALUES + spatial - 1) / spatial));
         this.blocks = (c + channelsPerBlock - 1) / channelsPerBlock;
         this.planesPerGroup = Math.max(1, BLOCK_VALUES / (channelsPerBlock * spatial));
         this.groups = (n + planesPerGroup - 1) / planesPerGroup;

@@ -134,7 +134,8 @@ final class DoubleVectorLoops extends DoubleScalarLoops {
             largest = largest.max(DoubleVector.fromArray(DOUBLE_DATA, x, i).reinterpretAsLongs().and(Long.MAX_VALUE));
         }
         // As for floats (see magnitudeBits): NaN's bits beat infinity's, which beat every finite magnitude's.
-        return Math.max(Double.longBitsToDouble(largest.reduceLanes(VectorOperators.MAX)), super.largestMagnitude(x, i, to));
+        return Math.max(Double.longBitsToDouble(largest.reduceLanes(VectorOperators.MAX)),
+                super.largestMagnitude(x, i, to));
     }
 
     @Override
@@ -279,7 +280,7 @@ final class DoubleVectorLoops extends DoubleScalarLoops {
 
     @Override
     public double normalizeActivatedTile(double[] x, double[] y, int base, int n, double[] hi, double[] lo, double[] a,
-                                       double[] b, double slope, boolean measure) {
+                                         double[] b, double slope, boolean measure) {
         final double largest = measure ? largestMagnitude(x, base, base + n) : 0;
         final int bound = DOUBLE_DATA.loopBound(n);
         int j = 0;

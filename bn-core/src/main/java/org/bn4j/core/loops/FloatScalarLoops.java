@@ -199,7 +199,8 @@ class FloatScalarLoops implements FloatLoops<float[]> {
     }
 
     @Override
-    public void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k, float[] q,
+    public void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
+                              float[] q,
                               float[] r) {
         for (int j = 0; j < n; j++) {
             dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];

@@ -164,7 +164,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
 
     @Override
     public double normalizeMeasuring(float[] x, float[] y, int from, int to, float hi, float lo, float a,
-                                            float b) {
+                                     float b) {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
         final int bound = from + FLOATS.loopBound(to - from);
@@ -188,7 +188,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
 
     @Override
     public void gradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
-                                 float q, float r) {
+                          float q, float r) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final var dm = vectorMemory(dx);
@@ -235,7 +235,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
 
     @Override
     public void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
-                                     float[] k, float[] q, float[] r) {
+                              float[] k, float[] q, float[] r) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final var dm = vectorMemory(dx);
@@ -511,7 +511,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
 
     @Override
     public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo,
-                                      float k, float q, float r, float a, float b, float slope) {
+                               float k, float q, float r, float a, float b, float slope) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final var dm = vectorMemory(dx);
@@ -530,7 +530,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
 
     @Override
     public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
-                                          float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
+                                   float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final var dm = vectorMemory(dx);

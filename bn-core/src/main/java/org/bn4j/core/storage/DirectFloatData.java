@@ -47,7 +47,6 @@ public final class DirectFloatData extends Data<float[]> {
         return staged.offset(start);
     }
 
-
     @Override
     public double valueAt(int i) {
         return staged.valueAt(i);

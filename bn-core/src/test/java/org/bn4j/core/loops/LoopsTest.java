@@ -223,8 +223,10 @@ class LoopsTest {
             assertEquals(Double.NaN, reductions.largestMagnitude(d, from, from + length), "double NaN at " + bad);
             f[bad] = Float.NEGATIVE_INFINITY;
             d[bad] = Double.NEGATIVE_INFINITY;
-            assertEquals(Double.POSITIVE_INFINITY, reductions.largestMagnitude(f, from, from + length), "float -inf at " + bad);
-            assertEquals(Double.POSITIVE_INFINITY, reductions.largestMagnitude(d, from, from + length), "double -inf at " + bad);
+            assertEquals(Double.POSITIVE_INFINITY, reductions.largestMagnitude(f, from, from + length),
+                    "float -inf at " + bad);
+            assertEquals(Double.POSITIVE_INFINITY, reductions.largestMagnitude(d, from, from + length),
+                    "double -inf at " + bad);
         }
     }
 
@@ -310,9 +312,11 @@ class LoopsTest {
         for (int j = 0; j < n; j++) {
             int i = base + j;
             assertEquals(((f[0][i] - f[2][j]) - f[3][j]) * f[4][j] + f[5][j], yf[i], 0f, "float y at " + j);
-            assertEquals(f[4][j] * f[1][i] + f[5][j] * ((f[0][i] - f[2][j]) - f[3][j]) + f[6][j], dxf[i], 0f, "float dx at " + j);
+            assertEquals(f[4][j] * f[1][i] + f[5][j] * ((f[0][i] - f[2][j]) - f[3][j]) + f[6][j], dxf[i], 0f,
+                    "float dx at " + j);
             assertEquals(((d[0][i] - d[2][j]) - d[3][j]) * d[4][j] + d[5][j], yd[i], 0.0, "double y at " + j);
-            assertEquals(d[4][j] * d[1][i] + d[5][j] * ((d[0][i] - d[2][j]) - d[3][j]) + d[6][j], dxd[i], 0.0, "double dx at " + j);
+            assertEquals(d[4][j] * d[1][i] + d[5][j] * ((d[0][i] - d[2][j]) - d[3][j]) + d[6][j], dxd[i], 0.0,
+                    "double dx at " + j);
         }
         for (int i = 0; i < base; i++) {
             assertEquals(0f, yf[i], "written before the tile at " + i);

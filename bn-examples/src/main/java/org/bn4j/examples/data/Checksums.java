@@ -18,7 +18,7 @@ public final class Checksums {
         MessageDigest digest = sha256();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            for (int n; (n = in.read(buffer)) > 0;) {
                 digest.update(buffer, 0, n);
             }
         }

@@ -25,7 +25,8 @@ public final class Cifar10 {
         for (int i = 1; i <= 5; i++) {
             trainFiles.add(require(base.resolve("data_batch_" + i + ".bin")));
         }
-        return new Examples("CIFAR-10 from " + base, read(trainFiles), read(List.of(require(base.resolve("test_batch.bin")))),
+        return new Examples("CIFAR-10 from " + base, read(trainFiles),
+                read(List.of(require(base.resolve("test_batch.bin")))),
                 3, 32, 32, 10);
     }
 
@@ -50,7 +51,8 @@ public final class Cifar10 {
             for (int r = 0; r < bytes.length / RECORD; r++, example++) {
                 int label = bytes[r * RECORD] & 0xff;
                 if (label > 9) {
-                    throw new IOException(files.get(f) + ": record " + r + " has label " + label + ", not 0 to 9 (corrupt file)");
+                    throw new IOException(
+                            files.get(f) + ": record " + r + " has label " + label + ", not 0 to 9 (corrupt file)");
                 }
                 oneHot[example * 10 + label] = 1;
                 for (int p = 0; p < RECORD - 1; p++) {
@@ -58,7 +60,8 @@ public final class Cifar10 {
                 }
             }
         }
-        return new DataSet(Nd4j.create(pixels, new long[] {n, RECORD - 1}, 'c'), Nd4j.create(oneHot, new long[] {n, 10}, 'c'));
+        return new DataSet(Nd4j.create(pixels, new long[] {n, RECORD - 1}, 'c'),
+                Nd4j.create(oneHot, new long[] {n, 10}, 'c'));
     }
 
     private static Path require(Path file) throws IOException {

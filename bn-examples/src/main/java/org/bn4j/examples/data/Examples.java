@@ -22,7 +22,8 @@ public record Examples(String name, DataSet train, DataSet test, int channels, i
      */
     public Examples head(int trainCount, int testCount) {
         if (trainCount < 0 || testCount < 0) {
-            throw new IllegalArgumentException("example counts must not be negative, got " + trainCount + " and " + testCount);
+            throw new IllegalArgumentException(
+                    "example counts must not be negative, got " + trainCount + " and " + testCount);
         }
         return new Examples(name, head(train, trainCount), head(test, testCount), channels, height, width, classes);
     }

@@ -42,7 +42,8 @@ public final class Idx {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         int magic = buffer.getInt();
         if ((magic >>> 16) != 0 || ((magic >>> 8) & 0xff) != 0x08) {
-            throw new IOException(name + ": not an IDX file of unsigned bytes (magic 0x" + Integer.toHexString(magic) + ")");
+            throw new IOException(
+                    name + ": not an IDX file of unsigned bytes (magic 0x" + Integer.toHexString(magic) + ")");
         }
         int rank = magic & 0xff;
         if (rank != expectedRank) {

@@ -24,11 +24,15 @@ public final class Mnist {
 
     /** @return the bundled 10,000 digits */
     public static Examples bundled() throws IOException {
-        DataSet all = dataSet(resource("images-idx3-ubyte.gz"), "bundled images", resource("labels-idx1-ubyte.gz"), "bundled labels");
-        DataSet train = new DataSet(all.getFeatures().get(interval(0, BUNDLED_TRAIN)), all.getLabels().get(interval(0, BUNDLED_TRAIN)));
+        DataSet all = dataSet(resource("images-idx3-ubyte.gz"), "bundled images", resource("labels-idx1-ubyte.gz"),
+                "bundled labels");
+        DataSet train = new DataSet(all.getFeatures().get(interval(0, BUNDLED_TRAIN)),
+                all.getLabels().get(interval(0, BUNDLED_TRAIN)));
         long n = all.numExamples();
-        DataSet test = new DataSet(all.getFeatures().get(interval(BUNDLED_TRAIN, n)), all.getLabels().get(interval(BUNDLED_TRAIN, n)));
-        return new Examples("MNIST (10,000 real digits shipped with bn4j: 8,000 train, 2,000 test)", train, test, 1, 28, 28, 10);
+        DataSet test = new DataSet(all.getFeatures().get(interval(BUNDLED_TRAIN, n)),
+                all.getLabels().get(interval(BUNDLED_TRAIN, n)));
+        return new Examples("MNIST (10,000 real digits shipped with bn4j: 8,000 train, 2,000 test)", train, test, 1, 28,
+                28, 10);
     }
 
     /**
@@ -58,13 +62,15 @@ public final class Mnist {
     private static DataSet dataSet(Path dir, String images, String labels, String name) throws IOException {
         Path imageFile = find(dir, images, name);
         Path labelFile = find(dir, labels, name);
-        try (InputStream imageIn = Files.newInputStream(imageFile); InputStream labelIn = Files.newInputStream(labelFile)) {
+        try (InputStream imageIn = Files.newInputStream(imageFile);
+                InputStream labelIn = Files.newInputStream(labelFile)) {
             return dataSet(imageIn, imageFile.toString(), labelIn, labelFile.toString());
         }
     }
 
     /** @return the examples of one IDX image file and its label file */
-    public static DataSet dataSet(InputStream images, String imagesName, InputStream labels, String labelsName) throws IOException {
+    public static DataSet dataSet(InputStream images, String imagesName, InputStream labels, String labelsName)
+            throws IOException {
         Idx.Tensor x = Idx.read(images, imagesName, 3);
         Idx.Tensor y = Idx.read(labels, labelsName, 1);
         if (x.dims()[1] != 28 || x.dims()[2] != 28) {
@@ -72,7 +78,8 @@ public final class Mnist {
         }
         int n = x.dims()[0];
         if (y.dims()[0] != n) {
-            throw new IOException(labelsName + " has " + y.dims()[0] + " labels but " + imagesName + " has " + n + " images");
+            throw new IOException(
+                    labelsName + " has " + y.dims()[0] + " labels but " + imagesName + " has " + n + " images");
         }
         float[] pixels = new float[x.values().length];
         for (int i = 0; i < pixels.length; i++) {
@@ -92,13 +99,15 @@ public final class Mnist {
     }
 
     private static Path find(Path dir, String name, String set) throws IOException {
-        for (String candidate : new String[] {name, name + ".gz", name.replace("-idx", ".idx"), name.replace("-idx", ".idx") + ".gz"}) {
+        for (String candidate : new String[] {name, name + ".gz", name.replace("-idx", ".idx"),
+                name.replace("-idx", ".idx") + ".gz"}) {
             Path file = dir.resolve(candidate);
             if (Files.isRegularFile(file)) {
                 return file;
             }
         }
-        throw new IOException(dir + " has no " + name + " (or " + name + ".gz): point --data-dir at the four " + set + " IDX files");
+        throw new IOException(
+                dir + " has no " + name + " (or " + name + ".gz): point --data-dir at the four " + set + " IDX files");
     }
 
     private static InputStream resource(String suffix) throws IOException {

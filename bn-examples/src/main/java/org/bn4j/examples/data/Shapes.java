@@ -39,8 +39,10 @@ public final class Shapes {
         for (int i = 0; i < n; i++) {
             int label = random.nextInt(CLASSES.length);
             oneHot[i * CLASSES.length + label] = 1;
-            float[] colour = {(float) random.nextDouble(0.5, 1), (float) random.nextDouble(0.5, 1), (float) random.nextDouble(0.5, 1)};
-            float[] background = {(float) random.nextDouble(0, 0.4), (float) random.nextDouble(0, 0.4), (float) random.nextDouble(0, 0.4)};
+            float[] colour = {(float) random.nextDouble(0.5, 1), (float) random.nextDouble(0.5, 1),
+                    (float) random.nextDouble(0.5, 1)};
+            float[] background = {(float) random.nextDouble(0, 0.4), (float) random.nextDouble(0, 0.4),
+                    (float) random.nextDouble(0, 0.4)};
             double cx = random.nextDouble(size * 0.3, size * 0.7);
             double cy = random.nextDouble(size * 0.3, size * 0.7);
             double radius = random.nextDouble(size * 0.15, size * 0.3);
@@ -57,11 +59,13 @@ public final class Shapes {
                 }
             }
         }
-        return new DataSet(Nd4j.create(pixels, new long[] {n, 3L * plane}, 'c'), Nd4j.create(oneHot, new long[] {n, CLASSES.length}, 'c'));
+        return new DataSet(Nd4j.create(pixels, new long[] {n, 3L * plane}, 'c'),
+                Nd4j.create(oneHot, new long[] {n, CLASSES.length}, 'c'));
     }
 
     /** @return how much of the foreground colour pixel (x, y) takes, 0 to 1 */
-    private static double ink(int label, double dx, double dy, int x, int y, double radius, double period, double phase, int size) {
+    private static double ink(int label, double dx, double dy, int x, int y, double radius, double period, double phase,
+                              int size) {
         double r = Math.hypot(dx, dy);
         switch (label) {
             case 0:
@@ -77,9 +81,11 @@ public final class Shapes {
             case 5:
                 return Math.abs(r - radius) <= 1.2 ? 1 : 0;
             case 6:
-                return Math.max(Math.abs(dx), Math.abs(dy)) <= radius && Math.max(Math.abs(dx), Math.abs(dy)) >= radius - 1.5 ? 1 : 0;
+                return Math.max(Math.abs(dx), Math.abs(dy)) <= radius
+                        && Math.max(Math.abs(dx), Math.abs(dy)) >= radius - 1.5 ? 1 : 0;
             default:
-                return (Math.abs(dx) <= 1.2 && Math.abs(dy) <= radius) || (Math.abs(dy) <= 1.2 && Math.abs(dx) <= radius) ? 1 : 0;
+                return (Math.abs(dx) <= 1.2 && Math.abs(dy) <= radius)
+                        || (Math.abs(dy) <= 1.2 && Math.abs(dx) <= radius) ? 1 : 0;
         }
     }
 

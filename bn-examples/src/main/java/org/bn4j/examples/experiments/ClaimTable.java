@@ -25,7 +25,8 @@ final class ClaimTable {
      *
      * @param holds given a's run and b's run with the same seed
      */
-    void perSeed(String claim, String paper, BiPredicate<PaperScaleReport.SeedRun, PaperScaleReport.SeedRun> holds, String a, String b) {
+    void perSeed(String claim, String paper, BiPredicate<PaperScaleReport.SeedRun, PaperScaleReport.SeedRun> holds,
+                 String a, String b) {
         List<PaperScaleReport.SeedRun> as = of(a);
         List<PaperScaleReport.SeedRun> bs = of(b);
         int count = 0;

@@ -1,6 +1,5 @@
 package org.bn4j.examples.experiments;
 
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ public final class InceptionExperiment {
      * @param progress         draw progress bars
      */
     public record Settings(int steps, int batchSize, double baseLearningRate, double baseL2, int evalEvery, long seed,
-                           BatchNormImpl bn, boolean progress) {
+            BatchNormImpl bn, boolean progress) {
     }
 
     private final Settings s;
@@ -43,7 +42,8 @@ public final class InceptionExperiment {
     /** @return one curve per variant of {@link InceptionNet#FIGURE_3}, in that order */
     public List<Curve> run(Examples data) {
         Trainer trainer = new Trainer(s.steps(), s.batchSize(), s.evalEvery(), s.seed(), s.progress());
-        InceptionNet.Training training = new InceptionNet.Training(s.baseLearningRate(), s.baseL2(), s.steps(), s.seed());
+        InceptionNet.Training training = new InceptionNet.Training(s.baseLearningRate(), s.baseL2(), s.steps(),
+                s.seed());
         List<Curve> curves = new ArrayList<>();
         for (InceptionNet.Variant variant : InceptionNet.FIGURE_3) {
             var net = InceptionNet.build(variant, s.bn(), data.channels(), data.height(), data.classes(), training);
@@ -73,18 +73,21 @@ public final class InceptionExperiment {
             int reached = c.stepsToReach(target);
             rows.add(List.of(v.name(), String.format(Locale.ROOT, "%.4g", s.baseLearningRate() * v.lrMultiplier()),
                     reached < 0 ? "never" : String.valueOf(reached), MarkdownReport.percent(c.bestAccuracy()),
-                    String.valueOf(v.paperLr()), v.paperSteps() == null ? "never" : String.format(Locale.ROOT, "%.1fe6", v.paperSteps() / 1e6),
+                    String.valueOf(v.paperLr()),
+                    v.paperSteps() == null ? "never" : String.format(Locale.ROOT, "%.1fe6", v.paperSteps() / 1e6),
                     String.format(Locale.ROOT, "%.1f%%", v.paperAccuracy())));
         }
         MarkdownReport md = new MarkdownReport().heading(2, "Inception-style network (paper section 4.2, Figure 3)");
-        md.paragraph("Data: " + data.name() + ". Network: a stem 3x3 convolution, two inception modules (1x1; 1x1 then 3x3; "
+        md.paragraph("Data: " + data.name()
+                + ". Network: a stem 3x3 convolution, two inception modules (1x1; 1x1 then 3x3; "
                 + "1x1 then two 3x3 in place of the 5x5; 3x3 average pooling with a 1x1 projection; merged), global average "
                 + "pooling and softmax; SGD with Nesterov momentum 0.9, batch " + s.batchSize() + ", " + s.steps()
                 + " steps, learning rate halved over the run (6x faster for the accelerated variants). The variants follow the "
                 + "paper: BN-Baseline adds BN before every nonlinearity; BN-x5 and BN-x30 also raise the learning rate 5 and "
                 + "30 times, drop dropout, divide L2 by 5 and decay the learning rate 6 times faster; BN-x5-Sigmoid uses "
                 + "sigmoid instead of ReLU.");
-        md.table(List.of("model", "learning rate", "steps to " + MarkdownReport.percent(target) + " (Inception's best)", "best accuracy",
+        md.table(List.of("model", "learning rate", "steps to " + MarkdownReport.percent(target) + " (Inception's best)",
+                "best accuracy",
                 "paper: learning rate", "paper: steps to 72.2%", "paper: best accuracy"), rows);
         md.image("Inception variants, test accuracy", "inception-accuracy.png");
         md.paragraph("File: inception-accuracy.csv (test accuracy per step for each model).");

@@ -36,12 +36,12 @@ public final class MnistExperiment {
      * @param progress         draw progress bars
      */
     public record Settings(int steps, int batchSize, double learningRate, double highLearningRate, double initStd,
-                           int evalEvery, long seed, BatchNormImpl bn, boolean progress) {
+            int evalEvery, long seed, BatchNormImpl bn, boolean progress) {
     }
 
     /** What the experiment measured. */
     public record Result(Curve withoutBn, Curve withBn, Curve withoutBnHighLr, Curve withBnHighLr,
-                         CovariateShiftMonitor monitorWithoutBn, CovariateShiftMonitor monitorWithBn) {
+            CovariateShiftMonitor monitorWithoutBn, CovariateShiftMonitor monitorWithBn) {
     }
 
     static final double[] PERCENTILES = {15, 50, 85};
@@ -60,7 +60,8 @@ public final class MnistExperiment {
         CovariateShiftMonitor bnMonitor = monitor(probe, true);
         Curve plain = train(trainer, "without BN", null, s.learningRate(), plainMonitor, data);
         Curve withBn = train(trainer, "with BN", s.bn(), s.learningRate(), bnMonitor, data);
-        Curve plainHigh = train(trainer, "without BN, lr " + s.highLearningRate(), null, s.highLearningRate(), null, data);
+        Curve plainHigh = train(trainer, "without BN, lr " + s.highLearningRate(), null, s.highLearningRate(), null,
+                data);
         Curve bnHigh = train(trainer, "with BN, lr " + s.highLearningRate(), s.bn(), s.highLearningRate(), null, data);
         return new Result(plain, withBn, plainHigh, bnHigh, plainMonitor, bnMonitor);
     }
@@ -76,10 +77,12 @@ public final class MnistExperiment {
 
     /** @return the examples a monitor feeds through the network */
     static INDArray probe(Examples data) {
-        return data.test().getFeatures().get(NDArrayIndex.interval(0, Math.min(PROBE, data.test().numExamples())), NDArrayIndex.all());
+        return data.test().getFeatures().get(NDArrayIndex.interval(0, Math.min(PROBE, data.test().numExamples())),
+                NDArrayIndex.all());
     }
 
-    private Curve train(Trainer trainer, String name, BatchNormImpl bn, double lr, CovariateShiftMonitor monitor, Examples data) {
+    private Curve train(Trainer trainer, String name, BatchNormImpl bn, double lr, CovariateShiftMonitor monitor,
+                        Examples data) {
         MultiLayerNetwork net = MnistMlp.build(bn, lr, s.initStd(), s.seed());
         if (monitor != null) {
             monitor.recordInitial(net);
@@ -90,10 +93,12 @@ public final class MnistExperiment {
 
     /** Writes plots and CSV into {@code dir} and returns the report section. */
     public MarkdownReport report(Result r, Examples data, Path dir) throws IOException {
-        Plot.lines(dir.resolve("mnist-accuracy.png"), "MNIST test accuracy (paper Figure 1a)", "training steps", "test accuracy",
+        Plot.lines(dir.resolve("mnist-accuracy.png"), "MNIST test accuracy (paper Figure 1a)", "training steps",
+                "test accuracy",
                 List.of(Plot.Series.accuracy(r.withoutBn()), Plot.Series.accuracy(r.withBn())), null, 1.0);
         Plot.lines(dir.resolve("mnist-high-lr.png"), "MNIST test accuracy at learning rate " + s.highLearningRate(),
-                "training steps", "test accuracy", List.of(Plot.Series.accuracy(r.withoutBnHighLr()), Plot.Series.accuracy(r.withBnHighLr())), 0.0, 1.0);
+                "training steps", "test accuracy",
+                List.of(Plot.Series.accuracy(r.withoutBnHighLr()), Plot.Series.accuracy(r.withBnHighLr())), 0.0, 1.0);
         Plot.lines(dir.resolve("mnist-sigmoid-input-without-bn.png"), "Input to a sigmoid without BN (paper Figure 1b)",
                 "training steps", "value", percentileSeries(r.monitorWithoutBn()), null, null);
         Plot.lines(dir.resolve("mnist-sigmoid-input-with-bn.png"), "Input to a sigmoid with BN (paper Figure 1c)",
@@ -102,22 +107,26 @@ public final class MnistExperiment {
 
         MarkdownReport md = new MarkdownReport().heading(2, "MNIST (paper section 4.1)");
         md.paragraph("Data: " + data.name() + ". Network: 784-100-100-100-10, sigmoid hidden units, softmax with "
-                + "cross-entropy, weights from N(0, " + s.initStd() + "), plain SGD at learning rate " + s.learningRate()
+                + "cross-entropy, weights from N(0, " + s.initStd() + "), plain SGD at learning rate "
+                + s.learningRate()
                 + ", batch " + s.batchSize() + ", " + s.steps() + " steps (the paper: 50,000 steps of 60 on the full "
                 + "60,000-digit training set). With BN, each hidden layer is Wx -> BN -> sigmoid, without bias.");
         md.table(List.of("network", "learning rate", "after 100 steps", "after 200", "after 500", "at the end ("
-                        + s.steps() + ")", "best", "first step at 90%", "training time (s)"),
+                + s.steps() + ")", "best", "first step at 90%", "training time (s)"),
                 List.of(row(r.withoutBn(), s.learningRate()), row(r.withBn(), s.learningRate()),
                         row(r.withoutBnHighLr(), s.highLearningRate()), row(r.withBnHighLr(), s.highLearningRate())));
         md.image("test accuracy, paper Figure 1a", "mnist-accuracy.png");
         md.paragraph("The paper's Figure 1(a): the network with BN reaches higher test accuracy, faster, than the one "
                 + "without. Figures 1(b, c): over training, the 15th, 50th and 85th percentiles of a typical sigmoid's input "
                 + "drift in the network without BN and stay steady with BN. Here the watched unit is unit 0 of the last "
-                + "hidden layer, over " + PROBE + " fixed test digits fed in training mode (BN uses their batch statistics, "
+                + "hidden layer, over " + PROBE
+                + " fixed test digits fed in training mode (BN uses their batch statistics, "
                 + "as in training; nothing is updated).");
         md.image("sigmoid input without BN, paper Figure 1b", "mnist-sigmoid-input-without-bn.png");
         md.image("sigmoid input with BN, paper Figure 1c", "mnist-sigmoid-input-with-bn.png");
-        md.table(List.of("network", "15th / 50th / 85th percentile at step 0", "at the end", "largest change of a percentile"),
+        md.table(
+                List.of("network", "15th / 50th / 85th percentile at step 0", "at the end",
+                        "largest change of a percentile"),
                 List.of(shiftRow("without BN", r.monitorWithoutBn()), shiftRow("with BN", r.monitorWithBn())));
         md.image("high learning rate", "mnist-high-lr.png");
         md.paragraph("Files: mnist-accuracy.csv (test accuracy per step for all four runs), mnist-sigmoid-input.csv "
@@ -131,7 +140,8 @@ public final class MnistExperiment {
 
     /** @return a table row: the percentiles at the first and last record, and the largest change of one of them */
     static List<String> shiftRow(String name, List<CovariateShiftMonitor.Record> records) {
-        return List.of(name, triple(records.get(0).percentiles()), triple(records.get(records.size() - 1).percentiles()),
+        return List.of(name, triple(records.get(0).percentiles()),
+                triple(records.get(records.size() - 1).percentiles()),
                 String.format(Locale.ROOT, "%.2f", largestChange(records)));
     }
 
@@ -153,13 +163,15 @@ public final class MnistExperiment {
     private static List<String> row(Curve c, double lr) {
         int at90 = c.stepsToReach(0.90);
         return List.of(c.name(), String.valueOf(lr), accuracyAt(c, 100), accuracyAt(c, 200), accuracyAt(c, 500),
-                MarkdownReport.percent(c.finalAccuracy()), MarkdownReport.percent(c.bestAccuracy()), at90 < 0 ? "never" : String.valueOf(at90),
+                MarkdownReport.percent(c.finalAccuracy()), MarkdownReport.percent(c.bestAccuracy()),
+                at90 < 0 ? "never" : String.valueOf(at90),
                 String.format(Locale.ROOT, "%.1f", c.seconds()));
     }
 
     /** @return the accuracy measured at {@code step}, or a dash if none was */
     static String accuracyAt(Curve c, int step) {
-        return c.points().stream().filter(p -> p.step() == step).findFirst().map(p -> MarkdownReport.percent(p.accuracy())).orElse("-");
+        return c.points().stream().filter(p -> p.step() == step).findFirst()
+                .map(p -> MarkdownReport.percent(p.accuracy())).orElse("-");
     }
 
     private static List<Plot.Series> percentileSeries(CovariateShiftMonitor monitor) {
@@ -190,9 +202,11 @@ public final class MnistExperiment {
         }
         Csv.write(dir.resolve("mnist-accuracy.csv"), List.of("network", "step", "test_accuracy"), rows);
         List<List<Object>> pRows = new ArrayList<>();
-        for (var entry : List.of(java.util.Map.entry("without BN", r.monitorWithoutBn()), java.util.Map.entry("with BN", r.monitorWithBn()))) {
+        for (var entry : List.of(java.util.Map.entry("without BN", r.monitorWithoutBn()),
+                java.util.Map.entry("with BN", r.monitorWithBn()))) {
             for (CovariateShiftMonitor.Record rec : entry.getValue().records()) {
-                pRows.add(List.of(entry.getKey(), rec.iteration(), rec.percentiles()[0], rec.percentiles()[1], rec.percentiles()[2]));
+                pRows.add(List.of(entry.getKey(), rec.iteration(), rec.percentiles()[0], rec.percentiles()[1],
+                        rec.percentiles()[2]));
             }
         }
         Csv.write(dir.resolve("mnist-sigmoid-input.csv"), List.of("network", "step", "p15", "p50", "p85"), pRows);

@@ -62,7 +62,7 @@ public final class PaperScaleExperiment {
      * @param width            channel multiplier of the network (1: {@link InceptionNet}'s default widths)
      */
     public record Inception(List<Long> seeds, int maxSteps, int batchSize, double baseLearningRate, double baseL2,
-                            int evalEvery, int patience, double minGain, double width) {
+            int evalEvery, int patience, double minGain, double width) {
         public Inception {
             seeds = List.copyOf(seeds);
         }
@@ -78,7 +78,7 @@ public final class PaperScaleExperiment {
      * @param inception      per variant of {@link InceptionNet#FIGURE_3} (by name, in that order): one curve per seed
      */
     public record Result(Curve withoutBn, Curve withBn, List<CovariateShiftMonitor.Record> inputWithoutBn,
-                         List<CovariateShiftMonitor.Record> inputWithBn, Map<String, List<Curve>> inception) {
+            List<CovariateShiftMonitor.Record> inputWithBn, Map<String, List<Curve>> inception) {
     }
 
     static final List<String> INPUT_HEADER = List.of("step", "p15", "p50", "p85");
@@ -96,9 +96,11 @@ public final class PaperScaleExperiment {
      * @param threadsPerRun ND4J's and OpenBLAS's threads in each run
      * @param progress      draw progress bars
      */
-    public PaperScaleExperiment(Mlp mlp, Inception inception, BatchNormImpl bn, int parallel, int threadsPerRun, boolean progress) {
+    public PaperScaleExperiment(Mlp mlp, Inception inception, BatchNormImpl bn, int parallel, int threadsPerRun,
+                                boolean progress) {
         if (parallel < 1 || threadsPerRun < 1) {
-            throw new IllegalArgumentException("parallel runs and threads per run must be at least 1, got " + parallel + " and " + threadsPerRun);
+            throw new IllegalArgumentException(
+                    "parallel runs and threads per run must be at least 1, got " + parallel + " and " + threadsPerRun);
         }
         this.mlp = mlp;
         this.inception = inception;
@@ -126,24 +128,30 @@ public final class PaperScaleExperiment {
             try (Progress bar = Progress.start(progress, "Figure 1 (MLP)", 2 * mlp.steps(), " steps")) {
                 CompletableFuture<MlpRun> plain = async(() -> mlpRun(false, data, dataKey, store, bar), pool);
                 CompletableFuture<MlpRun> withBn = async(() -> mlpRun(true, data, dataKey, store, bar), pool);
-                figure1 = new Result(plain.join().curve(), withBn.join().curve(), plain.join().input(), withBn.join().input(), Map.of());
+                figure1 = new Result(plain.join().curve(), withBn.join().curve(), plain.join().input(),
+                        withBn.join().input(), Map.of());
             }
             Map<String, List<Curve>> curves = new LinkedHashMap<>();
             InceptionNet.FIGURE_3.forEach(v -> curves.put(v.name(), new ArrayList<>()));
             int runs = inception.seeds().size() * InceptionNet.FIGURE_3.size();
-            try (Progress bar = Progress.start(progress, "Figures 2, 3 (Inception)", runs * inception.maxSteps(), " steps")) {
+            try (Progress bar = Progress.start(progress, "Figures 2, 3 (Inception)", runs * inception.maxSteps(),
+                    " steps")) {
                 AtomicLong planned = new AtomicLong((long) runs * inception.maxSteps());
                 List<List<CompletableFuture<Curve>>> bySeed = new ArrayList<>();
                 for (long seed : inception.seeds()) {
-                    CompletableFuture<Curve> baseline = async(() -> inceptionRun(InceptionNet.FIGURE_3.get(0), seed, -1, data, dataKey, store, bar), pool);
+                    CompletableFuture<Curve> baseline = async(
+                            () -> inceptionRun(InceptionNet.FIGURE_3.get(0), seed, -1, data, dataKey, store, bar),
+                            pool);
                     List<CompletableFuture<Curve>> runsOfSeed = new ArrayList<>(List.of(baseline));
                     CompletableFuture<Integer> steps = baseline.thenApply(c -> {
                         int stopped = c.points().get(c.points().size() - 1).step();
-                        bar.resize(planned.addAndGet(-(long) InceptionNet.FIGURE_3.size() * (inception.maxSteps() - stopped)));
+                        bar.resize(planned
+                                .addAndGet(-(long) InceptionNet.FIGURE_3.size() * (inception.maxSteps() - stopped)));
                         return stopped;
                     });
                     for (InceptionNet.Variant v : InceptionNet.FIGURE_3.subList(1, InceptionNet.FIGURE_3.size())) {
-                        runsOfSeed.add(steps.thenApplyAsync(n -> unchecked(() -> inceptionRun(v, seed, n, data, dataKey, store, bar)), pool));
+                        runsOfSeed.add(steps.thenApplyAsync(
+                                n -> unchecked(() -> inceptionRun(v, seed, n, data, dataKey, store, bar)), pool));
                     }
                     bySeed.add(runsOfSeed);
                 }
@@ -153,7 +161,8 @@ public final class PaperScaleExperiment {
                     }
                 }
             }
-            return new Result(figure1.withoutBn(), figure1.withBn(), figure1.inputWithoutBn(), figure1.inputWithBn(), curves);
+            return new Result(figure1.withoutBn(), figure1.withBn(), figure1.inputWithoutBn(), figure1.inputWithBn(),
+                    curves);
         } catch (CompletionException e) {
             if (e.getCause() instanceof UncheckedIOException io) {
                 throw io.getCause();
@@ -168,7 +177,8 @@ public final class PaperScaleExperiment {
     private record MlpRun(Curve curve, List<CovariateShiftMonitor.Record> input) {
     }
 
-    private MlpRun mlpRun(boolean batchNorm, Examples data, String dataKey, RunStore store, Progress bar) throws IOException {
+    private MlpRun mlpRun(boolean batchNorm, Examples data, String dataKey, RunStore store, Progress bar)
+            throws IOException {
         String name = batchNorm ? "with BN" : "without BN";
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("network", "784-100-100-100-10 sigmoid" + (batchNorm ? " with BN " + bn : ""));
@@ -203,13 +213,14 @@ public final class PaperScaleExperiment {
         List<CovariateShiftMonitor.Record> input = new ArrayList<>();
         for (List<String> row : Csv.read(store.extra(spec, "sigmoid-input"), INPUT_HEADER)) {
             input.add(new CovariateShiftMonitor.Record(Integer.parseInt(row.get(0)), new double[] {
-                Double.parseDouble(row.get(1)), Double.parseDouble(row.get(2)), Double.parseDouble(row.get(3))}));
+                    Double.parseDouble(row.get(1)), Double.parseDouble(row.get(2)), Double.parseDouble(row.get(3))}));
         }
         return new MlpRun(done.orElseThrow(), input);
     }
 
     /** @param steps the baseline's run length, or -1 for the baseline itself (patience and cap) */
-    private Curve inceptionRun(InceptionNet.Variant v, long seed, int steps, Examples data, String dataKey, RunStore store, Progress bar)
+    private Curve inceptionRun(InceptionNet.Variant v, long seed, int steps, Examples data, String dataKey,
+                               RunStore store, Progress bar)
             throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("variant", v.name());
@@ -233,7 +244,8 @@ public final class PaperScaleExperiment {
         InceptionNet.Training training = new InceptionNet.Training(inception.baseLearningRate(), inception.baseL2(),
                 inception.maxSteps(), seed, inception.width());
         var net = InceptionNet.build(v, bn, data.channels(), data.height(), data.classes(), training);
-        Trainer trainer = new Trainer(steps < 0 ? inception.maxSteps() : steps, inception.batchSize(), inception.evalEvery(), seed, false);
+        Trainer trainer = new Trainer(steps < 0 ? inception.maxSteps() : steps, inception.batchSize(),
+                inception.evalEvery(), seed, false);
         Curve curve = trainer.train(v.name() + " seed " + seed, net, data.train(), data.test(),
                 steps < 0 ? new Patience(inception.patience(), inception.minGain()) : StopRule.NEVER, bar);
         store.save(spec, curve);

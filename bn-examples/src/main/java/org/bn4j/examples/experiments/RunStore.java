@@ -33,7 +33,8 @@ public final class RunStore {
     public record Spec(String id, Map<String, String> settings) {
         public Spec {
             if (!id.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("run ids are file names of letters, digits, '.', '_' and '-'; got " + id);
+                throw new IllegalArgumentException(
+                        "run ids are file names of letters, digits, '.', '_' and '-'; got " + id);
             }
             settings = Map.copyOf(settings);
         }
@@ -57,7 +58,8 @@ public final class RunStore {
             p.load(in);
         }
         Map<String, String> stored = new LinkedHashMap<>();
-        p.stringPropertyNames().stream().filter(k -> k.startsWith(SETTING)).forEach(k -> stored.put(k.substring(SETTING.length()), p.getProperty(k)));
+        p.stringPropertyNames().stream().filter(k -> k.startsWith(SETTING))
+                .forEach(k -> stored.put(k.substring(SETTING.length()), p.getProperty(k)));
         if (!stored.equals(spec.settings())) {
             return Optional.empty();
         }

@@ -42,13 +42,16 @@ public final class SpeedExperiment {
     public Result run(Examples data) {
         InceptionNet.Variant variant = InceptionNet.FIGURE_3.get(2);
         InceptionNet.Training training = new InceptionNet.Training(0.01, 1e-4, s.steps() + s.warmup(), s.seed());
-        ComputationGraph ours = InceptionNet.build(variant, BatchNormImpl.BN4J, data.channels(), data.height(), data.classes(), training);
-        ComputationGraph builtIn = InceptionNet.build(variant, BatchNormImpl.BUILTIN, data.channels(), data.height(), data.classes(), training);
+        ComputationGraph ours = InceptionNet.build(variant, BatchNormImpl.BN4J, data.channels(), data.height(),
+                data.classes(), training);
+        ComputationGraph builtIn = InceptionNet.build(variant, BatchNormImpl.BUILTIN, data.channels(), data.height(),
+                data.classes(), training);
         int[] rows = new int[s.batchSize()];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = i % data.train().numExamples();
         }
-        DataSet batch = new DataSet(Nd4j.pullRows(data.train().getFeatures(), 1, rows), Nd4j.pullRows(data.train().getLabels(), 1, rows));
+        DataSet batch = new DataSet(Nd4j.pullRows(data.train().getFeatures(), 1, rows),
+                Nd4j.pullRows(data.train().getLabels(), 1, rows));
         for (int i = 0; i < s.warmup(); i++) {
             ours.fit(batch);
             builtIn.fit(batch);
@@ -73,7 +76,8 @@ public final class SpeedExperiment {
     public MarkdownReport report(Result r, Examples data) {
         MarkdownReport md = new MarkdownReport().heading(2, "Speed: a training step of the Inception-style network");
         md.paragraph("The BN-x5 network of the previous section on " + data.name() + ", batch " + s.batchSize() + ", "
-                + s.steps() + " timed steps per implementation after " + s.warmup() + " warm-up steps, alternating between "
+                + s.steps() + " timed steps per implementation after " + s.warmup()
+                + " warm-up steps, alternating between "
                 + "the two networks. Whole training steps: convolutions and the rest of the network take the same time in "
                 + "both, so the ratio understates the difference between the BN layers themselves (see the benchmarks).");
         md.table(List.of("BN implementation", "ms per training step"),

@@ -29,6 +29,7 @@ public record Spread(int count, double mean, double min, double max) {
             return "-";
         }
         String mean = String.format(Locale.ROOT, format, this.mean);
-        return min == max ? mean : mean + " (" + String.format(Locale.ROOT, format, min) + "-" + String.format(Locale.ROOT, format, max) + ")";
+        return min == max ? mean : mean + " (" + String.format(Locale.ROOT, format, min) + "-"
+                + String.format(Locale.ROOT, format, max) + ")";
     }
 }

@@ -45,7 +45,7 @@ public final class InceptionNet {
      * @param paperAccuracy  the paper's best top-1 accuracy, in percent
      */
     public record Variant(String name, boolean batchNorm, double lrMultiplier, Activation activation, boolean dropout,
-                          double l2Divisor, double decaySpeedup, double paperLr, Double paperSteps, double paperAccuracy) {
+            double l2Divisor, double decaySpeedup, double paperLr, Double paperSteps, double paperAccuracy) {
     }
 
     /** The architecture in a sentence, for reports. */
@@ -91,7 +91,8 @@ public final class InceptionNet {
      * @param classes  output classes
      * @param training learning rate, L2, run length and seed
      */
-    public static ComputationGraph build(Variant variant, BatchNormImpl bn, int channels, int size, int classes, Training training) {
+    public static ComputationGraph build(Variant variant, BatchNormImpl bn, int channels, int size, int classes,
+                                         Training training) {
         return build(variant, bn, false, channels, size, classes, training);
     }
 
@@ -104,7 +105,8 @@ public final class InceptionNet {
         return build(variant, BatchNormImpl.BN4J, true, channels, size, classes, training);
     }
 
-    private static ComputationGraph build(Variant variant, BatchNormImpl bn, boolean activationInBatchNorm, int channels,
+    private static ComputationGraph build(Variant variant, BatchNormImpl bn, boolean activationInBatchNorm,
+                                          int channels,
                                           int size, int classes, Training training) {
         double lr = training.baseLearningRate() * variant.lrMultiplier();
         // Halve the learning rate over the run, or 6x as often for the accelerated variants.
@@ -157,8 +159,11 @@ public final class InceptionNet {
          * it; @return the name of the last vertex
          */
         String conv(String name, String in, int filters, int kernel) {
-            g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).nOut(Math.max(1, Math.round(filters * width))).hasBias(!variant.batchNorm())
-                    .activation(variant.batchNorm() ? Activation.IDENTITY : variant.activation()).build(), in);
+            g.addLayer(name,
+                    new ConvolutionLayer.Builder(kernel, kernel).nOut(Math.max(1, Math.round(filters * width)))
+                            .hasBias(!variant.batchNorm())
+                            .activation(variant.batchNorm() ? Activation.IDENTITY : variant.activation()).build(),
+                    in);
             if (!variant.batchNorm()) {
                 return name;
             }
@@ -167,12 +172,14 @@ public final class InceptionNet {
                 return name + "_bn";
             }
             g.addLayer(name + "_bn", bn.layer(), name);
-            g.addLayer(name + "_act", new ActivationLayer.Builder().activation(variant.activation()).build(), name + "_bn");
+            g.addLayer(name + "_act", new ActivationLayer.Builder().activation(variant.activation()).build(),
+                    name + "_bn");
             return name + "_act";
         }
 
         String pool(String name, String in, PoolingType type, int kernel, int stride) {
-            g.addLayer(name, new SubsamplingLayer.Builder(type).kernelSize(kernel, kernel).stride(stride, stride).build(), in);
+            g.addLayer(name,
+                    new SubsamplingLayer.Builder(type).kernelSize(kernel, kernel).stride(stride, stride).build(), in);
             return name;
         }
 
@@ -180,7 +187,8 @@ public final class InceptionNet {
         String inception(String name, String in, int b1, int b2Reduce, int b2, int b3Reduce, int b3, int projection) {
             String one = conv(name + "_1x1", in, b1, 1);
             String three = conv(name + "_3x3", conv(name + "_3x3_reduce", in, b2Reduce, 1), b2, 3);
-            String doubleThree = conv(name + "_d3x3_b", conv(name + "_d3x3_a", conv(name + "_d3x3_reduce", in, b3Reduce, 1), b3, 3), b3, 3);
+            String doubleThree = conv(name + "_d3x3_b",
+                    conv(name + "_d3x3_a", conv(name + "_d3x3_reduce", in, b3Reduce, 1), b3, 3), b3, 3);
             String pooled = pool(name + "_pool", in, PoolingType.AVG, 3, 1);
             String proj = conv(name + "_pool_proj", pooled, projection, 1);
             g.addVertex(name, new MergeVertex(), one, three, doubleThree, proj);

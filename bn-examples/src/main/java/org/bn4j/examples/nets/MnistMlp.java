@@ -34,13 +34,15 @@ public final class MnistMlp {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed)
                 .updater(new Sgd(learningRate)).weightInit(new NormalDistribution(0, initStd)).list();
         for (int i = 0; i < HIDDEN_LAYERS; i++) {
-            list.layer(new DenseLayer.Builder().nOut(UNITS).hasBias(bn == null).activation(Activation.IDENTITY).build());
+            list.layer(
+                    new DenseLayer.Builder().nOut(UNITS).hasBias(bn == null).activation(Activation.IDENTITY).build());
             if (bn != null) {
                 list.layer(bn.layer());
             }
             list.layer(new ActivationLayer.Builder().activation(Activation.SIGMOID).build());
         }
-        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build());
+        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
+                .build());
         MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(InputType.feedForward(784)).build());
         net.init();
         return net;

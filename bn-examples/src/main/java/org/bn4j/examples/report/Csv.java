@@ -38,7 +38,8 @@ public final class Csv {
         for (int i = 1; i < lines.size(); i++) {
             List<String> row = List.of(lines.get(i).split(",", -1));
             if (row.size() != header.size()) {
-                throw new IOException(file + ": line " + (i + 1) + " has " + row.size() + " cells, not " + header.size());
+                throw new IOException(
+                        file + ": line " + (i + 1) + " has " + row.size() + " cells, not " + header.size());
             }
             rows.add(row);
         }

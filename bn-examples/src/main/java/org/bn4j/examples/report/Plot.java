@@ -33,9 +33,11 @@ public final class Plot {
     }
 
     /** Writes a 800x500 PNG to {@code file} (the .png suffix included). */
-    public static void lines(Path file, String title, String xLabel, String yLabel, List<Series> series, Double yMin, Double yMax)
+    public static void lines(Path file, String title, String xLabel, String yLabel, List<Series> series, Double yMin,
+                             Double yMax)
             throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         if (yMin != null) {

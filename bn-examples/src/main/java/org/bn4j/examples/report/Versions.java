@@ -35,7 +35,8 @@ public record Versions(String bn4j, String commit, String dl4j, String nd4j, boo
 
     /** @return the version in the {@code pom.properties} that Maven packs into each artifact's jar */
     private static String mavenVersion(String groupId, String artifactId) {
-        return properties("/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties").getProperty("version", UNKNOWN);
+        return properties("/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties").getProperty("version",
+                UNKNOWN);
     }
 
     private static Properties properties(String resource) {

@@ -13,7 +13,8 @@ import java.util.List;
 public record Patience(int patience, double minDelta) implements StopRule {
     public Patience {
         if (patience < 1 || !(minDelta >= 0)) {
-            throw new IllegalArgumentException("patience must be at least 1 and minDelta at least 0, got " + patience + " and " + minDelta);
+            throw new IllegalArgumentException(
+                    "patience must be at least 1 and minDelta at least 0, got " + patience + " and " + minDelta);
         }
     }
 

@@ -25,7 +25,8 @@ public final class Progress implements AutoCloseable {
      */
     public static Progress start(boolean enabled, String name, int total, String unit) {
         return new Progress(enabled ? new ProgressBarBuilder().setTaskName(name).setInitialMax(total)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(unit, 1).setUpdateIntervalMillis(500).build() : null);
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setStyle(ProgressBarStyle.ASCII).showSpeed()
+                .setUnit(unit, 1).setUpdateIntervalMillis(500).build() : null);
     }
 
     public void step() {

@@ -32,8 +32,10 @@ class PaperScalePipelineTest {
     private static Path out;
 
     private static int full(Path dir) {
-        return new CommandLine(new Bn4j()).execute("full", "--mlp-steps", "20", "--mlp-eval-every", "10", "--seeds", "2",
-                "--max-steps", "20", "--eval-every", "5", "--patience", "1", "--width", "0.25", "--train-examples", "300",
+        return new CommandLine(new Bn4j()).execute("full", "--mlp-steps", "20", "--mlp-eval-every", "10", "--seeds",
+                "2",
+                "--max-steps", "20", "--eval-every", "5", "--patience", "1", "--width", "0.25", "--train-examples",
+                "300",
                 "--test-examples", "100", "--parallel", "2", "--no-progress", "--output-dir", dir.toString());
     }
 
@@ -60,7 +62,8 @@ class PaperScalePipelineTest {
     }
 
     private static double bestOf(Path curve) throws Exception {
-        return Files.readAllLines(curve).stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[1])).max().orElseThrow();
+        return Files.readAllLines(curve).stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[1])).max()
+                .orElseThrow();
     }
 
     @Test
@@ -69,12 +72,14 @@ class PaperScalePipelineTest {
 
         assertTrue(report.startsWith("<!-- written by bn4j full;"), "marked as a program's report for the docs check");
         assertTrue(report.indexOf("- sha256 of ") < report.indexOf("## Figure 1"), "checksums before the results");
-        assertTrue(report.indexOf("- wall time of this invocation: ") < report.indexOf("## Figure 1"), "wall time before the results");
+        assertTrue(report.indexOf("- wall time of this invocation: ") < report.indexOf("## Figure 1"),
+                "wall time before the results");
         for (InceptionNet.Variant v : InceptionNet.FIGURE_3) {
             assertTrue(report.contains("| " + v.name() + " | "), "Figure 3 row " + v.name());
         }
         assertTrue(report.contains("## The paper's claims, checked on these runs"), report);
-        for (String png : List.of("mlp-accuracy.png", "mlp-sigmoid-input-without-bn.png", "mlp-sigmoid-input-with-bn.png", "inception-accuracy.png")) {
+        for (String png : List.of("mlp-accuracy.png", "mlp-sigmoid-input-without-bn.png",
+                "mlp-sigmoid-input-with-bn.png", "inception-accuracy.png")) {
             assertNotNull(ImageIO.read(out.resolve(png).toFile()), png);
             assertTrue(report.contains("](" + png + ")"), "report shows " + png);
         }
@@ -83,7 +88,8 @@ class PaperScalePipelineTest {
     @Test
     void everyRunLeavesItsCurveAndMarker() throws Exception {
         try (Stream<Path> files = Files.list(out.resolve("runs"))) {
-            assertEquals(2 + SEEDS.size() * InceptionNet.FIGURE_3.size(), files.filter(f -> f.toString().endsWith(".properties")).count());
+            assertEquals(2 + SEEDS.size() * InceptionNet.FIGURE_3.size(),
+                    files.filter(f -> f.toString().endsWith(".properties")).count());
         }
     }
 
@@ -107,9 +113,12 @@ class PaperScalePipelineTest {
                 best.add(100 * bestOf(out.resolve("runs/inception-" + v.name() + "-seed" + seed + ".csv")));
             }
             List<String> row = summary.get(v.name() + "/");
-            assertEquals(best.stream().mapToDouble(d -> d).average().orElseThrow(), Double.parseDouble(row.get(7)), 1e-3, v.name() + " mean");
-            assertEquals(best.stream().mapToDouble(d -> d).min().orElseThrow(), Double.parseDouble(row.get(8)), 1e-3, v.name() + " min");
-            assertEquals(best.stream().mapToDouble(d -> d).max().orElseThrow(), Double.parseDouble(row.get(9)), 1e-3, v.name() + " max");
+            assertEquals(best.stream().mapToDouble(d -> d).average().orElseThrow(), Double.parseDouble(row.get(7)),
+                    1e-3, v.name() + " mean");
+            assertEquals(best.stream().mapToDouble(d -> d).min().orElseThrow(), Double.parseDouble(row.get(8)), 1e-3,
+                    v.name() + " min");
+            assertEquals(best.stream().mapToDouble(d -> d).max().orElseThrow(), Double.parseDouble(row.get(9)), 1e-3,
+                    v.name() + " max");
         }
     }
 
@@ -133,6 +142,7 @@ class PaperScalePipelineTest {
 
         assertEquals(markerBefore, Files.readString(marker), "the finished run was not run again");
         assertEquals(lines, Files.readAllLines(curve), "its curve was not rewritten");
-        assertEquals(99.9, Double.parseDouble(rowsByKey(again.resolve("inception-summary.csv"), 0).get("BN-x30/").get(9)), 1e-6);
+        assertEquals(99.9,
+                Double.parseDouble(rowsByKey(again.resolve("inception-summary.csv"), 0).get("BN-x30/").get(9)), 1e-6);
     }
 }

@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunStoreTest {
-    private static final RunStore.Spec SPEC = new RunStore.Spec("inception-BN-x5-seed7", Map.of("seed", "7", "steps", "500"));
-    private static final Curve CURVE = new Curve("BN-x5", List.of(new Curve.Point(250, 0.5), new Curve.Point(500, 0.75)), 12.5);
+    private static final RunStore.Spec SPEC = new RunStore.Spec("inception-BN-x5-seed7",
+            Map.of("seed", "7", "steps", "500"));
+    private static final Curve CURVE = new Curve("BN-x5",
+            List.of(new Curve.Point(250, 0.5), new Curve.Point(500, 0.75)), 12.5);
 
     @Test
     void aSavedRunIsFoundWithItsCurveAndTime(@TempDir Path dir) throws Exception {
