@@ -261,8 +261,22 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             PaddedRuns.LOOPS.addRowDeviations(padded(x, base, base + rows * c), 0, rows, c, mean, sumD, sumD2);
             return;
         }
-        for (int ch = 0; ch < vectorChannels; ch += HALF) {
-            addRowDeviationsOfHalf(x, base, rows, c, ch, mean, sumD, sumD2);
+        final var xm = vectorMemory(x);
+        for (int ch = 0; ch < vectorChannels; ch += FLOATS.length()) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
+            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + HALF);
+            DoubleVector d0 = DoubleVector.zero(DOUBLES), d1 = d0, q0 = d0, q1 = d0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                DoubleVector e0 = widened(xm, i).sub(m0), e1 = widened(xm, i + HALF).sub(m1);
+                d0 = d0.add(e0);
+                d1 = d1.add(e1);
+                q0 = e0.fma(e0, q0);
+                q1 = e1.fma(e1, q1);
+            }
+            addInto(sumD, ch, d0);
+            addInto(sumD, ch + HALF, d1);
+            addInto(sumD2, ch, q0);
+            addInto(sumD2, ch + HALF, q1);
         }
         for (int ch = vectorChannels; ch < c; ch++) {
             double d = 0, q = 0;
@@ -276,25 +290,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
     }
 
-    /**
-     * {@link #addRowDeviations} for the {@link Lanes#HALF} channels from {@code ch}, each lane summed down the rows in
-     * order. The rows' sums run a half vector of channels at a time: whole vectors in one loop exceeded C2's inlining
-     * budget, and the calls it left boxed the sums' vectors.
-     */
-    private static void addRowDeviationsOfHalf(float[] x, int base, int rows, int c, int ch, double[] mean,
-                                               double[] sumD, double[] sumD2) {
-        final var xm = vectorMemory(x);
-        final DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, ch);
-        DoubleVector d = DoubleVector.zero(DOUBLES), q = d;
-        for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-            final DoubleVector e = widened(xm, i).sub(m);
-            d = d.add(e);
-            q = e.fma(e, q);
-        }
-        addInto(sumD, ch, d);
-        addInto(sumD2, ch, q);
-    }
-
     @Override
     public void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
                                double[] sumDyXc, double[] sumDySq) {
@@ -305,8 +300,27 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
                     sumDyXc, sumDySq);
             return;
         }
-        for (int ch = 0; ch < vectorChannels; ch += HALF) {
-            addRowGradSumsOfHalf(x, dy, base, rows, c, ch, mean, sumDy, sumDyXc, sumDySq);
+        final var xm = vectorMemory(x);
+        final var gm = vectorMemory(dy);
+        for (int ch = 0; ch < vectorChannels; ch += FLOATS.length()) {
+            final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
+            final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + HALF);
+            DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
+            for (int r = 0, i = base + ch; r < rows; r++, i += c) {
+                DoubleVector ga = widened(gm, i), gb = widened(gm, i + HALF);
+                g0 = g0.add(ga);
+                g1 = g1.add(gb);
+                p0 = ga.fma(widened(xm, i).sub(m0), p0);
+                p1 = gb.fma(widened(xm, i + HALF).sub(m1), p1);
+                s0 = ga.fma(ga, s0);
+                s1 = gb.fma(gb, s1);
+            }
+            addInto(sumDy, ch, g0);
+            addInto(sumDy, ch + HALF, g1);
+            addInto(sumDyXc, ch, p0);
+            addInto(sumDyXc, ch + HALF, p1);
+            addInto(sumDySq, ch, s0);
+            addInto(sumDySq, ch + HALF, s1);
         }
         for (int ch = vectorChannels; ch < c; ch++) {
             double g = 0, p = 0, q = 0;
@@ -320,24 +334,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             sumDyXc[ch] += p;
             sumDySq[ch] += q;
         }
-    }
-
-    /** {@link #addRowGradSums} for the {@link Lanes#HALF} channels from {@code ch}, as {@link #addRowDeviationsOfHalf}. */
-    private static void addRowGradSumsOfHalf(float[] x, float[] dy, int base, int rows, int c, int ch,
-                                             double[] mean, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
-        final var xm = vectorMemory(x);
-        final var gm = vectorMemory(dy);
-        final DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, ch);
-        DoubleVector g = DoubleVector.zero(DOUBLES), p = g, q = g;
-        for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-            final DoubleVector d = widened(gm, i);
-            g = g.add(d);
-            p = d.fma(widened(xm, i).sub(m), p);
-            q = d.fma(d, q);
-        }
-        addInto(sumDy, ch, g);
-        addInto(sumDyXc, ch, p);
-        addInto(sumDySq, ch, q);
     }
 
     // --- with an activation (see LeakyRelu): v = ((x - hi) - lo) * a + b is the normalized value, rounded as the
@@ -484,7 +480,11 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
     }
 
-    /** {@link #addRowGatedGradSums} for the {@link Lanes#HALF} channels from {@code ch}, as {@link #addRowDeviationsOfHalf}. */
+    /**
+     * {@link #addRowGatedGradSums} for the {@link Lanes#HALF} channels from {@code ch}, each lane summed down the rows
+     * in order. A half vector of channels at a time: both halves in one loop exceeded C2's inlining budget, and the
+     * calls it left boxed the sums' vectors.
+     */
     private static void addRowGatedGradSumsOfHalf(float[] x, float[] dy, int base, int rows, int c, int ch,
                                                   double[] mean, float[] hi, float[] lo, float[] a, float[] b,
                                                   float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
