@@ -3,7 +3,6 @@ package org.bn4j.core.loops;
 import static org.bn4j.core.loops.Lanes.DOUBLES;
 import static org.bn4j.core.loops.Lanes.FLOATS;
 
-import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -56,11 +55,14 @@ final class FloatArrayMemory {
     }
 
     /**
-     * @return floats {@code [from, to)} copied to a new array from index 0, followed by room for a whole float vector,
-     * so that every vector of the run loads within it (see {@link PaddedRuns})
+     * @return floats {@code [from, to)} copied from index 0 of this thread's array {@code slot} (see
+     * {@link PaddedRuns#scratch}), which has room for a whole float vector more, so that every vector of the run loads
+     * within it
      */
-    static float[] padded(float[] x, int from, int to) {
-        return Arrays.copyOfRange(x, from, to + FLOATS.length());
+    static float[] padded(float[] x, int from, int to, int slot) {
+        final float[] copy = PaddedRuns.scratch(slot, to - from + FLOATS.length());
+        System.arraycopy(x, from, copy, 0, to - from);
+        return copy;
     }
 
     /** @return floats {@code [from, to)} in an array, at {@link #stagedOffset}: the array itself */

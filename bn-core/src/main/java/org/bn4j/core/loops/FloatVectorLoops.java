@@ -37,9 +37,9 @@ import jdk.incubator.vector.VectorMask;
  * dy and dx are memory; every other array holds per-channel or per-tile coefficients, loaded with {@code fromArray}).
  *
  * <p>Floats are widened lane by lane to double and summed in double lanes, so the precision is that of
- * {@link FloatScalarLoops} at several times its speed. Lanes are combined in a fixed order, then the scalar tail is added;
- * runs too short for vectors take {@link FloatScalarLoops}. Elementwise loops do the scalar loops' operations in the same
- * order, without fused multiply-adds, so their results are the scalar ones bit for bit, on both memories.
+ * {@link FloatScalarLoops} at several times its speed. Lanes are combined in a fixed order, then the scalar tail is
+ * added; runs too short for vectors take {@link FloatScalarLoops}. Elementwise loops do the scalar loops' operations in
+ * the same order, without fused multiply-adds, so their results are the scalar ones bit for bit, on both memories.
  *
  * <p>One tail strategy: whole vectors, then the scalar tail. Sums widen the first half of a whole float vector at a
  * time, so a run or row block whose last half would load past the memory's end is copied, with room to spare, to an
@@ -65,7 +65,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
         final int bound = from + FLOATS.loopBound(to - from);
         if (bound + HALF > length(x)) {
-            PaddedRuns.LOOPS.addDeviations(padded(x, from, to), 0, to - from, m, deviations);
+            PaddedRuns.LOOPS.addDeviations(padded(x, from, to, 0), 0, to - from, m, deviations);
             return;
         }
         final var xm = vectorMemory(x);
@@ -99,7 +99,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
         final int bound = from + FLOATS.loopBound(to - from);
         if (bound + HALF > Math.min(length(x), length(dy))) {
-            PaddedRuns.LOOPS.gradSums(padded(x, from, to), padded(dy, from, to), 0, to - from, mean, sums);
+            PaddedRuns.LOOPS.gradSums(padded(x, from, to, 0), padded(dy, from, to, 1), 0, to - from, mean, sums);
             return;
         }
         final var xm = vectorMemory(x);
@@ -258,7 +258,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
                                  double[] sumD2) {
         final int vectorChannels = c - c % FLOATS.length();
         if (vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > length(x)) {
-            PaddedRuns.LOOPS.addRowDeviations(padded(x, base, base + rows * c), 0, rows, c, mean, sumD, sumD2);
+            PaddedRuns.LOOPS.addRowDeviations(padded(x, base, base + rows * c, 0), 0, rows, c, mean, sumD, sumD2);
             return;
         }
         final var xm = vectorMemory(x);
@@ -296,8 +296,8 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         final int vectorChannels = c - c % FLOATS.length();
         if (vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > Math.min(length(x), length(dy))) {
             final int end = base + rows * c;
-            PaddedRuns.LOOPS.addRowGradSums(padded(x, base, end), padded(dy, base, end), 0, rows, c, mean, sumDy,
-                    sumDyXc, sumDySq);
+            PaddedRuns.LOOPS.addRowGradSums(padded(x, base, end, 0), padded(dy, base, end, 1), 0, rows, c, mean,
+                    sumDy, sumDyXc, sumDySq);
             return;
         }
         final var xm = vectorMemory(x);
@@ -398,8 +398,8 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
         final int bound = from + FLOATS.loopBound(to - from);
         if (bound + HALF > Math.min(length(x), length(dy))) {
-            PaddedRuns.LOOPS.gatedGradSums(padded(x, from, to), padded(dy, from, to), 0, to - from, mean, hi, lo, a,
-                    b, slope, sums);
+            PaddedRuns.LOOPS.gatedGradSums(padded(x, from, to, 0), padded(dy, from, to, 1), 0, to - from, mean, hi,
+                    lo, a, b, slope, sums);
             return;
         }
         // Each half of the float vectors in a pass of its own (one call, run twice), its lanes added as one loop over
@@ -458,7 +458,8 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         final int vectorChannels = c - c % FLOATS.length();
         if (vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > Math.min(length(x), length(dy))) {
             final int end = base + rows * c;
-            PaddedRuns.LOOPS.addRowGatedGradSums(padded(x, base, end), padded(dy, base, end), 0, rows, c, mean, hi,
+            PaddedRuns.LOOPS.addRowGatedGradSums(padded(x, base, end, 0), padded(dy, base, end, 1), 0, rows, c, mean,
+                    hi,
                     lo, a, b, slope, sumDy, sumDyXc, sumDySq);
             return;
         }

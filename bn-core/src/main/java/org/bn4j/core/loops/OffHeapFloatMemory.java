@@ -151,8 +151,8 @@ final class OffHeapFloatMemory {
     }
 
     /** As {@link FloatArrayMemory#padded}. */
-    static float[] padded(DirectFloats x, int from, int to) {
-        final float[] copy = new float[to - from + FLOATS.length()];
+    static float[] padded(DirectFloats x, int from, int to, int slot) {
+        final float[] copy = PaddedRuns.scratch(slot, to - from + FLOATS.length());
         x.floats().get(from, copy, 0, to - from);
         return copy;
     }
