@@ -40,12 +40,12 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
     public final void moments(Data<float[]> x, int task, double[] count, double[] mean, double[] m2) {
         final int start = start(task), rowCount = rowCount(task);
         final var xm = Staged.read(x, start, rowCount * c, 0);
-        final double[] shift = new double[c];
+        final double[] shift = Scratch.of(4, c);
         for (int ch = 0; ch < c; ch++) {
             shift[ch] = x.valueAt(start + ch);
         }
-        final double[] sumD = new double[c];
-        final double[] sumD2 = new double[c];
+        final double[] sumD = Scratch.zeroed(5, c);
+        final double[] sumD2 = Scratch.zeroed(6, c);
         LOOPS.addRowDeviations(xm, Staged.offset(x, start), rowCount, c, shift, sumD, sumD2);
         final int slot = task * c;
         for (int ch = 0; ch < c; ch++) {
@@ -94,16 +94,16 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
         final var xm = Staged.read(x, start, len, 0);
         final var gm = Staged.read(dy, start, len, 1);
         final int from = Staged.offset(x, start);
-        final double[][] sums = new double[3][c];
+        final double[] g = Scratch.zeroed(4, c), p = Scratch.zeroed(5, c), q = Scratch.zeroed(6, c);
         if (gate == null) {
-            LOOPS.addRowGradSums(xm, gm, from, rowCount, c, mean, sums[0], sums[1], sums[2]);
+            LOOPS.addRowGradSums(xm, gm, from, rowCount, c, mean, g, p, q);
         } else {
             LOOPS.addRowGatedGradSums(xm, gm, from, rowCount, c, mean, gate.hi(), gate.lo(), gate.scale(),
-                    gate.shift(), (float) gate.slope(), sums[0], sums[1], sums[2]);
+                    gate.shift(), (float) gate.slope(), g, p, q);
         }
-        System.arraycopy(sums[0], 0, sumDy, slot, c);
-        System.arraycopy(sums[1], 0, sumDyXc, slot, c);
-        System.arraycopy(sums[2], 0, sumDySq, slot, c);
+        System.arraycopy(g, 0, sumDy, slot, c);
+        System.arraycopy(p, 0, sumDyXc, slot, c);
+        System.arraycopy(q, 0, sumDySq, slot, c);
     }
 
     @Override

@@ -36,9 +36,10 @@ public final class Passes<A> {
     /** Per-channel mean and biased variance of x, merged over the blocks in group order. */
     public Statistics statistics(Data<A> x) {
         int slots = kernel.groups() * channels;
-        double[] count = new double[slots];
-        double[] mean = new double[slots];
-        double[] m2 = new double[slots];
+        // every task writes its own slots, so stale values are overwritten
+        double[] count = Scratch.of(0, slots);
+        double[] mean = Scratch.of(1, slots);
+        double[] m2 = Scratch.of(2, slots);
         parallelism.forEach(kernel.tasks(), elements, task -> kernel.moments(x, task, count, mean, m2));
 
         // Group by group, each over every channel: the channels' merges are independent, so they overlap in the
@@ -63,9 +64,9 @@ public final class Passes<A> {
 
     /** @return the largest {@code |x|}: infinite or NaN when x holds one */
     public double largestMagnitude(Data<A> x) {
-        double[] largest = new double[kernel.tasks()];
+        double[] largest = Scratch.of(3, kernel.tasks());
         parallelism.forEach(kernel.tasks(), elements, task -> largest[task] = kernel.largestMagnitude(x, task));
-        return largestOf(largest);
+        return largestOf(largest, kernel.tasks());
     }
 
     /**
@@ -76,15 +77,15 @@ public final class Passes<A> {
      */
     public double normalizeMeasuring(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift,
                                      double activationSlope) {
-        double[] largest = new double[kernel.tasks()];
+        double[] largest = Scratch.of(3, kernel.tasks());
         normalize(x, y, center, scale, shift, activationSlope, largest);
-        return largestOf(largest);
+        return largestOf(largest, kernel.tasks());
     }
 
-    private static double largestOf(double[] values) {
+    private static double largestOf(double[] values, int n) {
         double result = 0;
-        for (double v : values) {
-            result = Math.max(result, v);   // NaN, once there, stays
+        for (int i = 0; i < n; i++) {
+            result = Math.max(result, values[i]);   // NaN, once there, stays
         }
         return result;
     }
@@ -122,7 +123,7 @@ public final class Passes<A> {
      */
     public double[][] gradSums(Data<A> x, Data<A> dy, double[] mean, ActivationGate<A> gate) {
         int slots = kernel.groups() * channels;
-        double[][] perSlot = new double[3][slots];
+        double[][] perSlot = {Scratch.of(0, slots), Scratch.of(1, slots), Scratch.of(2, slots)};
         parallelism.forEach(kernel.tasks(), elements,
                 task -> kernel.gradSums(x, dy, task, mean, perSlot[0], perSlot[1], perSlot[2], gate));
 

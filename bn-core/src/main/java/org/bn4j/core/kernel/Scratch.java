@@ -1,0 +1,32 @@
+package org.bn4j.core.kernel;
+
+import java.util.Arrays;
+
+/**
+ * Per-thread arrays that a pass ({@link Passes}, on the calling thread) or a kernel's task (on any thread) reuses from
+ * call to call instead of allocating them per call. Passes use slots 0 to 3 and tasks slots 4 to 6, so that a task
+ * run on the calling thread leaves the pass's arrays alone; nothing else may hold a slot across a call.
+ */
+final class Scratch {
+    static final int SLOTS = 7;
+    private static final ThreadLocal<double[][]> ARRAYS = ThreadLocal.withInitial(() -> new double[SLOTS][0]);
+
+    private Scratch() {
+    }
+
+    /** @return this thread's array {@code slot}, at least {@code len} long, its values stale */
+    static double[] of(int slot, int len) {
+        final double[][] arrays = ARRAYS.get();
+        if (arrays[slot].length < len) {
+            arrays[slot] = new double[len];
+        }
+        return arrays[slot];
+    }
+
+    /** @return {@link #of}, with {@code [0, len)} zero */
+    static double[] zeroed(int slot, int len) {
+        final double[] array = of(slot, len);
+        Arrays.fill(array, 0, len, 0.0);
+        return array;
+    }
+}
