@@ -106,11 +106,11 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     public final void moments(Data<A> x, int task, double[] count, double[] mean, double[] m2) {
         final int channels = channelCount(task), slot = firstSlot(task), segments = segments(task);
         final int firstRun = segmentLength(task, 0) / channels;
-        final double[] shift = new double[channels];
+        final double[] shift = Scratch.of(4, channels);
         for (int j = 0; j < channels; j++) {
             shift[j] = x.valueAt(segmentStart(task, 0) + j * firstRun);
         }
-        final double[][] deviations = new double[channels][2];
+        final double[][] deviations = Scratch.sums(channels, 2);
         double n = 0;
         for (int k = 0; k < segments; k++) {
             final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
@@ -131,7 +131,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
     public final void gradSums(Data<A> x, Data<A> dy, int task, double[] mean, double[] sumDy, double[] sumDyXc,
                                double[] sumDySq, ActivationGate<A> gate) {
         final int channels = channelCount(task), ch0 = firstChannel(task), slot = firstSlot(task);
-        final double[][] sums = new double[channels][3];
+        final double[][] sums = Scratch.sums(channels, 3);
         for (int k = 0, segments = segments(task); k < segments; k++) {
             final int start = segmentStart(task, k), run = segmentLength(task, k) / channels;
             for (int j = 0; j < channels; j++) {

@@ -10,6 +10,8 @@ import java.util.Arrays;
 final class Scratch {
     static final int SLOTS = 7;
     private static final ThreadLocal<double[][]> ARRAYS = ThreadLocal.withInitial(() -> new double[SLOTS][0]);
+    /** A task's per-channel sums: {@code n} arrays of {@code width}, one task at a time per thread. */
+    private static final ThreadLocal<double[][]> SUMS = ThreadLocal.withInitial(() -> new double[0][]);
 
     private Scratch() {
     }
@@ -21,6 +23,19 @@ final class Scratch {
             arrays[slot] = new double[len];
         }
         return arrays[slot];
+    }
+
+    /** @return this thread's {@code n} arrays of at least {@code width} for a task's per-channel sums, all zero */
+    static double[][] sums(int n, int width) {
+        double[][] sums = SUMS.get();
+        if (sums.length < n || sums[0].length < width) {
+            sums = new double[Math.max(n, sums.length)][Math.max(width, 3)];
+            SUMS.set(sums);
+        }
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(sums[i], 0.0);
+        }
+        return sums;
     }
 
     /** @return {@link #of}, with {@code [0, len)} zero */
