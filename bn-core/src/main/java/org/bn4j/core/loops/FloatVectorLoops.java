@@ -256,11 +256,11 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     @Override
     public void addRowDeviations(float[] x, int base, int rows, int c, double[] mean, double[] sumD,
                                  double[] sumD2) {
-        final int vectorChannels = c - c % FLOATS.length();
-        if (vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > length(x)) {
+        if (rowsOverrun(base, rows, c, length(x))) {
             PaddedRuns.LOOPS.addRowDeviations(padded(x, base, base + rows * c, 0), 0, rows, c, mean, sumD, sumD2);
             return;
         }
+        final int vectorChannels = c - c % FLOATS.length();
         final var xm = vectorMemory(x);
         for (int ch = 0; ch < vectorChannels; ch += FLOATS.length()) {
             final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
@@ -293,13 +293,13 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     @Override
     public void addRowGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, double[] sumDy,
                                double[] sumDyXc, double[] sumDySq) {
-        final int vectorChannels = c - c % FLOATS.length();
-        if (vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > Math.min(length(x), length(dy))) {
+        if (rowsOverrun(base, rows, c, Math.min(length(x), length(dy)))) {
             final int end = base + rows * c;
             PaddedRuns.LOOPS.addRowGradSums(padded(x, base, end, 0), padded(dy, base, end, 1), 0, rows, c, mean,
                     sumDy, sumDyXc, sumDySq);
             return;
         }
+        final int vectorChannels = c - c % FLOATS.length();
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         for (int ch = 0; ch < vectorChannels; ch += FLOATS.length()) {
@@ -334,6 +334,16 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             sumDyXc[ch] += p;
             sumDySq[ch] += q;
         }
+    }
+
+    /**
+     * @return whether the vector loads of rows of {@code c} channels from {@code base} would read past {@code length}:
+     * the second half of the last row's last vector of channels ends a half vector past that block, so the rows at a
+     * memory's end are summed from a padded copy (see {@link PaddedRuns})
+     */
+    private static boolean rowsOverrun(int base, int rows, int c, int length) {
+        final int vectorChannels = c - c % FLOATS.length();
+        return vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > length;
     }
 
     // --- with an activation (see LeakyRelu): v = ((x - hi) - lo) * a + b is the normalized value, rounded as the
@@ -455,14 +465,13 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi,
                                     float[] lo, float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
                                     double[] sumDySq) {
-        final int vectorChannels = c - c % FLOATS.length();
-        if (vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > Math.min(length(x), length(dy))) {
+        if (rowsOverrun(base, rows, c, Math.min(length(x), length(dy)))) {
             final int end = base + rows * c;
             PaddedRuns.LOOPS.addRowGatedGradSums(padded(x, base, end, 0), padded(dy, base, end, 1), 0, rows, c, mean,
-                    hi,
-                    lo, a, b, slope, sumDy, sumDyXc, sumDySq);
+                    hi, lo, a, b, slope, sumDy, sumDyXc, sumDySq);
             return;
         }
+        final int vectorChannels = c - c % FLOATS.length();
         for (int ch = 0; ch < vectorChannels; ch += HALF) {
             addRowGatedGradSumsOfHalf(x, dy, base, rows, c, ch, mean, hi, lo, a, b, slope, sumDy, sumDyXc, sumDySq);
         }

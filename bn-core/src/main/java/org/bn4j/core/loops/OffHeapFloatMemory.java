@@ -39,8 +39,6 @@ final class OffHeapFloatMemory {
     private static final MethodHandle LOAD;
     /** {@code (vector, memory, long byteOffset, order) -> void}; null before JDK 20. */
     private static final MethodHandle STORE;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
-            () -> new float[3][Lanes.MIN_VECTOR_VALUES]);
 
     static {
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -153,20 +151,13 @@ final class OffHeapFloatMemory {
     /** As {@link FloatArrayMemory#padded}. */
     static float[] padded(DirectFloats x, int from, int to, int slot) {
         final float[] copy = PaddedRuns.scratch(slot, to - from + FLOATS.length());
-        x.floats().get(from, copy, 0, to - from);
+        x.read(from, copy, to - from);
         return copy;
     }
 
-    /**
-     * @return floats {@code [from, to)}, at most {@link Lanes#MIN_VECTOR_VALUES} of them, copied to a per-thread array
-     * from {@link #stagedOffset}, one array per {@code slot} (0 to 2)
-     */
+    /** @return floats {@code [from, to)} in an array, at {@link #stagedOffset}: {@link #padded}'s copy */
     static float[] staged(DirectFloats x, int from, int to, int slot) {
-        final float[] scratch = SCRATCH.get()[slot];
-        for (int i = from; i < to; i++) {
-            scratch[i - from] = get(x, i);
-        }
-        return scratch;
+        return padded(x, from, to, slot);
     }
 
     /** @return where {@link #staged} puts the float at {@code from} */

@@ -51,6 +51,11 @@ public final class DirectFloats {
         return floats.duplicate();
     }
 
+    /** Copies floats {@code [from, from + len)} to {@code into[0, len)}; absolute, so threads may read at once. */
+    public void read(int from, float[] into, int len) {
+        floats.get(from, into, 0, len);
+    }
+
     /** @return the memory as the Vector API addresses it, once {@link #cacheVectorMemory} has been given it; else null */
     public Object vectorMemory() {
         return vectorMemory;
