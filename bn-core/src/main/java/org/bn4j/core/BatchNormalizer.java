@@ -1,7 +1,5 @@
 package org.bn4j.core;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.bn4j.core.kernel.ActivationGate;
 import org.bn4j.core.kernel.Passes;
 import org.bn4j.core.loops.Loops;
@@ -224,11 +222,9 @@ public final class BatchNormalizer {
         int len = part.size();
         Passes<A> passes = new Passes<>(x, part.kernelDims(), parallelism::forEach);
         double[][][] sums = new double[parts.length][][];
-        List<ActivationGate<A>> gates = new ArrayList<>(parts.length);
         for (int i = 0; i < parts.length; i++) {
-            gates.add(b == null ? null : passes.gate(parts[i].mean, Coefficients.trainingScale(g, parts[i]),
-                    Coefficients.trainingShift(g, b, parts[i]), slope));
-            sums[i] = passes.gradSums(x.slice(i * len, len), dy.slice(i * len, len), parts[i].mean, gates.get(i));
+            sums[i] = passes.gradSums(x.slice(i * len, len), dy.slice(i * len, len), parts[i].mean,
+                    trainingGate(passes, g, b, parts[i]));
             Checks.finiteGradientSums(config, sums[i], shape, x, dy);
         }
         int c = shape.channels();
@@ -248,9 +244,16 @@ public final class BatchNormalizer {
                 dBeta[ch] += sumDy[ch];
             }
             passes.gradApply(x.slice(i * len, len), dy.slice(i * len, len), dx.slice(i * len, len), stats.mean,
-                    k.dyScale, k.xcScale, k.offset, gates.get(i));
+                    k.dyScale, k.xcScale, k.offset, trainingGate(passes, g, b, stats));
         }
         return new ParamGradients(dGamma, dBeta, dxBound);
+    }
+
+    /** The activation's gate of one (ghost) batch, null without beta; one gate is live at a time (Passes.gate). */
+    private <A> ActivationGate<A> trainingGate(Passes<A> passes, double[] g, double[] b, BatchStats stats) {
+        return b == null ? null
+                : passes.gate(stats.mean, Coefficients.trainingScale(g, stats), Coefficients.trainingShift(g, b, stats),
+                        slope);
     }
 
     /**

@@ -1,16 +1,22 @@
 package org.bn4j.core.kernel;
 
+import java.util.Arrays;
+
 /** The element-type half of a double kernel: what does not depend on the layout. */
 interface DoubleKernel extends Kernel<double[]> {
     @Override
-    default double[] narrow(double[] v) {
-        return v.clone();
+    default double[] narrow(double[] v, int slot) {
+        double[] out = Scratch.doubleCoefficients(slot, v.length);
+        System.arraycopy(v, 0, out, 0, v.length);
+        return out;
     }
 
     /** Doubles lose nothing to {@link #narrow}. */
     @Override
-    default double[] residual(double[] v) {
-        return new double[v.length];
+    default double[] residual(double[] v, int slot) {
+        double[] out = Scratch.doubleCoefficients(slot, v.length);
+        Arrays.fill(out, 0, v.length, 0.0);
+        return out;
     }
 
 }

@@ -3,8 +3,8 @@ package org.bn4j.core.kernel;
 /** The element-type half of a float kernel: what does not depend on the layout. */
 interface FloatKernel extends Kernel<float[]> {
     @Override
-    default float[] narrow(double[] v) {
-        float[] out = new float[v.length];
+    default float[] narrow(double[] v, int slot) {
+        float[] out = Scratch.floatCoefficients(slot, v.length);
         for (int i = 0; i < v.length; i++) {
             out[i] = (float) v[i];
         }
@@ -12,8 +12,8 @@ interface FloatKernel extends Kernel<float[]> {
     }
 
     @Override
-    default float[] residual(double[] v) {
-        float[] out = new float[v.length];
+    default float[] residual(double[] v, int slot) {
+        float[] out = Scratch.floatCoefficients(slot, v.length);
         for (int i = 0; i < v.length; i++) {
             out[i] = (float) (v[i] - (float) v[i]);
         }

@@ -20,13 +20,15 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
     }
 
     @Override
-    public float[] narrow(double[] v) {
-        return tiled(FloatKernel.super.narrow(v), new float[tile]);
+    public float[] narrow(double[] v, int slot) {
+        Scratch.floatCoefficients(slot, tile);   // a whole tile's room first, so the channels land in its first row
+        return tiled(FloatKernel.super.narrow(v, slot));
     }
 
     @Override
-    public float[] residual(double[] v) {
-        return tiled(FloatKernel.super.residual(v), new float[tile]);
+    public float[] residual(double[] v, int slot) {
+        Scratch.floatCoefficients(slot, tile);
+        return tiled(FloatKernel.super.residual(v, slot));
     }
 
     @Override

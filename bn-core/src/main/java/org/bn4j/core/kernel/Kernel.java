@@ -97,12 +97,16 @@ public interface Kernel<A> {
     void gradApply(Data<A> x, Data<A> dy, Data<A> dx, int task, A centerHi, A centerLo, A dyScale, A xcScale, A offset,
                    ActivationGate<A> gate);
 
-    /** @return per-channel {@code v} rounded to the element type, laid out as this kernel's loops index it */
-    A narrow(double[] v);
+    /**
+     * @return per-channel {@code v} rounded to the element type, laid out as this kernel's loops index it, in this
+     * thread's coefficient array {@code slot} (valid until the slot's next use on this thread; see {@link Scratch})
+     */
+    A narrow(double[] v, int slot);
 
     /**
      * @return what {@link #narrow} loses, {@code v - narrow(v)}, rounded to the element type. Subtracting a
-     * float mean in two parts keeps {@code x - mean} accurate when the mean is large against the spread.
+     * float mean in two parts keeps {@code x - mean} accurate when the mean is large against the spread. In
+     * coefficient array {@code slot}, as {@link #narrow}.
      */
-    A residual(double[] v);
+    A residual(double[] v, int slot);
 }

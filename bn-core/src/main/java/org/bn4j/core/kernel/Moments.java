@@ -3,12 +3,19 @@ package org.bn4j.core.kernel;
 /**
  * Count, mean and {@code M2 = sum((x - mean)^2)} of a set of values, merged part by part with the pairwise
  * update of Chan, Golub and LeVeque (1979). Merging in a fixed order gives bitwise reproducible results.
- * Mutable, not thread-safe: one per reduction.
+ * Mutable, not thread-safe: one per reduction at a time.
  */
 public final class Moments {
     public double count;
     public double mean;
     public double m2;
+
+    /** Empties it for the next reduction. */
+    public void clear() {
+        count = 0;
+        mean = 0;
+        m2 = 0;
+    }
 
     /** Adds a part with its own count, mean and M2. */
     public void merge(double partCount, double partMean, double partM2) {

@@ -44,10 +44,7 @@ public final class Passes<A> {
 
         // Group by group, each over every channel: the channels' merges are independent, so they overlap in the
         // pipeline, where a channel's own chain of merges waits on each division in turn.
-        Moments[] merged = new Moments[channels];
-        for (int ch = 0; ch < channels; ch++) {
-            merged[ch] = new Moments();
-        }
+        Moments[] merged = Scratch.moments(channels);
         for (int first = 0; first < slots; first += channels) {
             for (int ch = 0; ch < channels; ch++) {
                 merged[ch].merge(count[first + ch], mean[first + ch], m2[first + ch]);
@@ -99,10 +96,10 @@ public final class Passes<A> {
     /** {@link #normalize}, and with {@code largest} the largest {@code |x|} of each task in it. */
     private void normalize(Data<A> x, Data<A> y, double[] center, double[] scale, double[] shift,
                            double activationSlope, double[] largest) {
-        A hi = kernel.narrow(center);
-        A lo = kernel.residual(center);
-        A a = kernel.narrow(scale);
-        A b = kernel.narrow(shift);
+        A hi = kernel.narrow(center, 0);
+        A lo = kernel.residual(center, 1);
+        A a = kernel.narrow(scale, 2);
+        A b = kernel.narrow(shift, 3);
         parallelism.forEach(kernel.tasks(), elements, largest == null
                 ? task -> kernel.normalize(x, y, task, hi, lo, a, b, activationSlope)
                 : task -> largest[task] = kernel.normalizeMeasuring(x, y, task, hi, lo, a, b, activationSlope));
@@ -110,11 +107,13 @@ public final class Passes<A> {
 
     /**
      * @return the gate through which the backward pass applies {@code act}'s gradient after a forward pass
-     * {@link #normalize}{@code (x, y, center, scale, shift, activationSlope)}; null for {@link Kernel#IDENTITY}
+     * {@link #normalize}{@code (x, y, center, scale, shift, activationSlope)}; null for {@link Kernel#IDENTITY}. Its
+     * arrays are this thread's until its next call of {@code gate}, so one gate at a time.
      */
     public ActivationGate<A> gate(double[] center, double[] scale, double[] shift, double activationSlope) {
-        return Kernel.isIdentity(activationSlope) ? null : new ActivationGate<>(kernel.narrow(center),
-                kernel.residual(center), kernel.narrow(scale), kernel.narrow(shift), activationSlope);
+        return Kernel.isIdentity(activationSlope) ? null : new ActivationGate<>(kernel.narrow(center, Scratch.GATE),
+                kernel.residual(center, Scratch.GATE + 1), kernel.narrow(scale, Scratch.GATE + 2),
+                kernel.narrow(shift, Scratch.GATE + 3), activationSlope);
     }
 
     /**
@@ -141,11 +140,11 @@ public final class Passes<A> {
     /** {@code dx = dyScale * g + xcScale * (x - center) + offset}, per channel, g as in {@link #gradSums}. */
     public void gradApply(Data<A> x, Data<A> dy, Data<A> dx, double[] center, double[] dyScale, double[] xcScale,
                           double[] offset, ActivationGate<A> gate) {
-        A hi = kernel.narrow(center);
-        A lo = kernel.residual(center);
-        A k = kernel.narrow(dyScale);
-        A q = kernel.narrow(xcScale);
-        A r = kernel.narrow(offset);
+        A hi = kernel.narrow(center, 0);
+        A lo = kernel.residual(center, 1);
+        A k = kernel.narrow(dyScale, 2);
+        A q = kernel.narrow(xcScale, 3);
+        A r = kernel.narrow(offset, 4);
         parallelism.forEach(kernel.tasks(), elements, task -> kernel.gradApply(x, dy, dx, task, hi, lo, k, q, r, gate));
     }
 }

@@ -67,11 +67,11 @@ abstract class RowKernel<A> implements Kernel<A> {
         return largestMagnitude(x, start(task), rowCount(task) * c);
     }
 
-    /** @return the per-channel values repeated once per row of a tile, written into {@code out} */
-    final <T> T tiled(T perChannel, T out) {
-        for (int r = 0; r < tileRows; r++) {
-            System.arraycopy(perChannel, 0, out, r * c, c);
+    /** @return {@code coefficients}, its first row of per-channel values repeated once per row of a tile */
+    final <T> T tiled(T coefficients) {
+        for (int r = 1; r < tileRows; r++) {
+            System.arraycopy(coefficients, 0, coefficients, r * c, c);
         }
-        return out;
+        return coefficients;
     }
 }

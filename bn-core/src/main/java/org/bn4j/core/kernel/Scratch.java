@@ -6,12 +6,23 @@ import java.util.Arrays;
  * Per-thread arrays that a pass ({@link Passes}, on the calling thread) or a kernel's task (on any thread) reuses from
  * call to call instead of allocating them per call. Passes use slots 0 to 3 and tasks slots 4 to 6, so that a task
  * run on the calling thread leaves the pass's arrays alone; nothing else may hold a slot across a call.
+ *
+ * <p>The coefficients a pass hands its tasks ({@link Kernel#narrow}) have slots of their own: a pass's in 0 to
+ * {@code GATE - 1}, an {@link ActivationGate}'s, which lives across the backward's two passes, from {@link #GATE}.
  */
 final class Scratch {
     static final int SLOTS = 7;
     private static final ThreadLocal<double[][]> ARRAYS = ThreadLocal.withInitial(() -> new double[SLOTS][0]);
     /** A task's per-channel sums: {@code n} arrays of {@code width}, one task at a time per thread. */
     private static final ThreadLocal<double[][]> SUMS = ThreadLocal.withInitial(() -> new double[0][]);
+    /** The first of an {@link ActivationGate}'s four coefficient slots. */
+    static final int GATE = 5;
+    static final int COEFFICIENT_SLOTS = GATE + 4;
+    private static final ThreadLocal<float[][]> FLOAT_COEFFICIENTS = ThreadLocal
+            .withInitial(() -> new float[COEFFICIENT_SLOTS][0]);
+    private static final ThreadLocal<Moments[]> MOMENTS = ThreadLocal.withInitial(() -> new Moments[0]);
+    private static final ThreadLocal<double[][]> DOUBLE_COEFFICIENTS = ThreadLocal
+            .withInitial(() -> new double[COEFFICIENT_SLOTS][0]);
 
     private Scratch() {
     }
@@ -43,5 +54,39 @@ final class Scratch {
         final double[] array = of(slot, len);
         Arrays.fill(array, 0, len, 0.0);
         return array;
+    }
+
+    /** @return this thread's float coefficient array {@code slot}, at least {@code len} long, its values stale */
+    static float[] floatCoefficients(int slot, int len) {
+        final float[][] arrays = FLOAT_COEFFICIENTS.get();
+        if (arrays[slot].length < len) {
+            arrays[slot] = new float[len];
+        }
+        return arrays[slot];
+    }
+
+    /** @return this thread's double coefficient array {@code slot}, at least {@code len} long, its values stale */
+    static double[] doubleCoefficients(int slot, int len) {
+        final double[][] arrays = DOUBLE_COEFFICIENTS.get();
+        if (arrays[slot].length < len) {
+            arrays[slot] = new double[len];
+        }
+        return arrays[slot];
+    }
+
+    /** @return this thread's per-channel moments for a pass's merge, at least {@code channels}, all clear */
+    static Moments[] moments(int channels) {
+        Moments[] moments = MOMENTS.get();
+        if (moments.length < channels) {
+            moments = new Moments[channels];
+            for (int ch = 0; ch < channels; ch++) {
+                moments[ch] = new Moments();
+            }
+            MOMENTS.set(moments);
+        }
+        for (int ch = 0; ch < channels; ch++) {
+            moments[ch].clear();
+        }
+        return moments;
     }
 }
