@@ -6,6 +6,13 @@ package org.bn4j.core.loops;
  * build time (see bn-core's pom).
  */
 class FloatScalarLoops implements FloatLoops<float[]> {
+    /**
+     * A tile's x, dy and output at index 0, where the tile loops run when the tile is elsewhere: C2 vectorizes a loop
+     * over several float arrays only when it indexes them all alike (here: as the tiled coefficients), since an array
+     * indexed at another offset might be the same array (docs/performance.md, design decisions).
+     */
+    private static final ThreadLocal<float[][]> TILES = ThreadLocal.withInitial(() -> new float[3][0]);
+
     @Override
     public String description() {
         return "scalar";
@@ -182,9 +189,12 @@ class FloatScalarLoops implements FloatLoops<float[]> {
     public double normalizeTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a, float[] b,
                                 boolean measure) {
         final double largest = measure ? largestMagnitude(x, base, base + n) : 0;
+        final float[] xs = atZero(x, base, n, 0);
+        final float[] ys = output(y, base, n);
         for (int j = 0; j < n; j++) {
-            y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j];
+            ys[j] = ((xs[j] - hi[j]) - lo[j]) * a[j] + b[j];
         }
+        written(ys, y, base, n);
         return largest;
     }
 
@@ -200,11 +210,14 @@ class FloatScalarLoops implements FloatLoops<float[]> {
 
     @Override
     public void gradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo, float[] k,
-                              float[] q,
-                              float[] r) {
+                              float[] q, float[] r) {
+        final float[] xs = atZero(x, base, n, 0);
+        final float[] dys = atZero(dy, base, n, 1);
+        final float[] dxs = output(dx, base, n);
         for (int j = 0; j < n; j++) {
-            dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
+            dxs[j] = k[j] * dys[j] + q[j] * ((xs[j] - hi[j]) - lo[j]) + r[j];
         }
+        written(dxs, dx, base, n);
     }
 
     @Override
@@ -214,5 +227,35 @@ class FloatScalarLoops implements FloatLoops<float[]> {
             final float xc = (x[base + j] - hi[j]) - lo[j];
             dx[base + j] = k[j] * LeakyRelu.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
         }
+    }
+
+    /** @return {@code memory}'s tile {@code [base, base + n)} at index 0: the memory itself, or its copy in a slot */
+    private static float[] atZero(float[] memory, int base, int n, int slot) {
+        if (base == 0) {
+            return memory;
+        }
+        final float[] tile = tile(slot, n);
+        System.arraycopy(memory, base, tile, 0, n);
+        return tile;
+    }
+
+    /** @return where a tile loop writes the output tile at {@code base}: the output itself at index 0, or a slot */
+    private static float[] output(float[] memory, int base, int n) {
+        return base == 0 ? memory : tile(2, n);
+    }
+
+    /** Copies what a tile loop wrote to {@link #output} into the output memory's tile at {@code base}. */
+    private static void written(float[] tile, float[] memory, int base, int n) {
+        if (tile != memory) {
+            System.arraycopy(tile, 0, memory, base, n);
+        }
+    }
+
+    private static float[] tile(int slot, int n) {
+        final float[][] tiles = TILES.get();
+        if (tiles[slot].length < n) {
+            tiles[slot] = new float[n];
+        }
+        return tiles[slot];
     }
 }
