@@ -38,9 +38,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code --default-heap}: forks with the JVM's default heap instead of a fixed, pre-touched one;</li>
  *   <li>{@code --out DIR}: write to DIR instead of {@code bn4j-output}; the files of a run with either option above
  *       are named after it ({@code benchmarks-no-vector-api-default-heap.md});</li>
+ *   <li>{@code --forks N}: N forks per benchmark instead of 3 (the whole networks' at most 2);</li>
  *   <li>{@code --fold}: {@link FoldBenchmark} alone; {@code --activation}: {@link ActivationBenchmark} and the
- *       Inception-style step with BN applying its ReLU ({@code activation-benchmarks.md}; {@code --forks N} and
- *       {@code --shapes "S1;S2"} run fewer).</li>
+ *       Inception-style step with BN applying its ReLU ({@code activation-benchmarks.md}; {@code --shapes "S1;S2"}
+ *       runs fewer shapes).</li>
  * </ul>
  * Each timing is the median over JMH forks (separate JVMs), with the fastest and slowest fork beside it: this machine
  * is shared, so one JVM's number is not enough. Bytes allocated per call come from JMH's GC profiler.
@@ -80,13 +81,16 @@ public final class BenchmarkMain {
         Files.createDirectories(out);
         ForkJvm jvm = new ForkJvm(!arguments.contains("--no-vector-api"), !arguments.contains("--default-heap"));
         boolean smoke = arguments.contains("--smoke");
+        boolean quick = smoke || arguments.contains("--quick");
+        int forks = quick ? 1 : arguments.contains("--forks")
+                ? Integer.parseInt(arguments.get(arguments.indexOf("--forks") + 1)) : 3;
         BenchmarkMain main = new BenchmarkMain(jvm, smoke);
         if (arguments.contains("--fold")) {
             main.fold(out);
         } else if (arguments.contains("--activation")) {
-            main.activation(out, smoke || arguments.contains("--quick"), arguments);
+            main.activation(out, quick, forks, arguments);
         } else {
-            main.benchmarks(out, smoke || arguments.contains("--quick"));
+            main.benchmarks(out, quick, forks);
         }
     }
 
@@ -99,19 +103,18 @@ public final class BenchmarkMain {
                 new BenchmarkReport(t, List.of(), List.of(), null).foldTable());
     }
 
-    /** {@code --forks N} and {@code --shapes "S1;S2"} run fewer forks or shapes than the full run. */
-    private void activation(Path out, boolean quick, List<String> arguments) throws RunnerException, IOException {
+    /** {@code --shapes "S1;S2"} runs fewer shapes than the full run. */
+    private void activation(Path out, boolean quick, int forks, List<String> arguments)
+            throws RunnerException, IOException {
         List<String> shapes = new ArrayList<>(quick ? List.of(LARGE[0]) : List.of(LARGE));
         shapes.addAll(quick ? List.of(SMALL[0]) : List.of(SMALL));
         if (arguments.contains("--shapes")) {
             shapes = List.of(arguments.get(arguments.indexOf("--shapes") + 1).split(";"));
         }
-        int forks = quick ? 1 : arguments.contains("--forks")
-                ? Integer.parseInt(arguments.get(arguments.indexOf("--forks") + 1)) : 3;
         Timings t = new Timings();
         run(options(forks, HEAP).include(ActivationBenchmark.class.getSimpleName()).param("shape", array(shapes))
                 .param("impl", ActivationBenchmark.IMPLS), t);
-        run(options(quick ? 1 : 2, NETWORK_HEAP).include(NetworkStepBenchmark.class.getSimpleName())
+        run(options(Math.min(forks, 2), NETWORK_HEAP).include(NetworkStepBenchmark.class.getSimpleName())
                 .param("net", "inception").param("impl", "bn4j", "bn4j-fused").warmupIterations(2)
                 .measurementIterations(3).measurementTime(TimeValue.seconds(5)), t);
         String suffix = jvm.fileSuffix();
@@ -120,12 +123,12 @@ public final class BenchmarkMain {
                 new BenchmarkReport(t, shapes, List.of(), null).activationTable(provenance(quick, forks)));
     }
 
-    private void benchmarks(Path out, boolean quick) throws RunnerException, IOException, InterruptedException {
+    private void benchmarks(Path out, boolean quick, int forks)
+            throws RunnerException, IOException, InterruptedException {
         List<String> large = quick ? List.of(LARGE[0]) : List.of(LARGE);
         List<String> small = quick ? List.of(SMALL[0]) : List.of(SMALL);
         List<String> all = new ArrayList<>(large);
         all.addAll(small);
-        int forks = quick ? 1 : 3;
         Timings t = new Timings();
         String torch = smoke ? "not measured (--smoke)" : PyTorchPeer.run(all, out.resolve("pytorch.csv"), t);
         run(options(forks, HEAP).include(BatchNormBenchmark.class.getSimpleName()).param("shape", array(all))
@@ -141,14 +144,15 @@ public final class BenchmarkMain {
                 .warmupIterations(MLP_WARMUP_ITERATIONS), t);
         // Every shape in one JVM: always all of them, whatever this run times shape by shape.
         String everyShape = allShapes().stream().map(s -> s.replace(',', 'x')).collect(Collectors.joining(" "));
-        run(options(quick ? 1 : 2, NETWORK_HEAP).include(NetworkShapesBenchmark.class.getSimpleName())
+        run(options(Math.min(forks, 2), NETWORK_HEAP).include(NetworkShapesBenchmark.class.getSimpleName())
                 .param("shapes", everyShape).param("pass", PASSES).warmupIterations(3)
                 .warmupTime(TimeValue.seconds(2)).measurementIterations(4).measurementTime(TimeValue.seconds(3)), t);
         if (!quick || smoke) {
             String[] impls = smoke ? new String[] {"bn4j"} : new String[] {"bn4j", "builtin"};
-            run(steps(options(quick ? 1 : 2, NETWORK_HEAP)).param("impl", impls), t);
+            run(steps(options(Math.min(forks, 2), NETWORK_HEAP)).param("impl", impls), t);
             // Beside it, what a user's JVM runs: no Vector API, the JVM's default heap.
-            run(steps(options(ForkJvm.DEFAULT, quick ? 1 : 2, NETWORK_HEAP)).param("impl", "bn4j"), t, DEFAULT_JVM);
+            run(steps(options(ForkJvm.DEFAULT, Math.min(forks, 2), NETWORK_HEAP)).param("impl", "bn4j"), t,
+                    DEFAULT_JVM);
         }
         String suffix = jvm.fileSuffix();
         Files.writeString(out.resolve("benchmarks" + suffix + ".csv"), t.csv(), StandardCharsets.UTF_8);
@@ -246,7 +250,7 @@ public final class BenchmarkMain {
             // not Linux: leave it unknown
         }
         Versions versions = Versions.current();
-        String run = smoke ? " --smoke" : quick ? " --quick" : "";
+        String run = smoke ? " --smoke" : quick ? " --quick" : forks != 3 ? " --forks " + forks : "";
         run += (jvm.vectorApi() ? "" : " --no-vector-api") + (jvm.fixedHeap() ? "" : " --default-heap");
         return "Generated by `org.bn4j.bench.BenchmarkMain" + run + "` on " + LocalDate.now() + ": bn4j "
                 + versions.bn4j() + " at commit " + versions.commit() + ", DL4J " + versions.dl4j() + ". Machine: "
@@ -254,7 +258,8 @@ public final class BenchmarkMain {
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; forks: "
                 + jvm.description(HEAP) + (jvm.vectorApi() ? "; " + vectorBits() + "-bit vectors" : "")
                 + (jvm.fixedHeap() ? "; whole networks " + String.join(" ", NETWORK_HEAP) : "")
-                + "; float; JMH, " + forks + " fork(s) per benchmark, each with 3 warm-up (the MLP step "
+                + "; float; JMH, " + forks + " fork(s) per benchmark (whole networks " + Math.min(forks, 2)
+                + "), each with 3 warm-up (the MLP step "
                 + MLP_WARMUP_ITERATIONS + ", on one ND4J thread) and 4 measured iterations of one second"
                 + (smoke ? "; --smoke: one fork and one short iteration each, so no number here measures anything"
                         : "")
