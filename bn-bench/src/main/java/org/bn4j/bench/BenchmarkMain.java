@@ -130,7 +130,8 @@ public final class BenchmarkMain {
         List<String> all = new ArrayList<>(large);
         all.addAll(small);
         Timings t = new Timings();
-        String torch = smoke ? "not measured (--smoke)" : PyTorchPeer.run(all, out.resolve("pytorch.csv"), t);
+        String torch = smoke ? "not measured (--smoke)"
+                : PyTorchPeer.run(all, out.resolve("pytorch" + jvm.fileSuffix() + ".csv"), t);
         run(options(forks, HEAP).include(BatchNormBenchmark.class.getSimpleName()).param("shape", array(all))
                 .param("impl", "bn4j", "direct").addProfiler(GCProfiler.class), t);
         // DL4J's layer cannot take rank-3 input, and its 300 ms calls need no second fork to be told apart.
@@ -296,6 +297,19 @@ public final class BenchmarkMain {
         /** @return the scores of {@code key}, sorted; empty when it was not measured */
         double[] of(String key) {
             return scores.getOrDefault(key, List.of()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        }
+
+        /** @return the timings a run wrote with {@link #csv}; none when the file does not exist */
+        static Timings read(Path csv) throws IOException {
+            Timings timings = new Timings();
+            if (Files.exists(csv)) {
+                List<String> lines = Files.readAllLines(csv);
+                for (String line : lines.subList(1, lines.size())) {
+                    int comma = line.lastIndexOf(',');   // keys hold commas (shapes), values do not
+                    timings.add(line.substring(1, comma - 1), Double.parseDouble(line.substring(comma + 1)));
+                }
+            }
+            return timings;
         }
 
         String csv() {

@@ -1,5 +1,6 @@
 package org.bn4j.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.bn4j.bench.BenchmarkMain.Timings;
@@ -53,29 +54,8 @@ final class BenchmarkReport {
             }
         }
         md.append("\n## Goals\n\n| goal | shape | measured | target | met |\n|---|---|---|---|---|\n");
-        for (String shape : large) {
-            goal(md, "forward + backward, bn4j / PyTorch", shape, call("forwardBackward", shape, "bn4j"),
-                    call("forwardBackward", shape, "pytorch"), 1.0);
-            goal(md, "inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"),
-                    call("inference", shape, "pytorch"), 1.5);
-            goal(md, "forward (training), bn4j / copy probe", shape, call("forwardTraining", shape, "bn4j"),
-                    t.of("copy|shape=" + shape), 1.5);
-        }
-        for (String shape : small) {
-            goal(md, "forward + backward, bn4j / PyTorch", shape, call("forwardBackward", shape, "bn4j"),
-                    call("forwardBackward", shape, "pytorch"), 2.0);
-            goal(md, "inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"),
-                    call("inference", shape, "pytorch"), 2.0);
-        }
-        goal(md, "MNIST MLP step (batch 60), with bn4j's BN / without BN", "784-100x3-10", t.of("step|impl=bn4j"),
-                t.of("step|impl=none"), 1.15);
-        for (String net : List.of("inception", "resnet50")) {
-            double[] ours = t.of("step|impl=bn4j|net=" + net);
-            if (ours.length > 0) {
-                goal(md, "training step, bn4j / DL4J's layer", net.equals("inception")
-                        ? "Inception-style, 32x32, batch 32" : "ResNet50, 224x224, batch 2", ours,
-                        t.of("step|impl=builtin|net=" + net), 1.0);
-            }
+        for (Goal goal : goals()) {
+            goal(md, goal.what(), goal.shape(), goal.a(), goal.b(), goal.target());
         }
         md.append(
                 "\n\"copy probe\": `System.arraycopy` of a float array of the tensor's size on one thread, the least a "
@@ -98,6 +78,77 @@ final class BenchmarkReport {
         allocation(md);
         oneJvm(md);
         return md.toString();
+    }
+
+    /** A performance goal: {@code a / b}, the ratio of their medians over forks, at most {@code target}. */
+    record Goal(String what, String shape, double[] a, double[] b, double target) {
+        /** @return the ratio of the medians, "-" when either was not measured */
+        String measured() {
+            return a.length == 0 || b.length == 0 ? "-"
+                    : String.format(Locale.ROOT, "%.2f", Timings.median(a) / Timings.median(b));
+        }
+
+        /** @return "yes", "no" or "not measured" */
+        String met() {
+            return BenchmarkReport.met(a, b, target);
+        }
+    }
+
+    /** @return the run's goals, in the order of its Goals table; those it did not measure have no timings */
+    List<Goal> goals() {
+        List<Goal> goals = new ArrayList<>();
+        for (String shape : large) {
+            goals.add(new Goal("forward + backward, bn4j / PyTorch", shape, call("forwardBackward", shape, "bn4j"),
+                    call("forwardBackward", shape, "pytorch"), 1.0));
+            goals.add(new Goal("inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"),
+                    call("inference", shape, "pytorch"), 1.5));
+            goals.add(new Goal("forward (training), bn4j / copy probe", shape, call("forwardTraining", shape, "bn4j"),
+                    t.of("copy|shape=" + shape), 1.5));
+        }
+        for (String shape : small) {
+            goals.add(new Goal("forward + backward, bn4j / PyTorch", shape, call("forwardBackward", shape, "bn4j"),
+                    call("forwardBackward", shape, "pytorch"), 2.0));
+            goals.add(new Goal("inference, bn4j / PyTorch", shape, call("inference", shape, "bn4j"),
+                    call("inference", shape, "pytorch"), 2.0));
+        }
+        goals.add(new Goal("MNIST MLP step (batch 60), with bn4j's BN / without BN", "784-100x3-10",
+                t.of("step|impl=bn4j"), t.of("step|impl=none"), 1.15));
+        for (String net : BenchmarkMain.NETS) {
+            goals.add(new Goal("training step, bn4j / DL4J's layer", net.equals("inception")
+                    ? "Inception-style, 32x32, batch 32" : "ResNet50, 224x224, batch 2",
+                    t.of("step|impl=bn4j|net=" + net), t.of("step|impl=builtin|net=" + net), 1.0));
+        }
+        return goals;
+    }
+
+    /**
+     * @return of every shape and pass whose allocation by {@code impl} ("bn4j": the layer, "direct": bn-core) was
+     * measured, how many are within {@link #MAX_BYTES_PER_CALL}: "k of n", or "-" when none was measured
+     */
+    String allocationGoalsMet(String impl) {
+        int measured = 0, met = 0;
+        for (String shape : BenchmarkMain.allShapes()) {
+            for (String pass : BenchmarkMain.PASSES) {
+                double[] bytes = bytes(pass, shape, impl);
+                measured += bytes.length == 0 ? 0 : 1;
+                met += bytes.length > 0 && Timings.median(bytes) <= MAX_BYTES_PER_CALL ? 1 : 0;
+            }
+        }
+        return measured == 0 ? "-" : met + " of " + measured;
+    }
+
+    /** @return as {@link #allocationGoalsMet}, for each shape and pass in one JVM against its fresh fork */
+    String oneJvmGoalsMet() {
+        int measured = 0, met = 0;
+        for (String shape : BenchmarkMain.allShapes()) {
+            for (String pass : BenchmarkMain.PASSES) {
+                String judged = met(t.of("network|" + pass + "|shape=" + shape), call(pass, shape, "bn4j"),
+                        MAX_ONE_JVM_OVER_FRESH_FORK);
+                measured += judged.equals("not measured") ? 0 : 1;
+                met += judged.equals("yes") ? 1 : 0;
+            }
+        }
+        return measured == 0 ? "-" : met + " of " + measured;
     }
 
     /** Bytes allocated on the Java heap per call, for every shape and pass, and the goal for each. */
