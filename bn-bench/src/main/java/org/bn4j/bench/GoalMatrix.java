@@ -21,8 +21,9 @@ import org.bn4j.bench.BenchmarkMain.Timings;
  * and {@code DIR/jdk25}, and writes {@code DIR/goal-matrix.md}.
  */
 final class GoalMatrix {
-    /** The date and commit in a report's first line ({@code BenchmarkMain}'s provenance). */
-    private static final Pattern PROVENANCE = Pattern.compile("on (\\d{4}-\\d{2}-\\d{2}): bn4j \\S+ at commit (\\S+),");
+    /** The date, commit, machine and forks in a report's first line ({@code BenchmarkMain}'s provenance). */
+    private static final Pattern PROVENANCE = Pattern
+            .compile("on (\\d{4}-\\d{2}-\\d{2}): bn4j \\S+ at commit (\\S+),.* Machine: ([^;]+);.* JMH, (\\d+) fork");
     /** The runs' JVMs, as {@link ForkJvm#fileSuffix()} names their files. */
     private static final List<ForkJvm> JVMS = List.of(ForkJvm.TUNED, new ForkJvm(false, true), new ForkJvm(true, false),
             ForkJvm.DEFAULT);
@@ -51,7 +52,7 @@ final class GoalMatrix {
         System.out.println(md);
     }
 
-    /** @return a line naming the run's report with its commit, date and forks, or that it was not run */
+    /** @return a line naming the run's report with its commit, date, machine and forks, or that it was not run */
     private static String source(String label, Path dir, Path report) throws IOException {
         if (!Files.exists(report)) {
             return "- " + label + ": not measured yet.";
@@ -60,7 +61,9 @@ final class GoalMatrix {
                 .orElse("");
         Matcher m = PROVENANCE.matcher(provenance);
         return "- " + label + ": `" + dir.getFileName().resolve(dir.relativize(report)) + "`"
-                + (m.find() ? ", commit " + m.group(2) + ", " + m.group(1) : "") + ".";
+                + (m.find() ? ", commit " + m.group(2) + ", " + m.group(1) + ", " + m.group(3) + ", " + m.group(4)
+                        + " fork(s) per benchmark" : "")
+                + ".";
     }
 
     static BenchmarkReport report(Timings timings) {
