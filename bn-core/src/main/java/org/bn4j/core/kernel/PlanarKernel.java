@@ -12,7 +12,7 @@ import org.bn4j.core.storage.Data;
  * of its channels as one contiguous segment: one channel per block when planes are large (a plane longer than
  * {@link Kernel#BLOCK_VALUES} is split into several segments), several when they are small, so that buffer-backed
  * data is staged in runs of at least {@link #MIN_SEGMENT_VALUES} values rather than plane by plane (staging small
- * planes one by one costs more than their arithmetic). Statistics take one pass ({@link Moments#ofDeviations}): per slot, the
+ * planes one by one costs more than their arithmetic). Statistics take one pass ({@link Moments#writeDeviations}): per slot, the
  * deviations of each channel's values from its first value in the task, one set of sums over all the channel's
  * planes, where a merge per plane would cost more than the arithmetic of short planes. Passes
  * over memory: moments 1 read, normalize 1 read and 1 write, gradSums 2 reads, gradApply 2 reads and 1 write. Inner
@@ -120,7 +120,7 @@ abstract class PlanarKernel<A> implements Kernel<A> {
             n += run;
         }
         for (int j = 0; j < channels; j++) {
-            Moments.ofDeviations(n, shift[j], deviations[j][0], deviations[j][1]).writeTo(slot + j, count, mean, m2);
+            Moments.writeDeviations(slot + j, n, shift[j], deviations[j][0], deviations[j][1], count, mean, m2);
         }
     }
 

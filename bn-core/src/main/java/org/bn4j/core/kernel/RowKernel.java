@@ -9,7 +9,7 @@ import org.bn4j.core.storage.Data;
  *
  * <p>A task is a group of consecutive rows, about {@link Kernel#BLOCK_VALUES} values (at least
  * {@link #MIN_GROUP_ROWS} rows) and one contiguous segment, that owns one partial slot per channel. Statistics take
- * one pass, the deviations from the task's first row ({@link Moments#ofDeviations}). Sums run down the rows per
+ * one pass, the deviations from the task's first row ({@link Moments#writeDeviations}). Sums run down the rows per
  * channel; elementwise loops run over a tile of {@code tileRows} rows at once, about {@link #TILE_VALUES} values,
  * with per-channel coefficients repeated once per row of the tile (see {@link FloatRowKernel}). Passes over memory as
  * in {@link PlanarKernel}.
