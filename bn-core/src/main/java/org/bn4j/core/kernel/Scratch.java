@@ -1,6 +1,8 @@
 package org.bn4j.core.kernel;
 
 import java.util.Arrays;
+import org.bn4j.core.storage.PerThreadDoubles;
+import org.bn4j.core.storage.PerThreadFloats;
 
 /**
  * Per-thread arrays that a pass ({@link Passes}, on the calling thread) or a kernel's task (on any thread) reuses from
@@ -12,28 +14,22 @@ import java.util.Arrays;
  */
 final class Scratch {
     static final int SLOTS = 7;
-    private static final ThreadLocal<double[][]> ARRAYS = ThreadLocal.withInitial(() -> new double[SLOTS][0]);
+    private static final PerThreadDoubles ARRAYS = new PerThreadDoubles(SLOTS);
     /** A task's per-channel sums: {@code n} arrays of {@code width}, one task at a time per thread. */
     private static final ThreadLocal<double[][]> SUMS = ThreadLocal.withInitial(() -> new double[0][]);
     /** The first of an {@link ActivationGate}'s four coefficient slots. */
     static final int GATE = 5;
     static final int COEFFICIENT_SLOTS = GATE + 4;
-    private static final ThreadLocal<float[][]> FLOAT_COEFFICIENTS = ThreadLocal
-            .withInitial(() -> new float[COEFFICIENT_SLOTS][0]);
+    private static final PerThreadFloats FLOAT_COEFFICIENTS = new PerThreadFloats(COEFFICIENT_SLOTS);
     private static final ThreadLocal<Moments[]> MOMENTS = ThreadLocal.withInitial(() -> new Moments[0]);
-    private static final ThreadLocal<double[][]> DOUBLE_COEFFICIENTS = ThreadLocal
-            .withInitial(() -> new double[COEFFICIENT_SLOTS][0]);
+    private static final PerThreadDoubles DOUBLE_COEFFICIENTS = new PerThreadDoubles(COEFFICIENT_SLOTS);
 
     private Scratch() {
     }
 
     /** @return this thread's array {@code slot}, at least {@code len} long, its values stale */
     static double[] of(int slot, int len) {
-        final double[][] arrays = ARRAYS.get();
-        if (arrays[slot].length < len) {
-            arrays[slot] = new double[len];
-        }
-        return arrays[slot];
+        return ARRAYS.get(slot, len);
     }
 
     /** @return this thread's {@code n} arrays of at least {@code width} for a task's per-channel sums, all zero */
@@ -58,20 +54,12 @@ final class Scratch {
 
     /** @return this thread's float coefficient array {@code slot}, at least {@code len} long, its values stale */
     static float[] floatCoefficients(int slot, int len) {
-        final float[][] arrays = FLOAT_COEFFICIENTS.get();
-        if (arrays[slot].length < len) {
-            arrays[slot] = new float[len];
-        }
-        return arrays[slot];
+        return FLOAT_COEFFICIENTS.get(slot, len);
     }
 
     /** @return this thread's double coefficient array {@code slot}, at least {@code len} long, its values stale */
     static double[] doubleCoefficients(int slot, int len) {
-        final double[][] arrays = DOUBLE_COEFFICIENTS.get();
-        if (arrays[slot].length < len) {
-            arrays[slot] = new double[len];
-        }
-        return arrays[slot];
+        return DOUBLE_COEFFICIENTS.get(slot, len);
     }
 
     /** @return this thread's per-channel moments for a pass's merge, at least {@code channels}, all clear */

@@ -56,11 +56,11 @@ final class FloatArrayMemory {
 
     /**
      * @return floats {@code [from, to)} copied from index 0 of this thread's array {@code slot} (see
-     * {@link PaddedRuns#scratch}), which has room for a whole float vector more, so that every vector of the run loads
+     * {@link PaddedRuns#COPIES}), which has room for a whole float vector more, so that every vector of the run loads
      * within it
      */
     static float[] padded(float[] x, int from, int to, int slot) {
-        final float[] copy = PaddedRuns.scratch(slot, to - from + FLOATS.length());
+        final float[] copy = PaddedRuns.COPIES.get(slot, to - from + FLOATS.length());
         System.arraycopy(x, from, copy, 0, to - from);
         return copy;
     }

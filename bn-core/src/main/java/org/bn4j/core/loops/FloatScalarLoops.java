@@ -1,5 +1,7 @@
 package org.bn4j.core.loops;
 
+import org.bn4j.core.storage.PerThreadFloats;
+
 /**
  * {@link FloatLoops} in plain Java. A single double add chain is bound by its latency, so each sum runs on
  * independent accumulators, combined in a fixed order. Also the template of the twin for double values, generated at
@@ -11,7 +13,7 @@ class FloatScalarLoops implements FloatLoops<float[]> {
      * over several float arrays only when it indexes them all alike (here: as the tiled coefficients), since an array
      * indexed at another offset might be the same array (docs/performance.md, design decisions).
      */
-    private static final ThreadLocal<float[][]> TILES = ThreadLocal.withInitial(() -> new float[3][0]);
+    private static final PerThreadFloats TILES = new PerThreadFloats(3);
 
     @Override
     public String description() {
@@ -234,14 +236,14 @@ class FloatScalarLoops implements FloatLoops<float[]> {
         if (base == 0) {
             return memory;
         }
-        final float[] tile = tile(slot, n);
+        final float[] tile = TILES.get(slot, n);
         System.arraycopy(memory, base, tile, 0, n);
         return tile;
     }
 
     /** @return where a tile loop writes the output tile at {@code base}: the output itself at index 0, or a slot */
     private static float[] output(float[] memory, int base, int n) {
-        return base == 0 ? memory : tile(2, n);
+        return base == 0 ? memory : TILES.get(2, n);
     }
 
     /** Copies what a tile loop wrote to {@link #output} into the output memory's tile at {@code base}. */
@@ -249,13 +251,5 @@ class FloatScalarLoops implements FloatLoops<float[]> {
         if (tile != memory) {
             System.arraycopy(tile, 0, memory, base, n);
         }
-    }
-
-    private static float[] tile(int slot, int n) {
-        final float[][] tiles = TILES.get();
-        if (tiles[slot].length < n) {
-            tiles[slot] = new float[n];
-        }
-        return tiles[slot];
     }
 }

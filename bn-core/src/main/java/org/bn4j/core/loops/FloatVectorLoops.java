@@ -28,6 +28,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import org.bn4j.core.storage.PerThreadDoubles;
 
 /**
  * {@link FloatLoops} with the incubating Vector API, over values in memory {@code x}, {@code y},
@@ -49,7 +50,7 @@ import jdk.incubator.vector.VectorMask;
 public final class FloatVectorLoops implements FloatLoops<float[]> {
     private static final FloatScalarLoops SCALAR = new FloatScalarLoops();
     /** Per thread: the lanes of {@link #gatedGradSums}' two half passes. */
-    private static final ThreadLocal<double[]> HALF_SUMS = ThreadLocal.withInitial(() -> new double[6 * HALF]);
+    private static final PerThreadDoubles HALF_SUMS = new PerThreadDoubles(1);
 
     @Override
     public String description() {
@@ -414,7 +415,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         }
         // Each half of the float vectors in a pass of its own (one call, run twice), its lanes added as one loop over
         // both would add them: one loop over both exceeded C2's inlining budget, and the calls it left boxed the sums.
-        final double[] lanes = HALF_SUMS.get();
+        final double[] lanes = HALF_SUMS.get(0, 6 * HALF);
         for (int half = 0; half < 2; half++) {
             addGatedHalfSums(x, dy, from + half * HALF, bound + half * HALF, mean, hi, lo, a, b, slope, lanes,
                     3 * half * HALF);

@@ -150,7 +150,7 @@ final class OffHeapFloatMemory {
 
     /** As {@link FloatArrayMemory#padded}. */
     static float[] padded(DirectFloats x, int from, int to, int slot) {
-        final float[] copy = PaddedRuns.scratch(slot, to - from + FLOATS.length());
+        final float[] copy = PaddedRuns.COPIES.get(slot, to - from + FLOATS.length());
         x.read(from, copy, to - from);
         return copy;
     }

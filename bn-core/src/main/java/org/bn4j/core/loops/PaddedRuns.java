@@ -1,5 +1,7 @@
 package org.bn4j.core.loops;
 
+import org.bn4j.core.storage.PerThreadFloats;
+
 /**
  * Where the vector sums of a run or block of rows at the memory's end go: copied to a per-thread array with room for
  * whole vectors ({@code padded}), then summed by the vector loops of arrays, so that every vector loads within the
@@ -8,17 +10,9 @@ package org.bn4j.core.loops;
 final class PaddedRuns {
     /** The vector loops of float arrays: the same lanes in the same order as the loops of any other memory. */
     static final FloatLoops<float[]> LOOPS = new FloatVectorLoops();
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** The copies, two per thread (slots 0 and 1). */
+    static final PerThreadFloats COPIES = new PerThreadFloats(2);
 
     private PaddedRuns() {
-    }
-
-    /** @return this thread's array {@code slot} (0 or 1), at least {@code len} floats long; its values are stale */
-    static float[] scratch(int slot, int len) {
-        final float[][] slots = SCRATCH.get();
-        if (slots[slot].length < len) {
-            slots[slot] = new float[len];
-        }
-        return slots[slot];
     }
 }

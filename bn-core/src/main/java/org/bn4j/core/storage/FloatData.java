@@ -63,14 +63,14 @@ public final class FloatData {
 
             @Override
             public float[] read(int start, int len, int slot) {
-                float[] scratch = scratch(slot, len);
+                float[] scratch = SCRATCH.get(slot, len);
                 buffer.get(base + start, scratch, 0, len);
                 return scratch;
             }
 
             @Override
             public float[] writable(int start, int len, int slot) {
-                return scratch(slot, len);
+                return SCRATCH.get(slot, len);
             }
 
             @Override
@@ -90,13 +90,5 @@ public final class FloatData {
         };
     }
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[Data.SLOTS][0]);
-
-    private static float[] scratch(int slot, int len) {
-        float[][] slots = SCRATCH.get();
-        if (slots[slot].length < len) {
-            slots[slot] = new float[Math.max(len, Data.SCRATCH_VALUES)];
-        }
-        return slots[slot];
-    }
+    private static final PerThreadFloats SCRATCH = new PerThreadFloats(Data.SLOTS, Data.SCRATCH_VALUES);
 }
