@@ -13,9 +13,9 @@ import org.bn4j.core.loops.LeakyRelu;
  * leakyRelu(alpha)  y = max(v, alpha * v)          dL/dv = v &gt; 0 ? dL/dy : alpha * dL/dy
  * </pre>
  *
- * The backward pass recomputes {@code v} from x and the forward pass's statistics, exactly as the forward pass
- * rounded it, so the two passes agree on every element's side of the kink. The statistics are those of x: the
- * activation changes none of them. Immutable.
+ * The backward pass finds each element's side of the kink from x and a per-channel threshold, the x at which the
+ * forward pass's rounded {@code v} turns positive, so the two passes agree on every element's side. The statistics
+ * are those of x: the activation changes none of them. Immutable.
  */
 public final class Activation {
     /** No activation: plain batch normalization. */

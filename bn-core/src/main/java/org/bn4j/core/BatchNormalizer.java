@@ -18,8 +18,8 @@ import org.bn4j.core.storage.Data;
  *   dx = gamma * invStd * (g - dBeta / m - xHat * dGamma / m)
  * </pre>
  *
- * <p>The {@link Activation} of the config is applied in the normalizing pass; the backward passes recompute
- * {@code gamma * xHat + beta} from x for its gradient. The statistics are x's. Statistics are accumulated in double
+ * <p>The {@link Activation} of the config is applied in the normalizing pass; the backward passes gate its gradient
+ * on x against a per-channel threshold, the x at which the forward pass's {@code gamma * xHat + beta} turns positive. The statistics are x's. Statistics are accumulated in double
  * for float data too, as shifted sums per block, so large offsets do not cancel. Results are bitwise identical for
  * every {@link Parallelism}. Outputs may be their inputs ({@code y} x, {@code dx} dy: see {@link Values}).
  *
@@ -197,7 +197,7 @@ public final class BatchNormalizer {
      * @param shape as in the forward pass
      * @param gamma as in the forward pass; null when locked. Not modified.
      * @param beta  as in the forward pass; null when locked. Not modified. Only ReLU and leaky ReLU need it (to
-     *              recompute the side of the kink): for {@link Activation#IDENTITY} it may be null
+     *              find the side of the kink): for {@link Activation#IDENTITY} it may be null
      * @param saved what the forward pass returned
      * @param dx    gradient with respect to x, {@code shape.size()} values. Modified.
      * @return gradients with respect to gamma and beta, and a bound on {@code |dx|}
@@ -222,9 +222,10 @@ public final class BatchNormalizer {
         int len = part.size();
         Passes<A> passes = new Passes<>(x, part.kernelDims(), parallelism::forEach);
         double[][][] sums = new double[parts.length][][];
+        ActivationGate<A> gate = null;
         for (int i = 0; i < parts.length; i++) {
-            sums[i] = passes.gradSums(x.slice(i * len, len), dy.slice(i * len, len), parts[i].mean,
-                    trainingGate(passes, g, b, parts[i]));
+            gate = trainingGate(passes, g, b, parts[i]);
+            sums[i] = passes.gradSums(x.slice(i * len, len), dy.slice(i * len, len), parts[i].mean, gate);
             Checks.finiteGradientSums(config, sums[i], shape, x, dy);
         }
         int c = shape.channels();
@@ -243,8 +244,11 @@ public final class BatchNormalizer {
                 dGamma[ch] += stats.r == null ? partDGamma : stats.r[ch] * partDGamma + stats.d[ch] * sumDy[ch];
                 dBeta[ch] += sumDy[ch];
             }
+            if (parts.length > 1) {
+                gate = trainingGate(passes, g, b, stats);   // one gate is live at a time: the last batch's, so far
+            }
             passes.gradApply(x.slice(i * len, len), dy.slice(i * len, len), dx.slice(i * len, len), stats.mean,
-                    k.dyScale, k.xcScale, k.offset, trainingGate(passes, g, b, stats));
+                    k.dyScale, k.xcScale, k.offset, gate);
         }
         return new ParamGradients(dGamma, dBeta, dxBound);
     }

@@ -85,7 +85,7 @@ final class Checks {
     }
 
     /**
-     * Beta for the backward passes, which need it only to recompute the normalized value at an activation's kink.
+     * Beta for the backward passes, which need it only to find where an activation's kink is.
      *
      * @return beta (validated, or the locked constant) for ReLU and leaky ReLU; null for identity, whose gradient does
      * not depend on beta, which may then be null (a beta given is still checked)
@@ -101,7 +101,7 @@ final class Checks {
         }
         if (beta == null && !config.isGammaBetaLocked()) {
             throw new IllegalArgumentException("beta is null but the backward pass of the " + activation
-                    + " activation needs it, to recompute which side of the kink each normalized value was on");
+                    + " activation needs it, to find which side of the kink each normalized value was on");
         }
         return beta(config, beta, shape);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.bn4j.core.loops.LeakyRelu;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,68 @@ class ActivationTest {
             assertArrayEquals(expected.grads().dBeta(), fused.grads().dBeta(), where);
             assertEquals(expected.grads().inputGradientBound(), fused.grads().inputGradientBound(), where);
         }
+    }
+
+    /**
+     * As {@link #trainingBackwardEqualsPlainBackwardOfTheGatedGradientBitForBit}, with three values in four a few units in
+     * the last place from a pivot per channel and beta putting the kink at the pivot, so that the rounding of the
+     * forward pass, not the spread of the data, decides each of those values' side.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("shapesTypesActivations")
+    void trainingBackwardGatesValuesAtTheKinkAsTheForwardOutputShows(Shape shape, DataType type, Activation act) {
+        TestData.Inputs in = TestData.Inputs.of(shape);
+        double[] x = type.representable(in.x());
+        double[] dy = type.representable(in.dy());
+        double[] pivot = new double[shape.channels()];
+        Arrays.fill(pivot, Double.NaN);
+        boolean[] clustered = new boolean[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int ch = shape.channelOf(i);
+            if (Double.isNaN(pivot[ch])) {
+                pivot[ch] = x[i];
+            } else if (i % 4 != 0) {
+                x[i] = stepsFrom(pivot[ch], i % 11 - 5, type);
+                clustered[i] = true;
+            }
+        }
+        BatchNormalizer plain = plain(shape, false);
+        BatchStats stats = type.forwardTraining(plain, x, shape, in.gamma(), in.beta()).stats();
+        double[] beta = new double[pivot.length];
+        for (int ch = 0; ch < beta.length; ch++) {
+            double invStd = 1 / Math.sqrt(stats.biasedVar()[ch] + plain.config().eps());
+            beta[ch] = -in.gamma()[ch] * (pivot[ch] - stats.mean()[ch]) * invStd;
+        }
+        DataType.Forward forward = type.forwardTraining(plain, x, shape, in.gamma(), beta);
+        DataType.Backward expected = type.backward(plain, x, gatedGradient(forward.y(), dy, act, type), shape,
+                in.gamma(), beta, forward.stats());
+
+        DataType.Backward fused = type.backward(activated(shape, false, act), x, dy, shape, in.gamma(), beta,
+                forward.stats());
+
+        assertArrayEquals(expected.dx(), fused.dx());
+        assertArrayEquals(expected.grads().dGamma(), fused.grads().dGamma());
+        assertArrayEquals(expected.grads().dBeta(), fused.grads().dBeta());
+        int above = 0, atKink = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (clustered[i]) {
+                atKink++;
+                above += forward.y()[i] > 0 ? 1 : 0;
+            }
+        }
+        if (atKink >= 20) {   // the test's own check: enough values at the kink, on both sides, to show a wrong side
+            assertTrue(above > 0 && above < atKink, above + " of " + atKink + " values at the kink above zero");
+        }
+    }
+
+    /** @return v moved {@code steps} representable values of the type up (down when negative) */
+    private static double stepsFrom(double v, int steps, DataType type) {
+        double out = v;
+        for (int i = 0; i < Math.abs(steps); i++) {
+            out = isFloat(type) ? (steps > 0 ? Math.nextUp((float) out) : Math.nextDown((float) out))
+                    : (steps > 0 ? Math.nextUp(out) : Math.nextDown(out));
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "{0} {1}")

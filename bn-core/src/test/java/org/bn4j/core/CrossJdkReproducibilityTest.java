@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Results are bitwise the same on every JDK: a SHA-256 digest of every output bit, over layouts, element types and
- * storages (arrays and off-heap memory, which the Vector API reaches differently on JDK 17 and on JDK 20 and later),
+ * Results are bitwise the same on every JDK: a SHA-256 digest of every output bit, over layouts, element types,
+ * activations and storages (arrays and off-heap memory, which the Vector API reaches differently on JDK 17 and on JDK 20 and later),
  * equals the digest recorded for the same loops ({@code scalar}, or {@code vector-<bits>}: lanes change the order of
  * sums). Recorded in {@code src/test/resources/result-digests.properties} by running this test with
  * {@code -Dbn4j.recordDigests=true}; a loop implementation with no recorded digest is skipped with a message. The
@@ -98,7 +98,14 @@ class CrossJdkReproducibilityTest {
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
-        BatchNormalizer bn = new BatchNormalizer(BatchNormConfig.defaults(), Parallelism.threads(2));
+        for (Activation act : List.of(Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1))) {
+            addResults(sha, new BatchNormalizer(BatchNormConfig.builder().activation(act).build(),
+                    Parallelism.threads(2)));
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void addResults(MessageDigest sha, BatchNormalizer bn) {
         for (Shape shape : SHAPES) {
             TestData.Inputs in = TestData.Inputs.of(shape);
             double[] x = in.x();
@@ -118,7 +125,6 @@ class CrossJdkReproducibilityTest {
                 add(sha, type.forwardInference(bn, x, shape, gamma, beta, running));
             }
         }
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     private static void add(MessageDigest sha, double[] values) {

@@ -1,11 +1,13 @@
 package org.bn4j.core.kernel;
 
 /**
- * What the backward pass's loops need to apply an activation's gradient to dy: the forward pass's coefficients
- * as its loops used them ({@link Kernel#narrow}, {@link Kernel#residual}), to recompute each normalized value
- * {@code v = ((x - hi) - lo) * scale + shift} exactly, and the activation's slope below zero.
+ * What the backward pass's loops need to apply an activation's gradient to dy: per channel, the gate is open, and dy
+ * passes, where {@code sign * x > threshold}, which is where the forward pass's normalized value was above zero (see
+ * {@link org.bn4j.core.loops.GateThreshold}); where it is closed, dy is multiplied by the activation's slope below zero.
+ * Laid out as the kernel's loops index per-channel coefficients ({@link Kernel#narrow}).
  *
+ * @param sign  1, or -1 where the forward pass's scale is negative
  * @param slope 0 for ReLU, alpha for leaky ReLU
  */
-public record ActivationGate<A>(A hi, A lo, A scale, A shift, double slope) {
+public record ActivationGate<A>(A sign, A threshold, double slope) {
 }

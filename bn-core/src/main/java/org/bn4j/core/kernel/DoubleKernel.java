@@ -1,6 +1,7 @@
 package org.bn4j.core.kernel;
 
 import java.util.Arrays;
+import org.bn4j.core.loops.GateThreshold;
 
 /** The element-type half of a double kernel: what does not depend on the layout. */
 interface DoubleKernel extends Kernel<double[]> {
@@ -19,4 +20,12 @@ interface DoubleKernel extends Kernel<double[]> {
         return out;
     }
 
+    @Override
+    default ActivationGate<double[]> gate(double[] centerHi, double[] centerLo, double[] scale, double[] shift,
+                                          int channels, double activationSlope) {
+        double[] sign = Scratch.doubleCoefficients(Scratch.GATE, channels);
+        double[] threshold = Scratch.doubleCoefficients(Scratch.GATE + 1, channels);
+        GateThreshold.write(centerHi, centerLo, scale, shift, channels, sign, threshold);
+        return new ActivationGate<>(sign, threshold, activationSlope);
+    }
 }

@@ -1,5 +1,7 @@
 package org.bn4j.core.kernel;
 
+import org.bn4j.core.loops.GateThreshold;
+
 /** The element-type half of a float kernel: what does not depend on the layout. */
 interface FloatKernel extends Kernel<float[]> {
     @Override
@@ -20,4 +22,12 @@ interface FloatKernel extends Kernel<float[]> {
         return out;
     }
 
+    @Override
+    default ActivationGate<float[]> gate(float[] centerHi, float[] centerLo, float[] scale, float[] shift,
+                                         int channels, double activationSlope) {
+        float[] sign = Scratch.floatCoefficients(Scratch.GATE, channels);
+        float[] threshold = Scratch.floatCoefficients(Scratch.GATE + 1, channels);
+        GateThreshold.write(centerHi, centerLo, scale, shift, channels, sign, threshold);
+        return new ActivationGate<>(sign, threshold, activationSlope);
+    }
 }

@@ -40,8 +40,8 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
         final var xm = Staged.read(x, start, len, 0);
         final var gm = Staged.read(dy, start, len, 1);
         final int from = Staged.offset(x, start);
-        LOOPS.gatedGradSums(xm, gm, from, from + len, mean, gate.hi()[ch], gate.lo()[ch], gate.scale()[ch],
-                gate.shift()[ch], (float) gate.slope(), sums);
+        LOOPS.gatedGradSums(xm, gm, from, from + len, mean, gate.sign()[ch], gate.threshold()[ch],
+                (float) gate.slope(), sums);
     }
 
     @Override
@@ -147,7 +147,7 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
                                 float[] centerLo, float[] dyScale, float[] xcScale, float[] offset,
                                 ActivationGate<float[]> gate) {
         final int channels = channelCount(task), ch0 = firstChannel(task);
-        final float[] a = gate.scale(), b = gate.shift();
+        final float[] sign = gate.sign(), threshold = gate.threshold();
         final float slope = (float) gate.slope();
         for (int k = 0, segments = segments(task); k < segments; k++) {
             final int start = segmentStart(task, k), len = segmentLength(task, k), run = len / channels;
@@ -156,7 +156,7 @@ class FloatPlanarKernel extends PlanarKernel<float[]> implements FloatKernel {
             final var dm = Staged.writable(dx, start, len, 2);
             for (int ch = ch0, from = Staged.offset(x, start); ch < ch0 + channels; ch++, from += run) {
                 LOOPS.gatedGradApply(xm, gm, dm, from, from + run, centerHi[ch], centerLo[ch], dyScale[ch],
-                        xcScale[ch], offset[ch], a[ch], b[ch], slope);
+                        xcScale[ch], offset[ch], sign[ch], threshold[ch], slope);
             }
             Staged.written(dx, start, len, dm);
         }

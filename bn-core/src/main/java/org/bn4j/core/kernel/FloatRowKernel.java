@@ -32,6 +32,18 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
     }
 
     @Override
+    public ActivationGate<float[]> gate(float[] centerHi, float[] centerLo, float[] scale, float[] shift,
+                                        int channels, double activationSlope) {
+        Scratch.floatCoefficients(Scratch.GATE, tile);
+        Scratch.floatCoefficients(Scratch.GATE + 1, tile);
+        final ActivationGate<float[]> gate = FloatKernel.super.gate(centerHi, centerLo, scale, shift, channels,
+                activationSlope);
+        tiled(gate.sign());
+        tiled(gate.threshold());
+        return gate;
+    }
+
+    @Override
     public double largestMagnitude(Data<float[]> x, int start, int len) {
         final var xm = Staged.read(x, start, len, 0);
         final int from = Staged.offset(x, start);
@@ -100,8 +112,8 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
         if (gate == null) {
             LOOPS.addRowGradSums(xm, gm, from, rowCount, c, mean, g, p, q);
         } else {
-            LOOPS.addRowGatedGradSums(xm, gm, from, rowCount, c, mean, gate.hi(), gate.lo(), gate.scale(),
-                    gate.shift(), (float) gate.slope(), g, p, q);
+            LOOPS.addRowGatedGradSums(xm, gm, from, rowCount, c, mean, gate.sign(), gate.threshold(),
+                    (float) gate.slope(), g, p, q);
         }
         System.arraycopy(g, 0, sumDy, slot, c);
         System.arraycopy(p, 0, sumDyXc, slot, c);
@@ -125,7 +137,7 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
         } else {
             for (int j = 0; j < len; j += tile) {
                 LOOPS.gatedGradApplyTile(xm, gm, dm, from + j, Math.min(tile, len - j), centerHi, centerLo, dyScale,
-                        xcScale, offset, gate.scale(), gate.shift(), (float) gate.slope());
+                        xcScale, offset, gate.sign(), gate.threshold(), (float) gate.slope());
             }
         }
         Staged.written(dx, start, len, dm);

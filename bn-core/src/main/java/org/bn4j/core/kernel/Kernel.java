@@ -104,6 +104,14 @@ public interface Kernel<A> {
     A narrow(double[] v, int slot);
 
     /**
+     * @return the gate through which the backward pass applies the activation's gradient after a forward pass that
+     * normalized with these coefficients ({@link #narrow}, {@link #residual}) and {@code activationSlope}, for
+     * {@code channels} channels, in this thread's gate slots (valid until the next gate on this thread; see
+     * {@link Scratch})
+     */
+    ActivationGate<A> gate(A centerHi, A centerLo, A scale, A shift, int channels, double activationSlope);
+
+    /**
      * @return what {@link #narrow} loses, {@code v - narrow(v)}, rounded to the element type. Subtracting a
      * float mean in two parts keeps {@code x - mean} accurate when the mean is large against the spread. In
      * coefficient array {@code slot}, as {@link #narrow}.

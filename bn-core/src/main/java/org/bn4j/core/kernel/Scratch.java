@@ -17,9 +17,9 @@ final class Scratch {
     private static final PerThreadDoubles ARRAYS = new PerThreadDoubles(SLOTS);
     /** A task's per-channel sums: {@code n} arrays of {@code width}, one task at a time per thread. */
     private static final ThreadLocal<double[][]> SUMS = ThreadLocal.withInitial(() -> new double[0][]);
-    /** The first of an {@link ActivationGate}'s four coefficient slots. */
+    /** The first of an {@link ActivationGate}'s two coefficient slots. */
     static final int GATE = 5;
-    static final int COEFFICIENT_SLOTS = GATE + 4;
+    static final int COEFFICIENT_SLOTS = GATE + 2;
     private static final PerThreadFloats FLOAT_COEFFICIENTS = new PerThreadFloats(COEFFICIENT_SLOTS);
     private static final ThreadLocal<Moments[]> MOMENTS = ThreadLocal.withInitial(() -> new Moments[0]);
     private static final PerThreadDoubles DOUBLE_COEFFICIENTS = new PerThreadDoubles(COEFFICIENT_SLOTS);

@@ -90,36 +90,36 @@ final class DoubleVectorLoops extends DoubleScalarLoops {
     }
 
     @Override
-    public void gatedGradSums(double[] x, double[] dy, int from, int to, double mean, double hi, double lo, double a,
-                              double b, double slope, double[] sums) {
+    public void gatedGradSums(double[] x, double[] dy, int from, int to, double mean, double s, double t,
+                              double slope, double[] sums) {
         if (to - from < Math.max(MIN_VECTOR_VALUES, DOUBLE_DATA.length())) {
-            super.gatedGradSums(x, dy, from, to, mean, hi, lo, a, b, slope, sums);
+            super.gatedGradSums(x, dy, from, to, mean, s, t, slope, sums);
             return;
         }
         final int bound = from + DOUBLE_DATA.loopBound(to - from);
         final DoubleVector m = DoubleVector.broadcast(DOUBLE_DATA, mean);
+        final DoubleVector vs = DoubleVector.broadcast(DOUBLE_DATA, s), vt = DoubleVector.broadcast(DOUBLE_DATA, t);
         DoubleVector g0 = DoubleVector.zero(DOUBLE_DATA), p0 = g0, s0 = g0;
         int j = from;
         for (; j < bound; j += DOUBLE_DATA.length()) {
             DoubleVector xv = DoubleVector.fromArray(DOUBLE_DATA, x, j);
-            DoubleVector ga = gated(xv.sub(hi).sub(lo).mul(a).add(b), DoubleVector.fromArray(DOUBLE_DATA, dy, j),
-                    slope);
+            DoubleVector ga = gated(xv, DoubleVector.fromArray(DOUBLE_DATA, dy, j), vs, vt, slope);
             g0 = g0.add(ga);
             p0 = ga.fma(xv.sub(m), p0);
             s0 = ga.fma(ga, s0);
         }
         double g = sumOfLanes(g0);
         double p = sumOfLanes(p0);
-        double s = sumOfLanes(s0);
+        double q = sumOfLanes(s0);
         for (; j < to; j++) {
-            final double d = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double d = LeakyRelu.gated(s * x[j] > t, dy[j], slope);
             g += d;
             p += d * (x[j] - mean);
-            s += d * d;
+            q += d * d;
         }
         sums[0] += g;
         sums[1] += p;
-        sums[2] += s;
+        sums[2] += q;
     }
 
     @Override
@@ -155,15 +155,16 @@ final class DoubleVectorLoops extends DoubleScalarLoops {
 
     @Override
     public void gatedGradApply(double[] x, double[] dy, double[] dx, int from, int to, double hi, double lo, double k,
-                               double q, double r, double a, double b, double slope) {
+                               double q, double r, double s, double t, double slope) {
         final int bound = from + DOUBLE_DATA.loopBound(to - from);
+        final DoubleVector vs = DoubleVector.broadcast(DOUBLE_DATA, s), vt = DoubleVector.broadcast(DOUBLE_DATA, t);
         int i = from;
         for (; i < bound; i += DOUBLE_DATA.length()) {
-            DoubleVector xc = DoubleVector.fromArray(DOUBLE_DATA, x, i).sub(hi).sub(lo);
-            DoubleVector g = gated(xc.mul(a).add(b), DoubleVector.fromArray(DOUBLE_DATA, dy, i), slope);
-            g.mul(k).add(xc.mul(q)).add(r).intoArray(dx, i);
+            DoubleVector xv = DoubleVector.fromArray(DOUBLE_DATA, x, i);
+            DoubleVector g = gated(xv, DoubleVector.fromArray(DOUBLE_DATA, dy, i), vs, vt, slope);
+            g.mul(k).add(xv.sub(hi).sub(lo).mul(q)).add(r).intoArray(dx, i);
         }
-        super.gatedGradApply(x, dy, dx, i, to, hi, lo, k, q, r, a, b, slope);
+        super.gatedGradApply(x, dy, dx, i, to, hi, lo, k, q, r, s, t, slope);
     }
 
     @Override
@@ -224,33 +225,29 @@ final class DoubleVectorLoops extends DoubleScalarLoops {
     }
 
     @Override
-    public void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] hi,
-                                    double[] lo, double[] a, double[] b, double slope, double[] sumDy,
-                                    double[] sumDyXc, double[] sumDySq) {
+    public void addRowGatedGradSums(double[] x, double[] dy, int base, int rows, int c, double[] mean, double[] s,
+                                    double[] t, double slope, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
         final int lanes = DOUBLE_DATA.length(), vectorChannels = c - c % lanes;
         for (int ch = 0; ch < vectorChannels; ch += lanes) {
             final DoubleVector m0 = DoubleVector.fromArray(DOUBLE_DATA, mean, ch);
-            final DoubleVector h0 = DoubleVector.fromArray(DOUBLE_DATA, hi, ch);
-            final DoubleVector l0 = DoubleVector.fromArray(DOUBLE_DATA, lo, ch);
-            final DoubleVector a0 = DoubleVector.fromArray(DOUBLE_DATA, a, ch);
-            final DoubleVector b0 = DoubleVector.fromArray(DOUBLE_DATA, b, ch);
-            DoubleVector g0 = DoubleVector.zero(DOUBLE_DATA), p0 = g0, s0 = g0;
+            final DoubleVector s0 = DoubleVector.fromArray(DOUBLE_DATA, s, ch);
+            final DoubleVector t0 = DoubleVector.fromArray(DOUBLE_DATA, t, ch);
+            DoubleVector g0 = DoubleVector.zero(DOUBLE_DATA), p0 = g0, q0 = g0;
             for (int r = 0, i = base + ch; r < rows; r++, i += c) {
                 DoubleVector xv = DoubleVector.fromArray(DOUBLE_DATA, x, i);
-                DoubleVector ga = gated(xv.sub(h0).sub(l0).mul(a0).add(b0), DoubleVector.fromArray(DOUBLE_DATA, dy, i),
-                        slope);
+                DoubleVector ga = gated(xv, DoubleVector.fromArray(DOUBLE_DATA, dy, i), s0, t0, slope);
                 g0 = g0.add(ga);
                 p0 = ga.fma(xv.sub(m0), p0);
-                s0 = ga.fma(ga, s0);
+                q0 = ga.fma(ga, q0);
             }
             addInto(sumDy, ch, g0);
             addInto(sumDyXc, ch, p0);
-            addInto(sumDySq, ch, s0);
+            addInto(sumDySq, ch, q0);
         }
         for (int ch = vectorChannels; ch < c; ch++) {
             double g = 0, p = 0, q = 0;
             for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-                final double d = LeakyRelu.gated(((x[i] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[i], slope);
+                final double d = LeakyRelu.gated(s[ch] * x[i] > t[ch], dy[i], slope);
                 g += d;
                 p += d * (x[i] - mean[ch]);
                 q += d * d;
@@ -315,21 +312,21 @@ final class DoubleVectorLoops extends DoubleScalarLoops {
 
     @Override
     public void gatedGradApplyTile(double[] x, double[] dy, double[] dx, int base, int n, double[] hi, double[] lo,
-                                   double[] k, double[] q, double[] r, double[] a, double[] b, double slope) {
+                                   double[] k, double[] q, double[] r, double[] s, double[] t, double slope) {
         final int bound = DOUBLE_DATA.loopBound(n);
         int j = 0;
         for (; j < bound; j += DOUBLE_DATA.length()) {
-            DoubleVector xc = DoubleVector.fromArray(DOUBLE_DATA, x, base + j)
-                    .sub(DoubleVector.fromArray(DOUBLE_DATA, hi, j)).sub(DoubleVector.fromArray(DOUBLE_DATA, lo, j));
-            DoubleVector v = xc.mul(DoubleVector.fromArray(DOUBLE_DATA, a, j))
-                    .add(DoubleVector.fromArray(DOUBLE_DATA, b, j));
-            DoubleVector g = gated(v, DoubleVector.fromArray(DOUBLE_DATA, dy, base + j), slope);
+            DoubleVector xv = DoubleVector.fromArray(DOUBLE_DATA, x, base + j);
+            DoubleVector xc = xv.sub(DoubleVector.fromArray(DOUBLE_DATA, hi, j))
+                    .sub(DoubleVector.fromArray(DOUBLE_DATA, lo, j));
+            DoubleVector g = gated(xv, DoubleVector.fromArray(DOUBLE_DATA, dy, base + j),
+                    DoubleVector.fromArray(DOUBLE_DATA, s, j), DoubleVector.fromArray(DOUBLE_DATA, t, j), slope);
             DoubleVector.fromArray(DOUBLE_DATA, k, j).mul(g).add(DoubleVector.fromArray(DOUBLE_DATA, q, j).mul(xc))
                     .add(DoubleVector.fromArray(DOUBLE_DATA, r, j)).intoArray(dx, base + j);
         }
         for (; j < n; j++) {
-            final double xc = (x[base + j] - hi[j]) - lo[j];
-            dx[base + j] = k[j] * LeakyRelu.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+            final double g = LeakyRelu.gated(s[j] * x[base + j] > t[j], dy[base + j], slope);
+            dx[base + j] = k[j] * g + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
         }
     }
 }

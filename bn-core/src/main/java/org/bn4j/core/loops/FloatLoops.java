@@ -10,8 +10,9 @@ package org.bn4j.core.loops;
  * {@code c} channels from {@code base}: sums run down the rows per channel; tiles hold {@code n} values of whole rows
  * from {@code base}, with per-channel coefficients repeated once per row at {@code [j]} for value {@code base + j}.
  * Elementwise loops may write in place (y may be x, dx may be dy). With an activation (see {@link LeakyRelu}),
- * {@code v = ((x - hi) - lo) * a + b} is the normalized value, rounded as the forward pass rounds it,
- * {@code act(v) = LeakyRelu.activated(v, slope)} and {@code gated(v, dy) = LeakyRelu.gated(v, dy, slope)}.
+ * {@code v = ((x - hi) - lo) * a + b} is the normalized value, {@code act(v) = LeakyRelu.activated(v, slope)}, and
+ * {@code gated(x, dy) = LeakyRelu.gated(s * x > t, dy, slope)} its gradient, with a channel's sign s and threshold t
+ * from {@link GateThreshold}: dy where v was above zero.
  * Loops that measure return the largest {@code |x|} they read: infinite when one is, NaN when one is; those with a
  * {@code measure} parameter measure only when it is true, and return 0 when it is false.
  *
@@ -31,9 +32,8 @@ public interface FloatLoops<M> {
     /** Runs: adds {@code sum(dy)}, {@code sum(dy * (x - mean))} and {@code sum(dy^2)} to {@code sums[0..2]}. */
     void gradSums(M x, M dy, int from, int to, double mean, double[] sums);
 
-    /** Runs: {@link #gradSums} with {@code gated(v, dy)} in place of dy. */
-    void gatedGradSums(M x, M dy, int from, int to, double mean, float hi, float lo, float a, float b, float slope,
-                       double[] sums);
+    /** Runs: {@link #gradSums} with {@code gated(x, dy)} in place of dy. */
+    void gatedGradSums(M x, M dy, int from, int to, double mean, float s, float t, float slope, double[] sums);
 
     /** @return the largest {@code |x|} over {@code [from, to)}, 0 for none */
     double largestMagnitude(M x, int from, int to);
@@ -51,9 +51,9 @@ public interface FloatLoops<M> {
     /** Runs: {@code dx = k * dy + q * ((x - hi) - lo) + r}. */
     void gradApply(M x, M dy, M dx, int from, int to, float hi, float lo, float k, float q, float r);
 
-    /** Runs: with {@code xc = (x - hi) - lo}, {@code dx = k * gated(xc * a + b, dy) + q * xc + r}. */
-    void gatedGradApply(M x, M dy, M dx, int from, int to, float hi, float lo, float k, float q, float r, float a,
-                        float b, float slope);
+    /** Runs: {@code dx = k * gated(x, dy) + q * ((x - hi) - lo) + r}. */
+    void gatedGradApply(M x, M dy, M dx, int from, int to, float hi, float lo, float k, float q, float r, float s,
+                        float t, float slope);
 
     /** Rows: with {@code d = x[i] - mean[ch]}, {@code sumD[ch] += d} and {@code sumD2[ch] += d * d}. */
     void addRowDeviations(M x, int base, int rows, int c, double[] mean, double[] sumD, double[] sumD2);
@@ -65,9 +65,9 @@ public interface FloatLoops<M> {
     void addRowGradSums(M x, M dy, int base, int rows, int c, double[] mean, double[] sumDy, double[] sumDyXc,
                         double[] sumDySq);
 
-    /** Rows: {@link #addRowGradSums} with {@code gated(v, dy[i])} in place of {@code dy[i]}. */
-    void addRowGatedGradSums(M x, M dy, int base, int rows, int c, double[] mean, float[] hi, float[] lo, float[] a,
-                             float[] b, float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq);
+    /** Rows: {@link #addRowGradSums} with {@code gated(x[i], dy[i])} in place of {@code dy[i]}. */
+    void addRowGatedGradSums(M x, M dy, int base, int rows, int c, double[] mean, float[] s, float[] t, float slope,
+                             double[] sumDy, double[] sumDyXc, double[] sumDySq);
 
     /** Tiles: {@code y[base + j] = ((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j]}. */
     double normalizeTile(M x, M y, int base, int n, float[] hi, float[] lo, float[] a, float[] b, boolean measure);
@@ -79,8 +79,7 @@ public interface FloatLoops<M> {
     /** Tiles: {@code dx[base + j] = k[j] * dy[base + j] + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j]}. */
     void gradApplyTile(M x, M dy, M dx, int base, int n, float[] hi, float[] lo, float[] k, float[] q, float[] r);
 
-    /** Tiles: with {@code xc = (x[base + j] - hi[j]) - lo[j]}, {@code dx[base + j] = k[j] * gated(xc * a[j] + b[j],
-     * dy[base + j]) + q[j] * xc + r[j]}. */
+    /** Tiles: {@link #gradApplyTile} with {@code gated(x[base + j], dy[base + j])} in place of {@code dy[base + j]}. */
     void gatedGradApplyTile(M x, M dy, M dx, int base, int n, float[] hi, float[] lo, float[] k, float[] q, float[] r,
-                            float[] a, float[] b, float slope);
+                            float[] s, float[] t, float slope);
 }

@@ -69,13 +69,13 @@ class FloatScalarLoops implements FloatLoops<float[]> {
     }
 
     @Override
-    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo, float a,
-                              float b, float slope, double[] sums) {
+    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float s, float t, float slope,
+                              double[] sums) {
         double g0 = 0, g1 = 0, p0 = 0, p1 = 0, s0 = 0, s1 = 0;
         int j = from;
         for (; j + 1 < to; j += 2) {
-            final double ga0 = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
-            final double ga1 = LeakyRelu.gated(((x[j + 1] - hi) - lo) * a + b, dy[j + 1], slope);
+            final double ga0 = LeakyRelu.gated(s * x[j] > t, dy[j], slope);
+            final double ga1 = LeakyRelu.gated(s * x[j + 1] > t, dy[j + 1], slope);
             g0 += ga0;
             g1 += ga1;
             p0 += ga0 * (x[j] - mean);
@@ -84,7 +84,7 @@ class FloatScalarLoops implements FloatLoops<float[]> {
             s1 += ga1 * ga1;
         }
         for (; j < to; j++) {
-            final double g = LeakyRelu.gated(((x[j] - hi) - lo) * a + b, dy[j], slope);
+            final double g = LeakyRelu.gated(s * x[j] > t, dy[j], slope);
             g0 += g;
             p0 += g * (x[j] - mean);
             s0 += g * g;
@@ -138,10 +138,9 @@ class FloatScalarLoops implements FloatLoops<float[]> {
 
     @Override
     public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo, float k,
-                               float q, float r, float a, float b, float slope) {
+                               float q, float r, float s, float t, float slope) {
         for (int i = from; i < to; i++) {
-            final float xc = (x[i] - hi) - lo;
-            dx[i] = k * LeakyRelu.gated(xc * a + b, dy[i], slope) + q * xc + r;
+            dx[i] = k * LeakyRelu.gated(s * x[i] > t, dy[i], slope) + q * ((x[i] - hi) - lo) + r;
         }
     }
 
@@ -172,14 +171,12 @@ class FloatScalarLoops implements FloatLoops<float[]> {
     }
 
     @Override
-    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi,
-                                    float[] lo, float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
-                                    double[] sumDySq) {
+    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] s,
+                                    float[] t, float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
         for (int r = 0; r < rows; r++) {
             final int row = base + r * c;
             for (int ch = 0; ch < c; ch++) {
-                final double g = LeakyRelu.gated(((x[row + ch] - hi[ch]) - lo[ch]) * a[ch] + b[ch], dy[row + ch],
-                        slope);
+                final double g = LeakyRelu.gated(s[ch] * x[row + ch] > t[ch], dy[row + ch], slope);
                 sumDy[ch] += g;
                 sumDyXc[ch] += g * (x[row + ch] - mean[ch]);
                 sumDySq[ch] += g * g;
@@ -224,10 +221,10 @@ class FloatScalarLoops implements FloatLoops<float[]> {
 
     @Override
     public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
-                                   float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
+                                   float[] k, float[] q, float[] r, float[] s, float[] t, float slope) {
         for (int j = 0; j < n; j++) {
-            final float xc = (x[base + j] - hi[j]) - lo[j];
-            dx[base + j] = k[j] * LeakyRelu.gated(xc * a[j] + b[j], dy[base + j], slope) + q[j] * xc + r[j];
+            final float g = LeakyRelu.gated(s[j] * x[base + j] > t[j], dy[base + j], slope);
+            dx[base + j] = k[j] * g + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
         }
     }
 

@@ -19,7 +19,6 @@ import static org.bn4j.core.loops.Lanes.activated;
 import static org.bn4j.core.loops.Lanes.addInto;
 import static org.bn4j.core.loops.Lanes.firstHalf;
 import static org.bn4j.core.loops.Lanes.gated;
-import static org.bn4j.core.loops.Lanes.gatedHalf;
 import static org.bn4j.core.loops.Lanes.largestOf;
 import static org.bn4j.core.loops.Lanes.magnitudeBits;
 import static org.bn4j.core.loops.Lanes.sumOfLanes;
@@ -49,8 +48,8 @@ import org.bn4j.core.storage.PerThreadDoubles;
  */
 public final class FloatVectorLoops implements FloatLoops<float[]> {
     private static final FloatScalarLoops SCALAR = new FloatScalarLoops();
-    /** Per thread: the lanes of {@link #gatedGradSums}' two half passes. */
-    private static final PerThreadDoubles HALF_SUMS = new PerThreadDoubles(1);
+    /** Per thread: the lanes of the gated sums' vector loops, which their callers add in order. */
+    private static final PerThreadDoubles LANES = new PerThreadDoubles(1);
 
     @Override
     public String description() {
@@ -347,9 +346,9 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         return vectorChannels > 0 && base + (rows - 1) * c + vectorChannels + HALF > length;
     }
 
-    // --- with an activation (see LeakyRelu): v = ((x - hi) - lo) * a + b is the normalized value, rounded as the
-    // forward pass rounds it, act(v) = LeakyRelu.activated(v, slope) and gated(v, dy) = LeakyRelu.gated(v, dy, slope);
-    // the gated values that the sums add are exact in float
+    // --- with an activation (see FloatLoops): act(v) in the forward pass, and in the backward pass dy gated where
+    // s * x > t, one test per value (GateThreshold); the gated values that the sums add are exact in float, and the
+    // gated sums run as the plain ones, both halves of each float vector in one loop
 
     @Override
     public double normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a,
@@ -399,88 +398,92 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     }
 
     @Override
-    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float hi, float lo, float a,
-                              float b, float slope, double[] sums) {
+    public void gatedGradSums(float[] x, float[] dy, int from, int to, double mean, float s, float t, float slope,
+                              double[] sums) {
         if (to - from < MIN_VECTOR_VALUES) {
             final int o = stagedOffset(from);
-            SCALAR.gatedGradSums(staged(x, from, to, 0), staged(dy, from, to, 1), o, o + (to - from), mean, hi, lo,
-                    a, b, slope, sums);
+            SCALAR.gatedGradSums(staged(x, from, to, 0), staged(dy, from, to, 1), o, o + (to - from), mean, s, t,
+                    slope, sums);
             return;
         }
         final int bound = from + FLOATS.loopBound(to - from);
         if (bound + HALF > Math.min(length(x), length(dy))) {
-            PaddedRuns.LOOPS.gatedGradSums(padded(x, from, to, 0), padded(dy, from, to, 1), 0, to - from, mean, hi,
-                    lo, a, b, slope, sums);
+            PaddedRuns.LOOPS.gatedGradSums(padded(x, from, to, 0), padded(dy, from, to, 1), 0, to - from, mean, s, t,
+                    slope, sums);
             return;
         }
-        // Each half of the float vectors in a pass of its own (one call, run twice), its lanes added as one loop over
-        // both would add them: one loop over both exceeded C2's inlining budget, and the calls it left boxed the sums.
-        final double[] lanes = HALF_SUMS.get(0, 6 * HALF);
-        for (int half = 0; half < 2; half++) {
-            addGatedHalfSums(x, dy, from + half * HALF, bound + half * HALF, mean, hi, lo, a, b, slope, lanes,
-                    3 * half * HALF);
-        }
-        double g = 0, p = 0, s = 0;
-        for (int k = 0; k < HALF; k++) {
-            g += lanes[k] + lanes[3 * HALF + k];
-            p += lanes[HALF + k] + lanes[4 * HALF + k];
-            s += lanes[2 * HALF + k] + lanes[5 * HALF + k];
+        final double[] lanes = LANES.get(0, 3 * HALF);
+        addGatedLanes(x, dy, from, bound, mean, s, t, slope, lanes);
+        double g = 0, p = 0, q = 0;
+        for (int k = 0; k < HALF; k++) {   // the lanes in order, as sumOfLanes adds them
+            g += lanes[k];
+            p += lanes[HALF + k];
+            q += lanes[2 * HALF + k];
         }
         for (int j = bound; j < to; j++) {
             final float xv = get(x, j);
-            final double d = LeakyRelu.gated(((xv - hi) - lo) * a + b, get(dy, j), slope);
+            final double d = LeakyRelu.gated(s * xv > t, get(dy, j), slope);
             g += d;
             p += d * (xv - mean);
-            s += d * d;
+            q += d * d;
         }
         sums[0] += g;
         sums[1] += p;
-        sums[2] += s;
+        sums[2] += q;
     }
 
     /**
-     * Writes to {@code lanes[at ..]} the gated sums of the half vectors in {@code [from, end)}, a float vector apart:
-     * g, then p, then s, {@link Lanes#HALF} lanes each.
+     * Writes the lanes of {@link #gatedGradSums}' vector sums over {@code [from, end)} to {@code lanes}: g, then p,
+     * then s, {@link Lanes#HALF} lanes each, the two halves of the float vectors added. The loop in a method of its own,
+     * with no sums of lanes after it: in one with them, C2's inlining budget ran out on some compilations.
      */
-    private static void addGatedHalfSums(float[] x, float[] dy, int from, int end, double mean, float hi, float lo,
-                                         float a, float b, float slope, double[] lanes, int at) {
+    private static void addGatedLanes(float[] x, float[] dy, int from, int end, double mean, float s, float t,
+                                      float slope, double[] lanes) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
-        final FloatVector vh = FloatVector.broadcast(FLOATS, hi), vl = FloatVector.broadcast(FLOATS, lo);
-        final FloatVector va = FloatVector.broadcast(FLOATS, a), vb = FloatVector.broadcast(FLOATS, b);
-        DoubleVector g = DoubleVector.zero(DOUBLES), p = g, s = g;
+        final FloatVector vs = FloatVector.broadcast(FLOATS, s), vt = FloatVector.broadcast(FLOATS, t);
+        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
         for (int j = from; j < end; j += FLOATS.length()) {
-            final FloatVector xv = load(xm, j);
-            final DoubleVector d = gatedHalf(xv, load(gm, j), vh, vl, va, vb, slope);
-            g = g.add(d);
-            p = d.fma(firstHalf(xv).sub(m), p);
-            s = d.fma(d, s);
+            final FloatVector xa = load(xm, j), xb = load(xm, j + HALF);
+            final DoubleVector ga = firstHalf(gated(xa, load(gm, j), vs, vt, slope));
+            final DoubleVector gb = firstHalf(gated(xb, load(gm, j + HALF), vs, vt, slope));
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(firstHalf(xa).sub(m), p0);
+            p1 = gb.fma(firstHalf(xb).sub(m), p1);
+            s0 = ga.fma(ga, s0);
+            s1 = gb.fma(gb, s1);
         }
-        g.intoArray(lanes, at);
-        p.intoArray(lanes, at + HALF);
-        s.intoArray(lanes, at + 2 * HALF);
+        g0.add(g1).intoArray(lanes, 0);
+        p0.add(p1).intoArray(lanes, HALF);
+        s0.add(s1).intoArray(lanes, 2 * HALF);
     }
 
     @Override
-    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] hi,
-                                    float[] lo, float[] a, float[] b, float slope, double[] sumDy, double[] sumDyXc,
-                                    double[] sumDySq) {
+    public void addRowGatedGradSums(float[] x, float[] dy, int base, int rows, int c, double[] mean, float[] s,
+                                    float[] t, float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
         if (rowsOverrun(base, rows, c, Math.min(length(x), length(dy)))) {
             final int end = base + rows * c;
             PaddedRuns.LOOPS.addRowGatedGradSums(padded(x, base, end, 0), padded(dy, base, end, 1), 0, rows, c, mean,
-                    hi, lo, a, b, slope, sumDy, sumDyXc, sumDySq);
+                    s, t, slope, sumDy, sumDyXc, sumDySq);
             return;
         }
         final int vectorChannels = c - c % FLOATS.length();
-        for (int ch = 0; ch < vectorChannels; ch += HALF) {
-            addRowGatedGradSumsOfHalf(x, dy, base, rows, c, ch, mean, hi, lo, a, b, slope, sumDy, sumDyXc, sumDySq);
+        final double[] lanes = LANES.get(0, 6 * HALF);
+        for (int ch = 0; ch < vectorChannels; ch += FLOATS.length()) {
+            addRowGatedLanes(x, dy, base, rows, c, ch, mean, s, t, slope, lanes);
+            for (int k = 0; k < 2 * HALF; k++) {
+                sumDy[ch + k] += lanes[k];
+                sumDyXc[ch + k] += lanes[2 * HALF + k];
+                sumDySq[ch + k] += lanes[4 * HALF + k];
+            }
         }
         for (int ch = vectorChannels; ch < c; ch++) {
             double g = 0, p = 0, q = 0;
             for (int r = 0, i = base + ch; r < rows; r++, i += c) {
                 final float xv = get(x, i);
-                final double d = LeakyRelu.gated(((xv - hi[ch]) - lo[ch]) * a[ch] + b[ch], get(dy, i), slope);
+                final double d = LeakyRelu.gated(s[ch] * xv > t[ch], get(dy, i), slope);
                 g += d;
                 p += d * (xv - mean[ch]);
                 q += d * d;
@@ -492,72 +495,83 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     }
 
     /**
-     * {@link #addRowGatedGradSums} for the {@link Lanes#HALF} channels from {@code ch}, each lane summed down the rows
-     * in order. A half vector of channels at a time: both halves in one loop exceeded C2's inlining budget, and the
-     * calls it left boxed the sums' vectors.
+     * Writes the lanes of {@link #addRowGatedGradSums}' sums for the float vector of channels from {@code ch}, each
+     * summed down the rows in order, to {@code lanes}: g, then p, then s, a float vector's lanes each. The loop in a
+     * method of its own, with no additions into the channel sums after it: in one with them, C2's inlining budget ran
+     * out and left vector helpers as calls that boxed the sums.
      */
-    private static void addRowGatedGradSumsOfHalf(float[] x, float[] dy, int base, int rows, int c, int ch,
-                                                  double[] mean, float[] hi, float[] lo, float[] a, float[] b,
-                                                  float slope, double[] sumDy, double[] sumDyXc, double[] sumDySq) {
+    private static void addRowGatedLanes(float[] x, float[] dy, int base, int rows, int c, int ch, double[] mean,
+                                         float[] s, float[] t, float slope, double[] lanes) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final VectorMask<Float> half = FLOATS.indexInRange(0, HALF);
-        final DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, ch);
-        final FloatVector vh = FloatVector.fromArray(FLOATS, hi, ch, half);
-        final FloatVector vl = FloatVector.fromArray(FLOATS, lo, ch, half);
-        final FloatVector va = FloatVector.fromArray(FLOATS, a, ch, half);
-        final FloatVector vb = FloatVector.fromArray(FLOATS, b, ch, half);
-        DoubleVector g = DoubleVector.zero(DOUBLES), p = g, q = g;
+        final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
+        final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + HALF);
+        // the second half's gate: the first lanes of vectors loaded a half vector on
+        final FloatVector s0 = FloatVector.fromArray(FLOATS, s, ch), t0 = FloatVector.fromArray(FLOATS, t, ch);
+        final FloatVector s1 = FloatVector.fromArray(FLOATS, s, ch + HALF, half);
+        final FloatVector t1 = FloatVector.fromArray(FLOATS, t, ch + HALF, half);
+        DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, q0 = g0, q1 = g0;
         for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-            final FloatVector xv = load(xm, i);
-            final DoubleVector d = gatedHalf(xv, load(gm, i), vh, vl, va, vb, slope);
-            g = g.add(d);
-            p = d.fma(firstHalf(xv).sub(m), p);
-            q = d.fma(d, q);
+            final FloatVector xa = load(xm, i), xb = load(xm, i + HALF);
+            final DoubleVector ga = firstHalf(gated(xa, load(gm, i), s0, t0, slope));
+            final DoubleVector gb = firstHalf(gated(xb, load(gm, i + HALF), s1, t1, slope));
+            g0 = g0.add(ga);
+            g1 = g1.add(gb);
+            p0 = ga.fma(firstHalf(xa).sub(m0), p0);
+            p1 = gb.fma(firstHalf(xb).sub(m1), p1);
+            q0 = ga.fma(ga, q0);
+            q1 = gb.fma(gb, q1);
         }
-        addInto(sumDy, ch, g);
-        addInto(sumDyXc, ch, p);
-        addInto(sumDySq, ch, q);
+        g0.intoArray(lanes, 0);
+        g1.intoArray(lanes, HALF);
+        p0.intoArray(lanes, 2 * HALF);
+        p1.intoArray(lanes, 3 * HALF);
+        q0.intoArray(lanes, 4 * HALF);
+        q1.intoArray(lanes, 5 * HALF);
     }
 
     @Override
     public void gatedGradApply(float[] x, float[] dy, float[] dx, int from, int to, float hi, float lo,
-                               float k, float q, float r, float a, float b, float slope) {
+                               float k, float q, float r, float s, float t, float slope) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final var dm = vectorMemory(dx);
         final int bound = from + FLOATS.loopBound(to - from);
+        final FloatVector vs = FloatVector.broadcast(FLOATS, s), vt = FloatVector.broadcast(FLOATS, t);
         int i = from;
         for (; i < bound; i += FLOATS.length()) {
-            FloatVector xc = load(xm, i).sub(hi).sub(lo);
-            FloatVector g = gated(xc.mul(a).add(b), load(gm, i), slope);
-            store(g.mul(k).add(xc.mul(q)).add(r), dm, i);
+            final FloatVector xv = load(xm, i);
+            final FloatVector g = gated(xv, load(gm, i), vs, vt, slope);
+            store(g.mul(k).add(xv.sub(hi).sub(lo).mul(q)).add(r), dm, i);
         }
         for (; i < to; i++) {
-            final float xc = (get(x, i) - hi) - lo;
-            put(dx, i, k * LeakyRelu.gated(xc * a + b, get(dy, i), slope) + q * xc + r);
+            final float xv = get(x, i);
+            put(dx, i, k * LeakyRelu.gated(s * xv > t, get(dy, i), slope) + q * ((xv - hi) - lo) + r);
         }
     }
 
     @Override
     public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
-                                   float[] k, float[] q, float[] r, float[] a, float[] b, float slope) {
+                                   float[] k, float[] q, float[] r, float[] s, float[] t, float slope) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final var dm = vectorMemory(dx);
         final int bound = FLOATS.loopBound(n);
         int j = 0;
         for (; j < bound; j += FLOATS.length()) {
-            FloatVector xc = load(xm, base + j).sub(FloatVector.fromArray(FLOATS, hi, j))
+            final FloatVector xv = load(xm, base + j);
+            final FloatVector g = gated(xv, load(gm, base + j), FloatVector.fromArray(FLOATS, s, j),
+                    FloatVector.fromArray(FLOATS, t, j), slope);
+            final FloatVector xc = xv.sub(FloatVector.fromArray(FLOATS, hi, j))
                     .sub(FloatVector.fromArray(FLOATS, lo, j));
-            FloatVector v = xc.mul(FloatVector.fromArray(FLOATS, a, j)).add(FloatVector.fromArray(FLOATS, b, j));
-            FloatVector g = gated(v, load(gm, base + j), slope);
             store(FloatVector.fromArray(FLOATS, k, j).mul(g).add(FloatVector.fromArray(FLOATS, q, j).mul(xc))
                     .add(FloatVector.fromArray(FLOATS, r, j)), dm, base + j);
         }
         for (; j < n; j++) {
-            final float xc = (get(x, base + j) - hi[j]) - lo[j];
-            put(dx, base + j, k[j] * LeakyRelu.gated(xc * a[j] + b[j], get(dy, base + j), slope) + q[j] * xc + r[j]);
+            final float xv = get(x, base + j);
+            final float g = LeakyRelu.gated(s[j] * xv > t[j], get(dy, base + j), slope);
+            put(dx, base + j, k[j] * g + q[j] * ((xv - hi[j]) - lo[j]) + r[j]);
         }
     }
 }

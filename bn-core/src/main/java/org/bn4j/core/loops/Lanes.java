@@ -87,21 +87,15 @@ final class Lanes {
         return slope == 0 ? v.max(0d) : v.max(v.mul(slope));
     }
 
-    /** @return {@code v > 0 ? dy : slope * dy}, lane by lane */
-    static FloatVector gated(FloatVector v, FloatVector dy, float slope) {
-        return dy.mul(slope).blend(dy, v.compare(VectorOperators.GT, 0f));
-    }
-
-    static DoubleVector gated(DoubleVector v, DoubleVector dy, double slope) {
-        return dy.mul(slope).blend(dy, v.compare(VectorOperators.GT, 0d));
-    }
-
     /**
-     * @return the gated gradient of the first {@link #HALF} lanes of whole float vectors x and dy, widened to double,
-     * with coefficient vectors whose first lanes are theirs
+     * @return {@code s * x > t ? dy : slope * dy}, lane by lane: the activation's gradient, with the gate of
+     * {@link GateThreshold}
      */
-    static DoubleVector gatedHalf(FloatVector x, FloatVector dy, FloatVector hi, FloatVector lo, FloatVector a,
-                                  FloatVector b, float slope) {
-        return firstHalf(gated(x.sub(hi).sub(lo).mul(a).add(b), dy, slope));
+    static FloatVector gated(FloatVector x, FloatVector dy, FloatVector s, FloatVector t, float slope) {
+        return dy.mul(slope).blend(dy, x.mul(s).compare(VectorOperators.GT, t));
+    }
+
+    static DoubleVector gated(DoubleVector x, DoubleVector dy, DoubleVector s, DoubleVector t, double slope) {
+        return dy.mul(slope).blend(dy, x.mul(s).compare(VectorOperators.GT, t));
     }
 }

@@ -25,4 +25,13 @@ public final class LeakyRelu {
     public static double gated(double v, double dy, double slope) {
         return v > 0 ? dy : slope * dy;
     }
+
+    /** @return the gradient where the gate is {@code open} (the normalized value above zero) or not */
+    public static float gated(boolean open, float dy, float slope) {
+        return open ? dy : slope * dy;
+    }
+
+    public static double gated(boolean open, double dy, double slope) {
+        return open ? dy : slope * dy;
+    }
 }
