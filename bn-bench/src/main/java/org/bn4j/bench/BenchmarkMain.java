@@ -103,7 +103,11 @@ public final class BenchmarkMain {
                 new BenchmarkReport(t, List.of(), List.of(), null).foldTable());
     }
 
-    /** {@code --shapes "S1;S2"} runs fewer shapes than the full run. */
+    /**
+     * {@code --shapes "S1;S2"} runs fewer shapes than the full run. The forks run in rounds, shape by shape, one fork
+     * of each variant per round: the variants of one shape, whose ratios are the goals, run minutes apart, not a whole
+     * run apart, so that a shared machine's drift over the run falls on all of them.
+     */
     private void activation(Path out, boolean quick, int forks, List<String> arguments)
             throws RunnerException, IOException {
         List<String> shapes = new ArrayList<>(quick ? List.of(LARGE[0]) : List.of(LARGE));
@@ -112,8 +116,12 @@ public final class BenchmarkMain {
             shapes = List.of(arguments.get(arguments.indexOf("--shapes") + 1).split(";"));
         }
         Timings t = new Timings();
-        run(options(forks, HEAP).include(ActivationBenchmark.class.getSimpleName()).param("shape", array(shapes))
-                .param("impl", ActivationBenchmark.IMPLS), t);
+        for (int round = 0; round < forks; round++) {
+            for (String shape : shapes) {
+                run(options(1, HEAP).include(ActivationBenchmark.class.getSimpleName()).param("shape", shape)
+                        .param("impl", ActivationBenchmark.IMPLS), t);
+            }
+        }
         run(options(Math.min(forks, 2), NETWORK_HEAP).include(NetworkStepBenchmark.class.getSimpleName())
                 .param("net", "inception").param("impl", "bn4j", "bn4j-fused").warmupIterations(2)
                 .measurementIterations(3).measurementTime(TimeValue.seconds(5)), t);

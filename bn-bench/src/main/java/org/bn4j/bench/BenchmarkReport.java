@@ -199,7 +199,9 @@ final class BenchmarkReport {
      */
     String activationTable(String provenance) {
         StringBuilder md = new StringBuilder("# BN with a fused ReLU\n\n");
-        md.append(provenance).append("\n\nMilliseconds per call: median over forks, [fastest, slowest]. \"BN\": bn4j's "
+        md.append(provenance).append("\n\nThe forks ran in rounds, shape by shape, one fork of each variant of a shape "
+                + "per round, so that the variants compared ran minutes apart. ");
+        md.append("Milliseconds per call: median over forks, [fastest, slowest]. \"BN\": bn4j's "
                 + "layer alone; \"fused\": with ReLU applied in bn-core's passes; \"separate\": BN, then DL4J's "
                 + "ActivationLayer with ReLU; \"bn-core\": bn-core alone on off-heap memory, without and with the "
                 + "ReLU.\n\n");

@@ -6,11 +6,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -60,7 +56,8 @@ class AllocationPerCallTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("smallAndLarge")
-    void aTrainingStepAllocatesPerChannelNotPerValue(Shape small, Shape large) {
+    void aTrainingStepAllocatesPerChannelNotPerValue(Shape small, Shape large)
+            throws IOException, InterruptedException {
         long bound = (long) DOUBLES_PER_CHANNEL * Double.BYTES * small.channels() + FIXED_BYTES;
 
         long[] bytes = bytesPerCallInAFreshJvm(small, large, bound);
@@ -73,26 +70,11 @@ class AllocationPerCallTest {
     }
 
     /** @return the steady bytes per call of each shape, measured in a JVM started as this one was */
-    private static long[] bytesPerCallInAFreshJvm(Shape small, Shape large, long bound) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        if (BatchNormalizer.usesVectorApi()) {
-            command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Measure.class.getName(),
-                Long.toString(bound), argument(small), argument(large)));
-        try {
-            Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(jvm.waitFor() == 0, "the measuring JVM failed:\n" + out);
-            String[] last = out.strip().lines().reduce((first, second) -> second).orElse("").split(" ");
-            return new long[] {Long.parseLong(last[0]), Long.parseLong(last[1])};
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start a JVM to measure in", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring", e);
-        }
+    private static long[] bytesPerCallInAFreshJvm(Shape small, Shape large, long bound)
+            throws IOException, InterruptedException {
+        String[] last = FreshJvm.lastLine(FreshJvm.run(FreshJvm.likeThisOne(), Measure.class, Long.toString(bound),
+                argument(small), argument(large))).split(" ");
+        return new long[] {Long.parseLong(last[0]), Long.parseLong(last[1])};
     }
 
     private static String argument(Shape shape) {

@@ -63,18 +63,14 @@ class CrossJdkReproducibilityTest {
                 continue;
             }
             String bits = loops.substring("vector-".length());
-            Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-modules", "jdk.incubator.vector", "-Dbn4j.vectorBits=" + bits,
-                    "-cp", System.getProperty("java.class.path"), Digest.class.getName())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertEquals(0, jvm.waitFor(), "the JVM with " + bits + "-bit vectors failed: " + out);
+            String out = FreshJvm.lastLine(FreshJvm.run(List.of("--add-modules", "jdk.incubator.vector",
+                    "-Dbn4j.vectorBits=" + bits), Digest.class));
             assertEquals(recorded.getProperty(loops), out, "results of " + loops + " loops, run here with "
                     + "-Dbn4j.vectorBits=" + bits + ", differ from the recorded ones");
         }
     }
 
-    /** Prints the digest of this JVM's loops: the other widths' check. */
+    /** Prints the digest of this JVM's loops, as its last line: the other widths' check. */
     static final class Digest {
         public static void main(String[] args) {
             System.out.println(digestOfAllResults());

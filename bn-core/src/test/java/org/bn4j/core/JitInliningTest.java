@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
@@ -36,17 +34,12 @@ class JitInliningTest {
     @Test
     void c2InlinesEveryOffHeapLoadAndStore() throws IOException, InterruptedException {
         assumeTrue(BatchNormalizer.usesVectorApi(), "the off-heap vector loops run only with the Vector API");
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
+        String log = FreshJvm.run(List.of("--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.DirectFloatVectorLoops::*",
                 "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectFloatPlanarKernel::*",
                 "-XX:CompileCommand=PrintInlining,org.bn4j.core.kernel.DirectFloatRowKernel::*",
-                "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.FloatVectorLoops::*",
-                "-cp", System.getProperty("java.class.path"), HotKernels.class.getName())
-                .redirectErrorStream(true).start();
-        String log = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(jvm.waitFor() == 0, "the hot JVM failed:\n" + log);
+                "-XX:CompileCommand=PrintInlining,org.bn4j.core.loops.FloatVectorLoops::*"), HotKernels.class);
         List<String> accesses = log.lines().filter(JitInliningTest::isLoadOrStore).collect(Collectors.toList());
         assertFalse(accesses.isEmpty(), "C2's inlining log names no load or store; did the loops compile?\n" + log);
         // C2's reasons only: the log holds C1's decisions too, and C1's code is replaced once C2 has compiled a loop.
@@ -63,15 +56,10 @@ class JitInliningTest {
                 + String.join("\n", notIntrinsified));
     }
 
-    /**
-     * A load or store, or one of the small vector helpers that the loops call per vector or per run. Not
-     * {@code Lanes::addInto}, called once per block of rows: the channels-last sums with an activation leave it to a
-     * call on some compilations (see docs/performance.md, design decisions).
-     */
+    /** A load or store, or one of the small vector helpers that the loops call per vector or per run. */
     private static boolean isLoadOrStore(String line) {
         return line.contains("FloatMemory::load") || line.contains("FloatMemory::store")
-                || line.contains("FloatMemory::widened")
-                || line.contains("Lanes::") && !line.contains("Lanes::addInto");
+                || line.contains("FloatMemory::widened") || line.contains("Lanes::");
     }
 
     /**

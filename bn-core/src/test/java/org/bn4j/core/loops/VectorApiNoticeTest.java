@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.bn4j.core.BatchNormConfig;
 import org.bn4j.core.BatchNormalizer;
+import org.bn4j.core.FreshJvm;
 import org.bn4j.core.Layout;
 import org.bn4j.core.Parallelism;
 import org.bn4j.core.Shape;
@@ -54,14 +52,7 @@ class VectorApiNoticeTest {
 
     /** @return what a fresh JVM with these options printed, standard error included, after {@link Calls} */
     private static String runCalls(String... options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        command.addAll(List.of(options));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Calls.class.getName()));
-        Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String log = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, jvm.waitFor(), "the JVM failed:\n" + log);
-        return log;
+        return FreshJvm.run(List.of(options), Calls.class);
     }
 
     private static int occurrences(String text, String part) {
