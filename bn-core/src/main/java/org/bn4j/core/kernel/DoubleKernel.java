@@ -7,25 +7,34 @@ import org.bn4j.core.loops.GateThreshold;
 interface DoubleKernel extends Kernel<double[]> {
     @Override
     default double[] narrow(double[] v, int slot) {
-        double[] out = Scratch.doubleCoefficients(slot, v.length);
-        System.arraycopy(v, 0, out, 0, v.length);
-        return out;
+        return copied(v, slot);
     }
 
     /** Doubles lose nothing to {@link #narrow}. */
     @Override
     default double[] residual(double[] v, int slot) {
+        return zeros(v.length, slot);
+    }
+
+    /** The per-channel gate, from the coefficients as {@link #narrow} and {@link #residual} give them, untiled. */
+    @Override
+    default ActivationGate<double[]> gate(double[] center, double[] scale, double[] shift, double activationSlope) {
+        final int c = center.length;
+        double[] sign = Scratch.doubleCoefficients(Scratch.GATE, c);
+        double[] threshold = Scratch.doubleCoefficients(Scratch.GATE + 1, c);
+        GateThreshold.write(copied(center, 0), zeros(c, 1), copied(scale, 2), copied(shift, 3), c, sign, threshold);
+        return new ActivationGate<>(sign, threshold, activationSlope);
+    }
+
+    private static double[] copied(double[] v, int slot) {
         double[] out = Scratch.doubleCoefficients(slot, v.length);
-        Arrays.fill(out, 0, v.length, 0.0);
+        System.arraycopy(v, 0, out, 0, v.length);
         return out;
     }
 
-    @Override
-    default ActivationGate<double[]> gate(double[] centerHi, double[] centerLo, double[] scale, double[] shift,
-                                          int channels, double activationSlope) {
-        double[] sign = Scratch.doubleCoefficients(Scratch.GATE, channels);
-        double[] threshold = Scratch.doubleCoefficients(Scratch.GATE + 1, channels);
-        GateThreshold.write(centerHi, centerLo, scale, shift, channels, sign, threshold);
-        return new ActivationGate<>(sign, threshold, activationSlope);
+    private static double[] zeros(int n, int slot) {
+        double[] out = Scratch.doubleCoefficients(slot, n);
+        Arrays.fill(out, 0, n, 0.0);
+        return out;
     }
 }

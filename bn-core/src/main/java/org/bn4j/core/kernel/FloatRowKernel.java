@@ -32,12 +32,10 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
     }
 
     @Override
-    public ActivationGate<float[]> gate(float[] centerHi, float[] centerLo, float[] scale, float[] shift,
-                                        int channels, double activationSlope) {
-        Scratch.floatCoefficients(Scratch.GATE, tile);
+    public ActivationGate<float[]> gate(double[] center, double[] scale, double[] shift, double activationSlope) {
+        Scratch.floatCoefficients(Scratch.GATE, tile);   // a whole tile's room first, as in narrow
         Scratch.floatCoefficients(Scratch.GATE + 1, tile);
-        final ActivationGate<float[]> gate = FloatKernel.super.gate(centerHi, centerLo, scale, shift, channels,
-                activationSlope);
+        final ActivationGate<float[]> gate = FloatKernel.super.gate(center, scale, shift, activationSlope);
         tiled(gate.sign());
         tiled(gate.threshold());
         return gate;

@@ -104,12 +104,12 @@ public interface Kernel<A> {
     A narrow(double[] v, int slot);
 
     /**
-     * @return the gate through which the backward pass applies the activation's gradient after a forward pass that
-     * normalized with these coefficients ({@link #narrow}, {@link #residual}) and {@code activationSlope}, for
-     * {@code channels} channels, in this thread's gate slots (valid until the next gate on this thread; see
-     * {@link Scratch})
+     * @return the gate through which the backward pass applies the activation's gradient after a forward pass
+     * {@link #normalize} with these per-channel coefficients (as {@link #narrow} and {@link #residual} round them) and
+     * {@code activationSlope}, in this thread's gate slots (valid until the next gate on this thread; see
+     * {@link Scratch}); it uses the pass slots 0 to 3 while it works
      */
-    ActivationGate<A> gate(A centerHi, A centerLo, A scale, A shift, int channels, double activationSlope);
+    ActivationGate<A> gate(double[] center, double[] scale, double[] shift, double activationSlope);
 
     /**
      * @return what {@link #narrow} loses, {@code v - narrow(v)}, rounded to the element type. Subtracting a

@@ -111,11 +111,7 @@ public final class Passes<A> {
      * arrays are this thread's until its next call of {@code gate}, so one gate at a time.
      */
     public ActivationGate<A> gate(double[] center, double[] scale, double[] shift, double activationSlope) {
-        if (Kernel.isIdentity(activationSlope)) {
-            return null;
-        }
-        return kernel.gate(kernel.narrow(center, 0), kernel.residual(center, 1), kernel.narrow(scale, 2),
-                kernel.narrow(shift, 3), channels, activationSlope);
+        return Kernel.isIdentity(activationSlope) ? null : kernel.gate(center, scale, shift, activationSlope);
     }
 
     /**

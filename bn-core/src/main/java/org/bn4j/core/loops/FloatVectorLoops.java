@@ -11,6 +11,7 @@ import static org.bn4j.core.loops.FloatArrayMemory.store;
 import static org.bn4j.core.loops.FloatArrayMemory.vectorMemory;
 import static org.bn4j.core.loops.FloatArrayMemory.widened;
 import static org.bn4j.core.loops.Lanes.DOUBLES;
+import static org.bn4j.core.loops.Lanes.FIRST_HALF;
 import static org.bn4j.core.loops.Lanes.FLOATS;
 import static org.bn4j.core.loops.Lanes.HALF;
 import static org.bn4j.core.loops.Lanes.INTS;
@@ -26,7 +27,6 @@ import static org.bn4j.core.loops.Lanes.sumOfLanes;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import org.bn4j.core.storage.PerThreadDoubles;
 
 /**
@@ -48,7 +48,7 @@ import org.bn4j.core.storage.PerThreadDoubles;
  */
 public final class FloatVectorLoops implements FloatLoops<float[]> {
     private static final FloatScalarLoops SCALAR = new FloatScalarLoops();
-    /** Per thread: the lanes of the gated sums' vector loops, which their callers add in order. */
+    /** Per thread: the lanes of the gated row sums' vector loop, which its caller adds into the channel sums. */
     private static final PerThreadDoubles LANES = new PerThreadDoubles(1);
 
     @Override
@@ -412,39 +412,23 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
                     slope, sums);
             return;
         }
-        final double[] lanes = LANES.get(0, 3 * HALF);
-        addGatedLanes(x, dy, from, bound, mean, s, t, slope, lanes);
-        double g = 0, p = 0, q = 0;
-        for (int k = 0; k < HALF; k++) {   // the lanes in order, as sumOfLanes adds them
-            g += lanes[k];
-            p += lanes[HALF + k];
-            q += lanes[2 * HALF + k];
-        }
-        for (int j = bound; j < to; j++) {
-            final float xv = get(x, j);
-            final double d = LeakyRelu.gated(s * xv > t, get(dy, j), slope);
-            g += d;
-            p += d * (xv - mean);
-            q += d * d;
-        }
-        sums[0] += g;
-        sums[1] += p;
-        sums[2] += q;
+        addGatedSums(x, dy, from, bound, to, mean, s, t, slope, sums);
     }
 
     /**
-     * Writes the lanes of {@link #gatedGradSums}' vector sums over {@code [from, end)} to {@code lanes}: g, then p,
-     * then s, {@link Lanes#HALF} lanes each, the two halves of the float vectors added. The loop in a method of its own,
-     * with no sums of lanes after it: in one with them, C2's inlining budget ran out on some compilations.
+     * {@link #gatedGradSums} of a run whose vectors all load within the memory, {@code bound} where its vectors end.
+     * A method of its own, apart from the checks and copies before it: with them, C2's inlining budget ran out on some
+     * compilations and left the sums of the lanes as calls that boxed the vectors.
      */
-    private static void addGatedLanes(float[] x, float[] dy, int from, int end, double mean, float s, float t,
-                                      float slope, double[] lanes) {
+    private static void addGatedSums(float[] x, float[] dy, int from, int bound, int to, double mean, float s,
+                                     float t, float slope, double[] sums) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
         final DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
         final FloatVector vs = FloatVector.broadcast(FLOATS, s), vt = FloatVector.broadcast(FLOATS, t);
         DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
-        for (int j = from; j < end; j += FLOATS.length()) {
+        int j = from;
+        for (; j < bound; j += FLOATS.length()) {
             final FloatVector xa = load(xm, j), xb = load(xm, j + HALF);
             final DoubleVector ga = firstHalf(gated(xa, load(gm, j), vs, vt, slope));
             final DoubleVector gb = firstHalf(gated(xb, load(gm, j + HALF), vs, vt, slope));
@@ -455,9 +439,19 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }
-        g0.add(g1).intoArray(lanes, 0);
-        p0.add(p1).intoArray(lanes, HALF);
-        s0.add(s1).intoArray(lanes, 2 * HALF);
+        double g = sumOfLanes(g0.add(g1));
+        double p = sumOfLanes(p0.add(p1));
+        double q = sumOfLanes(s0.add(s1));
+        for (; j < to; j++) {
+            final float xv = get(x, j);
+            final double d = LeakyRelu.gated(s * xv > t, get(dy, j), slope);
+            g += d;
+            p += d * (xv - mean);
+            q += d * d;
+        }
+        sums[0] += g;
+        sums[1] += p;
+        sums[2] += q;
     }
 
     @Override
@@ -504,13 +498,12 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
                                          float[] s, float[] t, float slope, double[] lanes) {
         final var xm = vectorMemory(x);
         final var gm = vectorMemory(dy);
-        final VectorMask<Float> half = FLOATS.indexInRange(0, HALF);
         final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
         final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + HALF);
         // the second half's gate: the first lanes of vectors loaded a half vector on
         final FloatVector s0 = FloatVector.fromArray(FLOATS, s, ch), t0 = FloatVector.fromArray(FLOATS, t, ch);
-        final FloatVector s1 = FloatVector.fromArray(FLOATS, s, ch + HALF, half);
-        final FloatVector t1 = FloatVector.fromArray(FLOATS, t, ch + HALF, half);
+        final FloatVector s1 = FloatVector.fromArray(FLOATS, s, ch + HALF, FIRST_HALF);
+        final FloatVector t1 = FloatVector.fromArray(FLOATS, t, ch + HALF, FIRST_HALF);
         DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, q0 = g0, q1 = g0;
         for (int r = 0, i = base + ch; r < rows; r++, i += c) {
             final FloatVector xa = load(xm, i), xb = load(xm, i + HALF);

@@ -3,6 +3,7 @@ package org.bn4j.core.loops;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,6 +24,11 @@ final class Lanes {
     static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
     /** Float lanes per double vector: the floats that one widening converts (see {@link FloatArrayMemory#widened}). */
     static final int HALF = DOUBLES.length();
+    /**
+     * The first {@link #HALF} lanes of a float vector. A constant: made per call ({@code indexInRange}), C2 at times
+     * left its lambda cold and not inlined, and the mask was then built on the heap at every call.
+     */
+    static final VectorMask<Float> FIRST_HALF = FLOATS.indexInRange(0, HALF);
     /** The bits of {@link #FLOATS} as integers, for magnitudes. */
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     /**
