@@ -19,9 +19,10 @@ import org.bn4j.core.storage.Data;
  * </pre>
  *
  * <p>The {@link Activation} of the config is applied in the normalizing pass; the backward passes gate its gradient
- * on x against a per-channel threshold, the x at which the forward pass's {@code gamma * xHat + beta} turns positive. The statistics are x's. Statistics are accumulated in double
- * for float data too, as shifted sums per block, so large offsets do not cancel. Results are bitwise identical for
- * every {@link Parallelism}. Outputs may be their inputs ({@code y} x, {@code dx} dy: see {@link Values}).
+ * on x against a per-channel threshold, the x at which the forward pass's {@code gamma * xHat + beta} turns positive.
+ * The statistics are x's. Statistics are accumulated in double for float data too, as shifted sums per block, so
+ * large offsets do not cancel. Results are bitwise identical for every {@link Parallelism}. Outputs may be their
+ * inputs ({@code y} x, {@code dx} dy: see {@link Values}).
  *
  * <p>Every argument is checked before anything is written: a call that throws leaves its outputs as they were, and
  * {@link RunningStats} are immutable, so a failed step loses nothing. One exception: {@link #forwardInference}

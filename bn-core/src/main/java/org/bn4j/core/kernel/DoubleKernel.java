@@ -16,13 +16,13 @@ interface DoubleKernel extends Kernel<double[]> {
         return zeros(v.length, slot);
     }
 
-    /** The per-channel gate, from the coefficients as {@link #narrow} and {@link #residual} give them, untiled. */
+    /** The per-channel gate, from the coefficients themselves: {@link #narrow} keeps them, {@link #residual} is zero. */
     @Override
     default ActivationGate<double[]> gate(double[] center, double[] scale, double[] shift, double activationSlope) {
         final int c = center.length;
         double[] sign = Scratch.doubleCoefficients(Scratch.GATE, c);
         double[] threshold = Scratch.doubleCoefficients(Scratch.GATE + 1, c);
-        GateThreshold.write(copied(center, 0), zeros(c, 1), copied(scale, 2), copied(shift, 3), c, sign, threshold);
+        GateThreshold.write(center, zeros(c, 1), scale, shift, c, sign, threshold);
         return new ActivationGate<>(sign, threshold, activationSlope);
     }
 

@@ -19,11 +19,11 @@ public final class LeakyRelu {
     }
 
     public static float gated(float v, float dy, float slope) {
-        return v > 0 ? dy : slope * dy;
+        return gated(v > 0, dy, slope);
     }
 
     public static double gated(double v, double dy, double slope) {
-        return v > 0 ? dy : slope * dy;
+        return gated(v > 0, dy, slope);
     }
 
     /** @return the gradient where the gate is {@code open} (the normalized value above zero) or not */
