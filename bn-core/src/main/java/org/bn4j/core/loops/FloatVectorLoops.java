@@ -11,7 +11,6 @@ import static org.bn4j.core.loops.FloatArrayMemory.store;
 import static org.bn4j.core.loops.FloatArrayMemory.vectorMemory;
 import static org.bn4j.core.loops.FloatArrayMemory.widened;
 import static org.bn4j.core.loops.Lanes.DOUBLES;
-import static org.bn4j.core.loops.Lanes.FIRST_HALF;
 import static org.bn4j.core.loops.Lanes.FLOATS;
 import static org.bn4j.core.loops.Lanes.HALF;
 import static org.bn4j.core.loops.Lanes.INTS;
@@ -22,6 +21,7 @@ import static org.bn4j.core.loops.Lanes.firstHalf;
 import static org.bn4j.core.loops.Lanes.gated;
 import static org.bn4j.core.loops.Lanes.largestOf;
 import static org.bn4j.core.loops.Lanes.magnitudeBits;
+import static org.bn4j.core.loops.Lanes.secondHalf;
 import static org.bn4j.core.loops.Lanes.sumOfLanes;
 
 import jdk.incubator.vector.DoubleVector;
@@ -353,6 +353,10 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     @Override
     public double normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a,
                                      float b, float slope, boolean measure) {
+        if (!measure) {
+            normalizeActivated(x, y, from, to, hi, lo, a, b, slope);
+            return 0;
+        }
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
         final int bound = from + FLOATS.loopBound(to - from);
@@ -369,7 +373,22 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             result = Math.max(result, Math.abs(v));
             put(y, i, LeakyRelu.activated(((v - hi) - lo) * a + b, slope));
         }
-        return measure ? result : 0;
+        return result;
+    }
+
+    /** {@link #normalizeActivated} without the measure: the training pass's, a loop of its own, as plain runs have. */
+    private static void normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a,
+                                           float b, float slope) {
+        final var xm = vectorMemory(x);
+        final var ym = vectorMemory(y);
+        final int bound = from + FLOATS.loopBound(to - from);
+        int i = from;
+        for (; i < bound; i += FLOATS.length()) {
+            store(activated(load(xm, i).sub(hi).sub(lo).mul(a).add(b), slope), ym, i);
+        }
+        for (; i < to; i++) {
+            put(y, i, LeakyRelu.activated(((get(x, i) - hi) - lo) * a + b, slope));
+        }
     }
 
     @Override
@@ -429,13 +448,12 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, s0 = g0, s1 = g0;
         int j = from;
         for (; j < bound; j += FLOATS.length()) {
-            final FloatVector xa = load(xm, j), xb = load(xm, j + HALF);
-            final DoubleVector ga = firstHalf(gated(xa, load(gm, j), vs, vt, slope));
-            final DoubleVector gb = firstHalf(gated(xb, load(gm, j + HALF), vs, vt, slope));
+            final FloatVector gv = gated(load(xm, j), load(gm, j), vs, vt, slope);
+            final DoubleVector ga = firstHalf(gv), gb = secondHalf(gv);
             g0 = g0.add(ga);
             g1 = g1.add(gb);
-            p0 = ga.fma(firstHalf(xa).sub(m), p0);
-            p1 = gb.fma(firstHalf(xb).sub(m), p1);
+            p0 = ga.fma(widened(xm, j).sub(m), p0);
+            p1 = gb.fma(widened(xm, j + HALF).sub(m), p1);
             s0 = ga.fma(ga, s0);
             s1 = gb.fma(gb, s1);
         }
@@ -500,19 +518,15 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         final var gm = vectorMemory(dy);
         final DoubleVector m0 = DoubleVector.fromArray(DOUBLES, mean, ch);
         final DoubleVector m1 = DoubleVector.fromArray(DOUBLES, mean, ch + HALF);
-        // the second half's gate: the first lanes of vectors loaded a half vector on
-        final FloatVector s0 = FloatVector.fromArray(FLOATS, s, ch), t0 = FloatVector.fromArray(FLOATS, t, ch);
-        final FloatVector s1 = FloatVector.fromArray(FLOATS, s, ch + HALF, FIRST_HALF);
-        final FloatVector t1 = FloatVector.fromArray(FLOATS, t, ch + HALF, FIRST_HALF);
+        final FloatVector vs = FloatVector.fromArray(FLOATS, s, ch), vt = FloatVector.fromArray(FLOATS, t, ch);
         DoubleVector g0 = DoubleVector.zero(DOUBLES), g1 = g0, p0 = g0, p1 = g0, q0 = g0, q1 = g0;
         for (int r = 0, i = base + ch; r < rows; r++, i += c) {
-            final FloatVector xa = load(xm, i), xb = load(xm, i + HALF);
-            final DoubleVector ga = firstHalf(gated(xa, load(gm, i), s0, t0, slope));
-            final DoubleVector gb = firstHalf(gated(xb, load(gm, i + HALF), s1, t1, slope));
+            final FloatVector gv = gated(load(xm, i), load(gm, i), vs, vt, slope);
+            final DoubleVector ga = firstHalf(gv), gb = secondHalf(gv);
             g0 = g0.add(ga);
             g1 = g1.add(gb);
-            p0 = ga.fma(firstHalf(xa).sub(m0), p0);
-            p1 = gb.fma(firstHalf(xb).sub(m1), p1);
+            p0 = ga.fma(widened(xm, i).sub(m0), p0);
+            p1 = gb.fma(widened(xm, i + HALF).sub(m1), p1);
             q0 = ga.fma(ga, q0);
             q1 = gb.fma(gb, q1);
         }

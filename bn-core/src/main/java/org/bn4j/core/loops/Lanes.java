@@ -3,9 +3,9 @@ package org.bn4j.core.loops;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,11 +24,9 @@ final class Lanes {
     static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
     /** Float lanes per double vector: the floats that one widening converts (see {@link FloatArrayMemory#widened}). */
     static final int HALF = DOUBLES.length();
-    /**
-     * The first {@link #HALF} lanes of a float vector. A constant: made per call ({@code indexInRange}), C2 at times
-     * left its lambda cold and not inlined, and the mask was then built on the heap at every call.
-     */
-    static final VectorMask<Float> FIRST_HALF = FLOATS.indexInRange(0, HALF);
+    /** Lane {@code i} takes lane {@code (i + HALF) mod length}: the halves of a float vector swapped. */
+    private static final VectorShuffle<Float> SECOND_HALF_FIRST = VectorShuffle.fromOp(FLOATS,
+            i -> (i + HALF) % FLOATS.length());
     /** The bits of {@link #FLOATS} as integers, for magnitudes. */
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     /**
@@ -66,6 +64,15 @@ final class Lanes {
     /** @return the first {@link #HALF} lanes of {@code v} widened to double */
     static DoubleVector firstHalf(FloatVector v) {
         return (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+    }
+
+    /**
+     * @return the last {@link #HALF} lanes of {@code v} widened to double: moved to the front by one permutation, then
+     * widened as the first half (not {@code convertShape}'s part 1, which C2 compiles worse: see
+     * {@link FloatArrayMemory#widened})
+     */
+    static DoubleVector secondHalf(FloatVector v) {
+        return firstHalf(v.rearrange(SECOND_HALF_FIRST));
     }
 
     /**
