@@ -353,10 +353,6 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
     @Override
     public double normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a,
                                      float b, float slope, boolean measure) {
-        if (!measure) {
-            normalizeActivated(x, y, from, to, hi, lo, a, b, slope);
-            return 0;
-        }
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
         final int bound = from + FLOATS.loopBound(to - from);
@@ -373,22 +369,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             result = Math.max(result, Math.abs(v));
             put(y, i, LeakyRelu.activated(((v - hi) - lo) * a + b, slope));
         }
-        return result;
-    }
-
-    /** {@link #normalizeActivated} without the measure: the training pass's, a loop of its own, as plain runs have. */
-    private static void normalizeActivated(float[] x, float[] y, int from, int to, float hi, float lo, float a,
-                                           float b, float slope) {
-        final var xm = vectorMemory(x);
-        final var ym = vectorMemory(y);
-        final int bound = from + FLOATS.loopBound(to - from);
-        int i = from;
-        for (; i < bound; i += FLOATS.length()) {
-            store(activated(load(xm, i).sub(hi).sub(lo).mul(a).add(b), slope), ym, i);
-        }
-        for (; i < to; i++) {
-            put(y, i, LeakyRelu.activated(((get(x, i) - hi) - lo) * a + b, slope));
-        }
+        return measure ? result : 0;
     }
 
     @Override
