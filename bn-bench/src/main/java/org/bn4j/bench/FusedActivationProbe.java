@@ -12,6 +12,7 @@ import org.bn4j.core.Parallelism;
 import org.bn4j.core.RunningStats;
 import org.bn4j.core.Shape;
 import org.bn4j.core.Values;
+import org.bn4j.bench.BenchmarkMain.Timings;
 
 /**
  * What a fused ReLU costs in bn-core alone, measured where a shared machine's drift cannot take sides: in one JVM,
@@ -102,8 +103,8 @@ public final class FusedActivationProbe {
         for (int p = 0; p < PASSES.length; p++) {
             double[] ratios = measured(ratio[p]);
             rows.add(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.3f,%.3f,%.3f", label,
-                    benchShape.name().replace(',', ' '), PASSES[p], measured(plainMicros[p])[(rounds - rounds / 3) / 2],
-                    ratios[ratios.length / 2], ratios[ratios.length / 4], ratios[3 * ratios.length / 4]));
+                    benchShape.name().replace(',', ' '), PASSES[p], Timings.median(measured(plainMicros[p])),
+                    Timings.median(ratios), ratios[ratios.length / 4], ratios[3 * ratios.length / 4]));
         }
         return rows;
     }

@@ -5,6 +5,9 @@ package org.bn4j.core.loops;
  * {@code y = max(v, slope * v)} and its gradient {@code dL/dv = v > 0 ? dL/dy : slope * dL/dy}, with ReLU the slope 0.
  */
 public final class LeakyRelu {
+    private static final int FLOAT_ONE = Float.floatToRawIntBits(1f);
+    private static final long DOUBLE_ONE = Double.doubleToRawLongBits(1d);
+
     private LeakyRelu() {
     }
 
@@ -39,7 +42,4 @@ public final class LeakyRelu {
     public static double gated(boolean open, double dy, double slope) {
         return dy * Double.longBitsToDouble(open ? DOUBLE_ONE : Double.doubleToRawLongBits(slope));
     }
-
-    private static final int FLOAT_ONE = Float.floatToRawIntBits(1f);
-    private static final long DOUBLE_ONE = Double.doubleToRawLongBits(1d);
 }
