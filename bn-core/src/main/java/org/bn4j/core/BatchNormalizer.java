@@ -200,14 +200,15 @@ public final class BatchNormalizer {
      * @param beta  as in the forward pass; null when locked. Not modified. Only ReLU and leaky ReLU need it (to
      *              find the side of the kink): for {@link Activation#IDENTITY} it may be null
      * @param saved what the forward pass returned
-     * @param dx    gradient with respect to x, {@code shape.size()} values. Modified.
+     * @param dx    gradient with respect to x, {@code shape.size()} values. Modified. May be dy, not x.
      * @return gradients with respect to gamma and beta, and a bound on {@code |dx|}
      * @throws NonFiniteInputException  if dy or x holds NaN or an infinity under {@link NonFinitePolicy#REJECT}
-     * @throws IllegalArgumentException on a length or type mismatch, statistics saved for another shape, or a null
-     *                                  beta that the activation needs
+     * @throws IllegalArgumentException on a length or type mismatch, statistics saved for another shape, a null
+     *                                  beta that the activation needs, or dx being x
      */
     public ParamGradients backward(Values x, Values dy, Shape shape, double[] gamma, double[] beta, BatchStats saved,
                                    Values dx) {
+        Checks.notX(dx, x);
         return backward(Checks.data("x", x, shape, null, false), Checks.data("dy", dy, shape, x, false), shape, gamma,
                 beta, saved, Checks.data("dx", dx, shape, x, true));
     }
@@ -273,11 +274,12 @@ public final class BatchNormalizer {
      * @param beta    as in the forward pass; null when locked. Not modified. Only ReLU and leaky ReLU need it: for
      *                {@link Activation#IDENTITY} it may be null
      * @param running the statistics the forward pass used
-     * @param dx      gradient with respect to x. Modified.
+     * @param dx      gradient with respect to x. Modified. May be dy, not x.
      * @return gradients with respect to gamma and beta; the bound on {@code |dx|} is +infinity (not measured)
      */
     public ParamGradients backwardInference(Values x, Values dy, Shape shape, double[] gamma, double[] beta,
                                             RunningStats running, Values dx) {
+        Checks.notX(dx, x);
         return backwardInference(Checks.data("x", x, shape, null, false), Checks.data("dy", dy, shape, x, false),
                 shape, gamma, beta, running, Checks.data("dx", dx, shape, x, true));
     }

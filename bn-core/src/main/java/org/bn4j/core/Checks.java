@@ -43,6 +43,14 @@ final class Checks {
         return (Data<A>) values.data;
     }
 
+    /** The backward passes read x after they begin to write dx, so dx may be dy (in place) but not x. */
+    static void notX(Values dx, Values x) {
+        if (dx != null && x != null && dx.storage == x.storage) {
+            throw new IllegalArgumentException("dx is x: the backward pass reads x after writing dx; dx may be dy "
+                    + "(in place) or other values, not x");
+        }
+    }
+
     static void running(RunningStats running, Shape shape) {
         if (running == null || running.channels() != shape.channels()) {
             throw new IllegalArgumentException("running statistics have "

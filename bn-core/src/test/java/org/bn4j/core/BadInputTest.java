@@ -111,6 +111,20 @@ class BadInputTest {
         }
 
         @Test
+        void dxBeingXIsRejectedInEitherBackwardPassWithXUntouched() {
+            BatchStats saved = bn.forwardTraining(Values.of(x), shape, gamma, beta, null,
+                    Values.of(new float[x.length]));
+            float[] before = x.clone();
+            Values xv = Values.of(x);
+            Values dy = Values.of(filled(x.length));
+            assertRejected(IllegalArgumentException.class, "dx is x",
+                    () -> bn.backward(xv, dy, shape, gamma, beta, saved, xv));
+            assertRejected(IllegalArgumentException.class, "dx is x",
+                    () -> bn.backwardInference(xv, dy, shape, gamma, beta, RunningStats.initial(3), xv));
+            assertArrayEquals(before, x);
+        }
+
+        @Test
         void gammaPassedWhileLocked() {
             BatchNormalizer locked = new BatchNormalizer(BatchNormConfig.builder().lockGammaBeta(1, 0).build());
             assertRejected(IllegalArgumentException.class, "gamma is locked",

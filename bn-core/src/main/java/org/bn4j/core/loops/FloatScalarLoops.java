@@ -201,9 +201,12 @@ class FloatScalarLoops implements FloatLoops<float[]> {
     public double normalizeActivatedTile(float[] x, float[] y, int base, int n, float[] hi, float[] lo, float[] a,
                                          float[] b, float slope, boolean measure) {
         final double largest = measure ? largestMagnitude(x, base, base + n) : 0;
+        final float[] xs = atZero(x, base, n, 0);
+        final float[] ys = output(y, base, n);
         for (int j = 0; j < n; j++) {
-            y[base + j] = LeakyRelu.activated(((x[base + j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
+            ys[j] = LeakyRelu.activated(((xs[j] - hi[j]) - lo[j]) * a[j] + b[j], slope);
         }
+        written(ys, y, base, n);
         return largest;
     }
 
@@ -222,10 +225,18 @@ class FloatScalarLoops implements FloatLoops<float[]> {
     @Override
     public void gatedGradApplyTile(float[] x, float[] dy, float[] dx, int base, int n, float[] hi, float[] lo,
                                    float[] k, float[] q, float[] r, float[] s, float[] t, float slope) {
+        final float[] xs = atZero(x, base, n, 0);
+        final float[] dys = atZero(dy, base, n, 1);
+        final float[] dxs = output(dx, base, n);
+        // The gated dy first, in dx's place (dx may be dy, never x), then the plain tile's loop: as one loop it was too
+        // large for C2 to unroll, and so to vectorize
         for (int j = 0; j < n; j++) {
-            final float g = LeakyRelu.gated(s[j] * x[base + j] > t[j], dy[base + j], slope);
-            dx[base + j] = k[j] * g + q[j] * ((x[base + j] - hi[j]) - lo[j]) + r[j];
+            dxs[j] = dys[j] * LeakyRelu.gateFactor(s[j] * xs[j] - t[j], slope);
         }
+        for (int j = 0; j < n; j++) {
+            dxs[j] = k[j] * dxs[j] + q[j] * ((xs[j] - hi[j]) - lo[j]) + r[j];
+        }
+        written(dxs, dx, base, n);
     }
 
     /** @return {@code memory}'s tile {@code [base, base + n)} at index 0: the memory itself, or its copy in a slot */
