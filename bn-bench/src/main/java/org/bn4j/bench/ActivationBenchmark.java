@@ -9,18 +9,7 @@ import org.bn4j.core.Values;
 import org.bn4j.core.Parallelism;
 import org.bn4j.core.RunningStats;
 import org.bn4j.core.Shape;
-import org.bn4j.dl4j.BatchNorm;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.ArrayType;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,10 +24,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * BN followed by ReLU on one float activation tensor, three ways, as {@link BatchNormBenchmark} calls layers:
- * {@code bn} (bn4j's layer alone, no activation: the baseline), {@code fused} (bn4j's layer with ReLU, applied in
- * bn-core's passes) and {@code separate} (bn4j's layer, then DL4J's {@code ActivationLayer} with ReLU). {@code direct}
- * and {@code direct-fused} are bn-core alone on off-heap memory, without and with the fused ReLU.
+ * BN followed by ReLU on one float activation tensor, each way in forks of its own, as {@link BatchNormBenchmark}
+ * calls layers: the {@link ActivationVariant}s {@code bn} (the baseline), {@code fused} and {@code separate}, and
+ * {@code direct} and {@code direct-fused}, bn-core alone on off-heap memory without and with the fused ReLU.
+ * {@link ActivationTurnsBenchmark} calls the three layers in turns in one fork, for their ratios.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,10 +45,8 @@ public class ActivationBenchmark {
     @Param({"2"})
     public int threads;
 
-    private Layer bn;
-    /** DL4J's ReLU layer after {@link #bn}; null unless {@code separate}. */
-    private Layer relu;
-    private LayerWorkspaceMgr workspaces;
+    /** The layers; null for {@code direct} and {@code direct-fused}. */
+    private ActivationVariant layers;
     private INDArray x;
     private INDArray dy;
 
@@ -90,22 +77,9 @@ public class ActivationBenchmark {
             running = RunningStats.initial(coreShape.channels());
             return;
         }
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
-                .layer(impl.equals("fused") ? new BatchNorm.Builder().activation(
-                        org.nd4j.linalg.activations.Activation.RELU).build() : new BatchNorm.Builder().build());
-        if (impl.equals("separate")) {
-            list.layer(new ActivationLayer.Builder().activation(org.nd4j.linalg.activations.Activation.RELU).build());
-        }
-        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(s.inputType()).build());
-        net.init();
-        net.initGradientsView();
-        bn = net.getLayer(0);
-        relu = impl.equals("separate") ? net.getLayer(1) : null;
+        layers = new ActivationVariant(impl, s, "BN_ACT_BENCH");
         x = Nd4j.create(BatchNormBenchmark.random(s.shape().size(), 1), s.longDims(), 'c');
         dy = Nd4j.create(BatchNormBenchmark.random(s.shape().size(), 2), s.longDims(), 'c');
-        WorkspaceConfiguration reuse = WorkspaceConfiguration.builder().initialSize(0).overallocationLimit(0.05)
-                .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE).build();
-        workspaces = LayerWorkspaceMgr.builder().defaultWorkspace("BN_ACT_BENCH", reuse).build();
     }
 
     private static Values direct(int n, long seed) {
@@ -119,16 +93,7 @@ public class ActivationBenchmark {
             bh.consume(core.backward(xd, dyd, coreShape, gamma, beta, stats, outd));
             return;
         }
-        try (MemoryWorkspace ws = workspaces.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
-            INDArray y = bn.activate(x, true, workspaces);
-            if (relu == null) {
-                bh.consume(y);
-                bh.consume(bn.backpropGradient(dy, workspaces));
-            } else {
-                bh.consume(relu.activate(y, true, workspaces));
-                bh.consume(bn.backpropGradient(relu.backpropGradient(dy, workspaces).getSecond(), workspaces));
-            }
-        }
+        layers.forwardBackward(x, dy, bh);
     }
 
     @Benchmark
@@ -137,9 +102,6 @@ public class ActivationBenchmark {
             bh.consume(core.forwardInference(xd, coreShape, gamma, beta, running, outd));
             return;
         }
-        try (MemoryWorkspace ws = workspaces.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
-            INDArray y = bn.activate(x, false, workspaces);
-            bh.consume(relu == null ? y : relu.activate(y, false, workspaces));
-        }
+        layers.inference(x, bh);
     }
 }

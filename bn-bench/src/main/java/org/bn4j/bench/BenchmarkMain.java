@@ -39,8 +39,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code --out DIR}: write to DIR instead of {@code bn4j-output}; the files of a run with either option above
  *       are named after it ({@code benchmarks-no-vector-api-default-heap.md});</li>
  *   <li>{@code --forks N}: N forks per benchmark instead of 3 (the whole networks' at most 2);</li>
- *   <li>{@code --fold}: {@link FoldBenchmark} alone; {@code --activation}: {@link ActivationBenchmark} and the
- *       Inception-style step with BN applying its ReLU ({@code activation-benchmarks.md}; {@code --shapes "S1;S2"}
+ *   <li>{@code --fold}: {@link FoldBenchmark} alone; {@code --activation}: {@link ActivationBenchmark},
+ *       {@link ActivationTurnsBenchmark} (whose ratios decide the goals) and the Inception-style step with BN applying
+ *       its ReLU ({@code activation-benchmarks.md}; {@code --shapes "S1;S2"}
  *       runs fewer shapes).</li>
  * </ul>
  * Each timing is the median over JMH forks (separate JVMs), with the fastest and slowest fork beside it: this machine
@@ -122,6 +123,8 @@ public final class BenchmarkMain {
                         .param("impl", ActivationBenchmark.IMPLS), t);
             }
         }
+        run(options(forks, HEAP).include(ActivationTurnsBenchmark.class.getSimpleName())
+                .param("shape", array(shapes)).param("pass", "forwardBackward", "inference"), t);
         run(options(Math.min(forks, 2), NETWORK_HEAP).include(NetworkStepBenchmark.class.getSimpleName())
                 .param("net", "inception").param("impl", "bn4j", "bn4j-fused").warmupIterations(2)
                 .measurementIterations(3).measurementTime(TimeValue.seconds(5)), t);
@@ -237,6 +240,9 @@ public final class BenchmarkMain {
                 if (shapes != null) {
                     addShapeTimes(timings, r.getParams().getParam("pass"), shapes, secondary);
                 }
+                if (benchmark.endsWith(ActivationTurnsBenchmark.class.getSimpleName() + ".turn")) {
+                    addTurnTimes(timings, r.getParams().getParam("pass"), r.getParams().getParam("shape"), secondary);
+                }
             }
         }
     }
@@ -248,6 +254,20 @@ public final class BenchmarkMain {
             double nanos = counters.get(NetworkShapesBenchmark.BnTimes.counter(shape)).getScore();
             timings.add("network|" + pass + "|shape=" + BenchShape.parse(shape).name(), nanos / operations / 1e6);
         }
+    }
+
+    /**
+     * Each variant's milliseconds per call from {@link ActivationTurnsBenchmark.Times}' counters of one fork, under
+     * {@code turns|<pass>|shape=<shape>|impl=<variant>}, and the fork's fused over bn under {@code ...|ratio=fused/bn}.
+     */
+    static void addTurnTimes(Timings timings, String pass, String shape, Map<String, Result> counters) {
+        String key = "turns|" + pass + "|shape=" + shape;
+        double turns = counters.get("turns").getScore();
+        double bn = counters.get("bn").getScore() / turns / 1e6;
+        double fused = counters.get("fused").getScore() / turns / 1e6;
+        timings.add(key + "|impl=bn", bn);
+        timings.add(key + "|impl=fused", fused);
+        timings.add(key + "|ratio=fused/bn", fused / bn);
     }
 
     private String provenance(boolean quick, int forks) {
