@@ -260,14 +260,17 @@ final class BenchmarkReport {
                 .append(" |\n");
     }
 
-    /** @return the median of sorted ratios, with the smallest and largest */
+    /**
+     * @return the median of sorted ratios, with the smallest and largest, to three decimals: ratios in turns spread
+     * by hundredths, so two decimals would show a median just over its target as the target itself
+     */
     private static String spread(double[] sorted) {
         if (sorted.length == 0) {
             return "-";
         }
-        String median = String.format(Locale.ROOT, "%.2f", Timings.median(sorted));
+        String median = String.format(Locale.ROOT, "%.3f", Timings.median(sorted));
         return sorted.length == 1 ? median
-                : median + String.format(Locale.ROOT, " [%.2f, %.2f]", sorted[0], sorted[sorted.length - 1]);
+                : median + String.format(Locale.ROOT, " [%.3f, %.3f]", sorted[0], sorted[sorted.length - 1]);
     }
 
     /** @return {@code (separate - fused) / (separate - bn)} of the medians: at least 1 when fusing saves the layer */

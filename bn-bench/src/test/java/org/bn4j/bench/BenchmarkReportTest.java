@@ -74,13 +74,26 @@ class BenchmarkReportTest {
 
         String md = new BenchmarkReport(t, List.of(SHAPE), List.of(), null).activationTable("provenance");
 
-        assertTrue(md.contains("| " + SHAPE + " | forwardBackward | 10.00 | - | 1.08 [1.04, 1.30] |"), md);
+        assertTrue(md.contains("| " + SHAPE + " | forwardBackward | 10.00 | - | 1.080 [1.040, 1.300] |"), md);
         assertTrue(md.contains("| forwardBackward, fused ReLU / BN alone | " + SHAPE
-                + " | 1.08 [1.04, 1.30] | at most 1.10 | yes |"), md);
+                + " | 1.080 [1.040, 1.300] | at most 1.10 | yes |"), md);
         assertTrue(md.contains("| forwardBackward, fused ReLU / BN alone (saves the ActivationLayer's cost) | " + SHAPE
-                + " | 1.08 [1.04, 1.30] | at most 1.00 | no |"), md);
+                + " | 1.080 [1.040, 1.300] | at most 1.00 | no |"), md);
         assertTrue(md.contains("| inference, fused ReLU / BN alone (saves the ActivationLayer's cost) | " + SHAPE
-                + " | 0.98 | at most 1.00 | yes |"), md);
+                + " | 0.980 | at most 1.00 | yes |"), md);
+    }
+
+    @Test
+    void aRatioInTurnsJustOverItsTargetShowsItsThirdDecimal() {
+        BenchmarkMain.Timings t = new BenchmarkMain.Timings();
+        for (double ratio : new double[] {1.101, 1.102, 1.2}) {
+            t.add("turns|inference|shape=" + SHAPE + "|ratio=fused/bn", ratio);
+        }
+
+        String md = new BenchmarkReport(t, List.of(SHAPE), List.of(), null).activationTable("provenance");
+
+        assertTrue(md.contains("| inference, fused ReLU / BN alone | " + SHAPE
+                + " | 1.102 [1.101, 1.200] | at most 1.10 | no |"), md);
     }
 
     @Test
