@@ -254,10 +254,9 @@ final class BenchmarkReport {
     }
 
     private static void turnsGoal(StringBuilder md, String what, String shape, double[] ratios, double target) {
-        String met = ratios.length == 0 ? "not measured" : Timings.median(ratios) <= target ? "yes" : "no";
         md.append("| ").append(what).append(" | ").append(shape).append(" | ").append(spread(ratios))
-                .append(" | at most ").append(String.format(Locale.ROOT, "%.2f", target)).append(" | ").append(met)
-                .append(" |\n");
+                .append(" | at most ").append(String.format(Locale.ROOT, "%.2f", target)).append(" | ")
+                .append(met(ratios, target)).append(" |\n");
     }
 
     /**
@@ -265,12 +264,7 @@ final class BenchmarkReport {
      * by hundredths, so two decimals would show a median just over its target as the target itself
      */
     private static String spread(double[] sorted) {
-        if (sorted.length == 0) {
-            return "-";
-        }
-        String median = String.format(Locale.ROOT, "%.3f", Timings.median(sorted));
-        return sorted.length == 1 ? median
-                : median + String.format(Locale.ROOT, " [%.3f, %.3f]", sorted[0], sorted[sorted.length - 1]);
+        return medianAndRange(sorted, "%.3f");
     }
 
     /** @return {@code (separate - fused) / (separate - bn)} of the medians: at least 1 when fusing saves the layer */
@@ -309,12 +303,17 @@ final class BenchmarkReport {
     }
 
     private static String amount(double[] bytes) {
-        if (bytes.length == 0) {
+        return medianAndRange(bytes, "%.0f");
+    }
+
+    /** @return the median of sorted values in {@code format}, with the smallest and largest when there are several */
+    private static String medianAndRange(double[] sorted, String format) {
+        if (sorted.length == 0) {
             return "-";
         }
-        String median = String.format(Locale.ROOT, "%.0f", Timings.median(bytes));
-        return bytes.length == 1 ? median
-                : median + String.format(Locale.ROOT, " [%.0f, %.0f]", bytes[0], bytes[bytes.length - 1]);
+        String median = String.format(Locale.ROOT, format, Timings.median(sorted));
+        return sorted.length == 1 ? median : median + String.format(Locale.ROOT, " [" + format + ", " + format + "]",
+                sorted[0], sorted[sorted.length - 1]);
     }
 
     private static void goal(StringBuilder md, String what, String shape, double[] a, double[] b, double target) {
