@@ -9,8 +9,9 @@ package org.bn4j.core.loops;
  * <p>Runs are {@code [from, to)} of one channel, with that channel's coefficients. Rows are {@code rows} rows of
  * {@code c} channels from {@code base}: sums run down the rows per channel; tiles hold {@code n} values of whole rows
  * from {@code base}, with per-channel coefficients repeated once per row at {@code [j]} for value {@code base + j}.
- * Elementwise loops may write in place (y may be x, dx may be dy; dx is never x). With an activation (see {@link LeakyRelu}),
- * {@code v = ((x - hi) - lo) * a + b} is the normalized value, {@code act(v) = LeakyRelu.activated(v, slope)}, and
+ * Elementwise loops may write in place (y may be x, dx may be dy; dx is never x). With an activation (see
+ * {@link LeakyRelu}), {@code v = ((x - hi) - lo) * a + b} is the normalized value,
+ * {@code act(v) = LeakyRelu.activated(v, slope)}, and
  * {@code gated(x, dy) = LeakyRelu.gated(s * x > t, dy, slope)} its gradient, with a channel's sign s and threshold t
  * from {@link GateThreshold}: dy where v was above zero (a loop may compute it as
  * {@code dy * LeakyRelu.gateFactor(s * x - t, slope)}, the same bits for every x but a non-finite one).

@@ -39,23 +39,24 @@ public final class LeakyRelu {
         return dy * Float.intBitsToFloat(open ? FLOAT_ONE : Float.floatToRawIntBits(slope));
     }
 
+    public static double gated(boolean open, double dy, double slope) {
+        return dy * Double.longBitsToDouble(open ? DOUBLE_ONE : Double.doubleToRawLongBits(slope));
+    }
+
     /**
      * @return the gradient's factor where {@code z = sign * x - threshold} (see {@link GateThreshold}): 1 where z is
      * above zero, else {@code slope}, so that {@code dy * factor} has the bits of {@link #gated(boolean, float, float)}
      * with {@code open = sign * x > threshold}. Without a comparison: scaling by 2^254 takes every z above zero to at
-     * least 1, and {@code max} and {@code min} clamp to [slope, 1], which C2 vectorizes in plain Java, where it does not
-     * vectorize a choice. The two differ only where z is NaN (x NaN, or x and the threshold infinite alike): the factor
-     * is NaN, and dx is not finite either way.
+     * least 1, and {@code max} and {@code min} clamp to [slope, 1], which C2 vectorizes in plain Java, where it does
+     * not vectorize a choice. The two differ only where z is NaN (x NaN, or x and the threshold infinite alike): the
+     * factor is NaN, and dx is not finite either way.
      */
     public static float gateFactor(float z, float slope) {
         return Math.min(1f, Math.max(slope, z * 0x1p127f * 0x1p127f));
     }
 
+    /** As the float form; 2^2046 takes every double z above zero to at least 1. */
     public static double gateFactor(double z, double slope) {
         return Math.min(1d, Math.max(slope, z * 0x1p1023 * 0x1p1023));
-    }
-
-    public static double gated(boolean open, double dy, double slope) {
-        return dy * Double.longBitsToDouble(open ? DOUBLE_ONE : Double.doubleToRawLongBits(slope));
     }
 }
