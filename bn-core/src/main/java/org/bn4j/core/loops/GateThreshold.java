@@ -10,6 +10,9 @@ package org.bn4j.core.loops;
  * sign of a, and the threshold is found by search, testing v in the element type's own arithmetic as the loops do.
  * One exception, where the forward pass's output is NaN: with a zero a the gate is open for every x when b is above
  * zero, though v is NaN where {@code x - hi} is infinite.
+ *
+ * <p>The threshold is never -0: adding +0 makes it +0, the same gate, so that {@code threshold - sign * x} has its sign
+ * bit set exactly where the gate is open (the vector loops' sign-bit gate).
  */
 public final class GateThreshold {
     private GateThreshold() {
@@ -20,7 +23,7 @@ public final class GateThreshold {
         for (int ch = 0; ch < n; ch++) {
             final float s = a[ch] < 0 ? -1 : 1;
             sign[ch] = s;
-            threshold[ch] = (float) lastClosed(s * hi[ch], s * lo[ch], s * a[ch], b[ch], true);
+            threshold[ch] = (float) lastClosed(s * hi[ch], s * lo[ch], s * a[ch], b[ch], true) + 0f;
         }
     }
 
@@ -30,7 +33,7 @@ public final class GateThreshold {
         for (int ch = 0; ch < n; ch++) {
             final double s = a[ch] < 0 ? -1 : 1;
             sign[ch] = s;
-            threshold[ch] = lastClosed(s * hi[ch], s * lo[ch], s * a[ch], b[ch], false);
+            threshold[ch] = lastClosed(s * hi[ch], s * lo[ch], s * a[ch], b[ch], false) + 0d;
         }
     }
 

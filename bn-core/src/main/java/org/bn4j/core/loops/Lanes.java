@@ -3,6 +3,7 @@ package org.bn4j.core.loops;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -34,6 +35,15 @@ final class Lanes {
      * dozen steps) still run their sums on vectors.
      */
     static final int MIN_VECTOR_VALUES = 16;
+    /**
+     * Whether {@link #gated} takes the gate from the sign bit of {@code t - s * x} rather than from a comparison: on
+     * JDK 17 at 512 bits, where a comparison's result is a mask register that C2 copies into a vector and back before
+     * each blend. From JDK 18 C2 blends from the mask register, and at narrower widths from a vector register: there
+     * the comparison is the faster form. The two give the same bits for every finite x.
+     */
+    private static final boolean SIGN_BIT_GATE = Runtime.version().feature() < 18 && FLOATS.vectorBitSize() == 512;
+    private static final int FLOAT_ONE = Float.floatToRawIntBits(1f);
+    private static final long DOUBLE_ONE = Double.doubleToRawLongBits(1d);
 
     private Lanes() {
     }
@@ -102,13 +112,45 @@ final class Lanes {
 
     /**
      * @return {@code s * x > t ? dy : slope * dy}, lane by lane: the activation's gradient, with the gate of
-     * {@link GateThreshold}
+     * {@link GateThreshold}, in the form that is the faster at this vector width ({@link #SIGN_BIT_GATE})
      */
     static FloatVector gated(FloatVector x, FloatVector dy, FloatVector s, FloatVector t, float slope) {
-        return dy.mul(slope).blend(dy, x.mul(s).compare(VectorOperators.GT, t));
+        return SIGN_BIT_GATE ? gatedBySignBit(x, dy, s, t, slope) : gatedByComparison(x, dy, s, t, slope);
     }
 
     static DoubleVector gated(DoubleVector x, DoubleVector dy, DoubleVector s, DoubleVector t, double slope) {
+        return SIGN_BIT_GATE ? gatedBySignBit(x, dy, s, t, slope) : gatedByComparison(x, dy, s, t, slope);
+    }
+
+    static FloatVector gatedByComparison(FloatVector x, FloatVector dy, FloatVector s, FloatVector t, float slope) {
         return dy.mul(slope).blend(dy, x.mul(s).compare(VectorOperators.GT, t));
+    }
+
+    static DoubleVector gatedByComparison(DoubleVector x, DoubleVector dy, DoubleVector s, DoubleVector t,
+                                          double slope) {
+        return dy.mul(slope).blend(dy, x.mul(s).compare(VectorOperators.GT, t));
+    }
+
+    // s * x is exact (s is 1 or -1), so t - s * x, one rounding, is below zero exactly where s * x > t, and its sign
+    // bit is set there and nowhere else: it is -0 only where t is -0, which GateThreshold never gives. The sign bit,
+    // shifted across the lane, chooses the factor's bits: 1 where the gate is open, else the slope's. Where x is NaN,
+    // or x and t are infinities alike, t - s * x is NaN and the gate may open where the comparison's stays shut: dx is
+    // not finite either way.
+
+    static FloatVector gatedBySignBit(FloatVector x, FloatVector dy, FloatVector s, FloatVector t, float slope) {
+        final IntVector open = x.fma(s.neg(), t).reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
+        final int slopeBits = Float.floatToRawIntBits(slope);
+        final IntVector factor = slope == 0 ? open.and(FLOAT_ONE)
+                : open.and(FLOAT_ONE ^ slopeBits).lanewise(VectorOperators.XOR, slopeBits);
+        return dy.mul(factor.reinterpretAsFloats());
+    }
+
+    static DoubleVector gatedBySignBit(DoubleVector x, DoubleVector dy, DoubleVector s, DoubleVector t,
+                                       double slope) {
+        final LongVector open = x.fma(s.neg(), t).reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+        final long slopeBits = Double.doubleToRawLongBits(slope);
+        final LongVector factor = slope == 0 ? open.and(DOUBLE_ONE)
+                : open.and(DOUBLE_ONE ^ slopeBits).lanewise(VectorOperators.XOR, slopeBits);
+        return dy.mul(factor.reinterpretAsDoubles());
     }
 }

@@ -1,6 +1,7 @@
 package org.bn4j.core.loops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ class GateThresholdTest {
                 new Coefficients("root beyond float range", 0, 0, 1e-30, -1e10),
                 new Coefficients("root beyond double range", 0, 0, 1e-300, -1e300),
                 new Coefficients("kink at zero", 0, 0, 3, 0),
+                new Coefficients("negative zero center", -0d, -0d, 1, 0),
                 new Coefficients("infinite scale", 2, 0, Double.POSITIVE_INFINITY, 1),
                 new Coefficients("negative infinite scale", 2, 0, Double.NEGATIVE_INFINITY, 1)));
         SplittableRandom random = new SplittableRandom(20150211L);
@@ -108,6 +110,21 @@ class GateThresholdTest {
             open += expected ? 1 : 0;
         }
         assertOnBothSidesUnlessConstant(open, xs.size(), a, b);
+    }
+
+    /** The vector loops read the gate from the sign bit of {@code threshold - sign * x}, which is -0 where x is +0. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("coefficients")
+    void theThresholdIsNeverNegativeZero(Coefficients k) {
+        float[] floatSign = new float[1], floatThreshold = new float[1];
+        GateThreshold.write(new float[] {(float) k.hi()}, new float[] {(float) k.lo()}, new float[] {(float) k.a()},
+                new float[] {(float) k.b()}, 1, floatSign, floatThreshold);
+        double[] doubleSign = new double[1], doubleThreshold = new double[1];
+        GateThreshold.write(new double[] {k.hi()}, new double[] {k.lo()}, new double[] {k.a()},
+                new double[] {k.b()}, 1, doubleSign, doubleThreshold);
+
+        assertNotEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(floatThreshold[0]));
+        assertNotEquals(Double.doubleToRawLongBits(-0d), Double.doubleToRawLongBits(doubleThreshold[0]));
     }
 
     /**
