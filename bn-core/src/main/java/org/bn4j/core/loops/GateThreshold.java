@@ -1,5 +1,7 @@
 package org.bn4j.core.loops;
 
+import java.util.function.LongPredicate;
+
 /**
  * Where the gate of a fused activation opens, as a threshold on x: the backward pass's loops test
  * {@code sign * x > threshold}, a multiplication by one and a comparison per value, where recomputing the normalized
@@ -15,6 +17,9 @@ package org.bn4j.core.loops;
  * bit set exactly where the gate is open (the vector loops' sign-bit gate).
  */
 public final class GateThreshold {
+    /** The largest step of the search out from the estimate, in values of the element type. */
+    private static final long GALLOP = 64;
+
     private GateThreshold() {
     }
 
@@ -23,7 +28,7 @@ public final class GateThreshold {
         for (int ch = 0; ch < n; ch++) {
             final float s = a[ch] < 0 ? -1 : 1;
             sign[ch] = s;
-            threshold[ch] = (float) lastClosed(s * hi[ch], s * lo[ch], s * a[ch], b[ch], true) + 0f;
+            threshold[ch] = lastClosed(s * hi[ch], s * lo[ch], s * a[ch], b[ch]) + 0f;
         }
     }
 
@@ -33,56 +38,115 @@ public final class GateThreshold {
         for (int ch = 0; ch < n; ch++) {
             final double s = a[ch] < 0 ? -1 : 1;
             sign[ch] = s;
-            threshold[ch] = lastClosed(s * hi[ch], s * lo[ch], s * a[ch], b[ch], false) + 0d;
+            threshold[ch] = lastClosed(s * hi[ch], s * lo[ch], s * a[ch], b[ch]) + 0d;
         }
     }
 
     // With x = sign * y, v is ((y - sign * hi) - sign * lo) * (sign * a) + b: negating both operands of a rounded
     // addition negates its result, so the gate is open where y is above the largest y whose v is not.
 
+    // In practice the threshold is the real root rounded to the element type, or the value below it: three independent
+    // tests, so that channels overlap in the pipeline, and a choice between integer bits, which C2 compiles to a
+    // conditional move where a choice between floats was a branch that mispredicted about every other channel. Where
+    // the rounding of v moves its change of sign a few values from the root (a shift b large beside the scale a), the
+    // search starts from the estimate.
+
     /**
-     * @return the largest y, in the element type, whose v is not above zero ({@code a} not below zero); infinite when
-     * every finite y is on one side
+     * @return the largest float y whose v is not above zero ({@code a} not below zero); infinite when every finite y
+     * is on one side
      */
-    private static double lastClosed(double hi, double lo, double a, double b, boolean floats) {
+    private static float lastClosed(float hi, float lo, float a, float b) {
+        if (!(a > 0)) {
+            return a == 0 && b > 0 ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+        }
+        final float estimate = (float) ((double) hi + lo - (double) b / a);
+        final float below = Math.nextDown(estimate), above = Math.nextUp(estimate);
+        final boolean openAt = open(estimate, hi, lo, a, b);
+        if (!open(below, hi, lo, a, b) && open(above, hi, lo, a, b)) {
+            return Float.intBitsToFloat(openAt ? Float.floatToRawIntBits(below) : Float.floatToRawIntBits(estimate));
+        }
+        if (!open(Float.POSITIVE_INFINITY, hi, lo, a, b)) {
+            return Float.POSITIVE_INFINITY;   // v is NaN or not above zero everywhere (non-finite coefficients)
+        }
+        return fromKey((int) lastClosedKey(estimate != estimate ? 0 : key(estimate), key(Float.NEGATIVE_INFINITY),
+                key(Float.POSITIVE_INFINITY), k -> open(fromKey((int) k), hi, lo, a, b)));
+    }
+
+    /** As the float form, in doubles. */
+    private static double lastClosed(double hi, double lo, double a, double b) {
         if (!(a > 0)) {
             return a == 0 && b > 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         }
-        // In practice the threshold is the real root rounded to the element type, or the value below it: three
-        // independent tests, so that channels overlap in the pipeline.
-        final double estimate = floats ? (float) (hi + lo - b / a) : hi + lo - b / a;
-        final double below = floats ? Math.nextDown((float) estimate) : Math.nextDown(estimate);
-        final double above = floats ? Math.nextUp((float) estimate) : Math.nextUp(estimate);
-        final boolean openAt = open(estimate, hi, lo, a, b, floats);
-        if (!open(below, hi, lo, a, b, floats) && open(above, hi, lo, a, b, floats)) {
-            return openAt ? below : estimate;
+        final double estimate = hi + lo - b / a;
+        final double below = Math.nextDown(estimate), above = Math.nextUp(estimate);
+        final boolean openAt = open(estimate, hi, lo, a, b);
+        if (!open(below, hi, lo, a, b) && open(above, hi, lo, a, b)) {
+            return Double.longBitsToDouble(openAt ? Double.doubleToRawLongBits(below)
+                    : Double.doubleToRawLongBits(estimate));
         }
-        // Otherwise bisect the doubles between the infinities by their order. With floats each double stands for the
-        // float it rounds to, a monotone map, so the largest closed double rounds to the largest closed float.
-        if (!open(Double.POSITIVE_INFINITY, hi, lo, a, b, floats)) {
-            return Double.POSITIVE_INFINITY;   // v is NaN or not above zero everywhere (non-finite coefficients)
+        if (!open(Double.POSITIVE_INFINITY, hi, lo, a, b)) {
+            return Double.POSITIVE_INFINITY;
         }
-        long closedKey = key(Double.NEGATIVE_INFINITY), openKey = key(Double.POSITIVE_INFINITY);
-        while (Long.compareUnsigned(openKey - closedKey, 1) > 0) {
-            final long mid = closedKey + ((openKey - closedKey) >>> 1);
-            if (open(fromKey(mid), hi, lo, a, b, floats)) {
-                openKey = mid;
-            } else {
-                closedKey = mid;
+        return fromKey(lastClosedKey(estimate != estimate ? 0 : key(estimate), key(Double.NEGATIVE_INFINITY),
+                key(Double.POSITIVE_INFINITY), k -> open(fromKey(k), hi, lo, a, b)));
+    }
+
+    /**
+     * @return the largest key whose value is closed, keys ordered as their values: {@code closed} is closed,
+     * {@code open} open, and between them the gate opens once. Gallops out from {@code start} to bracket the change,
+     * steps doubling up to {@link #GALLOP}, then bisects the bracket.
+     */
+    private static long lastClosedKey(long start, long closed, long open, LongPredicate isOpen) {
+        if (isOpen.test(start)) {
+            open = start;
+            for (long step = 1; step <= GALLOP && start - step > closed; step <<= 1) {
+                if (!isOpen.test(start - step)) {
+                    closed = start - step;
+                    break;
+                }
+                open = start - step;
+            }
+        } else {
+            closed = start;
+            for (long step = 1; step <= GALLOP && start + step < open; step <<= 1) {
+                if (isOpen.test(start + step)) {
+                    open = start + step;
+                    break;
+                }
+                closed = start + step;
             }
         }
-        return fromKey(closedKey);
+        while (Long.compareUnsigned(open - closed, 1) > 0) {
+            final long mid = closed + ((open - closed) >>> 1);
+            if (isOpen.test(mid)) {
+                open = mid;
+            } else {
+                closed = mid;
+            }
+        }
+        return closed;
     }
 
     /** @return whether v is above zero at y, rounded as the loops round it */
-    private static boolean open(double y, double hi, double lo, double a, double b, boolean floats) {
-        if (floats) {
-            return (((float) y - (float) hi) - (float) lo) * (float) a + (float) b > 0;
-        }
+    private static boolean open(float y, float hi, float lo, float a, float b) {
         return ((y - hi) - lo) * a + b > 0;
     }
 
-    /** @return a long whose signed order is the order of the doubles, -0 just below +0 */
+    private static boolean open(double y, double hi, double lo, double a, double b) {
+        return ((y - hi) - lo) * a + b > 0;
+    }
+
+    // Keys whose signed order is the order of the values, -0 just below +0.
+
+    private static int key(float v) {
+        final int bits = Float.floatToRawIntBits(v);
+        return bits < 0 ? bits ^ Integer.MAX_VALUE : bits;
+    }
+
+    private static float fromKey(int key) {
+        return Float.intBitsToFloat(key < 0 ? key ^ Integer.MAX_VALUE : key);
+    }
+
     private static long key(double v) {
         final long bits = Double.doubleToRawLongBits(v);
         return bits < 0 ? bits ^ Long.MAX_VALUE : bits;
