@@ -40,9 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       are named after it ({@code benchmarks-no-vector-api-default-heap.md});</li>
  *   <li>{@code --forks N}: N forks per benchmark instead of 3 (the whole networks' at most 2);</li>
  *   <li>{@code --fold}: {@link FoldBenchmark} alone; {@code --activation}: {@link ActivationBenchmark},
- *       {@link ActivationTurnsBenchmark} (whose ratios decide the goals) and the Inception-style step with BN applying
- *       its ReLU ({@code activation-benchmarks.md}; {@code --shapes "S1;S2"}
- *       runs fewer shapes).</li>
+ *       {@link ActivationTurnsBenchmark} (whose ratios decide the goals) and {@link InceptionTurnsBenchmark}, the
+ *       Inception-style step with BN applying its ReLUs and with separate activation layers
+ *       ({@code activation-benchmarks.md}; {@code --shapes "S1;S2"} runs fewer shapes).</li>
  * </ul>
  * Each timing is the median over JMH forks (separate JVMs), with the fastest and slowest fork beside it: this machine
  * is shared, so one JVM's number is not enough. Bytes allocated per call come from JMH's GC profiler.
@@ -64,6 +64,8 @@ public final class BenchmarkMain {
     static final int MLP_WARMUP_ITERATIONS = 10;
     /** The label of timings taken in forks with the JVM's defaults ({@link ForkJvm#DEFAULT}). */
     static final String DEFAULT_JVM = "jvm=default";
+    /** The key of {@link InceptionTurnsBenchmark}'s timings. */
+    static final String INCEPTION_TURNS = "turns|step|net=inception";
 
     private final ForkJvm jvm;
     private final boolean smoke;
@@ -125,9 +127,8 @@ public final class BenchmarkMain {
         }
         run(options(forks, HEAP).include(ActivationTurnsBenchmark.class.getSimpleName())
                 .param("shape", array(shapes)).param("pass", "forwardBackward", "inference"), t);
-        run(options(Math.min(forks, 2), NETWORK_HEAP).include(NetworkStepBenchmark.class.getSimpleName())
-                .param("net", "inception").param("impl", "bn4j", "bn4j-fused").warmupIterations(2)
-                .measurementIterations(3).measurementTime(TimeValue.seconds(5)), t);
+        run(options(forks, NETWORK_HEAP).include(InceptionTurnsBenchmark.class.getSimpleName()).warmupIterations(2)
+                .warmupTime(TimeValue.seconds(3)).measurementIterations(3).measurementTime(TimeValue.seconds(5)), t);
         String suffix = jvm.fileSuffix();
         Files.writeString(out.resolve("activation-benchmarks" + suffix + ".csv"), t.csv(), StandardCharsets.UTF_8);
         write(out.resolve("activation-benchmarks" + suffix + ".md"),
@@ -241,7 +242,11 @@ public final class BenchmarkMain {
                     addShapeTimes(timings, r.getParams().getParam("pass"), shapes, secondary);
                 }
                 if (benchmark.endsWith(ActivationTurnsBenchmark.class.getSimpleName() + ".turn")) {
-                    addTurnTimes(timings, r.getParams().getParam("pass"), r.getParams().getParam("shape"), secondary);
+                    addTurnTimes(timings, "turns|" + r.getParams().getParam("pass") + "|shape="
+                            + r.getParams().getParam("shape"), ActivationTurnsBenchmark.ORDER, secondary);
+                }
+                if (benchmark.endsWith(InceptionTurnsBenchmark.class.getSimpleName() + ".turn")) {
+                    addTurnTimes(timings, INCEPTION_TURNS, InceptionTurnsBenchmark.ORDER, secondary);
                 }
             }
         }
@@ -257,17 +262,17 @@ public final class BenchmarkMain {
     }
 
     /**
-     * Each variant's milliseconds per call from {@link ActivationTurnsBenchmark.Times}' counters of one fork, under
-     * {@code turns|<pass>|shape=<shape>|impl=<variant>}, and the fork's fused over bn under {@code ...|ratio=fused/bn}.
+     * Each variant's milliseconds per call from the counters of one fork of a benchmark in turns (a counter per
+     * variant in {@code order}, and {@code turns}), under {@code <key>|impl=<variant>}, and the fork's second variant
+     * over its first under {@code <key>|ratio=<second>/<first>}.
      */
-    static void addTurnTimes(Timings timings, String pass, String shape, Map<String, Result> counters) {
-        String key = "turns|" + pass + "|shape=" + shape;
+    static void addTurnTimes(Timings timings, String key, String[] order, Map<String, Result> counters) {
         double turns = counters.get("turns").getScore();
-        double bn = counters.get("bn").getScore() / turns / 1e6;
-        double fused = counters.get("fused").getScore() / turns / 1e6;
-        timings.add(key + "|impl=bn", bn);
-        timings.add(key + "|impl=fused", fused);
-        timings.add(key + "|ratio=fused/bn", fused / bn);
+        double first = counters.get(order[0]).getScore() / turns / 1e6;
+        double second = counters.get(order[1]).getScore() / turns / 1e6;
+        timings.add(key + "|impl=" + order[0], first);
+        timings.add(key + "|impl=" + order[1], second);
+        timings.add(key + "|ratio=" + order[1] + "/" + order[0], second / first);
     }
 
     private String provenance(boolean quick, int forks) {

@@ -244,12 +244,16 @@ final class BenchmarkReport {
                         1.0);
             }
         }
-        md.append("\n| training step | ReLU in bn4j's BN | separate ActivationLayers | fused / separate |\n"
+        md.append("\nThe Inception-style training step with the ReLUs in bn4j's BN layers and with separate "
+                + "ActivationLayers, the two networks stepped in turns in one fork (`InceptionTurnsBenchmark`): "
+                + "milliseconds per step, median over forks [fastest, slowest]; each fork's fused / separate, median "
+                + "over forks [smallest, largest].\n\n"
+                + "| training step | ReLU in bn4j's BN | separate ActivationLayers | fused / separate |\n"
                 + "|---|---|---|---|\n");
-        double[] fusedStep = t.of("step|impl=bn4j-fused|net=inception");
-        double[] separateStep = t.of("step|impl=bn4j|net=inception");
-        md.append("| Inception-style, 32x32, batch 32 | ").append(ms(fusedStep)).append(" | ").append(ms(separateStep))
-                .append(" | ").append(ratio(fusedStep, separateStep)).append(" |\n");
+        String step = BenchmarkMain.INCEPTION_TURNS;
+        md.append("| Inception-style, 32x32, batch 32 | ").append(ms(t.of(step + "|impl=fused"))).append(" | ")
+                .append(ms(t.of(step + "|impl=separate"))).append(" | ")
+                .append(spread(t.of(step + "|ratio=fused/separate"))).append(" |\n");
         return md.toString();
     }
 

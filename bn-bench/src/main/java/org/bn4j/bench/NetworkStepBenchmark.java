@@ -45,19 +45,30 @@ public class NetworkStepBenchmark {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         BatchNormImpl bn = impl.equals("builtin") ? BatchNormImpl.BUILTIN : BatchNormImpl.BN4J;
         if (net.equals("inception")) {
-            var images = Shapes.generate(32, 32, 1, 1);
-            InceptionNet.Training training = new InceptionNet.Training(0.01, 1e-4, 1000, 1);
-            graph = impl.equals("bn4j-fused")
-                    ? InceptionNet.buildWithActivationInBatchNorm(InceptionNet.FIGURE_3.get(2), 3, 32,
-                            Shapes.CLASSES.length, training)
-                    : InceptionNet.build(InceptionNet.FIGURE_3.get(2), bn, 3, 32, Shapes.CLASSES.length, training);
-            batch = images.train();
+            graph = inception(impl);
+            batch = inceptionBatch();
         } else {
             ComputationGraph resnet = (ComputationGraph) ResNet50.builder().numClasses(10).build().init();
             graph = bn == BatchNormImpl.BUILTIN ? resnet : BatchNormSwap.replaceBuiltIn(resnet);
             batch = new DataSet(Nd4j.rand(DataType.FLOAT, 2, 3, 224, 224),
                     Nd4j.eye(10).castTo(DataType.FLOAT).getRows(0, 1));
         }
+    }
+
+    /** @return the Inception-style network (32x32, batch 32) with {@code impl}'s BN layers, as {@link #impl} */
+    static ComputationGraph inception(String impl) {
+        InceptionNet.Training training = new InceptionNet.Training(0.01, 1e-4, 1000, 1);
+        return impl.equals("bn4j-fused")
+                ? InceptionNet.buildWithActivationInBatchNorm(InceptionNet.FIGURE_3.get(2), 3, 32,
+                        Shapes.CLASSES.length, training)
+                : InceptionNet.build(InceptionNet.FIGURE_3.get(2),
+                        impl.equals("builtin") ? BatchNormImpl.BUILTIN : BatchNormImpl.BN4J, 3, 32,
+                        Shapes.CLASSES.length, training);
+    }
+
+    /** @return one training batch of the Inception-style network: 32 generated 32x32 images */
+    static DataSet inceptionBatch() {
+        return Shapes.generate(32, 32, 1, 1).train();
     }
 
     @Benchmark

@@ -52,14 +52,15 @@ class BenchmarkReportTest {
         t.add("forwardBackward|shape=" + SHAPE + "|impl=bn", 10);
         t.add("forwardBackward|shape=" + SHAPE + "|impl=fused", 10.5);
         t.add("forwardBackward|shape=" + SHAPE + "|impl=separate", 14);
-        t.add("step|impl=bn4j-fused|net=inception", 90);
-        t.add("step|impl=bn4j|net=inception", 100);
+        t.add(BenchmarkMain.INCEPTION_TURNS + "|impl=fused", 90);
+        t.add(BenchmarkMain.INCEPTION_TURNS + "|impl=separate", 100);
+        t.add(BenchmarkMain.INCEPTION_TURNS + "|ratio=fused/separate", 0.9);
 
         String md = new BenchmarkReport(t, List.of(SHAPE), List.of(), null).activationTable("provenance");
 
         assertTrue(md.contains("| " + SHAPE + " | forwardBackward | 10.00 | 10.50 | 14.00 | - | - | 1.05 | 0.88 |"),
                 md);
-        assertTrue(md.contains("| Inception-style, 32x32, batch 32 | 90.00 | 100.00 | 0.90 |"), md);
+        assertTrue(md.contains("| Inception-style, 32x32, batch 32 | 90.00 | 100.00 | 0.900 |"), md);
     }
 
     @Test
@@ -112,9 +113,9 @@ class BenchmarkReportTest {
         Map<String, Result> counters = Map.of("turns", counter("turns", 4), "bn", counter("bn", 40e6),
                 "fused", counter("fused", 44e6));
 
-        BenchmarkMain.addTurnTimes(t, "forwardBackward", SHAPE, counters);
-
         String key = "turns|forwardBackward|shape=" + SHAPE;
+        BenchmarkMain.addTurnTimes(t, key, ActivationTurnsBenchmark.ORDER, counters);
+
         assertArrayEquals(new double[] {10}, t.of(key + "|impl=bn"), 1e-12);
         assertArrayEquals(new double[] {11}, t.of(key + "|impl=fused"), 1e-12);
         assertArrayEquals(new double[] {1.1}, t.of(key + "|ratio=fused/bn"), 1e-12);
@@ -124,6 +125,9 @@ class BenchmarkReportTest {
     void everyVariantInTurnsHasItsCounter() throws NoSuchFieldException {
         for (String variant : ActivationTurnsBenchmark.ORDER) {
             assertEquals(long.class, ActivationTurnsBenchmark.Times.class.getField(variant).getType(), variant);
+        }
+        for (String network : InceptionTurnsBenchmark.ORDER) {
+            assertEquals(long.class, InceptionTurnsBenchmark.Times.class.getField(network).getType(), network);
         }
     }
 

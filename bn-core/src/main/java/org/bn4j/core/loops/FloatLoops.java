@@ -14,7 +14,8 @@ package org.bn4j.core.loops;
  * {@code act(v) = LeakyRelu.activated(v, slope)}, and
  * {@code gated(x, dy) = LeakyRelu.gated(s * x > t, dy, slope)} its gradient, with a channel's sign s and threshold t
  * from {@link GateThreshold}: dy where v was above zero (a loop may compute it as
- * {@code dy * LeakyRelu.gateFactor(s * x - t, slope)}, the same bits for every x but a non-finite one).
+ * {@code dy * LeakyRelu.gateFactor(s * x - t, slope)}, or from the sign bit of {@code t - s * x}, the same bits for
+ * every x but a non-finite one).
  * Loops that measure return the largest {@code |x|} they read: infinite when one is, NaN when one is; those with a
  * {@code measure} parameter measure only when it is true, and return 0 when it is false.
  *

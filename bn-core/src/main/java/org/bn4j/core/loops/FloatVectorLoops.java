@@ -39,7 +39,8 @@ import org.bn4j.core.storage.PerThreadDoubles;
  * <p>Floats are widened lane by lane to double and summed in double lanes, so the precision is that of
  * {@link FloatScalarLoops} at several times its speed. Lanes are combined in a fixed order, then the scalar tail is
  * added; runs too short for vectors take {@link FloatScalarLoops}. Elementwise loops do the scalar loops' operations in
- * the same order, without fused multiply-adds, so their results are the scalar ones bit for bit, on both memories.
+ * the same order, without fused multiply-adds (but for the activation's gate, whose {@code s * x} is exact), so their
+ * results are the scalar ones bit for bit, on both memories.
  *
  * <p>One tail strategy: whole vectors, then the scalar tail. Sums widen the first half of a whole float vector at a
  * time, so a run or row block whose last half would load past the memory's end is copied, with room to spare, to an
