@@ -127,12 +127,13 @@ public final class BenchmarkMain {
         }
         run(options(forks, HEAP).include(ActivationTurnsBenchmark.class.getSimpleName())
                 .param("shape", array(shapes)).param("pass", "forwardBackward", "inference"), t);
+        // The step's ratio differs by a tenth from fork to fork even in turns: every fork counts.
         run(options(forks, NETWORK_HEAP).include(InceptionTurnsBenchmark.class.getSimpleName()).warmupIterations(2)
                 .warmupTime(TimeValue.seconds(3)).measurementIterations(3).measurementTime(TimeValue.seconds(5)), t);
         String suffix = jvm.fileSuffix();
         Files.writeString(out.resolve("activation-benchmarks" + suffix + ".csv"), t.csv(), StandardCharsets.UTF_8);
         write(out.resolve("activation-benchmarks" + suffix + ".md"),
-                new BenchmarkReport(t, shapes, List.of(), null).activationTable(provenance(quick, forks)));
+                new BenchmarkReport(t, shapes, List.of(), null).activationTable(provenance(quick, forks, forks)));
     }
 
     private void benchmarks(Path out, boolean quick, int forks)
@@ -170,7 +171,7 @@ public final class BenchmarkMain {
         String suffix = jvm.fileSuffix();
         Files.writeString(out.resolve("benchmarks" + suffix + ".csv"), t.csv(), StandardCharsets.UTF_8);
         write(out.resolve("benchmarks" + suffix + ".md"),
-                new BenchmarkReport(t, large, small, torch).markdown(provenance(quick, forks)));
+                new BenchmarkReport(t, large, small, torch).markdown(provenance(quick, forks, Math.min(forks, 2))));
     }
 
     private static ChainedOptionsBuilder steps(ChainedOptionsBuilder options) {
@@ -275,7 +276,8 @@ public final class BenchmarkMain {
         timings.add(key + "|ratio=" + order[1] + "/" + order[0], second / first);
     }
 
-    private String provenance(boolean quick, int forks) {
+    /** @param networkForks the forks of each whole-network benchmark: 2 at most alone, as many as the rest in turns */
+    private String provenance(boolean quick, int forks, int networkForks) {
         String cpu = "unknown CPU";
         try {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
@@ -292,7 +294,7 @@ public final class BenchmarkMain {
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; forks: "
                 + jvm.description(HEAP) + (jvm.vectorApi() ? "; " + vectorBits() + "-bit vectors" : "")
                 + (jvm.fixedHeap() ? "; whole networks " + String.join(" ", NETWORK_HEAP) : "")
-                + "; float; JMH, " + forks + " fork(s) per benchmark (whole networks " + Math.min(forks, 2)
+                + "; float; JMH, " + forks + " fork(s) per benchmark (whole networks " + networkForks
                 + "), each with 3 warm-up (the MLP step "
                 + MLP_WARMUP_ITERATIONS + ", on one ND4J thread) and 4 measured iterations of one second"
                 + (smoke ? "; --smoke: one fork and one short iteration each, so no number here measures anything"
