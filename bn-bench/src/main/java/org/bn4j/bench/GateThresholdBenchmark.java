@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The fused activation's per-call work apart from the passes over memory: {@link GateThreshold#write}, which the
  * backward pass runs once per call for every channel. Its coefficients are as a forward pass makes them (hi a batch
- * mean, lo its rounding residual, a a positive scale, b a shift near zero). With many channels and few values per
- * channel ({@code NC:60,100}) its time is a visible part of the backward's. Score: nanoseconds per call.
+ * mean, lo its rounding residual, a a positive scale, b a trained shift of up to a half, with which about one channel
+ * in twenty misses the estimate and is searched). With many channels and few values per channel ({@code NC:60,100})
+ * its time is a visible part of the backward's. Score: nanoseconds per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,7 +1,5 @@
 package org.bn4j.core.loops;
 
-import java.util.function.LongPredicate;
-
 /**
  * Where the gate of a fused activation opens, as a threshold on x: the backward pass's loops test
  * {@code sign * x > threshold}, a multiplication by one and a comparison per value, where recomputing the normalized
@@ -69,7 +67,7 @@ public final class GateThreshold {
             return Float.POSITIVE_INFINITY;   // v is NaN or not above zero everywhere (non-finite coefficients)
         }
         return fromKey((int) lastClosedKey(estimate != estimate ? 0 : key(estimate), key(Float.NEGATIVE_INFINITY),
-                key(Float.POSITIVE_INFINITY), k -> open(fromKey((int) k), hi, lo, a, b)));
+                key(Float.POSITIVE_INFINITY), hi, lo, a, b, true));
     }
 
     /** As the float form, in doubles. */
@@ -88,19 +86,21 @@ public final class GateThreshold {
             return Double.POSITIVE_INFINITY;
         }
         return fromKey(lastClosedKey(estimate != estimate ? 0 : key(estimate), key(Double.NEGATIVE_INFINITY),
-                key(Double.POSITIVE_INFINITY), k -> open(fromKey(k), hi, lo, a, b)));
+                key(Double.POSITIVE_INFINITY), hi, lo, a, b, false));
     }
 
     /**
-     * @return the largest key whose value is closed, keys ordered as their values: {@code closed} is closed,
-     * {@code open} open, and between them the gate opens once. Gallops out from {@code start} to bracket the change,
-     * steps doubling up to {@link #GALLOP}, then bisects the bracket.
+     * @return the largest key whose value is closed, keys of floats or of doubles ordered as their values:
+     * {@code closed} is closed, {@code open} open, and between them the gate opens once. Gallops out from
+     * {@code start} to bracket the change, steps doubling up to {@link #GALLOP}, then bisects the bracket. The
+     * coefficients are the element type's, held exactly in doubles.
      */
-    private static long lastClosedKey(long start, long closed, long open, LongPredicate isOpen) {
-        if (isOpen.test(start)) {
+    private static long lastClosedKey(long start, long closed, long open, double hi, double lo, double a, double b,
+                                      boolean floats) {
+        if (openAt(start, hi, lo, a, b, floats)) {
             open = start;
             for (long step = 1; step <= GALLOP && start - step > closed; step <<= 1) {
-                if (!isOpen.test(start - step)) {
+                if (!openAt(start - step, hi, lo, a, b, floats)) {
                     closed = start - step;
                     break;
                 }
@@ -109,7 +109,7 @@ public final class GateThreshold {
         } else {
             closed = start;
             for (long step = 1; step <= GALLOP && start + step < open; step <<= 1) {
-                if (isOpen.test(start + step)) {
+                if (openAt(start + step, hi, lo, a, b, floats)) {
                     open = start + step;
                     break;
                 }
@@ -118,13 +118,19 @@ public final class GateThreshold {
         }
         while (Long.compareUnsigned(open - closed, 1) > 0) {
             final long mid = closed + ((open - closed) >>> 1);
-            if (isOpen.test(mid)) {
+            if (openAt(mid, hi, lo, a, b, floats)) {
                 open = mid;
             } else {
                 closed = mid;
             }
         }
         return closed;
+    }
+
+    /** @return whether v is above zero at the float or double whose key is {@code key} */
+    private static boolean openAt(long key, double hi, double lo, double a, double b, boolean floats) {
+        return floats ? open(fromKey((int) key), (float) hi, (float) lo, (float) a, (float) b)
+                : open(fromKey(key), hi, lo, a, b);
     }
 
     /** @return whether v is above zero at y, rounded as the loops round it */
