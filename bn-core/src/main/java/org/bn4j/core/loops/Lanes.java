@@ -42,8 +42,6 @@ final class Lanes {
      * the comparison is the faster form. The two give the same bits for every finite x.
      */
     private static final boolean SIGN_BIT_GATE = Runtime.version().feature() < 18 && FLOATS.vectorBitSize() == 512;
-    private static final int FLOAT_ONE = Float.floatToRawIntBits(1f);
-    private static final long DOUBLE_ONE = Double.doubleToRawLongBits(1d);
 
     private Lanes() {
     }
@@ -140,8 +138,8 @@ final class Lanes {
     static FloatVector gatedBySignBit(FloatVector x, FloatVector dy, FloatVector s, FloatVector t, float slope) {
         final IntVector open = x.fma(s.neg(), t).reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
         final int slopeBits = Float.floatToRawIntBits(slope);
-        final IntVector factor = slope == 0 ? open.and(FLOAT_ONE)
-                : open.and(FLOAT_ONE ^ slopeBits).lanewise(VectorOperators.XOR, slopeBits);
+        final IntVector factor = slope == 0 ? open.and(LeakyRelu.FLOAT_ONE)
+                : open.and(LeakyRelu.FLOAT_ONE ^ slopeBits).lanewise(VectorOperators.XOR, slopeBits);
         return dy.mul(factor.reinterpretAsFloats());
     }
 
@@ -149,8 +147,8 @@ final class Lanes {
                                        double slope) {
         final LongVector open = x.fma(s.neg(), t).reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
         final long slopeBits = Double.doubleToRawLongBits(slope);
-        final LongVector factor = slope == 0 ? open.and(DOUBLE_ONE)
-                : open.and(DOUBLE_ONE ^ slopeBits).lanewise(VectorOperators.XOR, slopeBits);
+        final LongVector factor = slope == 0 ? open.and(LeakyRelu.DOUBLE_ONE)
+                : open.and(LeakyRelu.DOUBLE_ONE ^ slopeBits).lanewise(VectorOperators.XOR, slopeBits);
         return dy.mul(factor.reinterpretAsDoubles());
     }
 }

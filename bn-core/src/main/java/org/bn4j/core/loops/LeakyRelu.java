@@ -5,8 +5,9 @@ package org.bn4j.core.loops;
  * {@code y = max(v, slope * v)} and its gradient {@code dL/dv = v > 0 ? dL/dy : slope * dL/dy}, with ReLU the slope 0.
  */
 public final class LeakyRelu {
-    private static final int FLOAT_ONE = Float.floatToRawIntBits(1f);
-    private static final long DOUBLE_ONE = Double.doubleToRawLongBits(1d);
+    /** The bits of the gradient's factor where the gate is open (1), for choices among integer bits. */
+    static final int FLOAT_ONE = Float.floatToRawIntBits(1f);
+    static final long DOUBLE_ONE = Double.doubleToRawLongBits(1d);
 
     private LeakyRelu() {
     }
