@@ -38,7 +38,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code --default-heap}: forks with the JVM's default heap instead of a fixed, pre-touched one;</li>
  *   <li>{@code --out DIR}: write to DIR instead of {@code bn4j-output}; the files of a run with either option above
  *       are named after it ({@code benchmarks-no-vector-api-default-heap.md});</li>
- *   <li>{@code --forks N}: N forks per benchmark instead of 3 (the whole networks' at most 2);</li>
+ *   <li>{@code --forks N}: N forks per benchmark instead of 3 (the whole networks' at most 2, but N in turns);</li>
  *   <li>{@code --fold}: {@link FoldBenchmark} alone; {@code --activation}: {@link ActivationBenchmark},
  *       {@link ActivationTurnsBenchmark} (whose ratios decide the goals) and {@link InceptionTurnsBenchmark}, the
  *       Inception-style step with BN applying its ReLUs and with separate activation layers
