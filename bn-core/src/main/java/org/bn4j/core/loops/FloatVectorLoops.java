@@ -357,6 +357,16 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
         final var xm = vectorMemory(x);
         final var ym = vectorMemory(y);
         final int bound = from + FLOATS.loopBound(to - from);
+        if (!measure) {   // a loop of its own: the measuring one keeps its largest magnitude, asked for or not
+            int i = from;
+            for (; i < bound; i += FLOATS.length()) {
+                store(activated(load(xm, i).sub(hi).sub(lo).mul(a).add(b), slope), ym, i);
+            }
+            for (; i < to; i++) {
+                put(y, i, LeakyRelu.activated(((get(x, i) - hi) - lo) * a + b, slope));
+            }
+            return 0;
+        }
         IntVector largest = IntVector.zero(INTS);
         int i = from;
         for (; i < bound; i += FLOATS.length()) {
@@ -370,7 +380,7 @@ public final class FloatVectorLoops implements FloatLoops<float[]> {
             result = Math.max(result, Math.abs(v));
             put(y, i, LeakyRelu.activated(((v - hi) - lo) * a + b, slope));
         }
-        return measure ? result : 0;
+        return result;
     }
 
     @Override
