@@ -133,9 +133,9 @@ class FloatRowKernel extends RowKernel<float[]> implements FloatKernel {
                         xcScale, offset);
             }
         } else {
-            for (int j = 0; j < len; j += tile) {
-                LOOPS.gatedGradApplyTile(xm, gm, dm, from + j, Math.min(tile, len - j), centerHi, centerLo, dyScale,
-                        xcScale, offset, gate.sign(), gate.threshold(), (float) gate.slope());
+            for (int j = 0; j < len; j += gatedTile) {
+                LOOPS.gatedGradApplyTile(xm, gm, dm, from + j, Math.min(gatedTile, len - j), centerHi, centerLo,
+                        dyScale, xcScale, offset, gate.sign(), gate.threshold(), (float) gate.slope());
             }
         }
         Staged.written(dx, start, len, dm);

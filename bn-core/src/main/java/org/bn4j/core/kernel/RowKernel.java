@@ -22,6 +22,12 @@ abstract class RowKernel<A> implements Kernel<A> {
     /** Rows per inner loop; {@code tile = tileRows * c} values. */
     final int tileRows;
     final int tile;
+    /**
+     * Values per inner loop of the gradient through an activation's gate: half a tile's rows (at least one row), for
+     * that loop reads two per-channel arrays more than the others, the gate's sign and threshold (see
+     * docs/performance.md, design decisions).
+     */
+    final int gatedTile;
 
     /** Target number of values in one inner loop. */
     static final int TILE_VALUES = 1024;
@@ -40,6 +46,7 @@ abstract class RowKernel<A> implements Kernel<A> {
         this.groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         this.tileRows = Math.max(1, Math.min(rowsPerGroup, TILE_VALUES / c));
         this.tile = tileRows * c;
+        this.gatedTile = Math.max(1, tileRows / 2) * c;
     }
 
     @Override
